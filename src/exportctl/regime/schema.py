@@ -1,0 +1,275 @@
+"""The typed schema of a regime pack's YAML files.
+
+Every record that states a rule carries `periods`: half-open effective intervals, each citing a source id
+from the pack's registry. Unknown keys are errors, so a typo in a pack fails loudly at load time instead
+of silently dropping a rule. The pack format is documented in docs/pack-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ENTRY_ID = re.compile(r"^\d{1,2}(-2)?(\(\d{1,2}(-\d)?\))?$")
+ROW_ID = re.compile(r"^\d{1,2}(-2)?$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+Kind = Literal["goods", "technology"]
+Weapon = Literal["wmd", "conventional"]
+Requirement = Literal["informed", "end-use", "end-user"]
+Scope = Literal["all", "group-a", "outside-group-a", "table-3-2"]
+Group = Literal["A", "B", "C", "D"]
+Residency = Literal["non-resident", "resident", "resident-specified-category"]
+Operator = Literal[">", ">=", "<", "<=", "==", "!=", "in", "not-in"]
+Scalar = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Strict):
+    en: str = Field(min_length=1)
+    ja: str = Field(min_length=1)
+
+
+class Period(Strict):
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+    source: str
+    ended_by: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise ValueError(f"'from' {self.start} must be before 'to' {self.end}")
+        return self
+
+
+class Dated(Strict):
+    """Base of every rule record: in force during its periods (non-overlapping)."""
+
+    periods: list[Period] = Field(min_length=1)
+
+
+class Source(Strict):
+    instrument: str
+    title: str | None = None
+    article: str | None = None
+    promulgated: date | None = None
+    in_force: date | None = None
+    url: str
+    verified: bool
+    note: str | None = None
+
+
+class PackMeta(Strict):
+    id: str
+    title: Text
+    coverage_from: date
+    description: str | None = None
+
+
+class SourcesFile(Strict):
+    sources: dict[str, Source]
+
+
+class Parameter(Strict):
+    title: Text
+    type: Literal["number", "text", "bool"]
+    unit: str | None = None
+
+
+class ParametersFile(Strict):
+    parameters: dict[str, Parameter]
+
+
+# --- destinations -----------------------------------------------------------------------------------------
+
+
+class CountryTable(Strict):
+    title: Text
+    members: dict[str, list[Period]]
+
+    @field_validator("members")
+    @classmethod
+    def _iso_codes(cls, members: dict[str, list[Period]]) -> dict[str, list[Period]]:
+        for code in members:
+            if not COUNTRY.match(code):
+                raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code")
+        return members
+
+
+class Embargo(Dated):
+    title: Text
+
+
+class DestinationsFile(Strict):
+    tables: dict[Literal["table-3", "table-3-2", "table-4", "group-b"], CountryTable]
+    group_rule_source: str
+    embargoes: dict[str, Embargo] = {}
+
+
+# --- control list -----------------------------------------------------------------------------------------
+
+
+class Row(Strict):
+    id: str
+    regime: str
+    goods_title: Text
+    technology_title: Text
+    goods_source: str
+    technology_source: str
+    destinations: Literal["all", "outside-table-3"]
+
+    @field_validator("id")
+    @classmethod
+    def _row_id(cls, value: str) -> str:
+        if not ROW_ID.match(value):
+            raise ValueError(f"'{value}' is not a row id such as '5' or '3-2'")
+        return value
+
+
+class Criterion(Strict):
+    param: str
+    op: Operator
+    value: Scalar | list[Scalar]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _list_only_for_membership(self) -> Criterion:
+        if (self.op in ("in", "not-in")) != isinstance(self.value, list):
+            raise ValueError(f"operator '{self.op}' needs {'a list' if self.op in ('in', 'not-in') else 'one'} value")
+        return self
+
+
+class Clause(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    products: list[str] = Field(min_length=1)
+    criteria: list[Criterion] = []
+    control_numbers: list[str] = []
+    note: str | None = None
+
+
+class HsScope(Strict):
+    chapters: list[int] = []
+    headings: list[str] = []
+
+    @field_validator("headings")
+    @classmethod
+    def _digits(cls, headings: list[str]) -> list[str]:
+        for heading in headings:
+            if not re.fullmatch(r"\d{4}(\.\d{2,4})?", heading):
+                raise ValueError(f"'{heading}' is not an HS heading such as '8456' or '8542.31'")
+        return headings
+
+
+class Entry(Dated):
+    id: str
+    row: str
+    title: Text
+    regime: str | None = None
+    control_numbers: list[str] = []
+    clauses: list[Clause] = []
+    hs: HsScope | None = None
+    technology: bool = True
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _entry_id(cls, value: str) -> str:
+        if not ENTRY_ID.match(value):
+            raise ValueError(f"'{value}' is not an entry id such as '5(17)', '3-2(1)' or '16'")
+        return value
+
+
+class ControlFile(Strict):
+    rows: list[Row] = []
+    entries: list[Entry] = []
+
+
+# --- catch-all, licences, exceptions, technology ----------------------------------------------------------
+
+
+class CatchAllRule(Dated):
+    id: str
+    title: Text
+    weapon: Weapon
+    requirement: Requirement
+    entries: list[str] = Field(min_length=1)
+    destinations: Scope
+    eul_concerns: list[str] = []
+    clearly_not_applies: bool = False
+
+
+class CatchAllFile(Strict):
+    rules: list[CatchAllRule]
+
+
+class LicenceType(Strict):
+    title: Text
+    source: str
+    note: str | None = None
+
+
+class Coverage(Dated):
+    licence: str
+    kinds: list[Kind] = ["goods", "technology"]
+    rows: list[str] = []
+    entries: list[str] = []
+    exclude_entries: list[str] = []
+    destinations: list[Group] = Field(min_length=1)
+    condition: Text | None = None
+
+
+class Target(Strict):
+    entry: str
+    clause: str | None = None
+
+
+class Measure(Dated):
+    id: str
+    title: Text
+    destinations: list[str] = Field(min_length=1)
+    targets: list[Target] = Field(min_length=1)
+    kinds: list[Kind] = ["goods", "technology"]
+    allowed_licences: list[str] = Field(min_length=1)
+    review_days: int | None = None
+
+
+class LicencesFile(Strict):
+    types: dict[str, LicenceType]
+    coverage: list[Coverage]
+    measures: list[Measure] = []
+
+
+class ReducedThreshold(Strict):
+    threshold_jpy: int
+    rows: list[str] = []
+    entries: list[str] = []
+
+
+class SmallValue(Dated):
+    id: str
+    title: Text
+    rows: list[str]
+    threshold_jpy: int
+    reduced: ReducedThreshold
+    excluded_destinations: Literal["table-4"]
+
+
+class TechnologyRule(Dated):
+    id: str
+    title: Text
+    residency: list[Residency] = []
+    provided_abroad: bool = False
+
+
+class RulesFile(Strict):
+    small_value: list[SmallValue] = []
+    technology: list[TechnologyRule] = []
