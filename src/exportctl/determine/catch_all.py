@@ -1,0 +1,108 @@
+"""Catch-all controls (row 16): does any requirement in force make a licence necessary?
+
+Each rule is checked on its own; the result is "met" (licence required), "not met", or "unknown" with
+the facts that are missing. A line with an unknown requirement and none met is indeterminate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from exportctl.model import EndUserHit, Reason, Transaction
+from exportctl.regime import schema as s
+from exportctl.regime.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class CatchAllResult:
+    met: tuple[Reason, ...] = ()
+    not_met: tuple[Reason, ...] = ()
+    missing: tuple[str, ...] = ()
+    unknown: tuple[Reason, ...] = field(default=())
+
+
+def _in_scope(snapshot: Snapshot, scope: s.Scope, destination: str, group: str) -> bool:
+    if scope == "all":
+        return True
+    if scope == "group-a":
+        return group == "A"
+    if scope == "outside-group-a":
+        return group != "A"
+    return snapshot.in_table("table-3-2", destination)
+
+
+@dataclass
+class _Tally:
+    met: list[Reason] = field(default_factory=list)
+    not_met: list[Reason] = field(default_factory=list)
+    unknown: list[Reason] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def add(self, bucket: list[Reason], rule: s.CatchAllRule, source: str, text: str, *needs: str) -> None:
+        bucket.append(Reason(f"catch-all:{rule.id}", f"{rule.title.en}: {text}", source))
+        self.missing.extend(needs)
+
+
+def evaluate(
+    snapshot: Snapshot,
+    transaction: Transaction,
+    entry_ids: Sequence[str | None],
+    group: str,
+    end_user_hits: Sequence[EndUserHit] | None,
+) -> CatchAllResult:
+    """`entry_ids` holds the row-16 entry of the line, or None when its HS code (so 16(1)/16(2)) is unknown."""
+    tally = _Tally()
+    destination = transaction.destination
+    for active in snapshot.catch_all:
+        rule, source = active.record, active.source
+        if not _in_scope(snapshot, rule.destinations, destination, group):
+            continue
+        if None not in entry_ids and not any(entry_id in rule.entries for entry_id in entry_ids):
+            continue
+        if rule.requirement == "informed":
+            if transaction.informed:
+                tally.add(tally.met, rule, source, "METI has informed the exporter")
+            else:
+                tally.add(tally.not_met, rule, source, "no inform notice")
+        elif rule.requirement == "end-use":
+            wmd = rule.weapon == "wmd"
+            declared = transaction.wmd_end_use if wmd else transaction.conventional_end_use
+            if declared is None:
+                flag = "wmd_end_use" if wmd else "conventional_end_use"
+                tally.add(tally.unknown, rule, source, "the end use has not been declared", flag)
+            elif declared:
+                tally.add(tally.met, rule, source, f"declared end use is {'WMD' if wmd else 'conventional weapons'}")
+            else:
+                tally.add(tally.not_met, rule, source, "declared end use is not weapons-related")
+        else:
+            _end_user(tally, rule, source, transaction, end_user_hits)
+    if None in entry_ids and (tally.met or tally.unknown):
+        tally.missing.append("hs_code")
+    return CatchAllResult(
+        tuple(tally.met), tuple(tally.not_met), tuple(dict.fromkeys(tally.missing)), tuple(tally.unknown)
+    )
+
+
+def _end_user(
+    tally: _Tally, rule: s.CatchAllRule, source: str, transaction: Transaction, hits: Sequence[EndUserHit] | None
+) -> None:
+    if transaction.end_user is None:
+        tally.add(tally.unknown, rule, source, "the end user is not named", "end_user")
+        return
+    if hits is None:
+        tally.add(tally.unknown, rule, source, "the End User List is not loaded", "end_user_list")
+        return
+    concerned = [hit for hit in hits if set(hit.concerns) & set(rule.eul_concerns)]
+    if not concerned:
+        listed = f" (listed only for {', '.join(hits[0].concerns)})" if hits else ""
+        wanted = ", ".join(rule.eul_concerns)
+        tally.add(tally.not_met, rule, source, f"'{transaction.end_user}' is not on the End User List for {wanted}{listed}")
+        return
+    hit = concerned[0]
+    concerns = ", ".join(hit.concerns)
+    if transaction.clearly_not and rule.clearly_not_applies:
+        text = f"end user listed as '{hit.name}' ({concerns}), but the 'clearly not' guideline was applied"
+        tally.add(tally.not_met, rule, source, text)
+    else:
+        tally.add(tally.met, rule, source, f"end user is listed as '{hit.name}' ({hit.entity_id}; concerns {concerns})")

@@ -1,0 +1,172 @@
+"""Line identification → control-list entries.
+
+A line names its item in one of four ways: a pack entry id, an international list number the pack maps,
+an HS code stated as not listed in rows 1–15 (`hs:8456.11`), or a specification (product + parameters).
+The result says which entries match and how; when a parameter needed to decide is missing the result is
+undetermined, never "not listed".
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from exportctl.model import Comparison, EntryMatch, Specification
+from exportctl.regime import schema as s
+from exportctl.regime.snapshot import Snapshot
+
+Status = Literal["listed", "catch-all", "not-controlled", "undetermined"]
+HS_CODE = re.compile(r"^\d{4}(\.?\d{2}){0,3}$")
+CATCH_ALL_ROW = "16"
+
+
+class UnknownItem(ValueError):
+    """The line names an item the pack does not know: an input error, not a determination."""
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    status: Status
+    matches: tuple[EntryMatch, ...] = ()
+    missing: tuple[str, ...] = ()
+    note: str = ""
+    hs: str | None = None
+
+
+_OPERATORS: Mapping[str, Callable[[object, object], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "in": lambda actual, required: actual in required,  # type: ignore[operator]
+    "not-in": lambda actual, required: actual not in required,  # type: ignore[operator]
+}
+
+
+def compare(criterion: s.Criterion, params: Mapping[str, s.Scalar]) -> Comparison:
+    actual = params.get(criterion.param)
+    if actual is None:
+        return Comparison(criterion.param, criterion.op, criterion.value, None, None)
+    try:
+        holds = _OPERATORS[criterion.op](actual, criterion.value)
+    except TypeError:
+        holds = None  # a text where a number was expected: cannot decide, say so
+    return Comparison(criterion.param, criterion.op, criterion.value, actual, holds)
+
+
+def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
+    candidates = snapshot.clauses_by_product.get(spec.product)
+    if candidates is None:
+        # Unknown product: the pack cannot rule out that it is listed under a name it does not know.
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"product '{spec.product}' is not described by any entry of the pack; classify it by entry id",
+        )
+    matches: list[EntryMatch] = []
+    undecided: list[EntryMatch] = []
+    missing: list[str] = []
+    for entry, clause in candidates:
+        comparisons = tuple(compare(criterion, spec.params) for criterion in clause.criteria)
+        match = EntryMatch(
+            entry.id, clause.id, tuple(clause.control_numbers or entry.control_numbers), "specification", comparisons
+        )
+        if all(c.holds is True for c in comparisons):
+            matches.append(match)
+        elif not any(c.holds is False for c in comparisons):
+            undecided.append(match)
+            missing.extend(c.param for c in comparisons if c.holds is None)
+    if matches:
+        return Classification("listed", tuple(matches))
+    if undecided:
+        return Classification(
+            "undetermined",
+            tuple(undecided),
+            missing=tuple(dict.fromkeys(f"params.{name}" for name in missing)),
+            note="parameters needed to decide are missing or not comparable",
+        )
+    if spec.hs is not None:
+        return classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
+    return Classification(
+        "catch-all",
+        note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); no HS code given",
+    )
+
+
+def candidates_summary(candidates: tuple[tuple[s.Entry, s.Clause], ...]) -> str:
+    return "checked " + ", ".join(f"{entry.id}#{clause.id}" for entry, clause in candidates)
+
+
+def _hs_digits(code: str) -> str:
+    return code.replace(".", "")
+
+
+def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classification:
+    """An HS code of goods stated as not listed in rows 1–15: row 16 by heading, then by chapter."""
+    if not HS_CODE.match(code):
+        raise UnknownItem(f"'{code}' is not an HS code such as 8456.11")
+    digits = _hs_digits(code)
+    chapter = int(digits[:2])
+    prefix = f"not listed in rows 1–15{' (' + evaluated + ')' if evaluated else ''}; HS {code}"
+    by_heading: list[s.Entry] = []
+    by_chapter: list[s.Entry] = []
+    for active in snapshot.entries.values():
+        entry = active.record
+        if entry.row != CATCH_ALL_ROW or entry.hs is None:
+            continue
+        if any(digits.startswith(_hs_digits(heading)) for heading in entry.hs.headings):
+            by_heading.append(entry)
+        elif chapter in entry.hs.chapters:
+            by_chapter.append(entry)
+    chosen = by_heading or by_chapter  # a specified heading (16(1)) takes precedence over the chapter list
+    if not chosen:
+        return Classification("not-controlled", note=f"{prefix} is outside the catch-all chapters", hs=code)
+    matches = tuple(EntryMatch(entry.id, None, (), "hs-code") for entry in chosen)
+    return Classification("catch-all", matches, note=prefix, hs=code)
+
+
+def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:
+    """`3C002.a.1` falls back to `3C002.a`, then `3C002`: a more specific number is within the broader one."""
+    probe = number.upper()
+    while probe:
+        refs = snapshot.control_numbers.get(probe)
+        if refs:
+            return tuple(
+                EntryMatch(ref.entry, ref.clause, (number,), "control-number") for ref in refs
+            )
+        if "." not in probe:
+            break
+        probe = probe.rsplit(".", 1)[0]
+    return ()
+
+
+def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.Entry]) -> Classification:
+    text = item.strip()
+    if text.lower().startswith("hs:"):
+        return classify_hs(snapshot, text[3:].strip())
+    entry_id, _, clause_id = text.partition("#")
+    active = snapshot.entries.get(entry_id)
+    if active is not None:
+        entry = active.record
+        if clause_id and clause_id not in {c.id for c in entry.clauses}:
+            raise UnknownItem(f"entry '{entry_id}' has no clause '{clause_id}'")
+        if entry.row == CATCH_ALL_ROW:
+            return Classification("catch-all", (EntryMatch(entry.id, None, (), "entry"),))
+        clause = next((c for c in entry.clauses if c.id == clause_id), None)
+        numbers = tuple(clause.control_numbers if clause else entry.control_numbers)
+        return Classification("listed", (EntryMatch(entry.id, clause_id or None, numbers, "entry"),))
+    if entry_id in known_entries:
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"entry {entry_id} is not in force on this date; classify the item under the entries then in force",
+        )
+    matches = resolve_control_number(snapshot, text)
+    if matches:
+        return Classification("listed", matches)
+    raise UnknownItem(f"'{item}' is neither an entry id, an international number the pack maps, nor 'hs:CODE'")

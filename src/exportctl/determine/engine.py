@@ -1,0 +1,300 @@
+"""The determination engine: a pure function of (snapshot, transaction, End User List).
+
+Order of questions for each line, mirroring how an officer reasons:
+  embargo → classification → (technology) is the transfer controlled → list control or catch-all →
+  small-value exception → licence types and special measures.
+Every step adds reasons citing the pack source that decided it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from exportctl.determine import catch_all, licensing
+from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
+from exportctl.model import (
+    SEVERITY,
+    Determination,
+    EndUserHit,
+    EntryMatch,
+    ExceptionCheck,
+    Line,
+    LineDetermination,
+    Outcome,
+    Reason,
+    Transaction,
+)
+from exportctl.regime import schema as s
+from exportctl.regime.snapshot import Snapshot
+from exportctl.screening.end_user_list import EndUserList
+
+GOODS_LICENCE_SOURCE = "jp.fefta.art48"
+TECHNOLOGY_LICENCE_SOURCE = "jp.fefta.art25"
+CATCH_ALL_ROW = "16"
+
+
+class InvalidTransaction(ValueError):
+    """Input the engine cannot determine at all; `field` names the offending input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _line_label(line: Line) -> str:
+    if line.item is not None:
+        return line.item
+    assert line.spec is not None
+    return f"spec:{line.spec.product}"
+
+
+def _classify(snapshot: Snapshot, line: Line, index: int) -> Classification:
+    try:
+        if line.item is not None:
+            return classify_item(snapshot, line.item, snapshot.known_entries)
+        assert line.spec is not None
+        return classify_spec(snapshot, line.spec)
+    except UnknownItem as exc:
+        raise InvalidTransaction(f"lines[{index}].{'item' if line.item else 'spec'}", str(exc)) from exc
+
+
+def _technology_controlled(snapshot: Snapshot, line: Line) -> tuple[bool | None, Reason]:
+    """Is providing this technology to this recipient a controlled transaction (FEFTA art. 25)?"""
+    for active in snapshot.technology:
+        rule = active.record
+        if (line.residency is not None and line.residency in rule.residency) or (
+            line.provided_abroad and rule.provided_abroad
+        ):
+            return True, Reason(f"technology:{rule.id}", rule.title.en, active.source)
+    if line.residency is None:
+        return None, Reason("technology:residency", "the recipient's residency is not stated")
+    return False, Reason(
+        "technology:resident",
+        f"recipient is a {line.residency} in Japan and the technology is provided in Japan: not a controlled transfer"
+        " on this date",
+        TECHNOLOGY_LICENCE_SOURCE,
+    )
+
+
+class _LineBuilder:
+    """Collects one line's findings; `build` turns them into an immutable LineDetermination."""
+
+    def __init__(self, index: int, line: Line) -> None:
+        self.index = index
+        self.line = line
+        self.entries: tuple[EntryMatch, ...] = ()
+        self.reasons: list[Reason] = []
+        self.exceptions: list[ExceptionCheck] = []
+        self.missing: list[str] = []
+        self.licences: tuple[str, ...] = ()
+        self.conditions: dict[str, str] = {}
+
+    def build(self, outcome: Outcome) -> LineDetermination:
+        return LineDetermination(
+            index=self.index,
+            kind=self.line.kind,
+            item=_line_label(self.line),
+            entries=self.entries,
+            outcome=outcome,
+            eligible_licences=self.licences if outcome is Outcome.LICENCE_REQUIRED else (),
+            exceptions=tuple(self.exceptions),
+            reasons=tuple(self.reasons),
+            missing=tuple(dict.fromkeys(self.missing)),
+            licence_conditions=self.conditions if outcome is Outcome.LICENCE_REQUIRED else {},
+        )
+
+
+def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUserList | None = None) -> Determination:
+    destination = transaction.destination
+    group = snapshot.group(destination)
+    reasons = [
+        Reason(
+            "destination-group",
+            f"{destination} is in Group {group} on {transaction.date}",
+            snapshot.group_source(destination),
+        )
+    ]
+    hits: tuple[EndUserHit, ...] | None = None
+    if end_user_list is not None and transaction.end_user is not None:
+        hits = end_user_list.lookup(transaction.end_user)
+        for hit in hits:
+            reasons.append(
+                Reason(
+                    "end-user-list",
+                    f"end user '{transaction.end_user}' matches {hit.list_id} entry {hit.entity_id} '{hit.name}'"
+                    f" ({hit.country}; concerns {', '.join(hit.concerns)}; list version {hit.list_version})",
+                    "jp.meti.eul",
+                )
+            )
+
+    embargo = snapshot.embargoes.get(destination)
+    values_by_entry: dict[str, list[int | None]] = defaultdict(list)
+    classified: list[Classification] = []
+    for index, line in enumerate(transaction.lines):
+        classification = _classify(snapshot, line, index)
+        classified.append(classification)
+        if classification.status == "listed" and line.kind == "goods":
+            for entry_id in dict.fromkeys(match.entry for match in classification.matches):
+                values_by_entry[entry_id].append(line.value_jpy)
+
+    lines: list[LineDetermination] = []
+    for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
+        builder = _LineBuilder(index, line)
+        builder.entries = classification.matches
+        if embargo is not None:
+            builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+            lines.append(builder.build(Outcome.PROHIBITED))
+            continue
+        lines.append(
+            _determine_line(snapshot, transaction, builder, classification, group, hits, values_by_entry)
+        )
+
+    outcome = max((line.outcome for line in lines), key=SEVERITY.__getitem__)
+    return Determination(
+        regime=snapshot.regime,
+        pack_version=snapshot.pack_version,
+        date=transaction.date,
+        destination=destination,
+        destination_group=group,
+        outcome=outcome,
+        lines=tuple(lines),
+        reasons=tuple(reasons),
+        end_user_hits=hits or (),
+    )
+
+
+def _determine_line(
+    snapshot: Snapshot,
+    transaction: Transaction,
+    builder: _LineBuilder,
+    classification: Classification,
+    group: str,
+    hits: Sequence[EndUserHit] | None,
+    values_by_entry: dict[str, list[int | None]],
+) -> LineDetermination:
+    line = builder.line
+    if classification.note:
+        builder.reasons.append(Reason("classification", classification.note))
+    if classification.status == "undetermined":
+        builder.missing.extend(classification.missing)
+        return builder.build(Outcome.INDETERMINATE)
+    if classification.status == "not-controlled":
+        return builder.build(Outcome.NO_LICENCE_REQUIRED)
+
+    if line.kind == "technology":
+        controlled, reason = _technology_controlled(snapshot, line)
+        builder.reasons.append(reason)
+        if controlled is None:
+            builder.missing.append("residency")
+            return builder.build(Outcome.INDETERMINATE)
+        if not controlled:
+            return builder.build(Outcome.NO_LICENCE_REQUIRED)
+
+    if classification.status == "catch-all":
+        return _catch_all_line(snapshot, transaction, builder, classification, group, hits)
+    return _listed_line(snapshot, transaction, builder, classification, group, values_by_entry)
+
+
+def _listed_line(
+    snapshot: Snapshot,
+    transaction: Transaction,
+    builder: _LineBuilder,
+    classification: Classification,
+    group: str,
+    values_by_entry: dict[str, list[int | None]],
+) -> LineDetermination:
+    line = builder.line
+    law = TECHNOLOGY_LICENCE_SOURCE if line.kind == "technology" else GOODS_LICENCE_SOURCE
+    table = "the Foreign Exchange Order's Appended Table" if line.kind == "technology" else "Appended Table 1"
+    eligible: list[tuple[str, ...]] = []
+    for match in classification.matches:
+        active = snapshot.entries[match.entry]
+        entry = active.record
+        numbers = ", ".join(match.control_numbers) or "no international number"
+        clause = f", clause {match.clause}" if match.clause else ""
+        builder.reasons.append(
+            Reason(
+                "list-control",
+                f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in row {entry.row}"
+                f" of {table}, controlled for every destination",
+                active.source,
+            )
+        )
+        for comparison in match.comparisons:
+            builder.reasons.append(
+                Reason(
+                    "parameter",
+                    f"{comparison.param} = {comparison.actual} {comparison.op} {comparison.required}: "
+                    f"{'holds' if comparison.holds else 'does not hold'}",
+                    active.source,
+                )
+            )
+        if line.kind == "goods":
+            result = licensing.small_value(snapshot, transaction, line.kind, entry, group, values_by_entry[entry.id])
+            if result.check is not None:
+                builder.exceptions.append(result.check)
+                if result.check.applied:
+                    builder.reasons.append(Reason("exception:small-value", result.check.why, result.check.source))
+                    return builder.build(Outcome.NO_LICENCE_REQUIRED)
+                if result.missing:
+                    builder.missing.extend(result.missing)
+        eligibility = licensing.eligible_licences(snapshot, line.kind, entry, match, transaction.destination, group)
+        builder.reasons.extend(eligibility.reasons)
+        builder.conditions.update(eligibility.conditions)
+        eligible.append(eligibility.licences)
+    if builder.missing:
+        builder.reasons.append(Reason("indeterminate", "an exception may apply; the facts to decide it are missing"))
+        return builder.build(Outcome.INDETERMINATE)
+    common = set(eligible[0]).intersection(*eligible[1:])
+    builder.licences = tuple(licence for licence in eligible[0] if licence in common)
+    builder.reasons.append(Reason("licence-required", f"a licence is required ({_law_name(line.kind)})", law))
+    return builder.build(Outcome.LICENCE_REQUIRED)
+
+
+def _law_name(kind: str) -> str:
+    return "FEFTA art. 25(1)" if kind == "technology" else "FEFTA art. 48(1)"
+
+
+def _catch_all_line(
+    snapshot: Snapshot,
+    transaction: Transaction,
+    builder: _LineBuilder,
+    classification: Classification,
+    group: str,
+    hits: Sequence[EndUserHit] | None,
+) -> LineDetermination:
+    entry_ids: list[str | None] = [match.entry for match in classification.matches] or [None]
+    result = catch_all.evaluate(snapshot, transaction, entry_ids, group, hits)
+    builder.reasons.extend(result.met)
+    builder.reasons.extend(result.unknown)
+    builder.reasons.extend(result.not_met)
+    if result.met:
+        row16 = _row16_entry(snapshot, classification)
+        if row16 is not None:
+            eligibility = licensing.eligible_licences(
+                snapshot, builder.line.kind, row16, classification.matches[0], transaction.destination, group
+            )
+            builder.licences = eligibility.licences
+        else:
+            builder.licences = ("individual",)
+        return builder.build(Outcome.LICENCE_REQUIRED)
+    if result.unknown:
+        builder.missing.extend(result.missing)
+        return builder.build(Outcome.INDETERMINATE)
+    if not result.not_met:
+        builder.reasons.append(
+            Reason(
+                "catch-all:out-of-scope",
+                f"no catch-all requirement applies to Group {group} destinations on this date",
+                snapshot.group_source(transaction.destination),
+            )
+        )
+    return builder.build(Outcome.NO_LICENCE_REQUIRED)
+
+
+def _row16_entry(snapshot: Snapshot, classification: Classification) -> s.Entry | None:
+    if not classification.matches:
+        return None
+    active = snapshot.entries.get(classification.matches[0].entry)
+    return active.record if active is not None else None

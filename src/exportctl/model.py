@@ -1,0 +1,207 @@
+"""Value types shared by every layer: what a transaction is, and what a determination says about it.
+
+Inputs are pydantic models (they arrive from flags, files and HTTP and must be validated with errors that
+name the field); outputs are frozen dataclasses (built on the hot path, so cheap to construct).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exportctl.regime.schema import Residency, Scalar
+
+LineKind = Literal["goods", "technology"]
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+class Outcome(StrEnum):
+    NO_LICENCE_REQUIRED = "no_licence_required"
+    LICENCE_REQUIRED = "licence_required"
+    PROHIBITED = "prohibited"
+    INDETERMINATE = "indeterminate"
+
+
+# Overall outcome of several lines: the most severe wins. Indeterminate outranks licence_required
+# because a transaction with an undecided line cannot be released even if the other lines are licensed.
+SEVERITY = {
+    Outcome.NO_LICENCE_REQUIRED: 0,
+    Outcome.LICENCE_REQUIRED: 1,
+    Outcome.INDETERMINATE: 2,
+    Outcome.PROHIBITED: 3,
+}
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if not COUNTRY_CODE.match(code) or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+class Specification(BaseModel):
+    """An item described by what it is and its parameters, to be classified against the control list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    product: str = Field(min_length=1)
+    params: dict[str, Scalar] = {}
+    hs: str | None = Field(default=None, description="HS code, used for row 16 when no entry matches")
+
+
+class Line(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: LineKind = "goods"
+    item: str | None = Field(
+        default=None, description="Entry id ('5(17)'), international number ('1C009.b') or 'hs:8456.11'"
+    )
+    spec: Specification | None = None
+    description: str | None = None
+    quantity: float | None = Field(default=None, ge=0)
+    value_jpy: int | None = Field(default=None, ge=0)
+    residency: Residency | None = Field(default=None, description="Technology: the recipient's residency")
+    provided_abroad: bool = False
+
+    @model_validator(mode="after")
+    def _identified(self) -> Line:
+        if (self.item is None) == (self.spec is None):
+            raise ValueError("a line needs exactly one of 'item' or 'spec'")
+        return self
+
+
+class Transaction(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regime: str = "jp"
+    date: dt.date
+    destination: str
+    exporter: str | None = None
+    consignee: str | None = None
+    end_user: str | None = None
+    end_user_country: str | None = None
+    end_use: str | None = None
+    wmd_end_use: bool | None = Field(default=None, description="Declared end use is WMD-related; null = unknown")
+    conventional_end_use: bool | None = Field(default=None, description="Conventional-weapons end use; null = unknown")
+    informed: bool = Field(default=False, description="METI has informed the exporter (インフォーム通知)")
+    clearly_not: bool = Field(default=False, description="The 'clearly not' guideline was applied and documented")
+    lines: list[Line] = Field(min_length=1)
+
+    @field_validator("destination", "end_user_country", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        return _country(value) if isinstance(value, str) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _end_use_known_when_declared(cls, data: Any) -> Any:
+        # A declared end use without either weapons flag is the exporter's assessment that it is neither;
+        # the flags stay "unknown" (None) only when nothing was declared.
+        if isinstance(data, dict) and data.get("end_use") is not None:
+            data = dict(data)
+            for key in ("wmd_end_use", "conventional_end_use"):
+                if data.get(key) is None:
+                    data[key] = False
+        return data
+
+    @model_validator(mode="after")
+    def _goods_leave_japan(self) -> Transaction:
+        if self.destination == "JP" and any(line.kind == "goods" for line in self.lines):
+            raise ValueError("destination JP: goods lines need a destination outside Japan")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule: str
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    param: str
+    op: str
+    required: Scalar | list[Scalar]
+    actual: Scalar | None
+    holds: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryMatch:
+    entry: str
+    clause: str | None
+    control_numbers: tuple[str, ...]
+    via: Literal["entry", "control-number", "specification", "hs-code"]
+    comparisons: tuple[Comparison, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionCheck:
+    exception: str
+    applied: bool
+    why: str
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineDetermination:
+    index: int
+    kind: LineKind
+    item: str
+    entries: tuple[EntryMatch, ...]
+    outcome: Outcome
+    eligible_licences: tuple[str, ...] = ()
+    exceptions: tuple[ExceptionCheck, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    missing: tuple[str, ...] = ()
+    licence_conditions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EndUserHit:
+    list_id: str
+    list_version: str
+    entity_id: str
+    name: str
+    matched_name: str
+    country: str
+    concerns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    regime: str
+    pack_version: str
+    date: dt.date
+    destination: str
+    destination_group: str
+    outcome: Outcome
+    lines: tuple[LineDetermination, ...]
+    reasons: tuple[Reason, ...]
+    end_user_hits: tuple[EndUserHit, ...] = ()
+
+    @property
+    def licence_required(self) -> bool:
+        return any(line.outcome is Outcome.LICENCE_REQUIRED for line in self.lines)
+
+    @property
+    def eligible_licences(self) -> tuple[str, ...]:
+        """Licence types usable for every line that needs a licence (empty when none needs one)."""
+        needing = [line.eligible_licences for line in self.lines if line.outcome is Outcome.LICENCE_REQUIRED]
+        if not needing:
+            return ()
+        common = set(needing[0]).intersection(*needing[1:])
+        return tuple(licence for licence in needing[0] if licence in common)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m for line in self.lines for m in line.missing))

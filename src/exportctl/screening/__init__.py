@@ -1,0 +1,1 @@
+"""Restricted-party screening (core: pure). List file readers live in `screening.sources`."""

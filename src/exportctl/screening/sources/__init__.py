@@ -1,0 +1,1 @@
+"""Readers of official list files, one module per format."""

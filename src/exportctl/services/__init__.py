@@ -1,0 +1,1 @@
+"""Services compose the pure core with files, storage and the ledger."""
