@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from exportctl import render
+from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.determine.classify import classify_spec
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.model import Determination, Line, Specification, Transaction
@@ -29,7 +30,6 @@ from exportctl.regime.loader import parse_pack
 from exportctl.regime.snapshot import Snapshot
 from exportctl.screening.sources.jp_eul import ListFileError
 from exportctl.services import checking
-from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
 
 app = typer.Typer(help="exportctl — export-control determinations with reasons and citations.", no_args_is_help=True)
 regime_app = typer.Typer(help="Inspect a regime pack: what is in force on a date, and what changed.")
@@ -122,7 +122,9 @@ def check(
     technology: Annotated[bool, typer.Option("--technology", help="The line is technology, not goods.")] = False,
     residency: Annotated[
         str | None,
-        typer.Option("--residency", help="Technology recipient: non-resident | resident | resident-specified-category."),
+        typer.Option(
+            "--residency", help="Technology recipient: non-resident | resident | resident-specified-category."
+        ),
     ] = None,
     provided_abroad: Annotated[bool, typer.Option("--provided-abroad", help="Technology provided abroad.")] = False,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", help="Contract value in JPY.")] = None,
@@ -139,7 +141,9 @@ def check(
         typer.Option("--conventional-end-use/--no-conventional-end-use", help="The end use is (not) military."),
     ] = None,
     informed: Annotated[bool, typer.Option("--informed", help="METI has informed the exporter.")] = False,
-    clearly_not: Annotated[bool, typer.Option("--clearly-not", help="The 'clearly not' guideline was applied.")] = False,
+    clearly_not: Annotated[
+        bool, typer.Option("--clearly-not", help="The 'clearly not' guideline was applied.")
+    ] = False,
     eul: Annotated[Path | None, typer.Option("--eul", help="End User List file (METI Excel).")] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
@@ -150,14 +154,16 @@ def check(
         else:
             if date is None or to is None or (item is None and product is None):
                 fail("--date, --to and --item (or --product) are required without --file")
-            spec = Specification(product=product, params=parse_params(param or [], "--param"), hs=hs) if product else None
+            spec = (
+                Specification(product=product, params=parse_params(param or [], "--param"), hs=hs) if product else None
+            )
             line = Line(
                 kind="technology" if technology else "goods",
                 item=item,
                 spec=spec,
                 value_jpy=value_jpy,
                 quantity=quantity,
-                residency=residency,  # type: ignore[arg-type]  # validated by pydantic
+                residency=residency,
                 provided_abroad=provided_abroad,
             )
             transaction = Transaction(
@@ -203,9 +209,7 @@ def print_determination(snapshot: Snapshot, determination: Determination) -> Non
         out.print(f"[magenta]missing:[/] {', '.join(determination.missing)}")
     table = Table("line", "entries", "outcome", "licences", "reasons (source)", show_lines=True)
     for line in determination.lines:
-        reasons = "\n".join(
-            f"• {r.text}" + (f" [dim]({r.source})[/]" if r.source else "") for r in line.reasons
-        )
+        reasons = "\n".join(f"• {r.text}" + (f" [dim]({r.source})[/]" if r.source else "") for r in line.reasons)
         table.add_row(
             f"{line.index}: {line.item} ({line.kind})",
             "\n".join(f"{m.entry}{'#' + m.clause if m.clause else ''}" for m in line.entries) or "—",
@@ -232,7 +236,9 @@ def classify(
     with input_errors():
         day = parse_date(date, "--date") if date else dt.date.max
         snapshot = checking.regime(regime).at(day)
-        result = classify_spec(snapshot, Specification(product=product, params=parse_params(param or [], "--param"), hs=hs))
+        result = classify_spec(
+            snapshot, Specification(product=product, params=parse_params(param or [], "--param"), hs=hs)
+        )
     data = {
         "status": result.status,
         "note": result.note,
@@ -350,7 +356,11 @@ def timeline(
                 "event": event,
                 "group": determination.destination_group,
                 "lines": [
-                    {"item": line.item, "outcome": line.outcome.value, "eligible_licences": list(line.eligible_licences)}
+                    {
+                        "item": line.item,
+                        "outcome": line.outcome.value,
+                        "eligible_licences": list(line.eligible_licences),
+                    }
                     for line in determination.lines
                 ],
             }
@@ -375,4 +385,3 @@ def _licence_cell(line: dict[str, Any]) -> str:
     if line["outcome"] != "licence_required":
         return str(line["outcome"])
     return "\n".join(line["eligible_licences"])
-

@@ -46,7 +46,9 @@ def korea_order(day: dt.date, regime: str = "jp") -> Transaction:
             ),
             Line(
                 description="fluorinated phosphazene elastomer",
-                spec=Specification(product="fluorinated-phosphazene-elastomer", params={"combined_fluorine_wt_pct": 35}),
+                spec=Specification(
+                    product="fluorinated-phosphazene-elastomer", params={"combined_fluorine_wt_pct": 35}
+                ),
                 value_jpy=8_000_000,
             ),
             Line(description="machining centre (HS 8457.10)", item="hs:8457.10", value_jpy=60_000_000),

@@ -85,7 +85,11 @@ def evaluate(
 
 
 def _end_user(
-    tally: _Tally, rule: s.CatchAllRule, source: str, transaction: Transaction, hits: Sequence[EndUserHit] | None
+    tally: _Tally,
+    rule: s.CatchAllRule,
+    source: str,
+    transaction: Transaction,
+    hits: Sequence[EndUserHit] | None,
 ) -> None:
     if transaction.end_user is None:
         tally.add(tally.unknown, rule, source, "the end user is not named", "end_user")
@@ -97,7 +101,12 @@ def _end_user(
     if not concerned:
         listed = f" (listed only for {', '.join(hits[0].concerns)})" if hits else ""
         wanted = ", ".join(rule.eul_concerns)
-        tally.add(tally.not_met, rule, source, f"'{transaction.end_user}' is not on the End User List for {wanted}{listed}")
+        tally.add(
+            tally.not_met,
+            rule,
+            source,
+            f"'{transaction.end_user}' is not on the End User List for {wanted}{listed}",
+        )
         return
     hit = concerned[0]
     concerns = ", ".join(hit.concerns)
@@ -105,4 +114,9 @@ def _end_user(
         text = f"end user listed as '{hit.name}' ({concerns}), but the 'clearly not' guideline was applied"
         tally.add(tally.not_met, rule, source, text)
     else:
-        tally.add(tally.met, rule, source, f"end user is listed as '{hit.name}' ({hit.entity_id}; concerns {concerns})")
+        tally.add(
+            tally.met,
+            rule,
+            source,
+            f"end user is listed as '{hit.name}' ({hit.entity_id}; concerns {concerns})",
+        )

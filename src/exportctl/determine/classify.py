@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from exportctl.model import Comparison, EntryMatch, Specification
 from exportctl.regime import schema as s
@@ -36,15 +36,15 @@ class Classification:
     hs: str | None = None
 
 
-_OPERATORS: Mapping[str, Callable[[object, object], bool]] = {
+_OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
     "<": operator.lt,
     "<=": operator.le,
     "==": operator.eq,
     "!=": operator.ne,
-    "in": lambda actual, required: actual in required,  # type: ignore[operator]
-    "not-in": lambda actual, required: actual not in required,  # type: ignore[operator]
+    "in": lambda actual, required: actual in required,
+    "not-in": lambda actual, required: actual not in required,
 }
 
 
@@ -74,7 +74,11 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
     for entry, clause in candidates:
         comparisons = tuple(compare(criterion, spec.params) for criterion in clause.criteria)
         match = EntryMatch(
-            entry.id, clause.id, tuple(clause.control_numbers or entry.control_numbers), "specification", comparisons
+            entry.id,
+            clause.id,
+            tuple(clause.control_numbers or entry.control_numbers),
+            "specification",
+            comparisons,
         )
         if all(c.holds is True for c in comparisons):
             matches.append(match)
@@ -136,9 +140,7 @@ def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch,
     while probe:
         refs = snapshot.control_numbers.get(probe)
         if refs:
-            return tuple(
-                EntryMatch(ref.entry, ref.clause, (number,), "control-number") for ref in refs
-            )
+            return tuple(EntryMatch(ref.entry, ref.clause, (number,), "control-number") for ref in refs)
         if "." not in probe:
             break
         probe = probe.rsplit(".", 1)[0]

@@ -146,9 +146,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
             builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
-        lines.append(
-            _determine_line(snapshot, transaction, builder, classification, group, hits, values_by_entry)
-        )
+        lines.append(_determine_line(snapshot, transaction, builder, classification, group, hits, values_by_entry))
 
     outcome = max((line.outcome for line in lines), key=SEVERITY.__getitem__)
     return Determination(
@@ -269,17 +267,15 @@ def _catch_all_line(
     builder.reasons.extend(result.met)
     builder.reasons.extend(result.unknown)
     builder.reasons.extend(result.not_met)
-    if result.met:
-        row16 = _row16_entry(snapshot, classification)
-        if row16 is not None:
-            eligibility = licensing.eligible_licences(
-                snapshot, builder.line.kind, row16, classification.matches[0], transaction.destination, group
-            )
-            builder.licences = eligibility.licences
-        else:
-            builder.licences = ("individual",)
+    row16 = _row16_entry(snapshot, classification)
+    if result.met and row16 is not None:
+        eligibility = licensing.eligible_licences(
+            snapshot, builder.line.kind, row16, classification.matches[0], transaction.destination, group
+        )
+        builder.licences = eligibility.licences
         return builder.build(Outcome.LICENCE_REQUIRED)
-    if result.unknown:
+    if result.met or result.unknown:
+        # A requirement is met but without the HS code it is unknown whether the goods are row 16 at all.
         builder.missing.extend(result.missing)
         return builder.build(Outcome.INDETERMINATE)
     if not result.not_met:

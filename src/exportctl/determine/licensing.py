@@ -44,8 +44,8 @@ def eligible_licences(
     reasons: list[Reason] = []
     conditions: dict[str, str] = {}
     licences: list[str] = []
-    for active in snapshot.coverage:
-        coverage = active.record
+    for dated_coverage in snapshot.coverage:
+        coverage = dated_coverage.record
         if _covers(coverage, kind, entry, group) and coverage.licence not in licences:
             licences.append(coverage.licence)
             if coverage.condition is not None:
@@ -109,7 +109,11 @@ def small_value(
     conditions: list[tuple[bool | None, str, str]] = [
         (entry.row in rule.rows, f"row {entry.row} is not among rows {', '.join(rule.rows)}", ""),
         (kind == "goods", "the exception applies to goods only, not to technology", ""),
-        (not snapshot.in_table(rule.excluded_destinations, destination), f"{destination} is in Appended Table 4", ""),
+        (
+            not snapshot.in_table(rule.excluded_destinations, destination),
+            f"{destination} is in Appended Table 4",
+            "",
+        ),
         (not transaction.informed, "METI has informed the exporter (inform notice)", ""),
         (
             None if total is None else total <= threshold,

@@ -13,14 +13,44 @@ SUB_ITEM = re.compile(r"^（([一二三四五六七八九十]+)(?:の([一二三
 
 # Japanese country names as the Order writes them → ISO 3166-1 alpha-2.
 JA_COUNTRIES = {
-    "アルゼンチン": "AR", "オーストラリア": "AU", "オーストリア": "AT", "ベルギー": "BE", "ブルガリア": "BG",
-    "カナダ": "CA", "チェコ": "CZ", "デンマーク": "DK", "フィンランド": "FI", "フランス": "FR", "ドイツ": "DE",
-    "ギリシャ": "GR", "ハンガリー": "HU", "アイルランド": "IE", "イタリア": "IT", "大韓民国": "KR",
-    "ルクセンブルク": "LU", "オランダ": "NL", "ニュージーランド": "NZ", "ノルウェー": "NO", "ポーランド": "PL",
-    "ポルトガル": "PT", "スペイン": "ES", "スウェーデン": "SE", "スイス": "CH", "英国": "GB",
-    "アメリカ合衆国": "US", "アフガニスタン": "AF", "中央アフリカ": "CF", "コンゴ民主共和国": "CD",
-    "イラク": "IQ", "レバノン": "LB", "リビア": "LY", "北朝鮮": "KP", "ソマリア": "SO", "南スーダン": "SS",
-    "スーダン": "SD", "イラン": "IR",
+    "アルゼンチン": "AR",
+    "オーストラリア": "AU",
+    "オーストリア": "AT",
+    "ベルギー": "BE",
+    "ブルガリア": "BG",
+    "カナダ": "CA",
+    "チェコ": "CZ",
+    "デンマーク": "DK",
+    "フィンランド": "FI",
+    "フランス": "FR",
+    "ドイツ": "DE",
+    "ギリシャ": "GR",
+    "ハンガリー": "HU",
+    "アイルランド": "IE",
+    "イタリア": "IT",
+    "大韓民国": "KR",
+    "ルクセンブルク": "LU",
+    "オランダ": "NL",
+    "ニュージーランド": "NZ",
+    "ノルウェー": "NO",
+    "ポーランド": "PL",
+    "ポルトガル": "PT",
+    "スペイン": "ES",
+    "スウェーデン": "SE",
+    "スイス": "CH",
+    "英国": "GB",
+    "アメリカ合衆国": "US",
+    "アフガニスタン": "AF",
+    "中央アフリカ": "CF",
+    "コンゴ民主共和国": "CD",
+    "イラク": "IQ",
+    "レバノン": "LB",
+    "リビア": "LY",
+    "北朝鮮": "KP",
+    "ソマリア": "SO",
+    "南スーダン": "SS",
+    "スーダン": "SD",
+    "イラン": "IR",
 }
 COUNTRY_TABLES = {"別表第三": "table-3", "別表第三の二": "table-3-2", "別表第四": "table-4"}
 
@@ -55,6 +85,10 @@ class OrderText:
     country_tables: dict[str, frozenset[str]]
 
 
+def _text(element: etree._Element) -> str:
+    return "".join(str(part) for part in element.itertext())
+
+
 def _tables(root: etree._Element) -> dict[str, etree._Element]:
     return {(table.findtext("AppdxTableTitle") or "").strip(): table for table in root.iter("AppdxTable")}
 
@@ -72,24 +106,24 @@ def parse_order(xml: bytes) -> OrderText:
         columns = table_row.findall("TableColumn")
         if len(columns) < 3:
             continue
-        number = "".join(columns[0].itertext()).strip()
+        number = _text(columns[0]).strip()
         if not number or number[0] not in DIGITS:
             continue  # the header row
         row_id = _row_id(number)
         sub_items: dict[str, str] = {}
         for sentence in columns[1].iter("Sentence"):
-            text = "".join(sentence.itertext()).strip()
+            text = _text(sentence).strip()
             found = SUB_ITEM.match(text)
             if found:
                 item = f"{kanji_number(found[1])}" + (f"-{kanji_number(found[2])}" if found[2] else "")
                 sub_items[f"{row_id}({item})"] = text[found.end() :].strip()
-        destinations = "".join(columns[2].itertext()).strip()
+        destinations = _text(columns[2]).strip()
         rows[row_id] = LawRow(row_id, destinations, sub_items)
     country_tables: dict[str, frozenset[str]] = {}
     for title, table_id in COUNTRY_TABLES.items():
         if title not in tables:
             raise LawTextError(f"no AppdxTable titled {title}")
-        text = "".join("".join(s.itertext()) for s in tables[title].iter("Sentence"))
+        text = "".join(_text(s) for s in tables[title].iter("Sentence"))
         names = [name.strip() for name in text.split("、") if name.strip()]
         unknown = [name for name in names if name not in JA_COUNTRIES]
         if unknown:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -88,9 +88,7 @@ def _validate(doc: ParsedYaml, model: type[M]) -> M:
 _TYPE_NAMES = {"bool", "int", "float", "str", "list", "dict", "date", "function-after"}
 
 
-def _merge(
-    docs: Iterable[tuple[ParsedYaml, Mapping[str, M]]], key: str
-) -> tuple[dict[str, M], dict[str, Located]]:
+def _merge(docs: Iterable[tuple[ParsedYaml, Mapping[str, M]]], key: str) -> tuple[dict[str, M], dict[str, Located]]:
     merged: dict[str, M] = {}
     where: dict[str, Located] = {}
     for doc, records in docs:
@@ -185,7 +183,12 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
             for k_index, criterion in enumerate(clause.criteria):
                 if criterion.param not in pack.parameters:
                     raise where.error(
-                        f"undeclared parameter '{criterion.param}'", "clauses", c_index, "criteria", k_index, "param"
+                        f"undeclared parameter '{criterion.param}'",
+                        "clauses",
+                        c_index,
+                        "criteria",
+                        k_index,
+                        "param",
                     )
     for row in pack.rows.values():
         for cited in (row.goods_source, row.technology_source):
@@ -216,10 +219,10 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
             if licence not in pack.licences.types:
                 raise where.error(f"unknown licence type '{licence}'", "allowed_licences", l_index)
         for t_index, target in enumerate(measure.targets):
-            entry = pack.entries.get(target.entry)
-            if entry is None:
+            target_entry = pack.entries.get(target.entry)
+            if target_entry is None:
                 raise where.error(f"unknown entry '{target.entry}'", "targets", t_index, "entry")
-            if target.clause is not None and target.clause not in {c.id for c in entry.clauses}:
+            if target.clause is not None and target.clause not in {c.id for c in target_entry.clauses}:
                 raise where.error(f"entry '{target.entry}' has no clause '{target.clause}'", "targets", t_index)
 
     rules_doc = docs["rules.yaml"]
@@ -242,5 +245,3 @@ def _check_periods(pack: Pack, where: Located, periods: Sequence[s.Period], pref
         if any(interval.overlaps(other) for other in intervals):
             raise where.error(f"period {interval} overlaps another period of the same fact", *prefix, index)
         intervals.append(interval)
-
-

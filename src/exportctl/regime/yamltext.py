@@ -11,14 +11,15 @@ import yaml
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
 class PackError(Exception):
     """A pack problem located by file, key path and line."""
 
-    file: str
-    path: KeyPath
-    line: int | None
-    message: str
+    def __init__(self, file: str, path: KeyPath, line: int | None, message: str) -> None:
+        super().__init__(file, path, line, message)
+        self.file = file
+        self.path = path
+        self.line = line
+        self.message = message
 
     def __str__(self) -> str:
         where = self.file

@@ -58,6 +58,14 @@ class EndUserList:
                 continue
             seen.add(entry.entity_id)
             hits.append(
-                EndUserHit(self.list_id, self.version, entry.entity_id, entry.name, matched, entry.country, entry.concerns)
+                EndUserHit(
+                    self.list_id,
+                    self.version,
+                    entry.entity_id,
+                    entry.name,
+                    matched,
+                    entry.country,
+                    entry.concerns,
+                )
             )
         return tuple(hits)

@@ -1,0 +1,146 @@
+"""Benchmark: line determinations per second over a mix of 10,000 transactions, snapshots cached.
+
+Run: `make bench` (or `.venv/bin/python bench/determine.py [--transactions N] [--eul FILE]`).
+
+Speed is reported against two baselines measured in the same run, so the ratios hold on a noisy machine:
+- determinations vs. pydantic validation of the same transactions (a fixed, well-known per-object cost);
+- pack load (parse + validate + cross-check) vs. plain `yaml.safe_load` of the same files.
+Targets (issue 2): ≥ 20,000 line determinations/s on one core; pack load ≤ 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exportctl.determine.engine import determine
+from exportctl.model import Transaction
+from exportctl.regime import Regime
+from exportctl.regime.files import builtin_pack_dir, read_pack_dir
+from exportctl.regime.loader import parse_pack
+from exportctl.screening.sources.jp_eul import read_end_user_list
+
+DEFAULT_EUL = Path(__file__).resolve().parents[2] / "shared/data/lists/jp-meti-end-user-list-2025-09-29.xlsx"
+DESTINATIONS = ["KR", "US", "DE", "CN", "TW", "IN", "AE", "IR", "SO", "KP", "TR", "BR", "VN", "TH", "EE"]
+HS_CODES = ["8456.11", "8471.30", "8542.31", "5407.10", "9027.50", "0901.11", "3926.90", "8802.60"]
+END_USERS = ["Hanbit Semiconductor", "Delta Engineering Concern FZE", "Air Koryo", "Acme Trading", None]
+
+
+def mix(regime: Regime, count: int, seed: int = 2019) -> list[dict[str, Any]]:
+    """A reproducible mix: every entry id, international numbers, HS codes, specifications, technology."""
+    rng = random.Random(seed)
+    pack = regime.pack
+    entry_ids = sorted(e for e, entry in pack.entries.items() if entry.row != "16")
+    numbers = sorted({n for entry in pack.entries.values() for n in entry.control_numbers})
+    specs = [
+        (clause.products[0], {c.param: c.value for c in clause.criteria if not isinstance(c.value, list)})
+        for entry in pack.entries.values()
+        for clause in entry.clauses
+    ]
+    start, span = dt.date(2019, 1, 1), (dt.date(2026, 11, 1) - dt.date(2019, 1, 1)).days
+    transactions: list[dict[str, Any]] = []
+    for _ in range(count):
+        lines: list[dict[str, Any]] = []
+        for _ in range(rng.randint(1, 5)):
+            kind = rng.random()
+            value = rng.choice([30_000, 400_000, 2_000_000, 50_000_000])
+            if kind < 0.35:
+                lines.append({"item": rng.choice(entry_ids), "value_jpy": value})
+            elif kind < 0.5:
+                lines.append({"item": rng.choice(numbers), "value_jpy": value})
+            elif kind < 0.75:
+                lines.append({"item": f"hs:{rng.choice(HS_CODES)}", "value_jpy": value})
+            elif kind < 0.9:
+                product, params = rng.choice(specs)
+                lines.append({"spec": {"product": product, "params": params}, "value_jpy": value})
+            else:
+                residency = rng.choice(["non-resident", "resident", "resident-specified-category"])
+                lines.append({"kind": "technology", "item": rng.choice(entry_ids), "residency": residency})
+        transaction: dict[str, Any] = {
+            "date": (start + dt.timedelta(days=rng.randrange(span))).isoformat(),
+            "destination": rng.choice(DESTINATIONS),
+            "end_user": rng.choice(END_USERS),
+            "lines": lines,
+        }
+        if rng.random() < 0.8:
+            transaction["end_use"] = "civil manufacturing"
+        if rng.random() < 0.05:
+            transaction["wmd_end_use"] = True
+        transactions.append(transaction)
+    return transactions
+
+
+def best_of(repeats: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transactions", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--eul", type=Path, default=DEFAULT_EUL)
+    args = parser.parse_args()
+
+    files = read_pack_dir(builtin_pack_dir("jp"))
+    load_time = best_of(args.repeats, lambda: parse_pack(files))
+    yaml_time = best_of(args.repeats, lambda: [yaml.safe_load(text) for text in files.values()])
+
+    regime = Regime(parse_pack(files))
+    end_user_list = read_end_user_list(args.eul) if args.eul.exists() else None
+    raw = mix(regime, args.transactions)
+    validate_time = best_of(args.repeats, lambda: [Transaction.model_validate(t) for t in raw])
+    transactions = [Transaction.model_validate(t) for t in raw]
+    lines = sum(len(t.lines) for t in transactions)
+    for transaction in transactions:  # warm the snapshot cache: the benchmark measures cached snapshots
+        regime.at(transaction.date)
+
+    def run_all() -> None:
+        for transaction in transactions:
+            determine(regime.at(transaction.date), transaction, end_user_list)
+
+    determine_time = best_of(args.repeats, run_all)
+    outcomes: dict[str, int] = {}
+    for transaction in transactions:
+        for line in determine(regime.at(transaction.date), transaction, end_user_list).lines:
+            outcomes[line.outcome.value] = outcomes.get(line.outcome.value, 0) + 1
+
+    report = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "pack_version": regime.version,
+        "pack_entries": len(regime.pack.entries),
+        "transactions": len(transactions),
+        "lines": lines,
+        "line_outcomes": outcomes,
+        "end_user_list": end_user_list.version if end_user_list else None,
+        "line_determinations_per_s": round(lines / determine_time),
+        "transactions_per_s": round(len(transactions) / determine_time),
+        "baseline_pydantic_validations_per_s": round(len(transactions) / validate_time),
+        "determine_vs_validate_time_ratio": round(determine_time / validate_time, 2),
+        "pack_load_s": round(load_time, 4),
+        "baseline_yaml_load_s": round(yaml_time, 4),
+        "pack_load_vs_yaml_ratio": round(load_time / yaml_time, 2),
+        "targets_met": {
+            "line_determinations_per_s>=20000": lines / determine_time >= 20_000,
+            "pack_load_s<=0.5": load_time <= 0.5,
+        },
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Shared fixtures: the shipped Japan pack, and the official reference files beside the checkout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exportctl.determine.engine import determine
+from exportctl.model import Determination, Transaction
+from exportctl.regime import Regime
+from exportctl.regime.files import builtin_pack_dir, read_pack_dir
+from exportctl.screening.end_user_list import EndUserList
+from exportctl.services import checking
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EUL_FILE = SHARED / "data" / "lists" / "jp-meti-end-user-list-2025-09-29.xlsx"
+ORDER_XML = SHARED / "data" / "law" / "jp-export-trade-control-order-2026-02-14.xml"
+
+
+@pytest.fixture(scope="session")
+def jp() -> Regime:
+    return checking.regime("jp")
+
+
+@pytest.fixture(scope="session")
+def eul() -> EndUserList:
+    return checking.end_user_list(EUL_FILE)
+
+
+@pytest.fixture
+def pack_files() -> dict[str, str]:
+    """The shipped pack's files as texts, for tests that alter a copy."""
+    return read_pack_dir(builtin_pack_dir("jp"))
+
+
+def run(jp: Regime, eul: EndUserList | None = None, **fields: Any) -> Determination:
+    """Determine a transaction given as keyword fields (dates as ISO strings are fine)."""
+    transaction = Transaction.model_validate(fields)
+    return determine(jp.at(transaction.date), transaction, eul)
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
