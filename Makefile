@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The official reference files live beside the checkout (../shared); users point EXPORTCTL_LISTS_DIR at theirs.
+LISTS_DIR ?= $(abspath ../shared/data/lists)
+
 run: $(STAMP)
-	$(BIN)/exportctl timeline
+	EXPORTCTL_LISTS_DIR=$(LISTS_DIR) $(BIN)/exportctl timeline
 
 test: lint typecheck pytest
 

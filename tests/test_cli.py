@@ -200,8 +200,14 @@ def test_regime_diff_explains_the_korea_change() -> None:
 def test_regime_diff_over_the_whole_episode() -> None:
     code, out, _ = invoke("regime", "diff", "jp", "2019-07-01", "2023-12-31", "--format", "json")
     assert code == 0
-    # KR left and came back, the measures started and ended: nothing of them differs at the ends.
-    assert not any("KR" in c["key"] or c["key"].startswith("measure/") for c in json.loads(out)["changes"])
+    changes = json.loads(out)["changes"]
+    # The measures started and ended in between: no measure differs at the ends.
+    assert not any(c["key"].startswith("measure/") for c in changes)
+    # KR left Table 3 and came back: same fact, but now resting on Cabinet Order No. 232 of 2023.
+    korea = [c for c in changes if "KR" in c["key"]]
+    assert [(c["key"], c["change"], c["source"]["id"]) for c in korea] == [
+        ("table-3/KR", "changed", "jp.etco.2023-co232")
+    ]
 
 
 def test_classify_command() -> None:

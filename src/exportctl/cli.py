@@ -37,7 +37,8 @@ pack_app = typer.Typer(help="Validate regime packs.")
 app.add_typer(regime_app, name="regime")
 app.add_typer(pack_app, name="pack")
 
-out = Console()
+# Piped output (CI logs, files) is not limited to 80 columns: tables of reasons need the room.
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -375,6 +376,19 @@ def timeline(
         table.add_row(row["date"], row["event"], row["group"], *cells)
     out.print("[bold]One order to the Republic of Korea, checked on each date the rules changed[/]")
     out.print(table)
+    legend = ", ".join(f"{code} = {licence}" for licence, code in LICENCE_CODES.items())
+    out.print(f"Licence types usable: {legend}. '-' = no licence needed; '?' = indeterminate.")
+
+
+LICENCE_CODES = {
+    "individual": "IND",
+    "general-bulk": "GB",
+    "special-general-bulk": "SGB",
+    "specific-bulk": "SB",
+    "specific-subsidiary-bulk": "SSB",
+    "special-return-bulk": "SRB",
+}
+OUTCOME_CODES = {"no_licence_required": "-", "indeterminate": "?", "prohibited": "prohibited"}
 
 
 def _line_heading(line: Line) -> str:
@@ -383,5 +397,5 @@ def _line_heading(line: Line) -> str:
 
 def _licence_cell(line: dict[str, Any]) -> str:
     if line["outcome"] != "licence_required":
-        return str(line["outcome"])
-    return "\n".join(line["eligible_licences"])
+        return OUTCOME_CODES[line["outcome"]]
+    return " ".join(LICENCE_CODES.get(licence, licence) for licence in line["eligible_licences"])

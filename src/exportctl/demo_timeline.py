@@ -9,11 +9,11 @@ from exportctl.model import Line, Specification, Transaction
 
 KOREA_TIMELINE_DATES: tuple[tuple[dt.date, str], ...] = (
     (dt.date(2019, 7, 3), "before the measures"),
-    (dt.date(2019, 7, 4), "three items: individual licences only"),
-    (dt.date(2019, 8, 28), "Korea leaves Group A"),
-    (dt.date(2019, 12, 20), "resists: specific bulk allowed"),
-    (dt.date(2023, 3, 23), "measures on the three items lifted"),
-    (dt.date(2023, 7, 21), "Korea back in Group A"),
+    (dt.date(2019, 7, 4), "3 items: individual only"),
+    (dt.date(2019, 8, 28), "KR leaves Group A"),
+    (dt.date(2019, 12, 20), "resist: + specific bulk"),
+    (dt.date(2023, 3, 23), "measures lifted"),
+    (dt.date(2023, 7, 21), "KR back in Group A"),
     (dt.date(2025, 10, 9), "catch-all revision"),
 )
 
@@ -35,22 +35,22 @@ def korea_order(day: dt.date, regime: str = "jp") -> Transaction:
                 value_jpy=30_000_000,
             ),
             Line(
-                description="hydrogen fluoride 99.99%",
+                description="HF 99.99%",
                 spec=Specification(product="hydrogen-fluoride", params={"hf_concentration_wt_pct": 99.99}),
                 value_jpy=20_000_000,
             ),
             Line(
-                description="fluorinated polyimide",
+                description="F-polyimide",
                 spec=Specification(product="fluorinated-polyimide", params={"combined_fluorine_wt_pct": 12}),
                 value_jpy=15_000_000,
             ),
             Line(
-                description="fluorinated phosphazene elastomer",
+                description="F-phosphazene",
                 spec=Specification(
                     product="fluorinated-phosphazene-elastomer", params={"combined_fluorine_wt_pct": 35}
                 ),
                 value_jpy=8_000_000,
             ),
-            Line(description="machining centre (HS 8457.10)", item="hs:8457.10", value_jpy=60_000_000),
+            Line(description="machining centre", item="hs:8457.10", value_jpy=60_000_000),
         ],
     )
