@@ -190,7 +190,9 @@ def test_regime_show() -> None:
 def test_regime_diff_explains_the_korea_change() -> None:
     code, out, _ = invoke("regime", "diff", "jp", "2019-08-27", "2019-08-28", "--format", "json")
     assert code == 0
-    changes = {c["key"]: c for c in json.loads(out)["changes"]}
+    data = json.loads(out)
+    assert data["change_dates"] == ["2019-08-28"]
+    changes = {c["key"]: c for c in data["changes"]}
     assert changes["table-3/KR"]["change"] == "removed"
     assert changes["table-3/KR"]["source"]["id"] == "jp.etco.2019-co71"
     assert changes["group-b/KR"]["change"] == "added"

@@ -314,6 +314,8 @@ def regime_diff(
     before = _regime_snapshot(regime_id, date1, "D1")
     after = _regime_snapshot(regime_id, date2, "D2")
     changes = diff(before, after)
+    start, end = sorted((parse_date(date1, "D1"), parse_date(date2, "D2")))
+    change_dates = [d.isoformat() for d in checking.regime(regime_id).changes_between(start, end)]
     if output_format is Format.json:
         emit_json(
             {
@@ -321,6 +323,7 @@ def regime_diff(
                 "from": date1,
                 "to": date2,
                 "pack_version": after.pack_version,
+                "change_dates": change_dates,
                 "changes": [render.change_dict(before, after, c) for c in changes],
             }
         )
@@ -330,6 +333,8 @@ def regime_diff(
         source = after.sources[change.source]
         table.add_row(change.kind, change.text, f"{source.instrument} {source.article or ''}".strip())
     out.print(f"[bold]{regime_id}[/] {date1} → {date2}: {len(changes)} change(s)")
+    if change_dates:
+        out.print(f"rules changed on: {', '.join(change_dates)}")
     out.print(table)
 
 

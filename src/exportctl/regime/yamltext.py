@@ -55,8 +55,12 @@ class ParsedYaml:
         return PackError(self.file, tuple(path), self.line_of(path), message)
 
 
+# libyaml's loader is about six times faster and keeps the same marks; fall back where PyYAML lacks it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(file: str, text: str) -> ParsedYaml:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
