@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,20 @@ from exportctl.screening.end_user_list import EndUserList
 from exportctl.services import checking
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# The official reference files are read where they are, never copied: ../shared beside the checkout
+# (as in CI), or wherever EXPORTCTL_SHARED points.
+SHARED = Path(os.environ.get("EXPORTCTL_SHARED", REPO.parent / "shared"))
 EUL_FILE = SHARED / "data" / "lists" / "jp-meti-end-user-list-2025-09-29.xlsx"
 ORDER_XML = SHARED / "data" / "law" / "jp-export-trade-control-order-2026-02-14.xml"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    missing = [path for path in (EUL_FILE, ORDER_XML) if not path.exists()]
+    if missing:
+        raise pytest.UsageError(
+            f"reference files not found: {', '.join(map(str, missing))}. Tests read them from ../shared/data "
+            "beside the checkout; set EXPORTCTL_SHARED to the shared folder elsewhere."
+        )
 
 
 @pytest.fixture(scope="session")
