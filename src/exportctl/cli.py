@@ -250,12 +250,21 @@ def classify(
     if output_format is Format.json:
         emit_json(data)
         return
-    out.print(f"[bold]{product}[/]: {result.status}" + (f" — {result.note}" if result.note else ""))
+    label = STATUS_LABELS[result.status]
+    out.print(f"[bold]{product}[/]: {label}" + (f" — {result.note}" if result.note else ""))
     for match in result.matches:
         out.print(f"  {match.entry}#{match.clause} ({', '.join(match.control_numbers)})")
         for c in match.comparisons:
             verdict = {True: "[green]holds[/]", False: "[red]fails[/]", None: "[magenta]unknown[/]"}[c.holds]
             out.print(f"    {c.param} = {c.actual} {c.op} {c.required}: {verdict}")
+
+
+STATUS_LABELS = {
+    "listed": "listed",
+    "catch-all": "not listed in rows 1–15 (row 16 catch-all may apply)",
+    "not-controlled": "not controlled",
+    "undetermined": "undetermined",
+}
 
 
 def _regime_snapshot(regime_id: str, date: str, flag: str) -> Snapshot:

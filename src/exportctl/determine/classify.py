@@ -98,7 +98,7 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         return classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
     return Classification(
         "catch-all",
-        note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); no HS code given",
+        note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); row 16 needs its HS code",
     )
 
 

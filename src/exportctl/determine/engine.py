@@ -9,7 +9,8 @@ Every step adds reasons citing the pack source that decided it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from exportctl.determine import catch_all, licensing
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
@@ -77,6 +78,17 @@ def _technology_controlled(snapshot: Snapshot, line: Line) -> tuple[bool | None,
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every line of one transaction is determined against."""
+
+    snapshot: Snapshot
+    transaction: Transaction
+    group: str
+    hits: Sequence[EndUserHit] | None
+    values_by_entry: Mapping[str, list[int | None]]
+
+
 class _LineBuilder:
     """Collects one line's findings; `build` turns them into an immutable LineDetermination."""
 
@@ -108,22 +120,25 @@ class _LineBuilder:
 def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUserList | None = None) -> Determination:
     destination = transaction.destination
     group = snapshot.group(destination)
-    reasons = [
-        Reason(
-            "destination-group",
-            f"{destination} is in Group {group} on {transaction.date}",
-            snapshot.group_source(destination),
-        )
-    ]
+    where = (
+        "JP: technology provided in Japan (country groups apply to foreign destinations)"
+        if destination == "JP"
+        else f"{destination} is in Group {group} on {transaction.date}"
+    )
+    reasons = [Reason("destination-group", where, snapshot.group_source(destination))]
     hits: tuple[EndUserHit, ...] | None = None
     if end_user_list is not None and transaction.end_user is not None:
         hits = end_user_list.lookup(transaction.end_user)
         for hit in hits:
+            country = transaction.end_user_country
+            mismatch = (
+                f"; stated country {country} differs, the match stands" if country and country != hit.country else ""
+            )
             reasons.append(
                 Reason(
                     "end-user-list",
                     f"end user '{transaction.end_user}' matches {hit.list_id} entry {hit.entity_id} '{hit.name}'"
-                    f" ({hit.country}; concerns {', '.join(hit.concerns)}; list version {hit.list_version})",
+                    f" ({hit.country}; concerns {', '.join(hit.concerns)}; list version {hit.list_version}{mismatch})",
                     "jp.meti.eul",
                 )
             )
@@ -138,6 +153,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
             for entry_id in dict.fromkeys(match.entry for match in classification.matches):
                 values_by_entry[entry_id].append(line.value_jpy)
 
+    context = _Context(snapshot, transaction, group, hits, values_by_entry)
     lines: list[LineDetermination] = []
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
@@ -146,7 +162,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
             builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
-        lines.append(_determine_line(snapshot, transaction, builder, classification, group, hits, values_by_entry))
+        lines.append(_determine_line(context, builder, classification))
 
     outcome = max((line.outcome for line in lines), key=SEVERITY.__getitem__)
     return Determination(
@@ -162,15 +178,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
     )
 
 
-def _determine_line(
-    snapshot: Snapshot,
-    transaction: Transaction,
-    builder: _LineBuilder,
-    classification: Classification,
-    group: str,
-    hits: Sequence[EndUserHit] | None,
-    values_by_entry: dict[str, list[int | None]],
-) -> LineDetermination:
+def _determine_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
     line = builder.line
     if classification.note:
         builder.reasons.append(Reason("classification", classification.note))
@@ -181,7 +189,7 @@ def _determine_line(
         return builder.build(Outcome.NO_LICENCE_REQUIRED)
 
     if line.kind == "technology":
-        controlled, reason = _technology_controlled(snapshot, line)
+        controlled, reason = _technology_controlled(context.snapshot, line)
         builder.reasons.append(reason)
         if controlled is None:
             builder.missing.append("residency")
@@ -190,18 +198,12 @@ def _determine_line(
             return builder.build(Outcome.NO_LICENCE_REQUIRED)
 
     if classification.status == "catch-all":
-        return _catch_all_line(snapshot, transaction, builder, classification, group, hits)
-    return _listed_line(snapshot, transaction, builder, classification, group, values_by_entry)
+        return _catch_all_line(context, builder, classification)
+    return _listed_line(context, builder, classification)
 
 
-def _listed_line(
-    snapshot: Snapshot,
-    transaction: Transaction,
-    builder: _LineBuilder,
-    classification: Classification,
-    group: str,
-    values_by_entry: dict[str, list[int | None]],
-) -> LineDetermination:
+def _listed_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
+    snapshot, transaction, group = context.snapshot, context.transaction, context.group
     line = builder.line
     law = TECHNOLOGY_LICENCE_SOURCE if line.kind == "technology" else GOODS_LICENCE_SOURCE
     table = "the Foreign Exchange Order's Appended Table" if line.kind == "technology" else "Appended Table 1"
@@ -229,7 +231,9 @@ def _listed_line(
                 )
             )
         if line.kind == "goods":
-            result = licensing.small_value(snapshot, transaction, line.kind, entry, group, values_by_entry[entry.id])
+            result = licensing.small_value(
+                snapshot, transaction, line.kind, entry, group, context.values_by_entry[entry.id]
+            )
             if result.check is not None:
                 builder.exceptions.append(result.check)
                 if result.check.applied:
@@ -254,16 +258,10 @@ def _law_name(kind: str) -> str:
     return "FEFTA art. 25(1)" if kind == "technology" else "FEFTA art. 48(1)"
 
 
-def _catch_all_line(
-    snapshot: Snapshot,
-    transaction: Transaction,
-    builder: _LineBuilder,
-    classification: Classification,
-    group: str,
-    hits: Sequence[EndUserHit] | None,
-) -> LineDetermination:
+def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
+    snapshot, transaction, group = context.snapshot, context.transaction, context.group
     entry_ids: list[str | None] = [match.entry for match in classification.matches] or [None]
-    result = catch_all.evaluate(snapshot, transaction, entry_ids, group, hits)
+    result = catch_all.evaluate(snapshot, transaction, entry_ids, group, context.hits)
     builder.reasons.extend(result.met)
     builder.reasons.extend(result.unknown)
     builder.reasons.extend(result.not_met)
