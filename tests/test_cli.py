@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -35,17 +36,16 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def check_json(*args: str) -> dict[str, Any]:
-    code, out, err = invoke("check", *args, "--format", "json")
+def check_json(args: str, *extra: str) -> dict[str, Any]:
+    """`exportctl check` with shell-style arguments, as JSON."""
+    code, out, err = invoke("check", *shlex.split(args), *extra, "--format", "json")
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data
 
 
 def test_contract_keys_for_a_one_line_check() -> None:
-    data = check_json(
-        "--regime", "jp", "--date", "2019-09-01", "--to", "KR", "--item", "3C002", "--value-jpy", "5000000"
-    )
+    data = check_json("--regime jp --date 2019-09-01 --to KR --item 3C002 --value-jpy 5000000")
     assert data.keys() >= CONTRACT_KEYS
     assert data["destination_group"] == "B"
     assert data["outcome"] == "licence_required"
@@ -63,81 +63,31 @@ def test_contract_keys_for_a_one_line_check() -> None:
 
 
 def test_end_user_flags_with_the_end_user_list() -> None:
-    data = check_json(
-        "--date",
-        "2024-06-01",
-        "--to",
-        "AE",
-        "--item",
-        "hs:8471.30",
-        "--end-user",
-        "Delta Engineering Concern FZE",
-        "--end-user-country",
-        "AE",
-        "--end-use",
-        "office",
-        "--eul",
-        str(EUL_FILE),
-    )
+    listed = f"--date 2024-06-01 --to AE --item hs:8471.30 --end-use office --eul {EUL_FILE}"
+    listed += " --end-user 'Delta Engineering Concern FZE' --end-user-country AE"
+    data = check_json(listed)
     assert data["outcome"] == "licence_required"
     assert data["end_user_hits"][0]["concerns"] == ["N"]
-    cleared = check_json(
-        "--date",
-        "2024-06-01",
-        "--to",
-        "AE",
-        "--item",
-        "hs:8471.30",
-        "--end-user",
-        "Delta Engineering Concern FZE",
-        "--end-use",
-        "office",
-        "--clearly-not",
-        "--eul",
-        str(EUL_FILE),
-    )
-    assert cleared["outcome"] == "no_licence_required"
+    assert check_json(listed, "--clearly-not")["outcome"] == "no_licence_required"
 
 
 def test_weapons_flags_and_informed() -> None:
-    base = [
-        "--date",
-        "2024-06-01",
-        "--to",
-        "CN",
-        "--item",
-        "hs:8471.30",
-        "--end-user",
-        "Acme",
-        "--eul",
-        str(EUL_FILE),
-    ]
-    assert check_json(*base, "--wmd-end-use")["outcome"] == "licence_required"
-    assert check_json(*base, "--informed", "--end-use", "office")["outcome"] == "licence_required"
-    assert check_json(*base, "--no-wmd-end-use", "--no-conventional-end-use")["outcome"] == "no_licence_required"
-    assert check_json(*base)["outcome"] == "indeterminate"
+    base = f"--date 2024-06-01 --to CN --item hs:8471.30 --end-user Acme --eul {EUL_FILE}"
+    assert check_json(base, "--wmd-end-use")["outcome"] == "licence_required"
+    assert check_json(base, "--informed", "--end-use", "office")["outcome"] == "licence_required"
+    assert check_json(base, "--no-wmd-end-use", "--no-conventional-end-use")["outcome"] == "no_licence_required"
+    assert check_json(base)["outcome"] == "indeterminate"
 
 
 def test_technology_flag() -> None:
-    data = check_json(
-        "--date", "2020-01-01", "--to", "US", "--item", "5(17)", "--technology", "--residency", "non-resident"
-    )
+    data = check_json("--date 2020-01-01 --to US --item 5(17) --technology --residency non-resident")
     assert data["lines"][0]["kind"] == "technology"
     assert data["outcome"] == "licence_required"
 
 
 def test_specification_flags() -> None:
     data = check_json(
-        "--date",
-        "2020-01-01",
-        "--to",
-        "US",
-        "--product",
-        "hydrogen-fluoride",
-        "--param",
-        "hf_concentration_wt_pct=55",
-        "--value-jpy",
-        "5000000",
+        "--date 2020-01-01 --to US --product hydrogen-fluoride --param hf_concentration_wt_pct=55 --value-jpy 5000000"
     )
     assert data["lines"][0]["entries"] == ["3(1)"]
 
@@ -148,7 +98,7 @@ def test_transaction_file(tmp_path: Path) -> None:
         "date: 2019-07-04\ndestination: KR\nend_use: chips\nlines:\n"
         "  - {item: '5(17)', value_jpy: 3000000}\n  - {item: 'hs:0901.11'}\n"
     )
-    data = check_json("--file", str(path))
+    data = check_json(f"--file {path}")
     assert [line["outcome"] for line in data["lines"]] == ["licence_required", "no_licence_required"]
 
 
