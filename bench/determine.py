@@ -27,6 +27,7 @@ from exportctl.model import Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.loader import parse_pack
+from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.sources.jp_eul import read_end_user_list
 
 DEFAULT_EUL = Path(__file__).resolve().parents[2] / "shared/data/lists/jp-meti-end-user-list-2025-09-29.xlsx"
@@ -100,7 +101,7 @@ def main() -> None:
     yaml_time = best_of(args.repeats, lambda: [yaml.load(text, Loader=yaml.CSafeLoader) for text in files.values()])
 
     regime = Regime(parse_pack(files))
-    end_user_list = read_end_user_list(args.eul) if args.eul.exists() else None
+    end_user_list = EndUserList(read_end_user_list(args.eul)) if args.eul.exists() else None
     raw = mix(regime, args.transactions)
     validate_time = best_of(args.repeats, lambda: [Transaction.model_validate(t) for t in raw])
     transactions = [Transaction.model_validate(t) for t in raw]

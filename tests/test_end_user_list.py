@@ -10,18 +10,19 @@ import pytest
 
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.names import normalise
-from exportctl.screening.sources.jp_eul import ListFileError, read_end_user_list
+from exportctl.screening.sources.common import ListFileError
+from exportctl.screening.sources.jp_eul import read_end_user_list
 from tests.conftest import EUL_FILE
 
 
 def test_counts_match_the_publication(eul: EndUserList) -> None:
     assert len(eul.entries) == 835
-    assert len({entry.country for entry in eul.entries}) == 15
-    assert eul.published is not None and eul.published.isoformat() == "2025-09-29"
+    assert len({entry.countries[0] for entry in eul.entries}) == 15
+    assert eul.source.published is not None and eul.source.published.isoformat() == "2025-09-29"
 
 
 def test_country_spread(eul: EndUserList) -> None:
-    counts = Counter(entry.country for entry in eul.entries)
+    counts = Counter(entry.countries[0] for entry in eul.entries)
     assert set(counts) == {
         "AF",
         "AE",

@@ -28,7 +28,7 @@ from exportctl.regime.diff import diff
 from exportctl.regime.files import read_pack_dir
 from exportctl.regime.loader import parse_pack
 from exportctl.regime.snapshot import Snapshot
-from exportctl.screening.sources.jp_eul import ListFileError
+from exportctl.screening.sources.common import ListFileError
 from exportctl.services import checking
 
 app = typer.Typer(help="exportctl — export-control determinations with reasons and citations.", no_args_is_help=True)

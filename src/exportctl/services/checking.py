@@ -39,7 +39,7 @@ def configured_end_user_list_path() -> Path | None:
 
 @cache
 def end_user_list(path: Path) -> EndUserList:
-    return read_end_user_list(path)
+    return EndUserList(read_end_user_list(path))
 
 
 @dataclass

@@ -8,20 +8,18 @@ phonetic-guide runs (<rPh>) some cells carry are never read.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
 import unicodedata
 from pathlib import Path
 
 import openpyxl
 
-from exportctl.screening.end_user_list import EndUserList, ListEntry
+from exportctl.screening.entities import ListedEntity, LoadedList, dedupe
+from exportctl.screening.sources.common import ListFileError, date_in_name, file_sha256
 
 LIST_ID = "jp-eul"
 HEADER_MARKERS = ("No.", "Country", "Company", "Also Known As", "WMD", "Conventional")
 BRACKETED = re.compile(r"\s*[(（]([^()（）]+)[)）]\s*$")
-DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 # English country names as METI writes them → ISO 3166-1 alpha-2.
 COUNTRIES = {
@@ -41,10 +39,6 @@ COUNTRIES = {
     "Taiwan": "TW",
     "Hong Kong": "HK",
 }
-
-
-class ListFileError(ValueError):
-    """A list file that cannot be read as its format; names the file, row and column."""
 
 
 def _text(value: object) -> str:
@@ -75,9 +69,10 @@ def _concerns(wmd: str, conventional: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def read_end_user_list(path: Path) -> EndUserList:
-    data = path.read_bytes()
-    version = f"{LIST_ID}-{hashlib.sha256(data).hexdigest()[:12]}"
+def read_end_user_list(path: Path) -> LoadedList:
+    if not path.is_file():
+        raise ListFileError(f"{path}: file not found")
+    sha256 = file_sha256(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
@@ -87,7 +82,7 @@ def read_end_user_list(path: Path) -> EndUserList:
     header = [_text(v) for v in next(rows, ())]
     if len(header) < 6 or not all(marker in cell for marker, cell in zip(HEADER_MARKERS, header, strict=False)):
         raise ListFileError(f"{path}: row 1 is not the End User List header (expected {', '.join(HEADER_MARKERS)})")
-    entries: list[ListEntry] = []
+    entities: list[ListedEntity] = []
     for row_number, row in enumerate(rows, start=2):
         cells = [_text(v) for v in row[:6]]
         if not any(cells[1:]):
@@ -103,16 +98,16 @@ def read_end_user_list(path: Path) -> EndUserList:
         concerns = _concerns(wmd_cell, cw_cell)
         if not concerns:
             raise ListFileError(f"{path}: row {row_number}, column E: no concern type (B, C, M, N or CW)")
-        entries.append(
-            ListEntry(
+        entities.append(
+            ListedEntity(
+                list_id=LIST_ID,
                 entity_id=f"{LIST_ID}:{row_number - 1}",
+                kind="company",
                 name=name,
-                aliases=tuple(dict.fromkeys([*bracketed, *_aliases(alias_cell)])),
-                country=country,
+                aliases=dedupe([*bracketed, *_aliases(alias_cell)], exclude=[name]),
+                countries=(country,),
                 concerns=concerns,
             )
         )
     workbook.close()
-    found = DATE_IN_NAME.search(path.name)
-    published = dt.date(int(found[1]), int(found[2]), int(found[3])) if found else None
-    return EndUserList.of(LIST_ID, version, published, entries)
+    return LoadedList(LIST_ID, sha256, str(path), date_in_name(path), tuple(entities))
