@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -167,14 +168,31 @@ class LineDetermination:
 
 
 @dataclass(frozen=True, slots=True)
-class EndUserHit:
+class ScreeningHit:
+    """A listed entity a party name matched, with the score and why."""
+
     list_id: str
     list_version: str
     entity_id: str
     name: str
     matched_name: str
-    country: str
-    concerns: tuple[str, ...]
+    score: float
+    countries: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    explanation: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def country(self) -> str:
+        return self.countries[0] if self.countries else ""
+
+
+class PartyScreener(Protocol):
+    """What the engine needs from screening: hits for a party name, and which lists were searched."""
+
+    def screen_party(self, name: str, country: str | None) -> tuple[ScreeningHit, ...]: ...
+
+    def has_list(self, list_id: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +205,9 @@ class Determination:
     outcome: Outcome
     lines: tuple[LineDetermination, ...]
     reasons: tuple[Reason, ...]
-    end_user_hits: tuple[EndUserHit, ...] = ()
+    end_user_hits: tuple[ScreeningHit, ...] = ()
+    consignee_hits: tuple[ScreeningHit, ...] = ()
+    blocked_by: tuple[str, ...] = ()  # screening hits awaiting an officer's review
 
     @property
     def licence_required(self) -> bool:
@@ -204,4 +224,5 @@ class Determination:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(m for line in self.lines for m in line.missing))
+        review = ("screening_review",) if self.blocked_by else ()
+        return tuple(dict.fromkeys([*(m for line in self.lines for m in line.missing), *review]))

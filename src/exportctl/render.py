@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exportctl.model import Determination, EntryMatch, LineDetermination, Reason
+from exportctl.model import Determination, EntryMatch, LineDetermination, Reason, ScreeningHit
 from exportctl.regime.diff import FactChange
 from exportctl.regime.snapshot import Fact, Snapshot
 
@@ -62,6 +62,22 @@ def line_dict(snapshot: Snapshot, line: LineDetermination) -> dict[str, Any]:
     }
 
 
+def hit_dict(hit: ScreeningHit) -> dict[str, Any]:
+    """A screening hit: the contract keys (list, entity_id, name, matched_name, score, explanation) and more."""
+    return {
+        "list": hit.list_id,
+        "list_version": hit.list_version,
+        "entity_id": hit.entity_id,
+        "name": hit.name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "countries": list(hit.countries),
+        "concerns": list(hit.concerns),
+        "programs": list(hit.programs),
+        "explanation": dict(hit.explanation),
+    }
+
+
 def determination_dict(snapshot: Snapshot, determination: Determination) -> dict[str, Any]:
     return {
         "regime": determination.regime,
@@ -73,18 +89,9 @@ def determination_dict(snapshot: Snapshot, determination: Determination) -> dict
         "licence_required": determination.licence_required,
         "eligible_licences": list(determination.eligible_licences),
         "missing": list(determination.missing),
-        "end_user_hits": [
-            {
-                "list": hit.list_id,
-                "list_version": hit.list_version,
-                "entity_id": hit.entity_id,
-                "name": hit.name,
-                "matched_name": hit.matched_name,
-                "country": hit.country,
-                "concerns": list(hit.concerns),
-            }
-            for hit in determination.end_user_hits
-        ],
+        "end_user_hits": [hit_dict(hit) for hit in determination.end_user_hits],
+        "consignee_hits": [hit_dict(hit) for hit in determination.consignee_hits],
+        "blocked_by": list(determination.blocked_by),
         "lines": [line_dict(snapshot, line) for line in determination.lines],
         "reasons": [reason_dict(snapshot, r) for r in determination.reasons],
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from exportctl.model import EndUserHit, Reason, Transaction
+from exportctl.model import Reason, ScreeningHit, Transaction
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
 
@@ -49,7 +49,7 @@ def evaluate(
     transaction: Transaction,
     entry_ids: Sequence[str | None],
     group: str,
-    end_user_hits: Sequence[EndUserHit] | None,
+    end_user_hits: Sequence[ScreeningHit] | None,
 ) -> CatchAllResult:
     """`entry_ids` holds the row-16 entry of the line, or None when its HS code (so 16(1)/16(2)) is unknown."""
     tally = _Tally()
@@ -89,7 +89,7 @@ def _end_user(
     rule: s.CatchAllRule,
     source: str,
     transaction: Transaction,
-    hits: Sequence[EndUserHit] | None,
+    hits: Sequence[ScreeningHit] | None,
 ) -> None:
     if transaction.end_user is None:
         tally.add(tally.unknown, rule, source, "the end user is not named", "end_user")

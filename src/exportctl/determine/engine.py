@@ -14,21 +14,22 @@ from dataclasses import dataclass
 
 from exportctl.determine import catch_all, licensing
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
+from exportctl.determine.parties import screen_parties
 from exportctl.model import (
     SEVERITY,
     Determination,
-    EndUserHit,
     EntryMatch,
     ExceptionCheck,
     Line,
     LineDetermination,
     Outcome,
+    PartyScreener,
     Reason,
+    ScreeningHit,
     Transaction,
 )
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
-from exportctl.screening.end_user_list import EndUserList
 
 GOODS_LICENCE_SOURCE = "jp.fefta.art48"
 TECHNOLOGY_LICENCE_SOURCE = "jp.fefta.art25"
@@ -85,7 +86,7 @@ class _Context:
     snapshot: Snapshot
     transaction: Transaction
     group: str
-    hits: Sequence[EndUserHit] | None
+    hits: Sequence[ScreeningHit] | None
     values_by_entry: Mapping[str, list[int | None]]
 
 
@@ -117,7 +118,7 @@ class _LineBuilder:
         )
 
 
-def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUserList | None = None) -> Determination:
+def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScreener | None = None) -> Determination:
     destination = transaction.destination
     group = snapshot.group(destination)
     where = (
@@ -126,22 +127,9 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
         else f"{destination} is in Group {group} on {transaction.date}"
     )
     reasons = [Reason("destination-group", where, snapshot.group_source(destination))]
-    hits: tuple[EndUserHit, ...] | None = None
-    if end_user_list is not None and transaction.end_user is not None:
-        hits = end_user_list.lookup(transaction.end_user)
-        for hit in hits:
-            country = transaction.end_user_country
-            mismatch = (
-                f"; stated country {country} differs, the match stands" if country and country != hit.country else ""
-            )
-            reasons.append(
-                Reason(
-                    "end-user-list",
-                    f"end user '{transaction.end_user}' matches {hit.list_id} entry {hit.entity_id} '{hit.name}'"
-                    f" ({hit.country}; concerns {', '.join(hit.concerns)}; list version {hit.list_version}{mismatch})",
-                    "jp.meti.eul",
-                )
-            )
+    parties = screen_parties(snapshot, transaction, screener)
+    reasons.extend(parties.reasons)
+    reasons.extend(parties.reviews)
 
     embargo = snapshot.embargoes.get(destination)
     values_by_entry: dict[str, list[int | None]] = defaultdict(list)
@@ -153,18 +141,23 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
             for entry_id in dict.fromkeys(match.entry for match in classification.matches):
                 values_by_entry[entry_id].append(line.value_jpy)
 
-    context = _Context(snapshot, transaction, group, hits, values_by_entry)
+    context = _Context(snapshot, transaction, group, parties.eul_hits, values_by_entry)
     lines: list[LineDetermination] = []
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
         builder.entries = classification.matches
-        if embargo is not None:
-            builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+        if embargo is not None or parties.prohibitions:
+            if embargo is not None:
+                builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+            builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
         lines.append(_determine_line(context, builder, classification))
 
-    outcome = max((line.outcome for line in lines), key=SEVERITY.__getitem__)
+    outcomes = [line.outcome for line in lines]
+    if parties.blocked_by:
+        outcomes.append(Outcome.INDETERMINATE)  # blocked pending review: cannot be released either way
+    outcome = max(outcomes, key=SEVERITY.__getitem__)
     return Determination(
         regime=snapshot.regime,
         pack_version=snapshot.pack_version,
@@ -174,7 +167,9 @@ def determine(snapshot: Snapshot, transaction: Transaction, end_user_list: EndUs
         outcome=outcome,
         lines=tuple(lines),
         reasons=tuple(reasons),
-        end_user_hits=hits or (),
+        end_user_hits=parties.end_user_hits,
+        consignee_hits=parties.consignee_hits,
+        blocked_by=parties.blocked_by,
     )
 
 

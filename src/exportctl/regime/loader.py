@@ -27,6 +27,7 @@ SINGLE_FILES: dict[str, type[BaseModel]] = {
     "catch_all.yaml": s.CatchAllFile,
     "licences.yaml": s.LicencesFile,
     "rules.yaml": s.RulesFile,
+    "screening.yaml": s.ScreeningFile,
 }
 FOLDERS: dict[str, type[BaseModel]] = {
     "sources": s.SourcesFile,
@@ -58,6 +59,7 @@ class Pack:
     catch_all: Sequence[s.CatchAllRule]
     licences: s.LicencesFile
     rules: s.RulesFile
+    screening: s.ScreeningFile
 
 
 def pack_version(pack_id: str, files: Mapping[str, str]) -> str:
@@ -118,6 +120,7 @@ def parse_pack(files: Mapping[str, str]) -> Pack:
     catch_all = _validate(docs["catch_all.yaml"], s.CatchAllFile)
     licences = _validate(docs["licences.yaml"], s.LicencesFile)
     rules = _validate(docs["rules.yaml"], s.RulesFile)
+    screening = _validate(docs["screening.yaml"], s.ScreeningFile)
 
     def folder_docs(folder: str, model: type[M]) -> list[tuple[ParsedYaml, M]]:
         return [(doc, _validate(doc, model)) for name, doc in sorted(docs.items()) if name.startswith(folder + "/")]
@@ -146,6 +149,7 @@ def parse_pack(files: Mapping[str, str]) -> Pack:
         catch_all=catch_all.rules,
         licences=licences,
         rules=rules,
+        screening=screening,
     )
     _check_references(pack, docs, entry_where)
     return pack
@@ -232,6 +236,8 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
         check_entry_ids(where, [*small_value.rows, *small_value.reduced.rows], "rows")
     for index, technology_rule in enumerate(pack.rules.technology):
         check_periods(Located(rules_doc, ("technology", index)), technology_rule.periods)
+    for list_id, policy in pack.screening.lists.items():
+        check_periods(Located(docs["screening.yaml"], ("lists", list_id)), policy.periods)
 
 
 def _check_periods(pack: Pack, where: Located, periods: Sequence[s.Period], prefix: KeyPath) -> None:

@@ -29,6 +29,7 @@ def _all_periods(pack: Pack) -> Iterator[s.Period]:
         *pack.licences.measures,
         *pack.rules.small_value,
         *pack.rules.technology,
+        *pack.screening.lists.values(),
     ]
     for record in records:
         yield from record.periods

@@ -270,6 +270,19 @@ class TechnologyRule(Dated):
     provided_abroad: bool = False
 
 
+class ListPolicy(Dated):
+    """What a hit on a screening list does to a transaction under this regime."""
+
+    title: Text
+    effect: Literal["end-user-list", "prohibited", "review"]
+
+
+class ScreeningFile(Strict):
+    lists: dict[str, ListPolicy]
+    unknown_list_effect: Literal["prohibited", "review"] = "review"
+    confirmed_score: float = Field(ge=0, le=1, description="Below this, a hit on a prohibiting list needs review")
+
+
 class RulesFile(Strict):
     small_value: list[SmallValue] = []
     technology: list[TechnologyRule] = []

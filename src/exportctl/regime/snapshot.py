@@ -64,6 +64,9 @@ class Snapshot:
     measures: tuple[Active[s.Measure], ...]
     small_value: Active[s.SmallValue] | None
     technology: tuple[Active[s.TechnologyRule], ...]
+    list_policies: Mapping[str, Active[s.ListPolicy]]
+    unknown_list_effect: str
+    confirmed_score: float
     licence_types: Mapping[str, s.LicenceType]
     sources: Mapping[str, s.Source]
     group_rule_source: str
@@ -161,6 +164,12 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     measures = dated(list(pack.licences.measures), "measure")
     small_values = dated(list(pack.rules.small_value), "exception")
     technology = dated(list(pack.rules.technology), "technology")
+    list_policies: dict[str, Active[s.ListPolicy]] = {}
+    for list_id, policy in pack.screening.lists.items():
+        period = _active(policy.periods, day)
+        if period is not None:
+            list_policies[list_id] = Active(policy, period)
+            add_fact(f"screening/{list_id}", f"{list_id}: {policy.title.en} ({policy.effect})", period)
 
     return Snapshot(
         regime=pack.meta.id,
@@ -178,6 +187,9 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         measures=measures,
         small_value=small_values[0] if small_values else None,
         technology=technology,
+        list_policies=_freeze(list_policies),
+        unknown_list_effect=pack.screening.unknown_list_effect,
+        confirmed_score=pack.screening.confirmed_score,
         licence_types=pack.licences.types,
         sources=pack.sources,
         group_rule_source=pack.destinations.group_rule_source,

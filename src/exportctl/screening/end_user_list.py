@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exportctl.model import EndUserHit
+from exportctl.model import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.names import normalise
 
@@ -39,15 +39,30 @@ class EndUserList:
     def entries(self) -> tuple[ListedEntity, ...]:
         return self.source.entities
 
-    def lookup(self, name: str) -> tuple[EndUserHit, ...]:
+    def lookup(self, name: str) -> tuple[ScreeningHit, ...]:
         seen: set[str] = set()
-        hits: list[EndUserHit] = []
+        hits: list[ScreeningHit] = []
         for entity, matched in self._index.get(normalise(name), []):
             if entity.entity_id in seen:
                 continue
             seen.add(entity.entity_id)
-            country = entity.countries[0] if entity.countries else ""
             hits.append(
-                EndUserHit(self.list_id, self.version, entity.entity_id, entity.name, matched, country, entity.concerns)
+                ScreeningHit(
+                    list_id=self.list_id,
+                    list_version=self.version,
+                    entity_id=entity.entity_id,
+                    name=entity.name,
+                    matched_name=matched,
+                    score=1.0,
+                    countries=entity.countries,
+                    concerns=entity.concerns,
+                    explanation={"method": "exact (normalised)"},
+                )
             )
         return tuple(hits)
+
+    def screen_party(self, name: str, country: str | None) -> tuple[ScreeningHit, ...]:
+        return self.lookup(name)
+
+    def has_list(self, list_id: str) -> bool:
+        return list_id == self.list_id

@@ -1,40 +1,23 @@
-"""One-shot checks: the built-in packs and the configured End User List, loaded once per process."""
+"""One-shot checks: the built-in packs and the configured screening lists, loaded once per process."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from exportctl.determine.engine import determine
-from exportctl.model import Determination, Transaction
+from exportctl.model import Determination, PartyScreener, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import load_builtin_pack
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.sources.jp_eul import read_end_user_list
-
-EUL_ENV = "EXPORTCTL_EUL"
-LISTS_DIR_ENV = "EXPORTCTL_LISTS_DIR"
-EUL_PATTERN = "jp-meti-end-user-list-*.xlsx"
+from exportctl.services import screening
 
 
 @cache
 def regime(pack_id: str) -> Regime:
     return Regime(load_builtin_pack(pack_id))
-
-
-def configured_end_user_list_path() -> Path | None:
-    """EXPORTCTL_EUL names the file; else the newest METI list in EXPORTCTL_LISTS_DIR; else none."""
-    explicit = os.environ.get(EUL_ENV)
-    if explicit:
-        return Path(explicit)
-    folder = os.environ.get(LISTS_DIR_ENV)
-    if folder:
-        candidates = sorted(Path(folder).glob(EUL_PATTERN))
-        if candidates:
-            return candidates[-1]
-    return None
 
 
 @cache
@@ -44,16 +27,22 @@ def end_user_list(path: Path) -> EndUserList:
 
 @dataclass
 class Checker:
+    """Determines transactions, screening their parties.
+
+    With `end_user_list_path` the end user is matched exactly against that End User List file only;
+    otherwise parties are screened against every configured list (stored versions, else the files in
+    EXPORTCTL_LISTS_DIR). With no list at all, end-user questions come back indeterminate.
+    """
+
     end_user_list_path: Path | None = None
-    _list: EndUserList | None = field(default=None, init=False)
+    screener: PartyScreener | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        path = self.end_user_list_path or configured_end_user_list_path()
-        self._list = end_user_list(path) if path is not None else None
-
-    @property
-    def list(self) -> EndUserList | None:
-        return self._list
+        if self.end_user_list_path is not None:
+            self.screener = end_user_list(self.end_user_list_path)
+        else:
+            configured = screening.screener()
+            self.screener = configured if configured.index.lists else None
 
     def check(self, transaction: Transaction) -> Determination:
-        return determine(regime(transaction.regime).at(transaction.date), transaction, self._list)
+        return determine(regime(transaction.regime).at(transaction.date), transaction, self.screener)

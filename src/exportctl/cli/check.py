@@ -1,113 +1,32 @@
-"""Command-line interface. Thin: parse flags, call a service, render. Exit 0 for any determination,
-2 for invalid input (the message names the flag, field, file or line)."""
+"""`check`, `classify` and `timeline`: determinations from flags or files."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-import yaml
-from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
 from exportctl import render
+from exportctl.cli.app import app
+from exportctl.cli.common import (
+    Format,
+    FormatOption,
+    emit_json,
+    fail,
+    input_errors,
+    load_document,
+    out,
+    parse_date,
+    parse_params,
+)
 from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.determine.classify import classify_spec
-from exportctl.determine.engine import InvalidTransaction
 from exportctl.model import Determination, Line, Specification, Transaction
-from exportctl.regime import OutsideCoverage, PackError
-from exportctl.regime.diff import diff
-from exportctl.regime.files import read_pack_dir
-from exportctl.regime.loader import parse_pack
 from exportctl.regime.snapshot import Snapshot
-from exportctl.screening.sources.common import ListFileError
 from exportctl.services import checking
-
-app = typer.Typer(help="exportctl — export-control determinations with reasons and citations.", no_args_is_help=True)
-regime_app = typer.Typer(help="Inspect a regime pack: what is in force on a date, and what changed.")
-pack_app = typer.Typer(help="Validate regime packs.")
-app.add_typer(regime_app, name="regime")
-app.add_typer(pack_app, name="pack")
-
-# Piped output (CI logs, files) is not limited to 80 columns: tables of reasons need the room.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-
-
-def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
-
-
-@contextmanager
-def input_errors() -> Iterator[None]:
-    """Turn every kind of bad input into exit status 2 with a message naming what was wrong."""
-    try:
-        yield
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()]
-        fail("; ".join(problems))
-    except (InvalidTransaction, PackError, OutsideCoverage, ListFileError) as exc:
-        fail(str(exc))
-
-
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def parse_date(value: str, flag: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{flag}: '{value}' is not a date (YYYY-MM-DD)")
-
-
-def parse_params(pairs: list[str], flag: str) -> dict[str, bool | int | float | str]:
-    params: dict[str, bool | int | float | str] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            fail(f"{flag}: '{pair}' is not NAME=VALUE")
-        params[key.strip()] = _scalar(raw.strip())
-    return params
-
-
-def _scalar(raw: str) -> bool | int | float | str:
-    if raw.lower() in ("true", "false"):
-        return raw.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            continue
-    return raw
-
-
-def load_document(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"--file {path}: {exc.strerror}")
-    try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        fail(f"--file {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({exc})")
 
 
 @app.command()
@@ -265,94 +184,6 @@ STATUS_LABELS = {
     "not-controlled": "not controlled",
     "undetermined": "undetermined",
 }
-
-
-def _regime_snapshot(regime_id: str, date: str, flag: str) -> Snapshot:
-    with input_errors():
-        return checking.regime(regime_id).at(parse_date(date, flag))
-
-
-@regime_app.command("show")
-def regime_show(
-    regime_id: Annotated[str, typer.Argument(metavar="REGIME", help="Regime pack id, e.g. jp.")],
-    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD).")],
-    output_format: FormatOption = Format.table,
-) -> None:
-    """Country groups, tables and special measures in force on a date."""
-    snapshot = _regime_snapshot(regime_id, date, "--date")
-    groups = {
-        "A": sorted(snapshot.tables["table-3"]),
-        "B": sorted(c for c in snapshot.tables["group-b"] if snapshot.group(c) == "B"),
-        "D": sorted(snapshot.tables["table-3-2"].keys() | snapshot.tables["table-4"].keys()),
-    }
-    measures = [render.fact_dict(snapshot, f) for k, f in snapshot.facts.items() if k.startswith("measure/")]
-    if output_format is Format.json:
-        emit_json(
-            {
-                "regime": snapshot.regime,
-                "pack_version": snapshot.pack_version,
-                "date": date,
-                "groups": {**groups, "C": "every other country"},
-                "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
-                "embargoes": sorted(snapshot.embargoes),
-                "measures": measures,
-                "facts": [render.fact_dict(snapshot, f) for f in snapshot.facts.values()],
-            }
-        )
-        return
-    out.print(f"[bold]{snapshot.regime}[/] on {date} (pack {snapshot.pack_version}; unchanged over {snapshot.valid})")
-    table = Table("group", "members")
-    for group, members in groups.items():
-        table.add_row(group, " ".join(members))
-    table.add_row("C", "every other country")
-    out.print(table)
-    out.print(f"embargoes: {', '.join(sorted(snapshot.embargoes)) or 'none'}")
-    out.print("special measures:" if measures else "special measures: none")
-    for measure in measures:
-        out.print(f"  • {measure['text']} [dim]({measure['source']['id']})[/]")
-
-
-@regime_app.command("diff")
-def regime_diff(
-    regime_id: Annotated[str, typer.Argument(metavar="REGIME")],
-    date1: Annotated[str, typer.Argument(metavar="D1")],
-    date2: Annotated[str, typer.Argument(metavar="D2")],
-    output_format: FormatOption = Format.table,
-) -> None:
-    """The facts that changed between two dates, with the instruments that changed them."""
-    before = _regime_snapshot(regime_id, date1, "D1")
-    after = _regime_snapshot(regime_id, date2, "D2")
-    changes = diff(before, after)
-    start, end = sorted((parse_date(date1, "D1"), parse_date(date2, "D2")))
-    change_dates = [d.isoformat() for d in checking.regime(regime_id).changes_between(start, end)]
-    if output_format is Format.json:
-        emit_json(
-            {
-                "regime": regime_id,
-                "from": date1,
-                "to": date2,
-                "pack_version": after.pack_version,
-                "change_dates": change_dates,
-                "changes": [render.change_dict(before, after, c) for c in changes],
-            }
-        )
-        return
-    table = Table("change", "fact", "source", show_lines=False)
-    for change in changes:
-        source = after.sources[change.source]
-        table.add_row(change.kind, change.text, f"{source.instrument} {source.article or ''}".strip())
-    out.print(f"[bold]{regime_id}[/] {date1} → {date2}: {len(changes)} change(s)")
-    if change_dates:
-        out.print(f"rules changed on: {', '.join(change_dates)}")
-    out.print(table)
-
-
-@pack_app.command("validate")
-def pack_validate(folder: Annotated[Path, typer.Argument(help="Pack folder.")]) -> None:
-    """Validate a pack folder; errors name the file, key path and line."""
-    with input_errors():
-        pack = parse_pack(read_pack_dir(folder))
-    out.print(f"{folder}: valid — pack {pack.version}, {len(pack.entries)} entries, {len(pack.sources)} sources")
 
 
 @app.command()

@@ -1,0 +1,112 @@
+"""`lists load | ls | diff`: keep versions of the official lists and compare them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from exportctl.cli.app import lists_app
+from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out
+from exportctl.screening.sources import registry
+from exportctl.services.lists import ListStore, diff_versions, load_file, shipped_lists_dir
+
+
+@lists_app.command("load")
+def lists_load(
+    files: Annotated[list[Path] | None, typer.Argument(help="List files; with --list, one file of that list.")] = None,
+    list_id: Annotated[str | None, typer.Option("--list", help=f"List id: {', '.join(registry.READERS)}.")] = None,
+) -> None:
+    """Parse official list files and keep their versions (default: the shipped files in EXPORTCTL_LISTS_DIR)."""
+    if list_id is not None and list_id not in registry.READERS:
+        fail(f"--list: unknown list '{list_id}' (known: {', '.join(registry.READERS)})")
+    if files:
+        if list_id is None and len(files) > 1:
+            fail("--list is required to load several files of unknown kind")
+        targets = [(list_id or _guess(files[0]), path) for path in files]
+    else:
+        folder = shipped_lists_dir()
+        if folder is None:
+            fail("give list files, or set EXPORTCTL_LISTS_DIR to a folder of official list files")
+        targets = sorted(registry.default_files(folder).items())
+    store = ListStore()
+    with input_errors():
+        loaded = [load_file(target_id, path) for target_id, path in targets]  # parse all before writing any
+    now = dt.datetime.now(dt.UTC)
+    for item in loaded:
+        stored = store.save(item, now)
+        out.print(
+            f"{stored.list_id}: {stored.version} — {stored.entities} entities, {stored.names} names ({stored.source})"
+        )
+
+
+def _guess(path: Path) -> str:
+    for list_id, candidate in registry.default_files(path.parent).items():
+        if candidate == path:
+            return list_id
+    fail(f"{path}: cannot tell which list this is from its name; give --list")
+
+
+@lists_app.command("ls")
+def lists_ls(output_format: FormatOption = Format.table) -> None:
+    """The list versions loaded, oldest first."""
+    versions = ListStore().versions()
+    if output_format is Format.json:
+        emit_json([v.__dict__ for v in versions])
+        return
+    table = Table("list", "version", "published", "loaded at", "entities", "names")
+    for v in versions:
+        table.add_row(v.list_id, v.version, str(v.published or "—"), v.loaded_at, str(v.entities), str(v.names))
+    out.print(table)
+
+
+@lists_app.command("diff")
+def lists_diff(
+    list_id: Annotated[str, typer.Argument(metavar="LIST")],
+    old: Annotated[str | None, typer.Argument(metavar="[OLD]", help="Version (default: the one before NEW).")] = None,
+    new: Annotated[str | None, typer.Argument(metavar="[NEW]", help="Version (default: the latest).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Entries added, removed and changed between two loaded versions of a list."""
+    store = ListStore()
+    versions = [v for v in store.versions() if v.list_id == list_id]
+    try:
+        after = store.find(list_id, new)
+        if old is None:
+            earlier = [v for v in versions if v.version != after.version and v.loaded_at <= after.loaded_at]
+            if not earlier:
+                fail(f"only one version of '{list_id}' is loaded; load another to compare")
+            before = earlier[-1]
+        else:
+            before = store.find(list_id, old)
+    except LookupError as exc:
+        fail(str(exc))
+    changes = diff_versions(store.read(before), store.read(after))
+    if output_format is Format.json:
+        emit_json(
+            {
+                "list": list_id,
+                "from": before.version,
+                "to": after.version,
+                "changes": [
+                    {
+                        "change": c.kind,
+                        "entity_id": c.entity_id,
+                        "before": (c.before.names if c.before else None),
+                        "after": (c.after.names if c.after else None),
+                    }
+                    for c in changes
+                ],
+            }
+        )
+        return
+    out.print(f"[bold]{list_id}[/] {before.version} → {after.version}: {len(changes)} change(s)")
+    table = Table("change", "entity", "name")
+    for change in changes:
+        entity = change.after or change.before
+        assert entity is not None
+        table.add_row(change.kind, change.entity_id, entity.name)
+    out.print(table)

@@ -1,0 +1,131 @@
+"""In-memory candidate index over every listed name: exact tokens, phonetic keys and one-edit neighbours.
+
+A query never scans all names. Its tokens vote for names through three postings maps:
+- the token itself (weighted by rarity: "iran" says less than "koryo");
+- its metaphone key (Mohammed / Muhammad);
+- vocabulary tokens one edit away (typos: "Engneering"), found through a deletion index: every vocabulary
+  token is filed under each of its one-letter deletions, so a query token's own deletions find every token
+  within one insertion, deletion, substitution or transposition in a handful of dictionary lookups.
+Names written without spaces ("KIMJONGUN") are reachable because every name's joined form is indexed as a
+token too. Tokens in too many names ("co", "trading") do not vote. The best-voted names are ranked by a
+quick rapidfuzz score and only the best of those go on to full scoring.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from exportctl.screening.entities import ListedEntity, LoadedList
+from exportctl.screening.names import NameForm, expand_names, forms
+
+VOTED = 60  # names kept after voting
+CANDIDATES = 15  # names fully scored
+MIN_FUZZY_TOKEN = 4
+MAX_VOTING_SHARE = 0.02  # a token in more than 2 % of all names is too common to propose candidates
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    entity: ListedEntity
+    name: str
+    weak: bool
+    forms: tuple[NameForm, ...]
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _phonetic(token: str) -> str | None:
+    return jellyfish.metaphone(token) if token.isalpha() and len(token) > 2 else None
+
+
+def _kind(entity: ListedEntity) -> str:
+    return "person" if entity.kind == "person" else "company"
+
+
+class ScreeningIndex:
+    def __init__(self, lists: Iterable[LoadedList]) -> None:
+        self.lists = {loaded.list_id: loaded for loaded in lists}
+        self.names: list[IndexedName] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        phonetic: dict[str, set[int]] = defaultdict(set)
+        for loaded in self.lists.values():
+            for entity in loaded.entities:
+                for listed, weak in [(n, False) for n in entity.names] + [(n, True) for n in entity.weak_aliases]:
+                    for name in expand_names(listed):
+                        name_forms = forms(name, _kind(entity))
+                        if not name_forms:
+                            continue
+                        name_id = len(self.names)
+                        self.names.append(IndexedName(entity, name, weak, name_forms))
+                        for form in name_forms:
+                            for token in (*form.tokens, form.joined):
+                                postings[token].add(name_id)
+                                key = _phonetic(token)
+                                if key:
+                                    phonetic[key].add(name_id)
+        self.postings = {token: tuple(ids) for token, ids in postings.items()}
+        self.phonetic = {key: tuple(ids) for key, ids in phonetic.items()}
+        total = max(len(self.names), 1)
+        self.idf = {token: math.log(1 + total / len(ids)) for token, ids in self.postings.items()}
+        deletions: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            if len(token) >= MIN_FUZZY_TOKEN:
+                for deleted in _deletions(token):
+                    deletions[deleted].append(token)
+        self.deletions = {key: tuple(tokens) for key, tokens in deletions.items()}
+        self._default_idf = math.log(1 + total)
+        self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
+        self._quick = [" ".join(form.joined for form in indexed.forms) for indexed in self.names]
+
+    @property
+    def entity_count(self) -> int:
+        return sum(len(loaded.entities) for loaded in self.lists.values())
+
+    def similar_tokens(self, token: str) -> set[str]:
+        """Vocabulary tokens one edit away from `token` (including transpositions)."""
+        if len(token) < MIN_FUZZY_TOKEN:
+            return set()
+        found: set[str] = set()
+        for deleted in _deletions(token):
+            found.update(self.deletions.get(deleted, ()))  # substitution, transposition, insertion in the query
+            if deleted in self.postings:
+                found.add(deleted)  # a letter too many in the query
+        found.update(self.deletions.get(token, ()))  # a letter missing in the query
+        found.discard(token)
+        return found
+
+    def candidates(self, query_forms: Sequence[NameForm], limit: int = CANDIDATES) -> list[int]:
+        votes: dict[int, float] = defaultdict(float)
+        for form in query_forms:
+            for token, weight in (*zip(form.tokens, form.weights, strict=True), (form.joined, 1.0)):
+                idf = self.idf.get(token, self._default_idf)
+                self._vote(votes, self.postings.get(token, ()), weight * idf)
+                key = _phonetic(token)
+                if key and len(key) >= 3:
+                    self._vote(votes, self.phonetic.get(key, ()), 0.6 * weight * idf)
+                if token not in self.postings:
+                    for other in self.similar_tokens(token):
+                        self._vote(votes, self.postings[other], 0.8 * weight * self.idf[other])
+        voted = heapq.nlargest(VOTED, votes.items(), key=lambda item: item[1])
+        if len(voted) <= limit:
+            return [name_id for name_id, _ in voted]
+        # Rank the voted names by a quick whole-name similarity; only the best are scored in full.
+        query = " ".join(form.joined for form in query_forms)
+        quick = [(fuzz.token_set_ratio(query, self._quick[name_id]), vote, name_id) for name_id, vote in voted]
+        quick.sort(key=lambda item: (-item[0], -item[1]))
+        return [name_id for _, _, name_id in quick[:limit]]
+
+    def _vote(self, votes: dict[int, float], name_ids: Sequence[int], amount: float) -> None:
+        if len(name_ids) > self._max_postings:
+            return
+        for name_id in name_ids:
+            votes[name_id] += amount

@@ -1,0 +1,134 @@
+"""Screening a party against loaded lists: candidates from the index, full scoring, country qualifier.
+
+Pure and in-memory: build once from `LoadedList`s, then `screen` is a function of the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from exportctl.model import ScreeningHit
+from exportctl.screening.entities import ListedEntity, LoadedList
+from exportctl.screening.index import ScreeningIndex
+from exportctl.screening.names import expand_names, forms
+from exportctl.screening.score import DEFAULT_THRESHOLD, Comparison, best_comparison
+
+QueryKind = Literal["company", "person", "any"]
+COUNTRY_MISMATCH = -0.08
+COUNTRY_MATCH = 0.02
+WEAK_ALIAS_CAP = 0.85
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    query: str
+    country: str | None
+    threshold: float
+    hits: tuple[ScreeningHit, ...]
+    candidates_scored: int = 0
+
+
+@dataclass
+class Screener:
+    lists: Iterable[LoadedList]
+    threshold: float = DEFAULT_THRESHOLD
+    index: ScreeningIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = ScreeningIndex(self.lists)
+        self._cached = lru_cache(maxsize=50_000)(self._screen)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {list_id: loaded.version for list_id, loaded in self.index.lists.items()}
+
+    def screen(
+        self,
+        name: str,
+        country: str | None = None,
+        *,
+        kind: QueryKind = "any",
+        lists: Collection[str] | None = None,
+        threshold: float | None = None,
+        limit: int = 10,
+    ) -> ScreeningResult:
+        chosen = frozenset(lists) if lists is not None else None
+        return self._cached(name, country, kind, chosen, self.threshold if threshold is None else threshold, limit)
+
+    def screen_party(self, name: str, country: str | None) -> tuple[ScreeningHit, ...]:
+        """The engine's view: hits at the default threshold."""
+        return self.screen(name, country).hits
+
+    def has_list(self, list_id: str) -> bool:
+        return list_id in self.index.lists
+
+    def _screen(
+        self,
+        name: str,
+        country: str | None,
+        kind: QueryKind,
+        lists: frozenset[str] | None,
+        threshold: float,
+        limit: int,
+    ) -> ScreeningResult:
+        query_names = expand_names(name)
+        query_forms = {
+            "company": tuple(f for n in query_names for f in forms(n, "company")),
+            "person": tuple(f for n in query_names for f in forms(n, "person")),
+        }
+        candidates = self.index.candidates(query_forms["company"] + query_forms["person"])
+        best: dict[str, tuple[float, ListedEntity, Comparison, list[str]]] = {}
+        for name_id in candidates:
+            indexed = self.index.names[name_id]
+            entity = indexed.entity
+            if lists is not None and entity.list_id not in lists:
+                continue
+            if kind != "any" and (entity.kind == "person") != (kind == "person"):
+                continue
+            entity_kind = "person" if entity.kind == "person" else "company"
+            comparison = best_comparison(name, query_forms[entity_kind], indexed.name, indexed.forms, threshold)
+            score = comparison.score
+            notes = list(comparison.adjustments)
+            if indexed.weak and score > WEAK_ALIAS_CAP:
+                score = WEAK_ALIAS_CAP
+                notes.append(f"weak alias: capped at {WEAK_ALIAS_CAP}")
+            if country and entity.countries:
+                if country in entity.countries:
+                    score = min(1.0, score + COUNTRY_MATCH)
+                    notes.append(f"country {country} matches {COUNTRY_MATCH:+}")
+                else:
+                    score = max(0.0, score + COUNTRY_MISMATCH)
+                    notes.append(f"country {country} not in {', '.join(entity.countries)} {COUNTRY_MISMATCH:+}")
+            key = entity.entity_id
+            if key not in best or score > best[key][0]:
+                best[key] = (score, entity, comparison, notes)
+        hits = [
+            _hit(self.index.lists[entity.list_id], entity, comparison, score, notes)
+            for score, entity, comparison, notes in best.values()
+            if score >= threshold
+        ]
+        hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entity_id))
+        return ScreeningResult(name, country, threshold, tuple(hits[:limit]), len(candidates))
+
+
+def _hit(
+    loaded: LoadedList, entity: ListedEntity, comparison: Comparison, score: float, notes: list[str]
+) -> ScreeningHit:
+    explanation = dict(comparison.explanation)
+    explanation["adjustments"] = notes
+    explanation["name_score"] = round(comparison.score, 4)
+    return ScreeningHit(
+        list_id=entity.list_id,
+        list_version=loaded.version,
+        entity_id=entity.entity_id,
+        name=entity.name,
+        matched_name=comparison.candidate,
+        score=round(score, 4),
+        countries=entity.countries,
+        concerns=entity.concerns,
+        programs=entity.programs,
+        explanation=explanation,
+    )

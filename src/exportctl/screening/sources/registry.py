@@ -1,0 +1,67 @@
+"""Which reader reads which list, and which shipped file is which list.
+
+List ids are contracts (stored versions, `lists diff`, determinations name them): jp-eul, jp-mof, un, us-sdn,
+us-csl, us-dpl, and ftm for an OpenSanctions FollowTheMoney export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from exportctl.screening.entities import LoadedList
+from exportctl.screening.sources import csl, dpl, ftm, jp_mof, ofac, un
+from exportctl.screening.sources.common import ListFileError, date_in_name
+from exportctl.screening.sources.jp_eul import read_end_user_list
+
+Reader = Callable[[Path], LoadedList]
+
+READERS: dict[str, Reader] = {
+    "jp-eul": read_end_user_list,
+    "jp-mof": jp_mof.read,
+    "un": un.read,
+    "us-sdn": ofac.read,
+    "us-csl": csl.read,
+    "us-dpl": dpl.read,
+    "ftm": ftm.read,
+}
+
+# list id → file-name glob, as the publishers (or the shipped copies) name the files.
+PATTERNS = {
+    "jp-eul": "jp-meti-end-user-list-*.xlsx",
+    "jp-mof": "jp-mof-asset-freeze-*.xlsx",
+    "un": "un-consolidated-*.xml",
+    "us-sdn": "us-ofac-sdn.csv",
+    "us-csl": "us-csl*.csv",
+    "us-dpl": "us-bis-dpl.txt",
+}
+
+
+def read_list(list_id: str, path: Path) -> LoadedList:
+    reader = READERS.get(list_id)
+    if reader is None:
+        raise ListFileError(f"{path}: unknown list id '{list_id}' (known: {', '.join(sorted(READERS))})")
+    return reader(path)
+
+
+def _newest(paths: list[Path]) -> Path:
+    """The file with the latest date in its name: a full date (2026-02-27) or, failing that, a year (2019)."""
+
+    def key(path: Path) -> tuple[str, str]:
+        dated = date_in_name(path)
+        if dated:
+            return dated.isoformat(), path.name
+        years = [part for part in path.stem.replace("_", "-").split("-") if part.isdigit() and len(part) == 4]
+        return (max(years) if years else ""), path.name
+
+    return max(paths, key=key)
+
+
+def default_files(lists_dir: Path) -> dict[str, Path]:
+    """The list files found in a folder, by name pattern; the newest when several match."""
+    found: dict[str, Path] = {}
+    for list_id, pattern in PATTERNS.items():
+        matches = sorted(p for p in lists_dir.glob(pattern) if p.is_file())
+        if matches:
+            found[list_id] = _newest(matches)
+    return found

@@ -1,0 +1,81 @@
+"""The `compare` contract and the behaviour users asked engines for (shared/domain/screening-anchors.md §5)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exportctl.screening import DEFAULT_THRESHOLD, compare
+
+
+def test_contract() -> None:
+    result = compare("Delta Engineering Concern FZE", "DELTA ENGINEERING CONCERN", kind="company")
+    assert 0.0 <= result.score <= 1.0
+    assert result.match is (result.score >= DEFAULT_THRESHOLD)
+    explanation = result.explanation
+    assert explanation["matched_name"] == "DELTA ENGINEERING CONCERN"
+    assert {a["query"] for a in explanation["aligned"]} == {"delta", "engineering", "concern"}
+    assert explanation["legal_forms"] == ["fz", None]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "kind"),
+    [
+        ("Kim Jong Un", "KIM, Jong Un", "person"),  # word order and punctuation
+        ("Kim Jong Un", "KIM JONG-UN", "person"),
+        ("Kim Jong Un", "김정은", "person"),  # Hangul
+        ("Kim Jong Un", "キム・ジョンウン", "person"),  # katakana
+        ("Mohammed Abdul Rahman", "محمد عبد الرحمن", "person"),  # Arabic script
+        ("Mohammed Ali", "Muhammad Ali", "person"),  # transliteration variant
+        ("Romashka LLC", "ООО Ромашка", "company"),  # Cyrillic and legal form
+        ("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES COMPANY LIMITED", "company"),
+        ("Toshiba", "株式会社東芝", "company"),
+        ("BUAA", "Beijing University of Aeronautics and Astronautics (BUAA)", "company"),  # bracketed acronym
+        ("Delta Engneering Concern", "Delta Engineering Concern FZE", "company"),  # typo
+        ("Sinobright Import and Export Co", "Sinobright Import and Export Company", "company"),
+    ],
+)
+def test_true_variants_match(query: str, listed: str, kind: str) -> None:
+    result = compare(query, listed, kind=kind)  # type: ignore[arg-type]
+    assert result.match, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "kind"),
+    [
+        ("George Bush", "George Habbash", "person"),  # watchman#115
+        ("EMMA LLC", "Emma Daniels", "company"),  # watchman#338
+        ("11420 CORP.", "Corp Trading Ltd", "company"),  # watchman#483: a legal form alone is no match
+        ("Global Trading Co", "International Trading Co", "company"),  # only generic words in common
+        ("BUAA", "IIB", "company"),  # acronyms are not phonetic words
+        ("Kim Jong Un", "Kim Yong Nam", "person"),
+    ],
+)
+def test_look_alikes_do_not_match(query: str, listed: str, kind: str) -> None:
+    result = compare(query, listed, kind=kind)  # type: ignore[arg-type]
+    assert not result.match, result.explanation
+
+
+def test_legal_form_is_only_a_weak_feature() -> None:
+    same = compare("Acme Precision Co., Ltd.", "Acme Precision Limited").score
+    different = compare("Acme Precision Co., Ltd.", "Acme Precision GmbH").score
+    absent = compare("Acme Precision Co., Ltd.", "Acme Precision").score
+    assert same >= absent > different
+    assert different >= DEFAULT_THRESHOLD  # a different legal form alone does not clear a hit
+
+
+def test_unmatched_tokens_cost_score() -> None:
+    assert compare("Iran Electronics", "Iran Electronics Industries").score < 1.0
+    assert compare("Iran Electronics", "Iran Electronics").score == 1.0
+
+
+names = st.text(alphabet=st.characters(categories=["Lu", "Ll", "Zs"]), min_size=1, max_size=30)
+
+
+@given(names, names)
+def test_scores_are_bounded_and_identity_is_perfect(a: str, b: str) -> None:
+    score = compare(a, b).score
+    assert 0.0 <= score <= 1.0
+    if compare(a, a).explanation["method"] != "none":
+        assert compare(a, a).score == 1.0
