@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
 import re
 import sys
@@ -98,6 +99,44 @@ LEGAL_WORDS = {
     "pvt", "pte", "bhd", "sdn", "fze", "fzco", "fzc", "llp", "srl", "sarl", "spa", "bv", "nv", "de", "cv", "rl",
 }  # fmt: skip
 STOPWORDS = {"the", "of", "and", "for", "de", "la", "el", "al", "du", "des", "der", "und", "a", "an", "on", "in", "&"}
+
+
+GENERIC = {"group", "holding", "holdings", "trading", "international", "intl", "enterprise", "enterprises",
+           "branch", "office", "general", "industrial", "industry", "industries", "institute", "research",
+           "university", "technology", "technologies", "science", "sciences", "engineering", "center", "centre",
+           "bank", "academy", "ministry", "organization", "organisation", "factory", "plant", "bureau", "state",
+           "national", "scientific", "production", "association", "development", "services", "import", "export",
+           "shipping", "airlines", "electronics", "china", "iran", "korea", "russia", "islamic"}  # fmt: skip
+# Titles and honorifics that lists put before names: "PROFESSOR MOJTABA ATARODI" is "SEYED MOJTABA ATARODI".
+TITLES = {
+    "professor",
+    "prof",
+    "dr",
+    "doctor",
+    "seyed",
+    "sayed",
+    "sayyid",
+    "syed",
+    "haji",
+    "hajji",
+    "mullah",
+    "mulla",
+    "maulavi",
+    "mawlawi",
+    "sheikh",
+    "shaykh",
+    "general",
+    "colonel",
+    "mr",
+    "mrs",
+    "ms",
+    "qari",
+}
+
+
+def distinguishing(toks: Iterable[str]) -> set[str]:
+    """Words that tell two companies with one stem apart ('Manufacturing' does; 'Group' or 'Trading' do not)."""
+    return distinctive(toks) - GENERIC
 
 
 def distinctive(toks: Iterable[str]) -> set[str]:
@@ -234,7 +273,14 @@ def romanisation_variant(a: str, b: str) -> bool:
     differing = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
     if not differing or len(differing) > 2:
         return False
-    return all(fuzz.ratio(x, y) >= 60 and x[0] == y[0] for x, y in differing)
+    return all(fuzz.ratio(x, y) >= 60 and x[0] == y[0] and not inflection(x, y) for x, y in differing)
+
+
+def inflection(x: str, y: str) -> bool:
+    """'Industry'/'Industries', 'Armor'/'Armored': English word forms, not romanisations."""
+    short, long = sorted((x, y), key=len)
+    stem = short[:-1] if short.endswith("y") else short
+    return long.startswith(stem) and long[len(stem) :] in {"s", "es", "ies", "ed", "d", "al", "ing", "ial"}
 
 
 def without_legal(toks: list[str]) -> list[str]:
@@ -242,13 +288,20 @@ def without_legal(toks: list[str]) -> list[str]:
 
 
 def related(a: str, b: str) -> bool:
-    """Shares a distinctive word, or is fuzzily close: something a name comparator can be asked to match."""
-    if distinctive(tokens(a)) & distinctive(tokens(b)):
-        return True
-    return fuzz.token_set_ratio(norm(a), norm(b)) >= 70
+    """Is the alias a form of the name, so that a name comparator can be asked to match it? Enough of their
+    words must correspond (ratio ≥ 65): two, or all of the shorter name's, and at least one of them not a generic
+    word. 'Pasdaran' for 'Islamic Revolutionary Guard Corps' is not (only an alias index finds it), nor is 'FRANK
+    SUN' for 'FUYI SUN' (a shared surname is what the `surname` hard negatives have too)."""
+    ta = [t for t in tokens(a) if t not in STOPWORDS and t not in LEGAL_WORDS and t not in TITLES]
+    tb = [t for t in tokens(b) if t not in STOPWORDS and t not in LEGAL_WORDS and t not in TITLES]
+    if not ta or not tb:
+        return False
+    shorter, longer = sorted((ta, tb), key=len)
+    matched = [x for x in shorter if any(fuzz.ratio(x, y) >= 65 for y in longer)]
+    return len(matched) >= min(2, len(shorter)) and any(m not in GENERIC for m in matched)
 
 
-def classify_alias(name: str, alias: str) -> str | None:
+def classify_alias(name: str, alias: str, kind: str) -> str | None:
     """Which positive category a (listed name, listed alias) pair belongs to; None for unusable pairs."""
     if not is_latin(name) or not alias:
         return None
@@ -261,7 +314,7 @@ def classify_alias(name: str, alias: str) -> str | None:
         return None  # differs in case or punctuation only: `exact` is generated instead
     if sorted(ta) == sorted(tb):
         return "word-order"
-    if without_legal(ta) == without_legal(tb) and without_legal(ta):
+    if kind == "company" and without_legal(ta) == without_legal(tb) and without_legal(ta):
         return "legal-form"
     if romanisation_variant(name, alias):
         return "transliteration"
@@ -276,7 +329,7 @@ def real_alias_pools(entities: list[Entity]) -> tuple[dict[str, list[Pair]], Cou
     rng = stable_rng("real-aliases")
     for entity in entities:
         for alias in entity.aliases:
-            category = classify_alias(entity.name, alias)
+            category = classify_alias(entity.name, alias, entity.kind)
             if category is None:
                 continue
             counts[category] += 1
@@ -294,8 +347,11 @@ def fullwidth(text: str) -> str:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ("\u3000" if ch == " " else ch) for ch in text)
 
 
-HALFWIDTH_KANA = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンー",
-                          "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｰ", strict=True))  # fmt: skip
+FULL_KANA = (
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンーァィゥェォャュョッ"
+)
+HALF_KANA = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｰｧｨｩｪｫｬｭｮｯ"
+HALFWIDTH_KANA = dict(zip(FULL_KANA, HALF_KANA, strict=True))
 
 
 def halfwidth_kana(text: str) -> str:
@@ -341,7 +397,7 @@ def exact_pairs(entities: list[Entity]) -> list[Pair]:
     rng = stable_rng("exact")
     pool = []
     for entity in entities:
-        names = [entity.name] + [a for a in entity.aliases if scripts(a) & {"kana", "han", "hangul"}][:1]
+        names = [entity.name, *[a for a in entity.aliases if scripts(a) & {"kana", "han", "hangul"}][:1]]
         for name in names:
             variant = exact_variant(name, rng)
             if variant:
@@ -388,10 +444,19 @@ ADDABLE = ["LLC", "Co., Ltd.", "Ltd", "Company Limited", "JSC", "Inc."]
 
 
 def _form_regex(form: str, where: str) -> re.Pattern[str]:
-    escaped = re.escape(form).replace(r"\ ", r"\s*")
+    """'Co., Ltd.' matches 'CO., LTD', 'Co. Ltd', 'CO.,LTD' and 'Co Ltd': the words, whatever dots and spaces."""
+    words = re.findall(r"\w+", form)
+    body = r"[\s.,]*".join(re.escape(w) for w in words)
     if where == "suffix":
-        return re.compile(r"[\s,]+" + escaped + r"\s*$", re.IGNORECASE)
-    return re.compile(r"^" + escaped + r"\s+", re.IGNORECASE)
+        return re.compile(r"[\s,]+" + body + r"\.?\s*$", re.IGNORECASE)
+    return re.compile(r"^" + body + r"\.?\s+", re.IGNORECASE)
+
+
+def _forms_longest_first(groups: list[list[str]]) -> list[tuple[str, list[str]]]:
+    """Every (form, its group), longest form first: 'Open Joint Stock Company' is tried before 'Joint Stock
+    Company', so it is never cut in half."""
+    pairs = [(form, group) for group in groups for form in group]
+    return sorted(pairs, key=lambda fg: (-len(re.findall(r"\w+", fg[0])), -len(fg[0])))
 
 
 def legal_form_variants(name: str, kind: str) -> list[str]:
@@ -410,19 +475,17 @@ def legal_form_variants(name: str, kind: str) -> list[str]:
     if not is_latin(name):
         return list(dict.fromkeys(v for v in variants if v and v != name))
     for where, groups in (("suffix", SUFFIX_GROUPS), ("prefix", PREFIX_GROUPS)):
-        for group in groups:
-            for form in sorted(group, key=len, reverse=True):
-                match = _form_regex(form, where).search(name)
-                if not match:
-                    continue
-                stem = (name[: match.start()] if where == "suffix" else name[match.end() :]).strip(" ,")
-                if len(tokens(stem)) == 0 or not distinctive(tokens(stem)):
-                    break
+        for form, group in _forms_longest_first(groups):
+            match = _form_regex(form, where).search(name)
+            if not match:
+                continue
+            stem = (name[: match.start()] if where == "suffix" else name[match.end() :]).strip(" ,")
+            if distinctive(tokens(stem)):
                 for other in group:
                     if norm(other) != norm(form):
                         variants.append(f"{stem} {other}" if where == "suffix" else f"{other} {stem}")
                 variants.append(stem)
-                break
+            break
     return list(dict.fromkeys(v for v in variants if norm(v) != norm(name)))
 
 
@@ -436,7 +499,9 @@ def legal_form_pairs(entities: list[Entity], real: list[Pair]) -> list[Pair]:
             if variants:
                 generated.append(Pair(rng.choice(variants), name, entity.kind, 1, "legal-form", entity.id + "+gen"))
             elif entity.kind == "company" and is_latin(name) and name == entity.name and len(tokens(name)) >= 2:
-                plain.append(Pair(f"{name} {rng.choice(ADDABLE)}", name, entity.kind, 1, "legal-form", entity.id + "+gen"))
+                plain.append(
+                    Pair(f"{name} {rng.choice(ADDABLE)}", name, entity.kind, 1, "legal-form", entity.id + "+gen")
+                )
     n = TARGETS["legal-form"]
     chosen = pick(real, n // 4, rng, by_list_kind)
     chosen += pick(plain, n // 8, rng, by_list_kind)
@@ -531,8 +596,10 @@ def typo(name: str, rng: random.Random, edits: int) -> str:
             del chars[i]
         elif op == "substitute":
             chars[i] = case(rng.choice(neighbours(chars[i])))
-        elif i + 1 < end and chars[i] != chars[i + 1]:
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif i + 1 < end and chars[i].lower() != chars[i + 1].lower():
+            upper = (chars[i].isupper(), chars[i + 1].isupper())  # the case pattern stays: "Tsed" → "Sted"
+            first, second = chars[i + 1].lower(), chars[i].lower()
+            chars[i], chars[i + 1] = (first.upper() if upper[0] else first), (second.upper() if upper[1] else second)
         else:
             del chars[i]
     return "".join(chars)
@@ -557,16 +624,15 @@ def typo_pairs(entities: list[Entity], all_names: set[str]) -> list[Pair]:
 def word_order_variants(name: str, kind: str, rng: random.Random) -> list[str]:
     if kind != "person" or not is_latin(name):
         if kind == "company" and is_latin(name):
-            for group in PREFIX_GROUPS:  # "OOO Khimmed" ↔ "Khimmed OOO": the legal form moves, the name stays
-                for form in group:
-                    match = _form_regex(form, "prefix").search(name)
-                    if match and distinctive(tokens(name[match.end() :])):
-                        return [f"{name[match.end() :]} {match.group(0).strip()}"]
-            for group in SUFFIX_GROUPS[3:7]:
-                for form in group:
-                    match = _form_regex(form, "suffix").search(name)
-                    if match and " " in form and distinctive(tokens(name[: match.start()])):
-                        return [f"{match.group(0).strip(' ,')} {name[: match.start()]}"]
+            # "OOO Khimmed" ↔ "Khimmed OOO": the legal form moves, the name stays
+            for form, _ in _forms_longest_first(PREFIX_GROUPS):
+                match = _form_regex(form, "prefix").search(name)
+                if match and distinctive(tokens(name[match.end() :])):
+                    return [f"{name[match.end() :]} {match.group(0).strip()}"]
+            for form, _ in _forms_longest_first(SUFFIX_GROUPS[3:7]):
+                match = _form_regex(form, "suffix").search(name)
+                if match and " " in form and distinctive(tokens(name[: match.start()])):
+                    return [f"{match.group(0).strip(' ,')} {name[: match.start()]}"]
         return []
     if "," in name:  # "LAST, First" ↔ "First LAST" and "First Middle LAST" ↔ "LAST First Middle"
         last, _, first = name.partition(",")
@@ -623,9 +689,25 @@ CYRILLIC_GROUPS = [
     ["Gennady", "Gennadiy", "Gennadii"], ["Arkady", "Arkadiy", "Arkadii"], ["Yakov", "Iakov"],
     ["Mikhail", "Michail"], ["Maksim", "Maxim"], ["Pyotr", "Petr"], ["Fyodor", "Fedor"], ["Ilya", "Ilia"],
 ]  # fmt: skip
-KOREAN_SURNAMES = {"ri": ["Lee", "Rhee", "Yi"], "pak": ["Park"], "choe": ["Choi"], "jon": ["Jeon"], "o": ["Oh"],
-                   "han": [], "kim": [], "jang": ["Chang"], "ryu": ["Yu"], "kang": [], "hyon": ["Hyun"],
-                   "jo": ["Cho"], "yun": ["Yoon"], "sin": ["Shin"], "chae": [], "paek": ["Baek"], "mun": ["Moon"]}  # fmt: skip
+KOREAN_SURNAMES = {
+    "ri": ["Lee", "Rhee", "Yi"],
+    "pak": ["Park"],
+    "choe": ["Choi"],
+    "jon": ["Jeon"],
+    "o": ["Oh"],
+    "han": [],
+    "kim": [],
+    "jang": ["Chang"],
+    "ryu": ["Yu"],
+    "kang": [],
+    "hyon": ["Hyun"],
+    "jo": ["Cho"],
+    "yun": ["Yoon"],
+    "sin": ["Shin"],
+    "chae": [],
+    "paek": ["Baek"],
+    "mun": ["Moon"],
+}
 CYRILLIC_ENDINGS = [("iy", ["y", "ii", "i"]), ("yy", ["y", "ii"]), ("skiy", ["sky", "ski"]), ("aya", ["aia"]),
                     ("yev", ["iev", "ev"]), ("yeva", ["ieva", "eva"])]  # fmt: skip
 
@@ -663,8 +745,8 @@ def transliteration_variant(name: str, entity: Entity, rng: random.Random) -> tu
         surname_last = plain[-1].casefold() in KOREAN_SURNAMES and "," not in name
         if surname_first or surname_last:
             surname, given = (plain[0], plain[1:]) if surname_first else (plain[-1], plain[:-1])
-            hyphen = f"{given[0]}-{given[1].lower()}"
-            joined = f"{given[0]}{given[1].lower()}"
+            second = given[1] if given[0].isupper() else given[1].lower()
+            hyphen, joined = f"{given[0]}-{second}", f"{given[0]}{second}"
             for g in (hyphen, joined):
                 options.append((f"{surname} {g}" if surname_first else f"{g} {surname}", "korean-given"))
             for alt in KOREAN_SURNAMES[surname.casefold()]:
@@ -723,8 +805,8 @@ def cross_script_pairs(entities: list[Entity]) -> list[Pair]:
         else:
             originals = [a for a in entity.aliases if main_script(a) != "latin" and not is_latin(a)][:1]
         for original in originals:
-            if "latin" in scripts(original) and main_script(original) == "latin":
-                continue
+            if "latin" in scripts(original):
+                continue  # "Jin Tiesan (金铁三)": half Latin; cross-script pairs are one script against Latin
             query, candidate = oriented(rng, entity.name, original)
             pool.append(Pair(query, candidate, entity.kind, 1, "cross-script", entity.id))
     return pick(
@@ -744,17 +826,26 @@ def names_overlap(a: Entity, b: Entity) -> bool:
     nb = {norm(n) for n in b.names if n}
     if na & nb:
         return True
-    sa = {" ".join(sorted(n.split())) for n in na}
-    sb = {" ".join(sorted(n.split())) for n in nb}
+    sa = {" ".join(sorted(set(n.split()) - TITLES)) for n in na}
+    sb = {" ".join(sorted(set(n.split()) - TITLES)) for n in nb}
     if sa & sb:
         return True
+    # "SPORTS ZONE (MNC GROUP INTERNATIONAL, INC.)" names its parent: not a clean negative against the parent
+    if any(x in y or y in x for x in na for y in nb if min(len(x), len(y)) >= 4 and ("(" in a.name or "(" in b.name)):
+        return True
+    # "ADVANCED TECH SOLUTIONS" / "ADVANCED TECHNOLOGY SOLUTIONS": word for word, one an abbreviation of the other
+    for x in na:
+        for y in nb:
+            tx, ty = x.split(), y.split()
+            if len(tx) == len(ty) and all(u.startswith(v) or v.startswith(u) for u, v in zip(tx, ty, strict=True)):
+                return True
     latin_a = [n for n in na if is_latin(n)][:8]
     latin_b = [n for n in nb if is_latin(n)][:8]
     return any(fuzz.ratio(x, y) >= 92 for x in latin_a for y in latin_b)
 
 
 def person_subset(a: str, b: str) -> bool:
-    ta, tb = set(tokens(a)), set(tokens(b))
+    ta, tb = set(tokens(a)) - TITLES, set(tokens(b)) - TITLES
     return ta <= tb or tb <= ta
 
 
@@ -763,14 +854,16 @@ def nearest_neighbours(entities: list[Entity]) -> list[tuple[Entity, Entity, flo
     ≥ 70) that shares no name with it."""
     groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for entity in entities:
-        if is_latin(entity.name) and len(tokens(entity.name)) >= 2:
+        # The DPL lists one party once per address, often spelled differently ("ANDRE TELEMI", "ANDRO TELEMI";
+        # "AL NASER AIRLINES", "AL NASER WINGS AIRLINES"): two similar DPL rows are often one party.
+        if entity.list_id != "us-dpl" and is_latin(entity.name) and len(tokens(entity.name)) >= 2:
             groups[(entity.group, entity.kind)].append(entity)
     found: list[tuple[Entity, Entity, float]] = []
     seen: set[tuple[str, str]] = set()
     for (_, kind), members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        names = [norm(e.name) for e in members]
+        names = [" ".join(without_legal(tokens(e.name))) for e in members]
         for i, a in enumerate(members):
             best = process.extract(names[i], names, scorer=fuzz.token_set_ratio, score_cutoff=70, limit=8)
             for _, score, j in sorted(best, key=lambda hit: (-hit[1], hit[2])):
@@ -798,8 +891,11 @@ def hard_negatives(entities: list[Entity]) -> list[Pair]:
         query, candidate = (a.name, b.name) if rng.random() < 0.5 else (b.name, a.name)
         pair = Pair(query, candidate, a.kind, 0, "hard-negative", f"{a.id}|{b.id}#nn")
         ta, tb = set(without_legal(tokens(a.name))), set(without_legal(tokens(b.name)))
-        if a.kind == "company" and (ta <= tb or tb <= ta) and distinctive(ta ^ tb):
-            stem_pool.append(Pair(query, candidate, a.kind, 0, "hard-negative", f"{a.id}|{b.id}#stem"))
+        if a.kind == "company" and (ta <= tb or tb <= ta):
+            # "Sky Blue Bird Group" / "Sky Blue Bird Ltd" may be one business: only a distinguishing word makes
+            # a clean negative ("Iran Aircraft Industries" / "Iran Aircraft Manufacturing Industries")
+            if distinguishing(ta ^ tb):
+                stem_pool.append(Pair(query, candidate, a.kind, 0, "hard-negative", f"{a.id}|{b.id}#stem"))
         else:
             nn_pool.append(pair)
 
@@ -807,11 +903,13 @@ def hard_negatives(entities: list[Entity]) -> list[Pair]:
     by_stem: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for entity in entities:
         toks = without_legal(tokens(entity.name))
-        if entity.kind == "company" and is_latin(entity.name) and len(toks) >= 3 and distinctive(toks[:2]):
+        if entity.list_id == "us-dpl" or not is_latin(entity.name):
+            continue
+        if entity.kind == "company" and len(toks) >= 3 and distinctive(toks[:2]):
             by_stem[(entity.group, " ".join(toks[:2]))].append(entity)
     for (_, _stem), members in sorted(by_stem.items()):
-        for a, b in zip(members, members[1:], strict=False):
-            if names_overlap(a, b) or not distinctive(set(tokens(a.name)) ^ set(tokens(b.name))):
+        for a, b in itertools.pairwise(members):
+            if names_overlap(a, b) or not distinguishing(set(tokens(a.name)) ^ set(tokens(b.name))):
                 continue
             stem_pool.append(Pair(a.name, b.name, "company", 0, "hard-negative", f"{a.id}|{b.id}#stem"))
 
@@ -824,7 +922,7 @@ def hard_negatives(entities: list[Entity]) -> list[Pair]:
                 by_surname[(entity.group, norm(surname))].append(entity)
     surname_pool = []
     for (_, _surname), members in sorted(by_surname.items()):
-        for a, b in zip(members, members[1:], strict=False):
+        for a, b in itertools.pairwise(members):
             ga, gb = set(tokens(a.name.partition(",")[2])), set(tokens(b.name.partition(",")[2]))
             if ga & gb or names_overlap(a, b):
                 continue
@@ -887,7 +985,9 @@ def build(lists_dir: Path) -> tuple[list[Pair], dict[str, int]]:
 
 def check(pairs: list[Pair]) -> list[str]:
     counts = Counter(p.category for p in pairs)
-    problems = [f"{cat}: {counts[cat]} pairs (< {MIN_PER_POSITIVE})" for cat in TARGETS if counts[cat] < MIN_PER_POSITIVE]
+    problems = [
+        f"{cat}: {counts[cat]} pairs (< {MIN_PER_POSITIVE})" for cat in TARGETS if counts[cat] < MIN_PER_POSITIVE
+    ]
     negatives = counts["hard-negative"]
     if negatives / len(pairs) < MIN_NEGATIVE_SHARE:
         problems.append(f"hard negatives are {negatives / len(pairs):.0%} of the set (< {MIN_NEGATIVE_SHARE:.0%})")
@@ -911,7 +1011,10 @@ def main(argv: list[str] | None = None) -> int:
     for category in [*TARGETS, "hard-negative"]:
         print(f"{category:16} {counts[category]:5}")
     negative_kinds = Counter(p.source.rsplit("#", 1)[-1] for p in pairs if p.label == 0)
-    print(f"{'total':16} {len(pairs):5}  (hard negatives {counts['hard-negative'] / len(pairs):.0%}: {dict(negative_kinds)})")
+    print(
+        f"{'total':16} {len(pairs):5}  "
+        f"(hard negatives {counts['hard-negative'] / len(pairs):.0%}: {dict(negative_kinds)})"
+    )
     for key, value in stats.items():
         print(f"  {key}: {value}")
     print(f"wrote {args.out}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,23 @@ from exportctl.model import Determination, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.screening.end_user_list import EndUserList
+from exportctl.screening.entities import LoadedList
+from exportctl.screening.screener import Screener
+from exportctl.screening.sources import registry
 from exportctl.services import checking
 
 REPO = Path(__file__).resolve().parents[1]
 # The official reference files are read where they are, never copied: ../shared beside the checkout
 # (as in CI), or wherever EXPORTCTL_SHARED points.
 SHARED = Path(os.environ.get("EXPORTCTL_SHARED", REPO.parent / "shared"))
-EUL_FILE = SHARED / "data" / "lists" / "jp-meti-end-user-list-2025-09-29.xlsx"
+LISTS_DIR = SHARED / "data" / "lists"
+EUL_FILE = LISTS_DIR / "jp-meti-end-user-list-2025-09-29.xlsx"
 ORDER_XML = SHARED / "data" / "law" / "jp-export-trade-control-order-2026-02-14.xml"
+
+
+# Screening lists come from the shipped files; anything a command stores goes to a throwaway folder.
+os.environ["EXPORTCTL_LISTS_DIR"] = str(LISTS_DIR)
+os.environ["EXPORTCTL_DATA_DIR"] = tempfile.mkdtemp(prefix="exportctl-test-")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -41,6 +51,16 @@ def jp() -> Regime:
 @pytest.fixture(scope="session")
 def eul() -> EndUserList:
     return checking.end_user_list(EUL_FILE)
+
+
+@pytest.fixture(scope="session")
+def shipped_lists() -> list[LoadedList]:
+    return [registry.read_list(list_id, path) for list_id, path in sorted(registry.default_files(LISTS_DIR).items())]
+
+
+@pytest.fixture(scope="session")
+def screener(shipped_lists: list[LoadedList]) -> Screener:
+    return Screener(shipped_lists)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")
 
 
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

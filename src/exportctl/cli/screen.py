@@ -28,7 +28,7 @@ def _lists(option: str | None) -> frozenset[str] | None:
 
 
 def _screener(lists: frozenset[str] | None) -> Screener:
-    screener = screening.screener(lists)
+    screener = screening.screener()
     if not screener.index.lists:
         fail("no screening lists are loaded: run `exportctl lists load` or set EXPORTCTL_LISTS_DIR")
     missing = sorted((lists or frozenset()) - screener.index.lists.keys())
@@ -68,12 +68,12 @@ def screen(
     if input_file is not None:
         if output_file is None:
             fail("--output is required with --input")
-        _batch(_screener(chosen), input_file, output_file, threshold, query_kind, limit)
+        _batch(_screener(chosen), input_file, output_file, chosen, threshold, query_kind, limit)
         return
     if not name:
         fail("give a NAME to screen, or --input FILE")
     result = _screener(chosen).screen(
-        name, _country(country, "--country"), kind=query_kind, threshold=threshold, limit=limit
+        name, _country(country, "--country"), kind=query_kind, lists=chosen, threshold=threshold, limit=limit
     )
     if output_format is Format.json:
         emit_json(
@@ -102,7 +102,15 @@ def _print_hits(name: str, hits: tuple[ScreeningHit, ...]) -> None:
     out.print(table)
 
 
-def _batch(screener: Screener, source: Path, target: Path, threshold: float, kind: QueryKind, limit: int) -> None:
+def _batch(
+    screener: Screener,
+    source: Path,
+    target: Path,
+    lists: frozenset[str] | None,
+    threshold: float,
+    kind: QueryKind,
+    limit: int,
+) -> None:
     try:
         with source.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -127,7 +135,7 @@ def _batch(screener: Screener, source: Path, target: Path, threshold: float, kin
         )
     rows: list[list[str]] = []
     for party_id, party, country in track(queries, description="screening", console=err):
-        for hit in screener.screen(party, country, kind=kind, threshold=threshold, limit=limit).hits:
+        for hit in screener.screen(party, country, kind=kind, lists=lists, threshold=threshold, limit=limit).hits:
             rows.append(
                 [
                     party_id,

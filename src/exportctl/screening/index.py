@@ -112,9 +112,9 @@ class ScreeningIndex:
                 key = _phonetic(token)
                 if key and len(key) >= 3:
                     self._vote(votes, self.phonetic.get(key, ()), 0.6 * weight * idf)
-                if token not in self.postings:
-                    for other in self.similar_tokens(token):
-                        self._vote(votes, self.postings[other], 0.8 * weight * self.idf[other])
+                # Even a token that exists may be a typo of another ("Teran" for "Terand"): always look around.
+                for other in self.similar_tokens(token):
+                    self._vote(votes, self.postings[other], 0.8 * weight * self.idf[other])
         voted = heapq.nlargest(VOTED, votes.items(), key=lambda item: item[1])
         if len(voted) <= limit:
             return [name_id for name_id, _ in voted]

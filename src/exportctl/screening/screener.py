@@ -79,7 +79,9 @@ class Screener:
             "company": tuple(f for n in query_names for f in forms(n, "company")),
             "person": tuple(f for n in query_names for f in forms(n, "person")),
         }
-        candidates = self.index.candidates(query_forms["company"] + query_forms["person"])
+        # Candidates are proposed by the company forms (legal forms set aside, so "Joint Stock Company" does
+        # not vote); a person query keeps every token.
+        candidates = self.index.candidates(query_forms["person" if kind == "person" else "company"])
         best: dict[str, tuple[float, ListedEntity, Comparison, list[str]]] = {}
         for name_id in candidates:
             indexed = self.index.names[name_id]

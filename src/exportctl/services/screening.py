@@ -1,4 +1,4 @@
-"""The screener over the configured lists, built once per process and per choice of lists."""
+"""The screener over every configured list, built once per process (callers choose lists per query)."""
 
 from __future__ import annotations
 
@@ -9,5 +9,5 @@ from exportctl.services.lists import screening_lists
 
 
 @cache
-def screener(only: frozenset[str] | None = None) -> Screener:
-    return Screener(screening_lists(set(only) if only else None))
+def screener() -> Screener:
+    return Screener(screening_lists())
