@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench lock clean
+.PHONY: run test lint typecheck pytest bench bench-screen eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,23 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/determine.py
 
+bench-screen: $(STAMP)
+	$(BIN)/python bench/screen.py
+
+# The screening evaluation runs in its own venv: nomenklatura (logic-v2, the comparison) is benchmark-only.
+EVAL_STAMP := .venv-eval/.installed
+$(EVAL_STAMP): requirements.lock eval/requirements.txt
+	$(PYTHON) -m venv --clear .venv-eval
+	.venv-eval/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock -r eval/requirements.txt
+	.venv-eval/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(EVAL_STAMP)
+
+eval: $(EVAL_STAMP)
+	.venv-eval/bin/python eval/screening.py
+
 # Re-pin after editing pyproject.toml's dependencies.
 lock:
 	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-eval .mypy_cache .pytest_cache .ruff_cache

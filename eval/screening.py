@@ -7,6 +7,12 @@ Ours decides with `compare(query, candidate, kind).match` (its default threshold
 carrying only the `name` property. Reported per scorer: precision, recall and F1 over all pairs, recall per
 positive category, the false-positive rate on hard negatives (and per kind of hard negative), and time per pair.
 Runs without nomenklatura: it then reports ours only and says logic-v2 was not available.
+
+A second measure asks the screening question itself: is the query matched by the *listed entity* it came from,
+under any of the names the list gives it (primary name, aliases, weak aliases)? Both scorers see the same
+names: ours takes its best name pair, logic-v2 gets one entity carrying all the names. This is what the
+issue's "recall on alias variants" means for a screening engine: a party written as one of its listed aliases
+must be found. It needs the list files (../shared/data/lists, or --lists-dir).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+LISTS_DIR = HERE.parents[1] / "shared" / "data" / "lists"
 LOGIC_V2_THRESHOLD = 0.70  # yente's default `threshold` for /match
 POSITIVE_CATEGORIES = (
     "exact",
@@ -66,6 +73,7 @@ def read_pairs(path: Path) -> list[Row]:
 # --- scorers --------------------------------------------------------------------------------------------------
 
 Decide = Callable[[Row], tuple[bool, float]]
+DecideEntity = Callable[[str, str, list[str]], bool]
 
 
 def ours() -> tuple[Decide | None, str]:
@@ -79,6 +87,76 @@ def ours() -> tuple[Decide | None, str]:
         return bool(result.match), float(result.score)
 
     return decide, "compare(...).match at its default threshold"
+
+
+def ours_entity() -> DecideEntity | None:
+    try:
+        from exportctl.screening import compare  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+
+    def decide(query: str, kind: str, names: list[str]) -> bool:
+        return any(compare(query, name, kind=kind).match for name in names)
+
+    return decide
+
+
+def logic_v2_entity(threshold: float) -> DecideEntity | None:
+    try:
+        from followthemoney.proxy import EntityProxy
+        from nomenklatura.matching import get_algorithm
+    except ImportError:
+        return None
+    algorithm = get_algorithm("logic-v2")
+    if algorithm is None:
+        return None
+    config = algorithm.default_config()
+
+    def decide(query: str, kind: str, names: list[str]) -> bool:
+        schema = "Person" if kind == "person" else "Company"
+
+        def proxy(values: list[str]) -> Any:
+            entity_id = hashlib.sha1("\x1f".join([schema, *values]).encode()).hexdigest()
+            return EntityProxy.from_dict({"id": entity_id, "schema": schema, "properties": {"name": values}})
+
+        return float(algorithm.compare(proxy([query]), proxy(names), config).score) >= threshold
+
+    return decide
+
+
+def listed_names(lists_dir: Path) -> dict[str, list[str]] | None:
+    """entity id → every name the list gives it, from the official files."""
+    try:
+        from exportctl.screening.sources import registry
+    except ImportError:
+        return None
+    if not lists_dir.is_dir():
+        return None
+    names: dict[str, list[str]] = {}
+    for list_id, path in registry.default_files(lists_dir).items():
+        for entity in registry.read_list(list_id, path).entities:
+            names[entity.entity_id] = [*entity.names, *entity.weak_aliases]
+    return names
+
+
+def entity_recall(
+    decide: DecideEntity | None, rows: list[Row], names: dict[str, list[str]]
+) -> tuple[dict[str, float], int]:
+    """Recall per positive category against the listed entity; also how many rows could not be resolved."""
+    if decide is None:
+        return {}, 0
+    found: dict[str, list[bool]] = defaultdict(list)
+    unresolved = 0
+    for row in rows:
+        if row.label != 1:
+            continue
+        entity_id = row.source.split("+", 1)[0].split("#", 1)[0]
+        listed = names.get(entity_id)
+        if not listed:
+            unresolved += 1
+            continue
+        found[row.category].append(decide(row.query, row.kind, listed))
+    return {c: sum(v) / len(v) for c, v in found.items()}, unresolved
 
 
 def logic_v2(threshold: float) -> tuple[Decide | None, str]:
@@ -127,6 +205,8 @@ class Report:
     fp_rate_hard_negative: float = 0.0
     fp_rate_by_negative_kind: dict[str, float] = field(default_factory=dict)
     recall_by_cross_script_script: dict[str, float] = field(default_factory=dict)
+    entity_recall_by_category: dict[str, float] = field(default_factory=dict)
+    entity_unresolved: int = 0
     errors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
@@ -240,6 +320,12 @@ def table(reports: list[Report], rows: list[Row]) -> str:
     for kind in live[0].fp_rate_by_negative_kind:
         n = sum(1 for x in rows if x.label == 0 and x.negative_kind == kind)
         row(f"  {kind} [{n}]", [f"{r.fp_rate_by_negative_kind.get(kind, 0.0):.3f}" for r in live])
+    if any(r.entity_recall_by_category for r in live):
+        lines.append("recall against the listed entity (all its names)")
+        for category in POSITIVE_CATEGORIES:
+            target = f" (target {RECALL_TARGET})" if category in RECALL_TARGET_CATEGORIES else ""
+            row(f"  {category}{target}", [f"{r.entity_recall_by_category.get(category, 0.0):.3f}" for r in live])
+        row("  rows not resolved to an entity", [str(r.entity_unresolved) for r in live])
     row("ms per pair (mean)", [f"{r.ms_per_pair:.3f}" for r in live])
     row("ms per pair (p95)", [f"{r.p95_ms:.3f}" for r in live])
     row("warm-up (s, not in the above)", [f"{r.warmup_seconds:.2f}" for r in live])
@@ -258,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="show up to N wrong decisions per category")
     parser.add_argument("--logic-v2-threshold", type=float, default=LOGIC_V2_THRESHOLD)
     parser.add_argument("--only", choices=("exportctl", "logic-v2"), help="run one scorer only")
+    parser.add_argument("--lists-dir", type=Path, default=LISTS_DIR, help="official list files, for entity recall")
     args = parser.parse_args(argv)
     rows = read_pairs(args.pairs)
     scorers: list[tuple[str, Callable[[], tuple[Decide | None, str]]]] = [
@@ -265,6 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         ("logic-v2", lambda: logic_v2(args.logic_v2_threshold)),
     ]
     reports = [evaluate(name, *make(), rows, args.errors) for name, make in scorers if args.only in (None, name)]
+    names = listed_names(args.lists_dir)
+    if names is not None:
+        entity_scorers = {"exportctl": ours_entity, "logic-v2": lambda: logic_v2_entity(args.logic_v2_threshold)}
+        for report in reports:
+            if report.available:
+                recall, unresolved = entity_recall(entity_scorers[report.name](), rows, names)
+                report.entity_recall_by_category, report.entity_unresolved = recall, unresolved
     if args.json:
         json.dump(
             {"pairs": len(rows), "scorers": [r.as_dict() for r in reports]}, sys.stdout, ensure_ascii=False, indent=2

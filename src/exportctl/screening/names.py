@@ -13,6 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
+from exportctl.countries import country_code
 from exportctl.screening import translit
 
 _DROP = {"P", "S"}  # Unicode punctuation and symbol categories
@@ -31,11 +34,14 @@ def normalise(name: str) -> str:
 # form, is compared: "Co., Ltd.", "Company Limited" and "Ltd" are the same kind of company.
 LATIN_LEGAL_FORMS: dict[str, str] = {
     "co ltd": "ltd", "company limited": "ltd", "co limited": "ltd", "company ltd": "ltd", "limited": "ltd",
-    "ltd": "ltd", "pte ltd": "ltd", "pvt ltd": "ltd", "private limited": "ltd", "private ltd": "ltd",
+    "ltd": "ltd", "pvt": "ltd", "private": "ltd", "pte ltd": "ltd", "pvt ltd": "ltd", "private limited": "ltd",
+    "private ltd": "ltd",
     "sdn bhd": "ltd", "bhd": "ltd", "plc": "plc", "public limited company": "plc",
     "llc": "llc", "l l c": "llc", "limited liability company": "llc", "gmbh": "llc", "ooo": "llc", "sp z o o": "llc",
     "obshchestvo s ogranichennoy otvetstvennostyu": "llc", "doo": "llc", "d o o": "llc", "srl": "llc", "sarl": "llc",
     "inc": "corp", "incorporated": "corp", "corp": "corp", "corporation": "corp", "co": "corp", "company": "corp",
+    "public joint stock co": "jsc", "joint stock co": "jsc", "public joint stock": "jsc", "joint stock": "jsc",
+    "closed joint stock": "jsc", "open joint stock": "jsc", "tov": "llc", "too": "llc",
     "jsc": "jsc", "ojsc": "jsc", "pjsc": "jsc", "cjsc": "jsc", "zao": "jsc", "oao": "jsc", "pao": "jsc", "ao": "jsc",
     "joint stock company": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc",
     "open joint stock company": "jsc", "aktsionernoe obshchestvo": "jsc", "ag": "jsc", "sa": "jsc", "s a": "jsc",
@@ -49,7 +55,10 @@ LATIN_LEGAL_FORMS: dict[str, str] = {
 _LATIN_FORMS_BY_LENGTH = sorted(LATIN_LEGAL_FORMS, key=lambda form: -len(form.split()))
 _MAX_FORM_TOKENS = max(len(form.split()) for form in LATIN_LEGAL_FORMS)
 # Forms written as a prefix ("OOO Romashka", "PT Bank X", "AO Vympel") as well as a suffix.
-_PREFIX_FORMS = {"ooo", "oao", "zao", "pao", "ao", "jsc", "ojsc", "pjsc", "cjsc", "pt", "kk"}
+_PREFIX_FORMS = {"ooo", "oao", "zao", "pao", "ao", "jsc", "ojsc", "pjsc", "cjsc", "pt", "kk", "llc", "tov", "too"}
+# Words of legal forms, for recognising a form written with a typo ("Xompany", "Joiint Stock").
+_ALL_LEGAL_WORDS = frozenset(word for form in LATIN_LEGAL_FORMS for word in form.split())
+_LEGAL_WORDS = sorted(word for word in _ALL_LEGAL_WORDS if len(word) >= 5)
 
 # CJK legal forms are written without spaces, before or after the name: strip them before romanising.
 CJK_LEGAL_FORMS: dict[str, str] = {
@@ -90,7 +99,7 @@ class NameForm:
     weights: tuple[float, ...]
     legal: str | None
     joined: str
-    skeleton: str | None = None  # consonant skeleton, for names written in Arabic script
+    skeleton: str | None = None  # consonant skeleton, for names written in Arabic script or katakana
 
     @property
     def total_weight(self) -> float:
@@ -119,17 +128,42 @@ def _latin_tokens(text: str) -> list[str]:
     return re.sub(r"[^a-z0-9]+", " ", text).split()
 
 
-def split_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
-    """Remove one legal form at the end (or, for forms used that way, at the start) of a token list."""
+def _legal_word(token: str) -> str:
+    """The legal-form word a token is, allowing one typo in words of five letters or more."""
+    if len(token) < 5 or token in LATIN_LEGAL_FORMS:
+        return token
+    for word in _LEGAL_WORDS:
+        if abs(len(word) - len(token)) <= 1 and OSA.distance(word, token, score_cutoff=1) <= 1:
+            return word
+    return token
+
+
+def _strip_once(tokens: list[str]) -> tuple[list[str], str | None]:
+    window = [_legal_word(t) for t in tokens[:_MAX_FORM_TOKENS]], [_legal_word(t) for t in tokens[-_MAX_FORM_TOKENS:]]
+    head, tail = window
     for size in range(min(_MAX_FORM_TOKENS, len(tokens) - 1), 0, -1):
-        tail = " ".join(tokens[-size:])
-        if tail in LATIN_LEGAL_FORMS:
-            return tokens[:-size], LATIN_LEGAL_FORMS[tail]
+        form = " ".join(tail[-size:])
+        if form in LATIN_LEGAL_FORMS:
+            return tokens[:-size], LATIN_LEGAL_FORMS[form]
     for size in range(min(_MAX_FORM_TOKENS, len(tokens) - 1), 0, -1):
-        head = " ".join(tokens[:size])
-        if head in LATIN_LEGAL_FORMS and (size > 1 or head in _PREFIX_FORMS):
-            return tokens[size:], LATIN_LEGAL_FORMS[head]
+        form = " ".join(head[:size])
+        if form in LATIN_LEGAL_FORMS and (size > 1 or form in _PREFIX_FORMS):
+            return tokens[size:], LATIN_LEGAL_FORMS[form]
     return tokens, None
+
+
+def split_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
+    """Remove legal forms at the end (and, for forms used that way, at the start) of a token list; names
+    often stack them ("KUNLUN HOLDING COMPANY Company Limited", "UTAIR AVIATION JSC, Ltd"). The most
+    specific class found is kept."""
+    found: list[str] = []
+    while True:
+        tokens, form = _strip_once(tokens)
+        if form is None:
+            break
+        found.append(form)
+    specific = [form for form in found if form != "corp"]
+    return tokens, (specific[0] if specific else (found[0] if found else None))
 
 
 def _romanisations(text: str, person: bool) -> list[tuple[str, str]]:
@@ -174,7 +208,8 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
     person = kind == "person"
     cleaned = unicodedata.normalize("NFKC", name).strip()
     cleaned, cjk_legal = _strip_cjk_legal_form(cleaned)
-    arabic = bool(translit.ARABIC.search(cleaned))
+    # Scripts whose romanisation loses or adds vowels are also compared by consonant skeleton.
+    skeletal = bool(translit.ARABIC.search(cleaned) or translit.KANA.search(cleaned))
     result: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for variant, latin in _romanisations(cleaned, person):
@@ -188,7 +223,7 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
         if not tokens or key in seen:
             continue
         seen.add(key)
-        skeleton = translit.consonant_skeleton("".join(tokens)) if arabic else None
+        skeleton = translit.consonant_skeleton("".join(tokens)) if skeletal else None
         result.append(
             NameForm(
                 variant=variant,
@@ -205,10 +240,20 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
 BRACKETED = re.compile(r"[(（\[]([^()（）\[\]]{2,})[)）\]]")
 
 
+def _qualifier(part: str) -> bool:
+    """Bracketed text that qualifies a name rather than naming it: a country ("(Kenya)"), a legal form
+    ("(PVT)"), or only generic words ("(Branch)"). Such text is never an alias of its own."""
+    if country_code(part) is not None:
+        return True
+    words = _latin_tokens(translit.ascii_form(part))
+    return all(w in _ALL_LEGAL_WORDS or w in GENERIC_WORDS or w in STOPWORDS for w in words)
+
+
 def expand_names(name: str) -> list[str]:
-    """A name plus what it implies: "Beihang University (BUAA)" is also "BUAA" and "Beihang University"."""
+    """A name plus what it implies: "Beihang University (BUAA)" is also "BUAA" and "Beihang University".
+    Qualifiers in brackets ("(Kenya)", "(PVT)") stay part of the name and are not aliases."""
     names = [name]
-    inner = BRACKETED.findall(name)
+    inner = [part for part in BRACKETED.findall(name) if not _qualifier(part)]
     if inner:
         outer = " ".join(BRACKETED.sub(" ", name).split())
         if outer:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import jellyfish
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from exportctl.screening.names import TOKEN_WEIGHT, NameForm, expand_names, forms
 from exportctl.screening.translit import consonant_skeleton
@@ -29,6 +29,9 @@ UNMATCHED_CANDIDATE_WEIGHT = 0.5
 MIN_TOKEN_SIMILARITY = 0.6
 WHOLE_STRING_DISCOUNT = 0.95
 PHONETIC_SIMILARITY = 0.85
+CONFLICT_FACTOR = 0.92
+ACRONYM_SIMILARITY = 0.86
+STOPWORD_CUT = 0.2  # weight below which a token is a stopword (left out of initials)
 LEGAL_FORM_SAME = 0.02
 LEGAL_FORM_DIFFERENT = -0.05
 
@@ -90,7 +93,7 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
         return (0.8, "initial") if a[0] == b[0] else (0.0, "none")
-    similarity = Levenshtein.normalized_similarity(a, b)
+    similarity = OSA.normalized_similarity(a, b)  # a transposition ("Tsed" / "Sted") is one edit
     # Short tokens change meaning with one letter ("IAI" / "IAO"): they need to be exact or phonetic.
     if min(len(a), len(b)) <= 3:
         similarity = similarity if similarity >= 0.99 else similarity * 0.7
@@ -140,12 +143,42 @@ def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedTok
     )
     if aligned and only_generic and distinctive_left:
         score = min(score, 0.5)
+    # A distinctive word on each side that matches nothing is a conflict, not missing detail:
+    # "Omar Sabawi Ibrahim Hasan" is not "Sa'd Sabawi Ibrahim Hasan".
+    if any(query.weights[i] >= TOKEN_WEIGHT for i in left_q) and any(
+        candidate.weights[j] >= TOKEN_WEIGHT for j in left_c
+    ):
+        score *= CONFLICT_FACTOR
     return score, aligned, left_q, left_c
+
+
+def _initials(form: NameForm, with_stopwords: bool) -> str:
+    return "".join(t[0] for t, w in zip(form.tokens, form.weights, strict=True) if with_stopwords or w > STOPWORD_CUT)
+
+
+def acronym_score(query: NameForm, candidate: NameForm) -> float:
+    """ "FTB" for "Foreign Trade Bank", "MAEI" for "Ministry of Atomic Energy Industry": one side is a single
+    short token that spells the other side's initials (with or without "of", "and", the legal form)."""
+    for short, long in ((query, candidate), (candidate, query)):
+        if len(short.tokens) != 1 or len(long.tokens) < 2:
+            continue
+        acronym = short.tokens[0]
+        if not 3 <= len(acronym) <= 8 or not acronym.isalpha():
+            continue
+        spelled = {_initials(long, True), _initials(long, False)}
+        if long.legal:
+            spelled |= {letters + long.legal[0] for letters in spelled}
+        if acronym in spelled:
+            return ACRONYM_SIMILARITY
+    return 0.0
 
 
 def compare_forms(query: NameForm, candidate: NameForm) -> tuple[float, str, list[AlignedToken], list[int], list[int]]:
     score, aligned, left_q, left_c = _align(query, candidate)
     method = "tokens"
+    acronym = acronym_score(query, candidate) if score < ACRONYM_SIMILARITY else 0.0
+    if acronym > score:
+        return acronym, "acronym", aligned, left_q, left_c
     if query.joined and candidate.joined and len(query.tokens) + len(candidate.tokens) > 2:
         whole = Levenshtein.normalized_similarity(query.joined, candidate.joined) * WHOLE_STRING_DISCOUNT
         if whole > score and min(len(query.joined), len(candidate.joined)) >= 6:
@@ -167,6 +200,8 @@ def _skeleton(form: NameForm) -> str:
 def _legal_adjustment(query: NameForm, candidate: NameForm) -> tuple[float, str | None]:
     if query.legal is None or candidate.legal is None:
         return 0.0, None
+    if "corp" in (query.legal, candidate.legal) and query.legal != candidate.legal:
+        return 0.0, None  # "Co." / "Company" says nothing about the kind of company
     if query.legal == candidate.legal:
         return LEGAL_FORM_SAME, f"same legal form ({query.legal}) {LEGAL_FORM_SAME:+}"
     return LEGAL_FORM_DIFFERENT, f"different legal forms ({query.legal} / {candidate.legal}) {LEGAL_FORM_DIFFERENT:+}"

@@ -154,8 +154,16 @@ def ascii_form(text: str) -> str:
     return anyascii(unicodedata.normalize("NFKC", text))
 
 
+# Sounds the scripts render differently, folded together: Arabic ظ/ذ may be z or dh, ق is q or k; Japanese
+# has no l (ル ru) and writes v as b or f (Kalashnikov → カラシニコフ karashinikofu), kh as h.
+_SKELETON_FOLDS = [("kh", "h"), ("dh", "z"), ("th", "s"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("l", "r"), ("v", "f")]
+
+
 def consonant_skeleton(text: str) -> str:
-    """Letters without vowels or repeats: Arabic script writes no short vowels, so compare skeletons."""
+    """Consonants only, folded and without repeats. Arabic script writes no short vowels, and katakana adds
+    vowels a foreign name does not have (エリミラ erimira for Elmira): their skeletons still agree."""
     letters = re.sub(r"[^a-z]", "", text.lower())
+    for written, folded in _SKELETON_FOLDS:
+        letters = letters.replace(written, folded)
     skeleton = re.sub(r"[aeiouyw]", "", letters)
     return re.sub(r"(.)\1+", r"\1", skeleton)

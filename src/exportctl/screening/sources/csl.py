@@ -21,11 +21,11 @@ from typing import Any
 
 import pycountry
 
+from exportctl.countries import country_code
 from exportctl.screening.entities import EntityKind, ListedEntity, LoadedList, dedupe
 from exportctl.screening.sources.common import (
     ListFileError,
     company_like,
-    country_code,
     date_in_name,
     file_sha256,
     person_reordered,

@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exportctl.countries import country_code
 from exportctl.screening.entities import ListedEntity, LoadedList, dedupe
-from exportctl.screening.sources.common import ListFileError, company_like, country_code, date_in_name, file_sha256
+from exportctl.screening.sources.common import ListFileError, company_like, date_in_name, file_sha256
 
 LIST_ID = "us-dpl"
 COLUMNS = ("Name", "Street_Address", "City", "State", "Country", "Postal_Code", "Effective_Date", "Expiration_Date")

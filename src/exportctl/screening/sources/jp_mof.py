@@ -30,8 +30,9 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from exportctl.countries import country_code
 from exportctl.screening.entities import EntityKind, ListedEntity, LoadedList, dedupe
-from exportctl.screening.sources.common import ListFileError, company_like, country_code, date_in_name, file_sha256
+from exportctl.screening.sources.common import ListFileError, company_like, date_in_name, file_sha256
 
 LIST_ID = "jp-mof"
 UNKNOWN = {"不明", "なし", "-", "－", "―"}

@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exportctl.countries import country_code
 from exportctl.screening.entities import EntityKind, ListedEntity, LoadedList, dedupe
 from exportctl.screening.sources.common import (
     ListFileError,
-    country_code,
     date_in_name,
     file_sha256,
     person_reordered,

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from exportctl.countries import country_code
 from exportctl.screening.entities import EntityKind, ListedEntity, LoadedList, dedupe
-from exportctl.screening.sources.common import ListFileError, country_code, date_in_name, file_sha256
+from exportctl.screening.sources.common import ListFileError, date_in_name, file_sha256
 
 LIST_ID = "un"
 ROOT = "CONSOLIDATED_LIST"
