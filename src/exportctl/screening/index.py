@@ -43,6 +43,11 @@ def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _quick_text(name_forms: Sequence[NameForm]) -> str:
+    """Tokens of every form, space-separated: token_set_ratio on this ignores word order."""
+    return " ".join(token for form in name_forms for token in form.tokens)
+
+
 def _phonetic(token: str) -> str | None:
     return jellyfish.metaphone(token) if token.isalpha() and len(token) > 2 else None
 
@@ -84,7 +89,7 @@ class ScreeningIndex:
         self.deletions = {key: tuple(tokens) for key, tokens in deletions.items()}
         self._default_idf = math.log(1 + total)
         self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
-        self._quick = [" ".join(form.joined for form in indexed.forms) for indexed in self.names]
+        self._quick = [_quick_text(indexed.forms) for indexed in self.names]
 
     @property
     def entity_count(self) -> int:
@@ -119,7 +124,7 @@ class ScreeningIndex:
         if len(voted) <= limit:
             return [name_id for name_id, _ in voted]
         # Rank the voted names by a quick whole-name similarity; only the best are scored in full.
-        query = " ".join(form.joined for form in query_forms)
+        query = _quick_text(query_forms)
         quick = [(fuzz.token_set_ratio(query, self._quick[name_id]), vote, name_id) for name_id, vote in voted]
         quick.sort(key=lambda item: (-item[0], -item[1]))
         return [name_id for _, _, name_id in quick[:limit]]

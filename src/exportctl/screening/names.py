@@ -106,8 +106,10 @@ class NameForm:
         return sum(self.weights)
 
 
-def token_weight(token: str) -> float:
-    if token in STOPWORDS:
+def token_weight(token: str, person: bool = False) -> float:
+    # Legal-form words in a person's name ("… Co., Ltd." typed after a name) are noise, but are not
+    # removed: "As" and "Ag" are also parts of names (Iyad Ag Ghali).
+    if token in STOPWORDS or (person and token in _ALL_LEGAL_WORDS):
         return STOPWORD_WEIGHT
     if token in GENERIC_WORDS:
         return GENERIC_WEIGHT
@@ -152,16 +154,37 @@ def _strip_once(tokens: list[str]) -> tuple[list[str], str | None]:
     return tokens, None
 
 
+def _strip_inner(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Multi-word legal forms inside a name ("… Co., Ltd. Suzhou Branch") are removed too."""
+    found: list[str] = []
+    for size in range(_MAX_FORM_TOKENS, 1, -1):
+        i = 1
+        while i + size < len(tokens):
+            form = " ".join(tokens[i : i + size])
+            if form in LATIN_LEGAL_FORMS:
+                found.append(LATIN_LEGAL_FORMS[form])
+                tokens = tokens[:i] + tokens[i + size :]
+            else:
+                i += 1
+    return tokens, found
+
+
 def split_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
     """Remove legal forms at the end (and, for forms used that way, at the start) of a token list; names
     often stack them ("KUNLUN HOLDING COMPANY Company Limited", "UTAIR AVIATION JSC, Ltd"). The most
     specific class found is kept."""
     found: list[str] = []
-    while True:
-        tokens, form = _strip_once(tokens)
-        if form is None:
-            break
-        found.append(form)
+    # Edges first, so that a form at the start or end is removed whole ("Open Joint Stock Company …"),
+    # then forms inside the name, then the edges those may have exposed.
+    for inner in (False, True):
+        if inner:
+            tokens, inside = _strip_inner(tokens)
+            found.extend(inside)
+        while True:
+            tokens, form = _strip_once(tokens)
+            if form is None:
+                break
+            found.append(form)
     specific = [form for form in found if form != "corp"]
     return tokens, (specific[0] if specific else (found[0] if found else None))
 
@@ -228,7 +251,7 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
             NameForm(
                 variant=variant,
                 tokens=key,
-                weights=tuple(token_weight(t) for t in tokens),
+                weights=tuple(token_weight(t, person) for t in tokens),
                 legal=legal,
                 joined="".join(tokens),
                 skeleton=skeleton,
