@@ -8,7 +8,7 @@ segment gets the very same object. `facts` flattens everything in force into key
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Generic, TypeVar
@@ -18,6 +18,7 @@ from exportctl.regime.loader import Pack
 from exportctl.timeline import Interval
 
 T = TypeVar("T")
+D = TypeVar("D", bound=s.Dated)
 TABLE_OF_GROUP = {"A": "table-3", "B": "group-b"}
 
 
@@ -123,12 +124,16 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
                 add_fact(f"{table_id}/{code}", f"{code} is in {table.title.en}", period)
         tables[table_id] = _freeze(members)
 
-    embargoes: dict[str, Active[s.Embargo]] = {}
-    for code, embargo in pack.destinations.embargoes.items():
-        period = _active(embargo.periods, day)
-        if period is not None:
-            embargoes[code] = Active(embargo, period)
-            add_fact(f"embargo/{code}", f"{code}: {embargo.title.en}", period)
+    def keyed(records: Mapping[str, D], key: str, describe: Callable[[str, D], str]) -> dict[str, Active[D]]:
+        active: dict[str, Active[D]] = {}
+        for name, record in records.items():
+            period = _active(record.periods, day)
+            if period is not None:
+                active[name] = Active(record, period)
+                add_fact(f"{key}/{name}", describe(name, record), period)
+        return active
+
+    embargoes = keyed(pack.destinations.embargoes, "embargo", lambda code, e: f"{code}: {e.title.en}")
 
     entries: dict[str, Active[s.Entry]] = {}
     control_numbers: dict[str, list[ClauseRef]] = {}
@@ -164,12 +169,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     measures = dated(list(pack.licences.measures), "measure")
     small_values = dated(list(pack.rules.small_value), "exception")
     technology = dated(list(pack.rules.technology), "technology")
-    list_policies: dict[str, Active[s.ListPolicy]] = {}
-    for list_id, policy in pack.screening.lists.items():
-        period = _active(policy.periods, day)
-        if period is not None:
-            list_policies[list_id] = Active(policy, period)
-            add_fact(f"screening/{list_id}", f"{list_id}: {policy.title.en} ({policy.effect})", period)
+    list_policies = keyed(pack.screening.lists, "screening", lambda name, p: f"{name}: {p.title.en} ({p.effect})")
 
     return Snapshot(
         regime=pack.meta.id,
