@@ -1,0 +1,87 @@
+"""Connecting to the configured database and bringing its schema up to date.
+
+SQLite file by default (`./var/exportctl.db`, or EXPORTCTL_DATABASE_URL); PostgreSQL for teams. SQLite is
+opened in WAL mode with a busy timeout and foreign keys on; writers that must not interleave (drawdowns,
+ledger appends) start their transaction with BEGIN IMMEDIATE there, and lock rows on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DATABASE_URL_ENV = "EXPORTCTL_DATABASE_URL"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url() -> str:
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    folder = Path(os.environ.get("EXPORTCTL_DATA_DIR", "var"))
+    return f"sqlite:///{folder / 'exportctl.db'}"
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # let SQLAlchemy's "BEGIN" events decide the transaction mode
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start: two writers never both read a stale balance.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        created = create_engine(url, connect_args={"timeout": 30})
+        event.listen(created, "connect", _sqlite_pragmas)
+        event.listen(created, "begin", _sqlite_begin)
+        return created
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_size=10, max_overflow=10)
+
+
+def is_postgres(bind: Engine) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def upgrade(url: str | None = None) -> None:
+    """Apply every Alembic migration not yet applied."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine(url)
+    command.upgrade(config, "head")
+
+
+@cache
+def _sessions(url: str) -> sessionmaker[Session]:
+    upgrade(url)
+    return sessionmaker(engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session(url: str | None = None) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back (nothing written) on any error."""
+    factory = _sessions(url or database_url())
+    with factory() as db, db.begin():
+        yield db
