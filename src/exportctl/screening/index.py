@@ -59,6 +59,7 @@ def _kind(entity: ListedEntity) -> str:
 class ScreeningIndex:
     def __init__(self, lists: Iterable[LoadedList]) -> None:
         self.lists = {loaded.list_id: loaded for loaded in lists}
+        self.entities = {entity.entity_id: entity for loaded in self.lists.values() for entity in loaded.entities}
         self.names: list[IndexedName] = []
         postings: dict[str, set[int]] = defaultdict(set)
         phonetic: dict[str, set[int]] = defaultdict(set)
@@ -93,7 +94,7 @@ class ScreeningIndex:
 
     @property
     def entity_count(self) -> int:
-        return sum(len(loaded.entities) for loaded in self.lists.values())
+        return len(self.entities)
 
     def similar_tokens(self, token: str) -> set[str]:
         """Vocabulary tokens one edit away from `token` (including transpositions)."""

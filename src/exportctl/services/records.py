@@ -90,8 +90,7 @@ def add_party(
 
 
 def _fingerprint(screener: Screener, hit: ScreeningHit) -> str:
-    loaded = screener.index.lists.get(hit.list_id)
-    entity = next((e for e in loaded.entities if e.entity_id == hit.entity_id), None) if loaded else None
+    entity = screener.index.entities.get(hit.entity_id)
     return entity.fingerprint() if entity else "unknown"
 
 
