@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-screen eval lock clean
+.PHONY: run test lint typecheck pytest bench bench-screen bench-drawdown bench-audit bench-orders eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +27,28 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Storage tests run on SQLite and on a throwaway PostgreSQL 15 server the test session starts on a free local
+# port and stops afterwards (initdb/pg_ctl from $(PG_BIN)); EXPORTCTL_TEST_DATABASE_URL names another server.
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
 pytest: $(STAMP)
-	$(BIN)/pytest
+	EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/determine.py
 
 bench-screen: $(STAMP)
 	$(BIN)/python bench/screen.py
+
+# Starts (and removes) a throwaway PostgreSQL 15 server, like the tests.
+bench-drawdown: $(STAMP)
+	$(BIN)/python bench/drawdown.py
+
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit_verify.py
+
+bench-orders: $(STAMP)
+	$(BIN)/python bench/orders.py
 
 # The screening evaluation runs in its own venv: nomenklatura (logic-v2, the comparison) is benchmark-only.
 EVAL_STAMP := .venv-eval/.installed

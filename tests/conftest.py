@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services import checking
+from exportctl.store import db
+from tests import pgserver
 
 REPO = Path(__file__).resolve().parents[1]
 # The official reference files are read where they are, never copied: ../shared beside the checkout
@@ -67,6 +70,31 @@ def screener(shipped_lists: list[LoadedList]) -> Screener:
 def pack_files() -> dict[str, str]:
     """The shipped pack's files as texts, for tests that alter a copy."""
     return read_pack_dir(builtin_pack_dir("jp"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL 15 server for the session (or the one EXPORTCTL_TEST_DATABASE_URL names).
+
+    PostgreSQL tests are never skipped: when no server can be started they fail with the reason."""
+    with pgserver.server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: a SQLite file, or a new database on the throwaway PostgreSQL server.
+    Pass it to `db.session(url)` explicitly; the schema is migrated on first use."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'exportctl.db'}"
+        yield url
+        db.engine(url).dispose()
+        return
+    server: str = request.getfixturevalue("postgres_server")
+    url = pgserver.create_database(server, prefix="exportctl_test")
+    yield url
+    db.engine(url).dispose()  # close pooled connections, so the server never runs out of them
+    pgserver.drop_database(server, url)
 
 
 def run(jp: Regime, eul: EndUserList | None = None, **fields: Any) -> Determination:

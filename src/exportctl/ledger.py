@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from exportctl.store.models import AuditRecord, LedgerHead
@@ -66,7 +66,7 @@ def _head(db: Session) -> LedgerHead:
     statement = select(LedgerHead).where(LedgerHead.id == HEAD_ID)
     if db.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
-    head = db.scalars(statement).first()
+    head = db.scalars(statement.execution_options(populate_existing=True)).first()  # the locked row, not a stale copy
     if head is None:
         head = LedgerHead(id=HEAD_ID, last_id=0, last_hash=GENESIS)
         db.add(head)
@@ -118,15 +118,29 @@ class Verification:
     problem: str = ""
 
 
-def _records(db: Session, batch: int) -> Iterator[AuditRecord]:
+_COLUMNS = (
+    AuditRecord.id,
+    AuditRecord.at,
+    AuditRecord.actor,
+    AuditRecord.action,
+    AuditRecord.subject,
+    AuditRecord.payload,
+    AuditRecord.pack_version,
+    AuditRecord.list_versions,
+    AuditRecord.prev_hash,
+    AuditRecord.hash,
+)
+
+
+def _records(db: Session, batch: int) -> Iterator[Row[Any]]:
+    """The records in id order, as plain rows (no ORM objects: the walk reads each once)."""
     last = 0
     while True:
-        rows = db.scalars(select(AuditRecord).where(AuditRecord.id > last).order_by(AuditRecord.id).limit(batch)).all()
+        rows = db.execute(select(*_COLUMNS).where(AuditRecord.id > last).order_by(AuditRecord.id).limit(batch)).all()
         if not rows:
             return
         yield from rows
         last = rows[-1].id
-        db.expunge_all()
 
 
 def verify(db: Session, batch: int = 5000) -> Verification:

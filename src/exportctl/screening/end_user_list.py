@@ -36,6 +36,12 @@ class EndUserList:
         return self.source.version
 
     @property
+    def versions(self) -> dict[str, str]:
+        """The list searched, as a screener reports it: recorded with each determination, so a replay knows
+        the end user was checked against this list."""
+        return {self.list_id: self.version}
+
+    @property
     def entries(self) -> tuple[ListedEntity, ...]:
         return self.source.entities
 

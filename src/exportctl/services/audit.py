@@ -23,11 +23,11 @@ from exportctl.store.models import AuditRecord, PackVersion
 class _RecordedScreener:
     """Gives back exactly the screening hits the determination saw, so the replay needs no list files."""
 
-    hits: dict[str, tuple[ScreeningHit, ...]]
+    hits: dict[tuple[str, str | None], tuple[ScreeningHit, ...]]  # by the (name, country) the engine asked
     lists: frozenset[str]
 
     def screen_party(self, name: str, country: str | None) -> tuple[ScreeningHit, ...]:
-        return self.hits.get(name, ())
+        return self.hits.get((name, country), ())
 
     def has_list(self, list_id: str) -> bool:
         return list_id in self.lists
@@ -69,10 +69,16 @@ def replay(db: Session, record_id: int) -> Replay:
     regime = Regime(parse_pack(stored.files))
     payload = record.payload
     transaction = Transaction.model_validate(payload["transaction"])
-    hits: dict[str, tuple[ScreeningHit, ...]] = {}
-    for role, name in (("end_user", transaction.end_user), ("consignee", transaction.consignee)):
+    # The engine screens the end user in its country (else the destination) and the consignee in the
+    # destination; a party that is both is one query, so its hits are recorded twice, not to be added up.
+    hits: dict[tuple[str, str | None], tuple[ScreeningHit, ...]] = {}
+    queries = (
+        ("end_user", transaction.end_user, transaction.end_user_country or transaction.destination),
+        ("consignee", transaction.consignee, transaction.destination),
+    )
+    for role, name, country in queries:
         if name is not None:
-            hits[name] = hits.get(name, ()) + tuple(_hit(h) for h in payload["screening"][role])
+            hits[(name, country)] = tuple(_hit(h) for h in payload["screening"][role])
     screener = _RecordedScreener(hits, frozenset(record.list_versions))
     snapshot = regime.at(transaction.date)
     replayed = render.determination_dict(

@@ -71,7 +71,8 @@ class OrderInput:
 def keep_pack_version(db: Session, regime: str) -> str:
     """Store the files of the pack version in use (once), so `audit replay` can load it years later."""
     version = checking.regime(regime).version
-    if db.get(PackVersion, version) is None:
+    stored = select(PackVersion.version).where(PackVersion.version == version)  # not the files: they are large
+    if db.scalar(stored) is None:
         db.add(PackVersion(version=version, regime=regime, files=read_pack_dir(builtin_pack_dir(regime))))
         db.flush()
     return version

@@ -45,8 +45,14 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 @cache
-def engine(url: str | None = None) -> Engine:
+def engine(url: str | None = None, readonly: bool = False) -> Engine:
+    """The engine for a URL. On SQLite a `readonly` engine begins its transactions DEFERRED: a long read
+    (`audit verify` over a million records) then does not hold the write lock that writers wait for."""
     url = url or database_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -54,8 +60,10 @@ def engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         created = create_engine(url, connect_args={"timeout": 30})
         event.listen(created, "connect", _sqlite_pragmas)
-        event.listen(created, "begin", _sqlite_begin)
+        event.listen(created, "begin", _sqlite_begin_deferred if readonly else _sqlite_begin)
         return created
+    if readonly:
+        return engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_size=10, max_overflow=10)
@@ -80,8 +88,9 @@ def _sessions(url: str) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
+def session(url: str | None = None, readonly: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back (nothing written) on any error."""
-    factory = _sessions(url or database_url())
-    with factory() as db, db.begin():
+    url = url or database_url()
+    factory = _sessions(url)
+    with Session(engine(url, True), expire_on_commit=False) if readonly else factory() as db, db.begin():
         yield db

@@ -1,0 +1,225 @@
+"""Benchmark: import and determination of 100,000 order lines (rows/s), through the order service.
+
+Run: `make bench-orders` (or `.venv/bin/python bench/orders.py [--orders N] [--lines-per-order 4]`).
+
+On a fresh SQLite file (the default store): 40 parties (screened once when added), 60 items classified under
+the shipped Japan pack and a handful of licences; then 25,000 reproducible orders of 4 lines each (item codes
+from the product master, entry ids, international numbers and HS codes; 15 destinations; dates 2019 … 2026)
+go through `services.orders.add_order`, 500 orders per transaction: each order is stored, determined,
+its parties screened (a cached screener built from every shipped list), licences assigned, its status set,
+and the determination written to the hash-chained ledger.
+
+Baseline in the same run: the engine alone, determining the same transactions (same resolved line
+references, same screener, same cached snapshots) without storage. Ratio = service time / engine time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from exportctl import ledger
+from exportctl.determine.engine import determine
+from exportctl.model import Line, Transaction
+from exportctl.screening.screener import Screener
+from exportctl.screening.sources import registry
+from exportctl.services import checking, orders, records
+from exportctl.services.orders import LineInput, OrderInput
+from exportctl.services.records import SYSTEM
+from exportctl.store import db
+from exportctl.store.models import Order, OrderLine
+
+LISTS_DIR = Path(__file__).resolve().parents[2] / "shared/data/lists"
+DESTINATIONS = ["KR", "US", "DE", "CN", "TW", "IN", "AE", "IR", "SO", "TR", "BR", "VN", "TH", "EE", "SG"]
+HS_CODES = ["8456.11", "8457.10", "8471.30", "8542.31", "5407.10", "9027.50", "0901.11", "3926.90", "8802.60"]
+PARTY_NAMES = [
+    ("Hanbit Semiconductor Co., Ltd.", "KR"),
+    ("Delta Engineering Concern FZE", "AE"),
+    ("Acme Machine Trading LLC", "AE"),
+    ("Nordlicht Optik GmbH", "DE"),
+    ("Pacific Rim Components Pte. Ltd.", "SG"),
+    ("Shenzhen Bright Future Electronics Co., Ltd.", "CN"),
+    ("Anatolia Precision Makina A.S.", "TR"),
+    ("Saigon Textile Joint Stock Company", "VN"),
+]
+
+
+def reference_data(count_items: int, seed: int = 2026) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Items (code, reference, description) and the line references used directly on orders."""
+    rng = random.Random(seed)
+    pack = checking.regime("jp").pack
+    entry_ids = sorted(e for e, entry in pack.entries.items() if entry.row != "16")
+    numbers = sorted({n for entry in pack.entries.values() for n in entry.control_numbers})
+    direct = entry_ids + numbers + [f"hs:{code}" for code in HS_CODES] * 10
+    items = [(f"ITEM-{i:03d}", rng.choice(direct), f"product {i}") for i in range(count_items)]
+    return items, direct
+
+
+def order_mix(
+    count: int, lines: int, items: list[tuple[str, str, str]], direct: list[str], parties: list[str]
+) -> list[OrderInput]:
+    rng = random.Random(2019)
+    start, span = dt.date(2019, 1, 1), (dt.date(2026, 11, 1) - dt.date(2019, 1, 1)).days
+    result: list[OrderInput] = []
+    for number in range(count):
+        order_lines = []
+        for _ in range(lines):
+            value = rng.choice([30_000, 400_000, 2_000_000, 50_000_000])
+            quantity = float(rng.randint(1, 50))
+            if rng.random() < 0.5:
+                order_lines.append(LineInput(item=rng.choice(items)[0], quantity=quantity, value_jpy=value))
+            else:
+                order_lines.append(LineInput(reference=rng.choice(direct), quantity=quantity, value_jpy=value))
+        result.append(
+            OrderInput(
+                number=f"SO-{number:06d}",
+                ship_date=start + dt.timedelta(days=rng.randrange(span)),
+                destination=rng.choice(DESTINATIONS),
+                consignee=rng.choice(parties),
+                end_user=rng.choice([*parties, None]),
+                end_use="civil manufacturing" if rng.random() < 0.8 else None,
+                wmd_end_use=True if rng.random() < 0.03 else None,
+                lines=order_lines,
+            )
+        )
+    return result
+
+
+def setup(url: str, screener: Screener, items: list[tuple[str, str, str]]) -> list[str]:
+    codes: list[str] = []
+    with db.session(url) as s:
+        for i in range(40):
+            name, country = PARTY_NAMES[i % len(PARTY_NAMES)]
+            code = f"P{i:02d}"
+            label = name if i < len(PARTY_NAMES) else f"{name.split()[0]} Branch {i}"
+            records.add_party(s, SYSTEM, code, label, country, ["consignee", "end-user"], screener)
+            codes.append(code)
+        for code, reference, description in items:
+            item = records.add_item(s, SYSTEM, code, description, None)
+            records.classify(s, SYSTEM, item, "jp", reference, "benchmark master data", dt.date(2019, 1, 1))
+        for i, kind in enumerate(["individual", "individual", "specific-bulk", "general-bulk", "special-general-bulk"]):
+            orders.add_licence(
+                s,
+                SYSTEM,
+                regime="jp",
+                type=kind,
+                number=f"L-{i}",
+                holder="Example Materials K.K.",
+                destinations=DESTINATIONS[i * 3 : i * 3 + 3],
+                quantity_limit=1e9,
+                value_limit_jpy=10**15,
+                valid_from=dt.date(2019, 1, 1),
+                valid_to=dt.date(2026, 12, 31),
+            )
+    return codes
+
+
+def transactions_of(url: str, numbers: list[str]) -> list[Transaction]:
+    """The transactions the service determined, rebuilt from the stored orders (lines resolved to references)."""
+    built: list[Transaction] = []
+    with db.session(url) as s:
+        classification = {}
+        for order in s.scalars(select(Order).where(Order.number.in_(numbers)).order_by(Order.number)):
+            lines = []
+            for line in order.lines:
+                reference = line.reference
+                if line.item is not None:
+                    key = (line.item.code, order.ship_date)
+                    if key not in classification:
+                        found = records.classification_on(line.item, "jp", order.ship_date)
+                        classification[key] = found.reference if found else line.reference
+                    reference = classification[key]
+                lines.append(Line(kind=line.kind, item=reference, quantity=line.quantity, value_jpy=line.value_jpy))
+            built.append(
+                Transaction(
+                    regime=order.regime,
+                    date=order.ship_date,
+                    destination=order.destination,
+                    consignee=order.consignee.name if order.consignee else None,
+                    end_user=order.end_user.name if order.end_user else None,
+                    end_user_country=order.end_user.country if order.end_user else None,
+                    end_use=order.end_use,
+                    wmd_end_use=order.wmd_end_use,
+                    lines=lines,
+                )
+            )
+    return built
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=25_000)
+    parser.add_argument("--lines-per-order", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=500, help="orders per transaction")
+    parser.add_argument("--lists", type=Path, default=LISTS_DIR)
+    args = parser.parse_args()
+
+    regime = checking.regime("jp")
+    started = time.perf_counter()
+    screener = Screener([registry.read_list(i, p) for i, p in sorted(registry.default_files(args.lists).items())])
+    screener_build = time.perf_counter() - started
+    items, direct = reference_data(60)
+
+    with tempfile.TemporaryDirectory(prefix="exportctl-bench-") as folder:
+        url = f"sqlite:///{folder}/orders.db"
+        parties = setup(url, screener, items)
+        mix = order_mix(args.orders, args.lines_per_order, items, direct, parties)
+        for data in mix:  # warm the snapshot cache, as a running service has it
+            regime.at(data.ship_date)
+
+        started = time.perf_counter()
+        for first in range(0, len(mix), args.batch):
+            with db.session(url) as s:
+                for data in mix[first : first + args.batch]:
+                    orders.add_order(s, SYSTEM, data, screener)
+        service_time = time.perf_counter() - started
+
+        transactions = transactions_of(url, [data.number for data in mix])
+        started = time.perf_counter()
+        results = [determine(regime.at(t.date), t, screener) for t in transactions]
+        engine_time = time.perf_counter() - started
+
+        with db.session(url) as s:
+            stored_lines = s.scalar(select(func.count()).select_from(OrderLine))
+            statuses = dict(s.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+            stored = {o.number: o.outcome for o in s.scalars(select(Order))}
+            agree = all(stored[t.number] == r.outcome.value for t, r in zip(mix, results, strict=True))
+            verification = ledger.verify(s)
+        db.engine(url).dispose()
+        size_mb = Path(folder, "orders.db").stat().st_size / 1e6
+
+    lines = args.orders * args.lines_per_order
+    report = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "database": "sqlite",
+        "orders": args.orders,
+        "lines": lines,
+        "stored_lines": stored_lines,
+        "order_statuses": statuses,
+        "service_lines_per_s": round(lines / service_time),
+        "service_orders_per_s": round(args.orders / service_time),
+        "service_s": round(service_time, 1),
+        "baseline_engine_lines_per_s": round(lines / engine_time),
+        "service_vs_engine_time_ratio": round(service_time / engine_time, 1),
+        "outcomes_agree_with_engine": agree,
+        "ledger_verified": verification.ok,
+        "ledger_records": verification.checked,
+        "database_mb": round(size_mb),
+        "screener_build_s": round(screener_build, 1),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

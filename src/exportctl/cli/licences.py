@@ -1,0 +1,160 @@
+"""`licences add | import | list | show | warnings`: the licence book."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from exportctl.cli.acting import transaction
+from exportctl.cli.app import licences_app
+from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
+from exportctl.cli.records import ImportFile, country_option, report_import
+from exportctl.services import importing, orders, records
+from exportctl.store.models import Drawdown, Licence
+
+
+def licence_dict(licence: Licence) -> dict[str, Any]:
+    return {
+        "number": licence.number,
+        "regime": licence.regime,
+        "type": licence.type,
+        "holder": licence.holder,
+        "destinations": list(licence.destinations),
+        "consignees": list(licence.consignees),
+        "end_users": list(licence.end_users),
+        "entries": list(licence.entries),
+        "items": list(licence.items),
+        "quantity_limit": licence.quantity_limit,
+        "quantity_used": licence.quantity_used,
+        "value_limit_jpy": licence.value_limit_jpy,
+        "value_used_jpy": licence.value_used_jpy,
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_to": licence.valid_to.isoformat(),
+    }
+
+
+def _use(used: float, limit: float | None) -> str:
+    return f"{used:,.0f} / {limit:,.0f}" if limit is not None else f"{used:,.0f} / —"
+
+
+@licences_app.command("add")
+def licences_add(
+    number: Annotated[str, typer.Argument(help="Licence number.")],
+    licence_type: Annotated[str, typer.Option("--type", help="Licence type of the regime, e.g. individual.")],
+    holder: Annotated[str, typer.Option("--holder", help="The exporter holding it.")],
+    valid_from: Annotated[str, typer.Option("--valid-from", help="YYYY-MM-DD.")],
+    valid_to: Annotated[str, typer.Option("--valid-to", help="YYYY-MM-DD (inclusive).")],
+    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    destination: Annotated[list[str] | None, typer.Option("--destination", help="Country (repeat; none: any).")] = None,
+    consignee: Annotated[list[str] | None, typer.Option("--consignee", help="Party code (repeat; none: any).")] = None,
+    end_user: Annotated[list[str] | None, typer.Option("--end-user", help="Party code (repeat; none: any).")] = None,
+    entry: Annotated[list[str] | None, typer.Option("--entry", help="Entry id covered (repeat).")] = None,
+    item: Annotated[list[str] | None, typer.Option("--item", help="Item code covered (repeat).")] = None,
+    quantity_limit: Annotated[float | None, typer.Option("--quantity-limit", min=0)] = None,
+    value_limit_jpy: Annotated[int | None, typer.Option("--value-limit-jpy", min=0)] = None,
+) -> None:
+    """Add a licence to the book (officer or admin)."""
+    start, end = parse_date(valid_from, "--valid-from"), parse_date(valid_to, "--valid-to")
+    if end < start:
+        fail(f"--valid-to: {end} is before --valid-from {start}")
+    destinations = [country_option(value, "--destination") or "" for value in destination or []]
+    with transaction() as (db, actor):
+        for code in [*(consignee or []), *(end_user or [])]:
+            records.party_by_code(db, code)
+        for code in item or []:
+            records.item_by_code(db, code)
+        orders.add_licence(
+            db,
+            actor,
+            regime=regime,
+            type=licence_type,
+            number=number,
+            holder=holder,
+            destinations=destinations,
+            consignees=list(consignee or []),
+            end_users=list(end_user or []),
+            entries=list(entry or []),
+            items=list(item or []),
+            quantity_limit=quantity_limit,
+            value_limit_jpy=value_limit_jpy,
+            valid_from=start,
+            valid_to=end,
+        )
+    out.print(f"licence {number} ({licence_type}) added")
+
+
+@licences_app.command("import")
+def licences_import(file: ImportFile) -> None:
+    """Import licences (regime, type, number, holder, lists separated by ';', limits, validity). All or none."""
+    with transaction() as (db, actor):
+        counts = importing.import_file(db, actor, "licences", file)
+    report_import(counts)
+
+
+@licences_app.command("list")
+def licences_list(output_format: FormatOption = Format.table) -> None:
+    """Every licence with its use."""
+    with transaction() as (db, _actor):
+        licences = [licence_dict(lic) for lic in db.scalars(select(Licence).order_by(Licence.number))]
+    if output_format is Format.json:
+        emit_json(licences)
+        return
+    table = Table("number", "type", "destinations", "consignees", "items", "valid", "value used (JPY)", "qty used")
+    for lic in licences:
+        table.add_row(
+            lic["number"],
+            lic["type"],
+            ", ".join(lic["destinations"]) or "any",
+            ", ".join(lic["consignees"]) or "any",
+            ", ".join(lic["items"] + lic["entries"]) or "any",
+            f"{lic['valid_from']} – {lic['valid_to']}",
+            _use(lic["value_used_jpy"], lic["value_limit_jpy"]),
+            _use(lic["quantity_used"], lic["quantity_limit"]),
+        )
+    out.print(table)
+
+
+@licences_app.command("show")
+def licences_show(number: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
+    """A licence and its drawdowns."""
+    with transaction() as (db, _actor):
+        licence = db.scalars(select(Licence).where(Licence.number == number)).first()
+        if licence is None:
+            fail(f"licence '{number}' does not exist")
+        data = licence_dict(licence)
+        data["drawdowns"] = [
+            {"quantity": d.quantity, "value_jpy": d.value_jpy, "by": d.drawn_by, "at": d.drawn_at.isoformat()}
+            for d in db.scalars(select(Drawdown).where(Drawdown.licence_id == licence.id).order_by(Drawdown.id))
+        ]
+    if output_format is Format.json:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        if key != "drawdowns":
+            out.print(f"{key}: {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+    out.print(f"drawdowns: {len(data['drawdowns'])}")
+    for d in data["drawdowns"]:
+        out.print(f"  {d['at'][:19]} {d['by']}: quantity {d['quantity']:,}, ¥{d['value_jpy']:,}", highlight=False)
+
+
+@licences_app.command("warnings")
+def licences_warnings(
+    today: Annotated[str | None, typer.Option("--today", help="Date to warn from (default: today).")] = None,
+    days: Annotated[int, typer.Option("--days", min=0, help="Warn of expiry this many days ahead.")] = 60,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Licences expiring soon, or 90 % used."""
+    day = parse_date(today, "--today") if today else dt.date.today()
+    with transaction() as (db, _actor):
+        warnings = orders.licence_warnings(db, day, days)
+    if output_format is Format.json:
+        emit_json([w.__dict__ for w in warnings])
+        return
+    if not warnings:
+        out.print(f"no licence expires within {days} days of {day} or is nearly used up")
+    for warning in warnings:
+        out.print(f"{warning.number}: {warning.kind} — {warning.text}", highlight=False)

@@ -1,0 +1,352 @@
+"""`orders add | import | list | show | update | recheck | release | ship`.
+
+An order is determined and its parties screened whenever it is entered or changed; it is released when
+nothing blocks it, else blocked with its reasons until an officer releases it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from rich.table import Table
+from sqlalchemy import select
+
+from exportctl.cli.acting import party_screener, transaction
+from exportctl.cli.app import orders_app
+from exportctl.cli.check import OUTCOME_STYLE
+from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, load_document, out, parse_date
+from exportctl.cli.records import ImportFile, country_option, report_import
+from exportctl.model import LineKind
+from exportctl.regime.schema import Residency
+from exportctl.services import importing, orders, records
+from exportctl.services.orders import LineInput, OrderInput
+from exportctl.services.tables import country_code
+from exportctl.store.models import Order
+
+STATUSES = ("released", "blocked", "shipped")
+
+
+class LineDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: str | None = None
+    reference: str | None = None
+    kind: LineKind = "goods"
+    quantity: float | None = Field(default=None, ge=0)
+    value_jpy: int | None = Field(default=None, ge=0)
+    residency: Residency | None = None
+
+
+class OrderDocument(BaseModel):
+    """An order as YAML or JSON (`orders add --file`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=1)
+    regime: str = "jp"
+    ship_date: dt.date
+    destination: str
+    consignee: str | None = None
+    end_user: str | None = None
+    end_use: str | None = None
+    wmd_end_use: bool | None = None
+    conventional_end_use: bool | None = None
+    informed: bool = False
+    clearly_not: bool = False
+    lines: list[LineDocument] = Field(min_length=1)
+
+    @field_validator("destination")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = country_code(value)
+        if code is None:
+            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        return code
+
+    def to_input(self) -> OrderInput:
+        header = self.model_dump(exclude={"lines"})
+        return OrderInput(**header, lines=[LineInput(**line.model_dump()) for line in self.lines])
+
+
+def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": order.number,
+        "regime": order.regime,
+        "ship_date": order.ship_date.isoformat(),
+        "destination": order.destination,
+        "consignee": order.consignee.code if order.consignee else None,
+        "end_user": order.end_user.code if order.end_user else None,
+        "status": order.status,
+        "outcome": order.outcome,
+        "blocking_reasons": list(order.blocking_reasons),
+    }
+    if not detail:
+        return data
+    determination = order.determination
+    data |= {
+        "end_use": order.end_use,
+        "wmd_end_use": order.wmd_end_use,
+        "conventional_end_use": order.conventional_end_use,
+        "informed": order.informed,
+        "clearly_not": order.clearly_not,
+        "pack_version": order.pack_version,
+        "destination_group": determination.get("destination_group"),
+        "missing": determination.get("missing", []),
+        "lines": [_line_dict(line, determination) for line in order.lines],
+        "reasons": determination.get("reasons", []),
+        "screening_hits": determination.get("end_user_hits", []) + determination.get("consignee_hits", []),
+        "releases": [
+            {"officer": r.officer, "reason": r.reason, "blocking_reasons": r.blocking_reasons, "at": r.released_at}
+            for r in order.releases
+        ],
+    }
+    return data
+
+
+def _line_dict(line: Any, determination: dict[str, Any]) -> dict[str, Any]:
+    decided = determination.get("lines", [])
+    detail = decided[line.line_no - 1] if line.line_no <= len(decided) else {}
+    return {
+        "line": line.line_no,
+        "item": line.item.code if line.item else None,
+        "reference": line.reference,
+        "classified_as": detail.get("item"),
+        "kind": line.kind,
+        "quantity": line.quantity,
+        "value_jpy": line.value_jpy,
+        "entries": detail.get("entries", []),
+        "outcome": line.outcome,
+        "eligible_licences": list(line.eligible_licences),
+        "licence": line.licence.number if line.licence else None,
+        "reasons": detail.get("reasons", []),
+    }
+
+
+def _print_order(data: dict[str, Any]) -> None:
+    style = OUTCOME_STYLE.get(data["outcome"] or "", "")
+    status = {"released": "green", "blocked": "bold red", "shipped": "cyan"}.get(data["status"], "")
+    out.print(
+        f"[bold]{data['number']}[/] {data['ship_date']} → {data['destination']} (Group {data['destination_group']}): "
+        f"[{status}]{data['status']}[/], outcome [{style}]{data['outcome']}[/]"
+    )
+    out.print(f"consignee {data['consignee'] or '—'}, end user {data['end_user'] or '—'}, end use {data['end_use']}")
+    if data["blocking_reasons"]:
+        out.print(f"[bold red]blocked by:[/] {', '.join(data['blocking_reasons'])}")
+    if data["missing"]:
+        out.print(f"[magenta]missing:[/] {', '.join(data['missing'])}")
+    table = Table("line", "item", "entries", "outcome", "eligible", "licence", "reasons", show_lines=True)
+    for line in data["lines"]:
+        reasons = "\n".join(f"• {r['text']}" for r in line["reasons"])
+        table.add_row(
+            str(line["line"]),
+            f"{line['item']}\n{line['classified_as']}" if line["item"] else line["reference"],
+            ", ".join(line["entries"]) or "—",
+            line["outcome"] or "—",
+            "\n".join(line["eligible_licences"]) or "—",
+            line["licence"] or "—",
+            reasons,
+        )
+    out.print(table)
+    for reason in data["reasons"]:
+        out.print(f"• {reason['text']}", highlight=False)
+    for hit in data["screening_hits"]:
+        out.print(f"[red]screening hit:[/] {hit['name']} ({hit['list']}, score {hit['score']})", highlight=False)
+    for release in data["releases"]:
+        out.print(f"released by {release['officer']}: {release['reason']}", highlight=False)
+    out.print(f"[dim]pack {data['pack_version']}[/]")
+
+
+def _show(data: dict[str, Any], output_format: Format) -> None:
+    if output_format is Format.json:
+        emit_json(data)
+    else:
+        _print_order(data)
+
+
+@orders_app.command("add")
+def orders_add(
+    number: Annotated[str | None, typer.Option("--number", help="Order number.")] = None,
+    ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
+    item: Annotated[str | None, typer.Option("--item", help="Item code from the item master.")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="Or: entry id, number or hs:CODE.")] = None,
+    quantity: Annotated[float | None, typer.Option("--quantity", min=0)] = None,
+    value_jpy: Annotated[int | None, typer.Option("--value-jpy", min=0)] = None,
+    technology: Annotated[bool, typer.Option("--technology", help="The line is technology.")] = False,
+    residency: Annotated[str | None, typer.Option("--residency", help="Technology recipient's residency.")] = None,
+    consignee: Annotated[str | None, typer.Option("--consignee", help="Party code.")] = None,
+    end_user: Annotated[str | None, typer.Option("--end-user", help="Party code.")] = None,
+    end_use: Annotated[str | None, typer.Option("--end-use", help="Declared end use.")] = None,
+    wmd_end_use: Annotated[bool | None, typer.Option("--wmd-end-use/--no-wmd-end-use")] = None,
+    conventional_end_use: Annotated[
+        bool | None, typer.Option("--conventional-end-use/--no-conventional-end-use")
+    ] = None,
+    informed: Annotated[bool, typer.Option("--informed")] = False,
+    clearly_not: Annotated[bool, typer.Option("--clearly-not")] = False,
+    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Order with several lines, YAML or JSON.")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Enter an order (one line from flags, or --file); it is determined and screened at once."""
+    if file is not None:
+        with input_errors():
+            data = OrderDocument.model_validate(load_document(file)).to_input()
+    else:
+        if number is None or ship_date is None or to is None:
+            fail("--number, --ship-date and --to are required without --file")
+        if (item is None) == (reference is None):
+            fail("give exactly one of --item or --reference")
+        if residency is not None and residency not in importing.RESIDENCIES:
+            fail(f"--residency: '{residency}' is not one of {', '.join(importing.RESIDENCIES)}")
+        line = LineInput(
+            item=item,
+            reference=reference,
+            kind="technology" if technology else "goods",
+            quantity=quantity,
+            value_jpy=value_jpy,
+            residency=residency,
+        )
+        data = OrderInput(
+            number=number,
+            ship_date=parse_date(ship_date, "--ship-date"),
+            destination=country_option(to, "--to") or "",
+            consignee=consignee,
+            end_user=end_user,
+            end_use=end_use,
+            wmd_end_use=wmd_end_use,
+            conventional_end_use=conventional_end_use,
+            informed=informed,
+            clearly_not=clearly_not,
+            regime=regime,
+            lines=[line],
+        )
+    screener = party_screener()
+    with transaction() as (db, actor):
+        shown = order_dict(orders.add_order(db, actor, data, screener))
+    _show(shown, output_format)
+
+
+@orders_app.command("import")
+def orders_import(file: ImportFile) -> None:
+    """Import orders, one row per line (rows with the same number form one order). All rows or none."""
+    screener = party_screener()
+    with transaction() as (db, actor):
+        counts = importing.import_file(db, actor, "orders", file, screener)
+    report_import(counts)
+
+
+@orders_app.command("list")
+def orders_list(
+    status: Annotated[str | None, typer.Option("--status", help=f"Only {' | '.join(STATUSES)}.")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Orders by ship date, with status and blocking reasons."""
+    if status is not None and status not in STATUSES:
+        fail(f"--status: '{status}' is not one of {', '.join(STATUSES)}")
+    with transaction() as (db, _actor):
+        query = select(Order).order_by(Order.ship_date, Order.number)
+        if status is not None:
+            query = query.where(Order.status == status)
+        rows = [order_dict(order, detail=False) for order in db.scalars(query)]
+    if output_format is Format.json:
+        emit_json(rows)
+        return
+    table = Table("number", "ship date", "to", "consignee", "end user", "status", "outcome", "blocked by")
+    for row in rows:
+        table.add_row(
+            row["number"],
+            row["ship_date"],
+            row["destination"],
+            row["consignee"] or "—",
+            row["end_user"] or "—",
+            row["status"],
+            row["outcome"] or "—",
+            ", ".join(row["blocking_reasons"]) or "—",
+        )
+    out.print(table)
+
+
+@orders_app.command("show")
+def orders_show(number: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
+    """An order: lines, outcome, blocking reasons, assigned licences, reasons and releases."""
+    with transaction() as (db, _actor):
+        data = order_dict(orders.order_by_number(db, number))
+    _show(data, output_format)
+
+
+@orders_app.command("update")
+def orders_update(
+    number: Annotated[str, typer.Argument()],
+    ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
+    consignee: Annotated[str | None, typer.Option("--consignee", help="Party code ('' for none).")] = None,
+    end_user: Annotated[str | None, typer.Option("--end-user", help="Party code ('' for none).")] = None,
+    end_use: Annotated[str | None, typer.Option("--end-use")] = None,
+    wmd_end_use: Annotated[bool | None, typer.Option("--wmd-end-use/--no-wmd-end-use")] = None,
+    conventional_end_use: Annotated[
+        bool | None, typer.Option("--conventional-end-use/--no-conventional-end-use")
+    ] = None,
+    informed: Annotated[bool | None, typer.Option("--informed/--not-informed")] = None,
+    clearly_not: Annotated[bool | None, typer.Option("--clearly-not/--not-clearly-not")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Change an order's header; it is determined and screened again."""
+    changes: dict[str, Any] = {
+        "ship_date": parse_date(ship_date, "--ship-date") if ship_date is not None else None,
+        "destination": country_option(to, "--to"),
+        "consignee": consignee,
+        "end_user": end_user,
+        "end_use": end_use,
+        "wmd_end_use": wmd_end_use,
+        "conventional_end_use": conventional_end_use,
+        "informed": informed,
+        "clearly_not": clearly_not,
+    }
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if not changes:
+        fail("nothing to change: give at least one option (see --help)")
+    screener = party_screener()
+    with transaction() as (db, actor):
+        data = order_dict(orders.update_order(db, actor, number, changes, screener))
+    _show(data, output_format)
+
+
+@orders_app.command("recheck")
+def orders_recheck(number: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
+    """Determine and screen an order again (after a review, a new licence or a list update)."""
+    screener = party_screener()
+    with transaction() as (db, actor):
+        actor.require(*records.WRITERS)
+        order = orders.order_by_number(db, number)
+        if order.status == "shipped":
+            fail(f"order '{number}' has shipped")
+        data = order_dict(orders.determine_order(db, actor, order, screener, "rechecked"))
+    _show(data, output_format)
+
+
+@orders_app.command("release")
+def orders_release(
+    number: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason", help="Why the officer releases it.")],
+) -> None:
+    """An officer releases a blocked order, with a reason (some reasons need a second officer)."""
+    with transaction() as (db, actor):
+        order = orders.release_order(db, actor, number, reason)
+        status, approvals = order.status, len(order.releases)
+    if status == "released":
+        out.print(f"order {number} released by {actor.name}")
+    else:
+        out.print(f"order {number}: approval {approvals} recorded; a second officer must also release it")
+
+
+@orders_app.command("ship")
+def orders_ship(number: Annotated[str, typer.Argument()]) -> None:
+    """Ship a released order, drawing its lines down on their licences."""
+    with transaction() as (db, actor):
+        order = orders.ship_order(db, actor, number)
+        drawn = [f"{line.licence.number}" for line in order.lines if line.licence]
+    out.print(f"order {number} shipped" + (f"; drawn on {', '.join(drawn)}" if drawn else ""))

@@ -1,0 +1,348 @@
+"""`users`, `parties`, `items` and `settings`: master data, every change through the audited services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from exportctl.cli.acting import party_screener, transaction
+from exportctl.cli.app import items_app, parties_app, settings_app, users_app
+from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
+from exportctl.services import importing, orders, records
+from exportctl.services.tables import country_code
+from exportctl.store.models import Item, Party, PartyHit, User
+
+ImportFile = Annotated[Path, typer.Argument(help="A .csv or .xlsx file; row 1 names the columns.")]
+
+
+def report_import(counts: dict[str, int]) -> None:
+    out.print("imported: " + ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in counts.items()))
+
+
+def country_option(value: str | None, flag: str) -> str | None:
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        fail(f"{flag}: '{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+# --- users ----------------------------------------------------------------------------------------------------
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(records.ROLES)}.")],
+) -> None:
+    """Add a user (admin only)."""
+    with transaction() as (db, actor):
+        records.add_user(db, actor, name, role)
+    out.print(f"user {name} ({role}) added")
+
+
+@users_app.command("list")
+def users_list(output_format: FormatOption = Format.table) -> None:
+    """Every user and role."""
+    with transaction() as (db, _actor):
+        users = [{"name": u.name, "role": u.role} for u in db.scalars(select(User).order_by(User.name))]
+    if output_format is Format.json:
+        emit_json(users)
+        return
+    table = Table("name", "role")
+    for user in users:
+        table.add_row(user["name"], user["role"])
+    out.print(table)
+
+
+# --- parties --------------------------------------------------------------------------------------------------
+
+
+def hit_dict(hit: PartyHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "list": hit.list_id,
+        "list_version": hit.list_version,
+        "entity_id": hit.entity_id,
+        "entity_name": hit.entity_name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "status": hit.status,
+        "reviewed_by": hit.reviewed_by,
+        "review_reason": hit.review_reason,
+    }
+
+
+def party_dict(party: Party, hits: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": party.code,
+        "name": party.name,
+        "country": party.country,
+        "roles": list(party.roles),
+        "screening_status": party.screening_status,
+        "screened_at": party.screened_at.isoformat() if party.screened_at else None,
+        "open_hits": sum(1 for h in party.hits if h.status == "open"),
+    }
+    if hits:
+        data["list_versions"] = dict(party.list_versions)
+        data["hits"] = [hit_dict(h) for h in party.hits]
+    return data
+
+
+def _print_hits(hits: list[dict[str, Any]]) -> None:
+    if not hits:
+        out.print("[green]no screening hit[/]")
+        return
+    table = Table("hit", "list", "entity", "matched name", "score", "status", "review")
+    for hit in hits:
+        review = f"{hit['reviewed_by']}: {hit['review_reason']}" if hit["reviewed_by"] else "—"
+        table.add_row(
+            str(hit["id"]),
+            hit["list"],
+            f"{hit['entity_name']}\n{hit['entity_id']}",
+            hit["matched_name"],
+            f"{hit['score']:.3f}",
+            hit["status"],
+            review,
+        )
+    out.print(table)
+
+
+def _show_party(data: dict[str, Any], output_format: Format) -> None:
+    if output_format is Format.json:
+        emit_json(data)
+        return
+    out.print(f"[bold]{data['code']}[/] {data['name']} ({data['country'] or '—'}) {', '.join(data['roles'])}")
+    out.print(f"screening: {data['screening_status']}" + (f" at {data['screened_at']}" if data["screened_at"] else ""))
+    _print_hits(data["hits"])
+
+
+@parties_app.command("add")
+def parties_add(
+    code: Annotated[str, typer.Argument(help="Party code.")],
+    name: Annotated[str, typer.Option("--name", help="Name as on the contract.")],
+    country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 country code.")] = None,
+    role: Annotated[list[str] | None, typer.Option("--role", help="customer | consignee | end-user (repeat).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Add a party; it is screened against the configured lists at once."""
+    for value in role or []:
+        if value not in importing.PARTY_ROLES:
+            fail(f"--role: '{value}' is not one of {', '.join(importing.PARTY_ROLES)}")
+    code_country = country_option(country, "--country")
+    screener = party_screener()
+    with transaction() as (db, actor):
+        party = records.add_party(db, actor, code, name, code_country, list(role or []), screener)
+        data = party_dict(party)
+    _show_party(data, output_format)
+
+
+@parties_app.command("import")
+def parties_import(file: ImportFile) -> None:
+    """Import parties (code, name, country, roles separated by ';'); each is screened. All rows or none."""
+    screener = party_screener()
+    with transaction() as (db, actor):
+        counts = importing.import_file(db, actor, "parties", file, screener)
+    report_import(counts)
+
+
+@parties_app.command("list")
+def parties_list(output_format: FormatOption = Format.table) -> None:
+    """Every party with its screening status."""
+    with transaction() as (db, _actor):
+        parties = [party_dict(p, hits=False) for p in db.scalars(select(Party).order_by(Party.code))]
+    if output_format is Format.json:
+        emit_json(parties)
+        return
+    table = Table("code", "name", "country", "roles", "screening", "open hits")
+    for p in parties:
+        table.add_row(
+            p["code"], p["name"], p["country"] or "—", ", ".join(p["roles"]), p["screening_status"], str(p["open_hits"])
+        )
+    out.print(table)
+
+
+@parties_app.command("show")
+def parties_show(code: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
+    """A party, its screening hits and their reviews."""
+    with transaction() as (db, _actor):
+        data = party_dict(records.party_by_code(db, code))
+    _show_party(data, output_format)
+
+
+@parties_app.command("screen")
+def parties_screen(
+    codes: Annotated[list[str] | None, typer.Argument(help="Party codes (default: every party).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Screen parties again against the configured lists (new hits are kept for review)."""
+    screener = party_screener()
+    if screener is None:
+        fail("no screening lists are loaded: run `exportctl lists load` or set EXPORTCTL_LISTS_DIR")
+    with transaction() as (db, actor):
+        if codes:
+            parties = [records.party_by_code(db, code) for code in codes]
+        else:
+            parties = list(db.scalars(select(Party).order_by(Party.code)))
+        for party in parties:
+            records.screen_party(db, actor, party, screener)
+        results = [party_dict(p) for p in parties]
+    if output_format is Format.json:
+        emit_json(results)
+        return
+    for data in results:
+        _show_party(data, output_format)
+
+
+@parties_app.command("review")
+def parties_review(
+    hit_id: Annotated[int, typer.Argument(metavar="HIT_ID", help="Hit id (parties show).")],
+    confirm: Annotated[bool, typer.Option("--confirm", help="The hit is the listed party.")] = False,
+    false_positive: Annotated[bool, typer.Option("--false-positive", help="The hit is another party.")] = False,
+    reason: Annotated[str, typer.Option("--reason", help="Why (required for a false positive).")] = "",
+) -> None:
+    """An officer's review of a screening hit: confirmed, or a false positive with a reason."""
+    if confirm == false_positive:
+        fail("give exactly one of --confirm or --false-positive")
+    decision = "confirmed" if confirm else "false-positive"
+    with transaction() as (db, actor):
+        hit = records.review_hit(db, actor, hit_id, decision, reason)
+        party, status = hit.party.code, hit.party.screening_status
+    out.print(f"hit {hit_id} on {party}: {decision}; party screening status {status}")
+
+
+# --- items ----------------------------------------------------------------------------------------------------
+
+
+def item_dict(item: Item, history: bool = True) -> dict[str, Any]:
+    latest = item.classifications[-1] if item.classifications else None
+    data: dict[str, Any] = {
+        "code": item.code,
+        "description": item.description,
+        "hs_code": item.hs_code,
+        "classification": latest.reference if latest else None,
+    }
+    if history:
+        data["classifications"] = [
+            {
+                "regime": c.regime,
+                "reference": c.reference,
+                "entries": list(c.entries),
+                "rationale": c.rationale,
+                "valid_from": c.valid_from.isoformat(),
+                "classified_by": c.classified_by,
+                "classified_at": c.classified_at.isoformat(),
+            }
+            for c in item.classifications
+        ]
+    return data
+
+
+@items_app.command("add")
+def items_add(
+    code: Annotated[str, typer.Argument(help="Item (product) code.")],
+    description: Annotated[str, typer.Option("--description", help="What the item is.")],
+    hs: Annotated[str | None, typer.Option("--hs", help="HS code.")] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Initial classification: entry id, number or hs:CODE.")
+    ] = None,
+    rationale: Annotated[str | None, typer.Option("--rationale", help="Why it is classified so.")] = None,
+    valid_from: Annotated[str | None, typer.Option("--valid-from", help="Classification valid from.")] = None,
+    regime: Annotated[str, typer.Option("--regime")] = "jp",
+) -> None:
+    """Add an item, optionally with its first classification."""
+    if reference is not None and (not rationale or valid_from is None):
+        fail("--rationale and --valid-from are required with --reference")
+    day = parse_date(valid_from, "--valid-from") if valid_from is not None else None
+    with transaction() as (db, actor):
+        item = records.add_item(db, actor, code, description, hs)
+        if reference is not None and rationale and day is not None:
+            records.classify(db, actor, item, regime, reference, rationale, day)
+    out.print(f"item {code} added" + (f", classified {reference}" if reference else ""))
+
+
+@items_app.command("import")
+def items_import(file: ImportFile) -> None:
+    """Import items (code, description, hs_code[, regime, reference, rationale, valid_from]). All rows or none."""
+    with transaction() as (db, actor):
+        counts = importing.import_file(db, actor, "items", file)
+    report_import(counts)
+
+
+@items_app.command("classify")
+def items_classify(
+    code: Annotated[str, typer.Argument(help="Item code.")],
+    reference: Annotated[str, typer.Option("--reference", help="Entry id, international number or hs:CODE.")],
+    rationale: Annotated[str, typer.Option("--rationale", help="Why it is classified so.")],
+    valid_from: Annotated[str, typer.Option("--valid-from", help="In force from (YYYY-MM-DD).")],
+    regime: Annotated[str, typer.Option("--regime")] = "jp",
+) -> None:
+    """(Re)classify an item: a new row in its history; orders use the one in force on their ship date."""
+    day = parse_date(valid_from, "--valid-from")
+    with transaction() as (db, actor):
+        record = records.classify(db, actor, records.item_by_code(db, code), regime, reference, rationale, day)
+        entries = list(record.entries)
+    out.print(f"item {code}: {reference} from {day} → {', '.join(entries) or 'no entry'}")
+
+
+@items_app.command("list")
+def items_list(output_format: FormatOption = Format.table) -> None:
+    """Every item with its latest classification."""
+    with transaction() as (db, _actor):
+        items = [item_dict(i, history=False) for i in db.scalars(select(Item).order_by(Item.code))]
+    if output_format is Format.json:
+        emit_json(items)
+        return
+    table = Table("code", "description", "HS", "classification")
+    for i in items:
+        table.add_row(i["code"], i["description"], i["hs_code"] or "—", i["classification"] or "—")
+    out.print(table)
+
+
+@items_app.command("show")
+def items_show(code: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
+    """An item and its classification history."""
+    with transaction() as (db, _actor):
+        data = item_dict(records.item_by_code(db, code))
+    if output_format is Format.json:
+        emit_json(data)
+        return
+    out.print(f"[bold]{data['code']}[/] {data['description']} (HS {data['hs_code'] or '—'})")
+    table = Table("valid from", "regime", "reference", "entries", "rationale", "by", "at")
+    for c in data["classifications"]:
+        table.add_row(
+            c["valid_from"],
+            c["regime"],
+            c["reference"],
+            ", ".join(c["entries"]) or "—",
+            c["rationale"],
+            c["classified_by"],
+            c["classified_at"][:19],
+        )
+    out.print(table)
+
+
+# --- settings -------------------------------------------------------------------------------------------------
+
+RELEASABLE = (orders.LICENCE_NEEDED, orders.SCREENING_HIT, orders.INDETERMINATE)
+
+
+@settings_app.command("four-eyes")
+def settings_four_eyes(
+    reasons: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REASON]...", help=f"Blocking reasons needing two officers: {', '.join(RELEASABLE)}."),
+    ] = None,
+) -> None:
+    """Which blocking reasons need a second officer's release (none given: one officer suffices)."""
+    for reason in reasons or []:
+        if reason not in RELEASABLE:
+            fail(f"REASON: '{reason}' is not one of {', '.join(RELEASABLE)}")
+    with transaction() as (db, actor):
+        orders.set_four_eyes(db, actor, list(reasons or []))
+    out.print(f"four-eyes release for: {', '.join(sorted(reasons or [])) or 'no reason'}")

@@ -1,0 +1,221 @@
+"""Reading a CSV or Excel sheet into rows of text, with typed accessors whose errors name the row and column.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1. Blank rows are skipped (their numbers
+are kept). Every value is text; Excel numbers, dates and booleans become the text a CSV would hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+import pycountry
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from exportctl.model import COUNTRY_CODE
+from exportctl.services.records import RecordError
+
+TRUE = ("true", "yes", "1")
+FALSE = ("false", "no", "0")
+
+
+class InvalidImport(RecordError):
+    """A file that cannot be imported: names the file, the row (header = row 1) and the column."""
+
+
+def country_code(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code written (in any case), or None when it is not one."""
+    code = value.strip().upper()
+    return code if COUNTRY_CODE.match(code) and pycountry.countries.get(alpha_2=code) is not None else None
+
+
+@dataclass(frozen=True)
+class Row:
+    source: str
+    number: int
+    values: dict[str, str]
+
+    def problem(self, column: str | None, text: str) -> InvalidImport:
+        where = f"row {self.number}" + (f", column {column}" if column else "")
+        return InvalidImport(f"{self.source}: {where}: {text}")
+
+    def text(self, column: str, required: bool = False) -> str | None:
+        value = self.values.get(column, "")
+        if not value:
+            if required:
+                raise self.problem(column, "required, but empty")
+            return None
+        return value
+
+    def required(self, column: str) -> str:
+        value = self.text(column, required=True)
+        assert value is not None
+        return value
+
+    def date(self, column: str, required: bool = False) -> dt.date | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise self.problem(column, f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+    def boolean(self, column: str) -> bool | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        if value.lower() in TRUE:
+            return True
+        if value.lower() in FALSE:
+            return False
+        raise self.problem(column, f"'{value}' is not true/false, yes/no or 1/0")
+
+    def decimal(self, column: str) -> float | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            number = float(value.replace(",", ""))
+        except ValueError:
+            raise self.problem(column, f"'{value}' is not a number") from None
+        if number < 0 or not math.isfinite(number):
+            raise self.problem(column, f"'{value}' is not a number of zero or more")
+        return number
+
+    def integer(self, column: str) -> int | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            number = int(value.replace(",", ""))
+        except ValueError:
+            raise self.problem(column, f"'{value}' is not a whole number") from None
+        if number < 0:
+            raise self.problem(column, f"'{value}' is not a whole number of zero or more")
+        return number
+
+    def country(self, column: str, required: bool = False) -> str | None:
+        value = self.text(column, required)
+        return None if value is None else self._country(column, value)
+
+    def countries(self, column: str) -> list[str]:
+        return [self._country(column, value) for value in self.codes(column)]
+
+    def _country(self, column: str, value: str) -> str:
+        code = country_code(value)
+        if code is None:
+            raise self.problem(column, f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        return code
+
+    def codes(self, column: str) -> list[str]:
+        """A list written with ';' between its values."""
+        return [part.strip() for part in (self.text(column) or "").split(";") if part.strip()]
+
+    def choice(self, column: str, allowed: Iterable[str], default: str | None = None) -> str | None:
+        value = self.text(column)
+        if value is None:
+            return default
+        options = list(allowed)
+        if value not in options:
+            raise self.problem(column, f"'{value}' is not one of {', '.join(options)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    columns: list[str]
+    rows: list[Row]
+
+    def check_columns(self, required: Iterable[str], optional: Iterable[str]) -> None:
+        known = [*required, *optional]
+        for column in self.columns:
+            if column not in known:
+                raise InvalidImport(
+                    f"{self.source}: row 1, column {column}: unknown column (known: {', '.join(known)})"
+                )
+        for column in required:
+            if column not in self.columns:
+                raise InvalidImport(f"{self.source}: row 1, column {column}: missing (the header needs it)")
+
+
+def read_table(path: Path) -> Table:
+    """The first sheet of an .xlsx file, or a UTF-8 .csv file, as a header and rows of text."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        lines = _csv_rows(path)
+    elif suffix == ".xlsx":
+        lines = _xlsx_rows(path)
+    else:
+        raise InvalidImport(f"{path.name}: not a .csv or .xlsx file")
+    return _table(path.name, lines)
+
+
+def _table(source: str, lines: Iterator[list[str]]) -> Table:
+    header = next(lines, None)
+    if not header or not any(header):
+        raise InvalidImport(f"{source}: row 1: no header (row 1 must name the columns)")
+    columns = [name.strip().lower() for name in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    for index, name in enumerate(columns):
+        if not name:
+            raise InvalidImport(f"{source}: row 1, column {index + 1}: no column name")
+        if name in columns[:index]:
+            raise InvalidImport(f"{source}: row 1, column {name}: appears twice")
+    rows: list[Row] = []
+    for number, values in enumerate(lines, start=2):
+        cells = [value.strip() for value in values]
+        if not any(cells):
+            continue
+        if any(cells[len(columns) :]):
+            raise InvalidImport(f"{source}: row {number}: more values than the header has columns")
+        cells += [""] * (len(columns) - len(cells))
+        rows.append(Row(source, number, dict(zip(columns, cells, strict=False))))
+    return Table(source, columns, rows)
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        raise InvalidImport(f"{path.name}: {exc.strerror}") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InvalidImport(f"{path.name}: not a UTF-8 CSV file ({exc})") from exc
+    return iter(rows)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except OSError as exc:
+        raise InvalidImport(f"{path.name}: {exc.strerror or exc}") from exc
+    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
+        raise InvalidImport(f"{path.name}: not an Excel .xlsx workbook ({exc})") from exc
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return iter(rows)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
