@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exportctl import ledger
 from exportctl.determine.engine import determine
-from exportctl.model import Line, Transaction
+from exportctl.model import Transaction
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services import checking, orders, records
@@ -125,35 +125,10 @@ def setup(url: str, screener: Screener, items: list[tuple[str, str, str]]) -> li
 
 
 def transactions_of(url: str, numbers: list[str]) -> list[Transaction]:
-    """The transactions the service determined, rebuilt from the stored orders (lines resolved to references)."""
-    built: list[Transaction] = []
+    """The transactions the service determined, rebuilt from the stored orders by the service's own code."""
     with db.session(url) as s:
-        classification = {}
-        for order in s.scalars(select(Order).where(Order.number.in_(numbers)).order_by(Order.number)):
-            lines = []
-            for line in order.lines:
-                reference = line.reference
-                if line.item is not None:
-                    key = (line.item.code, order.ship_date)
-                    if key not in classification:
-                        found = records.classification_on(line.item, "jp", order.ship_date)
-                        classification[key] = found.reference if found else line.reference
-                    reference = classification[key]
-                lines.append(Line(kind=line.kind, item=reference, quantity=line.quantity, value_jpy=line.value_jpy))
-            built.append(
-                Transaction(
-                    regime=order.regime,
-                    date=order.ship_date,
-                    destination=order.destination,
-                    consignee=order.consignee.name if order.consignee else None,
-                    end_user=order.end_user.name if order.end_user else None,
-                    end_user_country=order.end_user.country if order.end_user else None,
-                    end_use=order.end_use,
-                    wmd_end_use=order.wmd_end_use,
-                    lines=lines,
-                )
-            )
-    return built
+        stored = s.scalars(select(Order).where(Order.number.in_(numbers)).order_by(Order.number)).all()
+        return [orders.transaction_of(order) for order in stored]
 
 
 def main() -> None:

@@ -96,7 +96,8 @@ class _ReviewedScreener:
         return self.inner.has_list(list_id)
 
 
-def _transaction(db: Session, order: Order) -> Transaction:
+def transaction_of(order: Order) -> Transaction:
+    """The engine's input for a stored order: item lines resolved to their classification on the ship date."""
     lines: list[Line] = []
     for line in order.lines:
         reference = line.reference
@@ -159,7 +160,7 @@ def blocking_reasons(result: Determination) -> list[str]:
 
 def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     """(Re)determine and screen an order; assign licences; set its status; record it all in the ledger."""
-    transaction = _transaction(db, order)
+    transaction = transaction_of(order)
     regime = checking.regime(order.regime)
     try:
         result = determine(regime.at(order.ship_date), transaction, _screener(order, screener))
