@@ -354,6 +354,31 @@ def test_shipment_draws_the_licence_down(database_url: str, eul: EndUserList) ->
         assert ledger.verify(s).ok
 
 
+def test_licence_amendment_is_recorded_and_cannot_undercut_what_was_drawn(database_url: str) -> None:
+    master_data(database_url)
+    with db.session(database_url) as s:
+        licence = individual_licence(s, quantity_limit=25.0, value_limit_jpy=100_000_000)
+        orders.draw_down(s, CLERK, licence.id, 10.0, 40_000_000, None)
+    with db.session(database_url) as s:
+        with pytest.raises(PermissionDenied):
+            orders.amend_licence(s, CLERK, "L-1", {"valid_to": dt.date(2021, 1, 31)})
+        with pytest.raises(RecordError, match="below the ¥40,000,000 drawn"):
+            orders.amend_licence(s, OFFICER, "L-1", {"value_limit_jpy": 30_000_000})
+        with pytest.raises(RecordError, match="colour: not a term"):
+            orders.amend_licence(s, OFFICER, "L-1", {"colour": "red"})
+    with db.session(database_url) as s:
+        orders.amend_licence(s, OFFICER, "L-1", {"valid_to": dt.date(2021, 1, 31), "value_limit_jpy": 150_000_000})
+    with db.session(database_url) as s:
+        licence = s.scalars(select(Licence).where(Licence.number == "L-1")).one()
+        assert (licence.valid_to, licence.value_limit_jpy) == (dt.date(2021, 1, 31), 150_000_000)
+        record = s.scalars(select(AuditRecord).where(AuditRecord.action == "licence.amend")).one()
+        assert record.payload == {
+            "before": {"valid_to": "2020-07-31", "value_limit_jpy": 100_000_000},
+            "after": {"valid_to": "2021-01-31", "value_limit_jpy": 150_000_000},
+        }
+        assert ledger.verify(s).ok
+
+
 # --- audit ledger ---------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""`licences add | import | list | show | warnings`: the licence book."""
+"""`licences add | amend | import | list | show | warnings`: the licence book."""
 
 from __future__ import annotations
 
@@ -85,6 +85,31 @@ def licences_add(
             valid_to=end,
         )
     out.print(f"licence {number} ({licence_type}) added")
+
+
+@licences_app.command("amend")
+def licences_amend(
+    number: Annotated[str, typer.Argument(help="Licence number.")],
+    valid_to: Annotated[str | None, typer.Option("--valid-to", help="New last day (YYYY-MM-DD).")] = None,
+    quantity_limit: Annotated[float | None, typer.Option("--quantity-limit", min=0)] = None,
+    value_limit_jpy: Annotated[int | None, typer.Option("--value-limit-jpy", min=0)] = None,
+    destination: Annotated[list[str] | None, typer.Option("--destination", help="Replaces the destinations.")] = None,
+) -> None:
+    """Amend a licence's validity, limits or destinations (officer or admin); the ledger keeps before and after."""
+    changes: dict[str, Any] = {}
+    if valid_to is not None:
+        changes["valid_to"] = parse_date(valid_to, "--valid-to")
+    if quantity_limit is not None:
+        changes["quantity_limit"] = quantity_limit
+    if value_limit_jpy is not None:
+        changes["value_limit_jpy"] = value_limit_jpy
+    if destination:
+        changes["destinations"] = [country_option(value, "--destination") or "" for value in destination]
+    if not changes:
+        fail("nothing to amend: give --valid-to, --quantity-limit, --value-limit-jpy or --destination")
+    with transaction() as (db, actor):
+        orders.amend_licence(db, actor, number, changes)
+    out.print(f"licence {number} amended: {', '.join(sorted(changes))}")
 
 
 @licences_app.command("import")

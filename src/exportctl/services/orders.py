@@ -335,6 +335,41 @@ def add_licence(db: Session, actor: Actor, **fields: Any) -> Licence:
     return licence
 
 
+AMENDABLE = {"holder", "destinations", "consignees", "end_users", "entries", "items", "quantity_limit",
+             "value_limit_jpy", "valid_from", "valid_to"}  # fmt: skip
+
+
+def amend_licence(db: Session, actor: Actor, number: str, changes: dict[str, Any]) -> Licence:
+    """Change a licence's terms (METI amends licences: validity, limits, parties). The ledger keeps the
+    before and after; limits may not fall below what has already been drawn."""
+    actor.require("officer", "admin")
+    licence = db.scalars(select(Licence).where(Licence.number == number)).first()
+    if licence is None:
+        raise RecordError(f"licence '{number}' does not exist")
+    unknown = sorted(set(changes) - AMENDABLE)
+    if unknown:
+        raise RecordError(f"{unknown[0]}: not a term that can be amended")
+    if changes.get("quantity_limit") is not None and changes["quantity_limit"] < licence.quantity_used:
+        raise RecordError(f"quantity_limit: {changes['quantity_limit']} is below the {licence.quantity_used} drawn")
+    if changes.get("value_limit_jpy") is not None and changes["value_limit_jpy"] < licence.value_used_jpy:
+        raise RecordError(
+            f"value_limit_jpy: ¥{changes['value_limit_jpy']:,} is below the ¥{licence.value_used_jpy:,} drawn"
+        )
+    if changes.get("valid_to", licence.valid_to) < changes.get("valid_from", licence.valid_from):
+        raise RecordError("valid_to: before valid_from")
+
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    before = {key: plain(getattr(licence, key)) for key in changes}
+    for key, value in changes.items():
+        setattr(licence, key, value)
+    db.flush()
+    after = {key: plain(value) for key, value in changes.items()}
+    ledger.append(db, actor.name, "licence.amend", f"licence:{number}", {"before": before, "after": after})
+    return licence
+
+
 @dataclass(frozen=True)
 class LicenceWarning:
     number: str
