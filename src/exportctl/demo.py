@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
-from exportctl.services import orders, records
+from exportctl.services import auth, orders, records
 from exportctl.services.orders import LineInput, OrderInput
 from exportctl.services.records import Actor, RecordError
 from exportctl.store.models import Order, Party, User
@@ -27,6 +27,7 @@ EXPORTER = "Example Materials K.K."
 CLASSIFIED_FROM = dt.date(2019, 1, 1)
 
 USERS = [("alice", "clerk"), ("olga", "officer"), ("oscar", "officer")]
+DEMO_PASSWORD = "exportctl-demo"  # printed by `make run`; a demo database only
 
 # code, name, country, roles
 PARTIES = [
@@ -133,6 +134,7 @@ def load_demo(db: Session, actor: Actor, screener: Screener | None) -> dict[str,
     for name, role in USERS:
         if db.scalars(select(User).where(User.name == name)).first() is None:
             records.add_user(db, actor, name, role)
+            auth.set_password(db, actor, name, DEMO_PASSWORD)  # demo users can log in to the web application
     for code, name, country, roles in PARTIES:
         records.add_party(db, actor, code, name, country, roles, screener)
     for code, description, hs_code, reference, rationale in ITEMS:

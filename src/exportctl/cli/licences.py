@@ -15,26 +15,7 @@ from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, par
 from exportctl.cli.records import ImportFile, country_option, report_import
 from exportctl.services import importing, orders, records
 from exportctl.store.models import Drawdown, Licence
-
-
-def licence_dict(licence: Licence) -> dict[str, Any]:
-    return {
-        "number": licence.number,
-        "regime": licence.regime,
-        "type": licence.type,
-        "holder": licence.holder,
-        "destinations": list(licence.destinations),
-        "consignees": list(licence.consignees),
-        "end_users": list(licence.end_users),
-        "entries": list(licence.entries),
-        "items": list(licence.items),
-        "quantity_limit": licence.quantity_limit,
-        "quantity_used": licence.quantity_used,
-        "value_limit_jpy": licence.value_limit_jpy,
-        "value_used_jpy": licence.value_used_jpy,
-        "valid_from": licence.valid_from.isoformat(),
-        "valid_to": licence.valid_to.isoformat(),
-    }
+from exportctl.views import licence_dict
 
 
 def _use(used: float, limit: float | None) -> str:

@@ -26,6 +26,7 @@ from exportctl.services import importing, orders, records
 from exportctl.services.orders import LineInput, OrderInput
 from exportctl.services.tables import country_code
 from exportctl.store.models import Order
+from exportctl.views import order_dict
 
 STATUSES = ("released", "blocked", "shipped")
 
@@ -70,60 +71,6 @@ class OrderDocument(BaseModel):
     def to_input(self) -> OrderInput:
         header = self.model_dump(exclude={"lines"})
         return OrderInput(**header, lines=[LineInput(**line.model_dump()) for line in self.lines])
-
-
-def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "number": order.number,
-        "regime": order.regime,
-        "ship_date": order.ship_date.isoformat(),
-        "destination": order.destination,
-        "consignee": order.consignee.code if order.consignee else None,
-        "end_user": order.end_user.code if order.end_user else None,
-        "status": order.status,
-        "outcome": order.outcome,
-        "blocking_reasons": list(order.blocking_reasons),
-    }
-    if not detail:
-        return data
-    determination = order.determination
-    data |= {
-        "end_use": order.end_use,
-        "wmd_end_use": order.wmd_end_use,
-        "conventional_end_use": order.conventional_end_use,
-        "informed": order.informed,
-        "clearly_not": order.clearly_not,
-        "pack_version": order.pack_version,
-        "destination_group": determination.get("destination_group"),
-        "missing": determination.get("missing", []),
-        "lines": [_line_dict(line, determination) for line in order.lines],
-        "reasons": determination.get("reasons", []),
-        "screening_hits": determination.get("end_user_hits", []) + determination.get("consignee_hits", []),
-        "releases": [
-            {"officer": r.officer, "reason": r.reason, "blocking_reasons": r.blocking_reasons, "at": r.released_at}
-            for r in order.releases
-        ],
-    }
-    return data
-
-
-def _line_dict(line: Any, determination: dict[str, Any]) -> dict[str, Any]:
-    decided = determination.get("lines", [])
-    detail = decided[line.line_no - 1] if line.line_no <= len(decided) else {}
-    return {
-        "line": line.line_no,
-        "item": line.item.code if line.item else None,
-        "reference": line.reference,
-        "classified_as": detail.get("item"),
-        "kind": line.kind,
-        "quantity": line.quantity,
-        "value_jpy": line.value_jpy,
-        "entries": detail.get("entries", []),
-        "outcome": line.outcome,
-        "eligible_licences": list(line.eligible_licences),
-        "licence": line.licence.number if line.licence else None,
-        "reasons": detail.get("reasons", []),
-    }
 
 
 def _print_order(data: dict[str, Any]) -> None:

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from exportctl.cli.acting import party_screener, transaction
 from exportctl.cli.app import items_app, parties_app, settings_app, users_app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
-from exportctl.services import importing, orders, records
+from exportctl.services import auth, importing, orders, records
 from exportctl.services.tables import country_code
-from exportctl.store.models import Item, Party, PartyHit, User
+from exportctl.store.models import Item, Party, User
+from exportctl.views import item_dict, party_dict
 
 ImportFile = Annotated[Path, typer.Argument(help="A .csv or .xlsx file; row 1 names the columns.")]
 
@@ -39,11 +40,41 @@ def country_option(value: str | None, flag: str) -> str | None:
 def users_add(
     name: Annotated[str, typer.Argument(help="User name.")],
     role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(records.ROLES)}.")],
+    password: Annotated[
+        str | None, typer.Option("--password", help="Web login password (≥ 10 characters); prompted with -p.")
+    ] = None,
+    prompt: Annotated[bool, typer.Option("-p", help="Prompt for the password.")] = False,
 ) -> None:
-    """Add a user (admin only)."""
+    """Add a user (admin only); with a password the user can log in to the web application."""
+    if prompt:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     with transaction() as (db, actor):
         records.add_user(db, actor, name, role)
+        if password is not None:
+            auth.set_password(db, actor, name, password)
     out.print(f"user {name} ({role}) added")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Set a user's web login password (their own, or anyone's as admin)."""
+    with transaction() as (db, actor):
+        auth.set_password(db, actor, name, password)
+    out.print(f"password of {name} set")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="User the token acts as.")],
+    label: Annotated[str, typer.Option("--name", help="What the token is for.")] = "api",
+) -> None:
+    """Create an API token (admin only). It is shown once; send it as `Authorization: Bearer <token>`."""
+    with transaction() as (db, actor):
+        token = auth.create_token(db, actor, name, label)
+    out.print(token)
 
 
 @users_app.command("list")
@@ -61,37 +92,6 @@ def users_list(output_format: FormatOption = Format.table) -> None:
 
 
 # --- parties --------------------------------------------------------------------------------------------------
-
-
-def hit_dict(hit: PartyHit) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "list": hit.list_id,
-        "list_version": hit.list_version,
-        "entity_id": hit.entity_id,
-        "entity_name": hit.entity_name,
-        "matched_name": hit.matched_name,
-        "score": hit.score,
-        "status": hit.status,
-        "reviewed_by": hit.reviewed_by,
-        "review_reason": hit.review_reason,
-    }
-
-
-def party_dict(party: Party, hits: bool = True) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "code": party.code,
-        "name": party.name,
-        "country": party.country,
-        "roles": list(party.roles),
-        "screening_status": party.screening_status,
-        "screened_at": party.screened_at.isoformat() if party.screened_at else None,
-        "open_hits": sum(1 for h in party.hits if h.status == "open"),
-    }
-    if hits:
-        data["list_versions"] = dict(party.list_versions)
-        data["hits"] = [hit_dict(h) for h in party.hits]
-    return data
 
 
 def _print_hits(hits: list[dict[str, Any]]) -> None:
@@ -217,30 +217,6 @@ def parties_review(
 
 
 # --- items ----------------------------------------------------------------------------------------------------
-
-
-def item_dict(item: Item, history: bool = True) -> dict[str, Any]:
-    latest = item.classifications[-1] if item.classifications else None
-    data: dict[str, Any] = {
-        "code": item.code,
-        "description": item.description,
-        "hs_code": item.hs_code,
-        "classification": latest.reference if latest else None,
-    }
-    if history:
-        data["classifications"] = [
-            {
-                "regime": c.regime,
-                "reference": c.reference,
-                "entries": list(c.entries),
-                "rationale": c.rationale,
-                "valid_from": c.valid_from.isoformat(),
-                "classified_by": c.classified_by,
-                "classified_at": c.classified_at.isoformat(),
-            }
-            for c in item.classifications
-        ]
-    return data
 
 
 @items_app.command("add")

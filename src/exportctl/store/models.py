@@ -30,7 +30,23 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20))  # viewer | clerk | officer | admin
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None: no web login
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+
+
+class ApiToken(Base):
+    """A token for systems calling the API as a user. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()
 
 
 class Party(Base):

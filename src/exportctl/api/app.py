@@ -1,0 +1,54 @@
+"""Building the FastAPI application: middleware, error shapes, routers, shared state."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from exportctl.api import problems
+from exportctl.api.deps import BodyLimit
+from exportctl.api.v1 import audit, checks, records, session
+from exportctl.model import PartyScreener
+from exportctl.screening.screener import Screener
+from exportctl.store import db as store
+
+API = "/api/v1"
+SECRET_ENV = "EXPORTCTL_SECRET"
+
+
+def _secret() -> str:
+    """The cookie-signing secret: EXPORTCTL_SECRET, else one generated once and kept in the data folder."""
+    configured = os.environ.get(SECRET_ENV)
+    if configured:
+        return configured
+    path = Path(os.environ.get("EXPORTCTL_DATA_DIR", "var")) / "secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(database_url: str | None = None, screener: PartyScreener | Screener | None = None) -> FastAPI:
+    app = FastAPI(
+        title="exportctl",
+        version="1",
+        description="Export-control determinations, screening and compliance records, with reasons and citations.",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=f"{API}/docs",
+        redoc_url=None,
+    )
+    app.state.database_url = database_url or store.database_url()
+    app.state.screener = screener
+    app.add_middleware(
+        SessionMiddleware, secret_key=_secret(), session_cookie="exportctl", same_site="strict", https_only=False
+    )
+    app.add_middleware(BodyLimit)
+    problems.install(app)
+    for router in (checks.router, records.router, audit.router, session.router):
+        app.include_router(router, prefix=API)
+    return app

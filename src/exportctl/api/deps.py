@@ -1,0 +1,121 @@
+"""Request plumbing: one database transaction per request, the calling user, role checks, CSRF, limits.
+
+A caller is a system with `Authorization: Bearer <token>` or a person with the web session cookie. Writes
+made with the cookie must also carry the session's CSRF token (form field `csrf_token` or header
+`X-CSRF-Token`), so another site cannot make a logged-in browser post.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from exportctl.services import auth
+from exportctl.services.records import Actor
+from exportctl.store import db as store
+
+MAX_BODY = 1 << 20  # 1 MiB: orders and checks are small; an import goes through the CLI
+SAFE = {"GET", "HEAD", "OPTIONS"}
+ROLE_RANK = {"viewer": 0, "clerk": 1, "officer": 2, "admin": 3}
+
+
+def database(request: Request) -> Iterator[Session]:
+    with store.session(request.app.state.database_url) as db:
+        yield db
+
+
+Database = Annotated[Session, Depends(database)]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def _csrf_sent(request: Request) -> str | None:
+    header = request.headers.get("x-csrf-token")
+    if header:
+        return header
+    if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def current_actor(request: Request, db: Database) -> Actor:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = auth.actor_for_token(db, header[7:].strip())
+        if actor is None:
+            raise HTTPException(401, "invalid or revoked token")
+        return actor
+    user = request.session.get("user")
+    if not user:
+        raise HTTPException(401, "log in, or send a Bearer token")
+    if request.method not in SAFE:
+        sent = await _csrf_sent(request)
+        if not sent or not secrets.compare_digest(sent, csrf_token(request)):
+            raise HTTPException(403, "missing or wrong CSRF token")
+    return Actor(str(user["name"]), str(user["role"]))
+
+
+def role(minimum: str) -> Callable[..., Awaitable[Actor]]:
+    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if ROLE_RANK.get(actor.role, -1) < ROLE_RANK[minimum]:
+            raise HTTPException(403, f"{actor.name} ({actor.role}) may not do this: needs {minimum} or above")
+        return actor
+
+    return check
+
+
+Viewer = Annotated[Actor, Depends(role("viewer"))]
+Clerk = Annotated[Actor, Depends(role("clerk"))]
+Officer = Annotated[Actor, Depends(role("officer"))]
+Admin = Annotated[Actor, Depends(role("admin"))]
+
+
+class BodyLimit:
+    """Refuse request bodies over MAX_BODY with 413, whether or not Content-Length is sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_BODY:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise HTTPException(413, f"request body over {MAX_BODY} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _too_large(send: Send) -> None:
+    body = (
+        b'{"type":"https://exportctl.org/problems/request-too-large","title":"Request too large",'
+        b'"status":413,"detail":"request body over 1048576 bytes"}'
+    )
+    await send(
+        {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/problem+json")]}
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,91 @@
+"""One-shot determinations (not stored), screening, and the regime on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from exportctl import render
+from exportctl.api.deps import Viewer
+from exportctl.determine.engine import determine
+from exportctl.model import Transaction
+from exportctl.regime.diff import diff
+from exportctl.screening.score import DEFAULT_THRESHOLD
+from exportctl.services import checking
+
+router = APIRouter(tags=["check"])
+
+
+@router.post("/check", summary="Determine one transaction (not stored)")
+def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
+    snapshot = checking.regime(transaction.regime).at(transaction.date)
+    return render.determination_dict(snapshot, determine(snapshot, transaction, request.app.state.screener))
+
+
+class ScreenRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=500)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    lists: list[str] | None = None
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+@router.post("/screen", summary="Screen a party name against the loaded lists")
+def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, Any]:
+    screener = request.app.state.screener
+    if screener is None:
+        return {"query": query.name, "hits": [], "lists": {}}
+    result = screener.screen(query.name, query.country, lists=query.lists, threshold=query.threshold, limit=query.limit)
+    return {"query": query.name, "hits": [render.hit_dict(h) for h in result.hits], "lists": screener.versions}
+
+
+@router.get("/lists", summary="The screening list versions in use")
+def lists(request: Request, actor: Viewer) -> dict[str, Any]:
+    screener = request.app.state.screener
+    if screener is None:
+        return {"lists": []}
+    return {
+        "lists": [
+            {
+                "list": loaded.list_id,
+                "version": loaded.version,
+                "published": loaded.published,
+                "entities": len(loaded.entities),
+            }
+            for loaded in screener.index.lists.values()
+        ]
+    }
+
+
+@router.get("/regime/{regime_id}", summary="The regime in force on a date")
+def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
+    snapshot = checking.regime(regime_id).at(date)
+    return {
+        "regime": regime_id,
+        "date": date.isoformat(),
+        "pack_version": snapshot.pack_version,
+        "valid": {"from": snapshot.valid.start, "to": snapshot.valid.end},
+        "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
+        "facts": [render.fact_dict(snapshot, fact) for fact in snapshot.facts.values()],
+    }
+
+
+@router.get("/regime/{regime_id}/diff", summary="Facts that changed between two dates")
+def regime_diff(
+    regime_id: str,
+    actor: Viewer,
+    start: Annotated[dt.date, Query(alias="from")],
+    end: Annotated[dt.date, Query(alias="to")],
+) -> dict[str, Any]:
+    loaded = checking.regime(regime_id)
+    before, after = loaded.at(start), loaded.at(end)
+    return {
+        "regime": regime_id,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "change_dates": [d.isoformat() for d in loaded.changes_between(min(start, end), max(start, end))],
+        "changes": [render.change_dict(before, after, change) for change in diff(before, after)],
+    }

@@ -1,0 +1,252 @@
+"""Orders, licences, items, parties and screening reviews: every write goes through the services (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from exportctl import views
+from exportctl.api.deps import Clerk, Database, Officer, Viewer
+from exportctl.api.v1.pages import Limit, Offset, envelope, page
+from exportctl.services import orders, records
+from exportctl.services.orders import LineInput, OrderInput
+from exportctl.store.models import Item, Licence, Order, Party
+
+router = APIRouter(tags=["records"])
+
+
+# --- orders ---------------------------------------------------------------------------------------------------
+
+
+class LineBody(BaseModel):
+    item: str | None = None
+    reference: str | None = None
+    kind: str = Field(default="goods", pattern="^(goods|technology)$")
+    quantity: float | None = Field(default=None, ge=0)
+    value_jpy: int | None = Field(default=None, ge=0)
+    residency: str | None = None
+
+
+class OrderBody(BaseModel):
+    number: str = Field(min_length=1, max_length=64)
+    ship_date: dt.date
+    destination: str = Field(pattern=r"^[A-Z]{2}$")
+    consignee: str | None = None
+    end_user: str | None = None
+    end_use: str | None = None
+    wmd_end_use: bool | None = None
+    conventional_end_use: bool | None = None
+    informed: bool = False
+    clearly_not: bool = False
+    regime: str = "jp"
+    lines: list[LineBody] = Field(min_length=1, max_length=500)
+
+
+class OrderChanges(BaseModel):
+    ship_date: dt.date | None = None
+    destination: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    consignee: str | None = None
+    end_user: str | None = None
+    end_use: str | None = None
+    wmd_end_use: bool | None = None
+    conventional_end_use: bool | None = None
+    informed: bool | None = None
+    clearly_not: bool | None = None
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.get("/orders", summary="Orders, newest first; filter by status or destination")
+def list_orders(
+    db: Database,
+    actor: Viewer,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    status: Annotated[str | None, Query(pattern="^(released|blocked|shipped)$")] = None,
+    destination: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+) -> dict[str, Any]:
+    statement = select(Order).order_by(Order.ship_date.desc(), Order.id.desc())
+    if status:
+        statement = statement.where(Order.status == status)
+    if destination:
+        statement = statement.where(Order.destination == destination)
+    rows, total = page(db, statement, limit, offset)
+    return envelope([views.order_dict(o, detail=False) for o in rows], total, limit, offset)
+
+
+@router.post("/orders", status_code=201, summary="Enter an order: stored, determined and screened")
+def create_order(body: OrderBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    data = OrderInput(
+        **body.model_dump(exclude={"lines"}), lines=[LineInput(**line.model_dump()) for line in body.lines]
+    )
+    return views.order_dict(orders.add_order(db, actor, data, request.app.state.screener))
+
+
+@router.get("/orders/{number}")
+def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
+    return views.order_dict(orders.order_by_number(db, number))
+
+
+@router.patch("/orders/{number}", summary="Change an order's header; it is determined again")
+def update_order(number: str, body: OrderChanges, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    return views.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
+
+
+@router.post("/orders/{number}/determine", summary="Determine and screen the order again")
+def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    order = orders.order_by_number(db, number)
+    return views.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
+
+
+@router.post("/orders/{number}/release", summary="Release a blocked order (officer, with a reason)")
+def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str, Any]:
+    return views.order_dict(orders.release_order(db, actor, number, body.reason))
+
+
+@router.post("/orders/{number}/ship", summary="Ship a released order, drawing its licences down")
+def ship(number: str, db: Database, actor: Clerk) -> dict[str, Any]:
+    return views.order_dict(orders.ship_order(db, actor, number))
+
+
+# --- licences -------------------------------------------------------------------------------------------------
+
+
+class LicenceBody(BaseModel):
+    regime: str = "jp"
+    type: str
+    number: str = Field(min_length=1, max_length=64)
+    holder: str
+    destinations: list[str] = []
+    consignees: list[str] = []
+    end_users: list[str] = []
+    entries: list[str] = []
+    items: list[str] = []
+    quantity_limit: float | None = Field(default=None, ge=0)
+    value_limit_jpy: int | None = Field(default=None, ge=0)
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+@router.get("/licences")
+def list_licences(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    rows, total = page(db, select(Licence).order_by(Licence.number), limit, offset)
+    return envelope([views.licence_dict(licence) for licence in rows], total, limit, offset)
+
+
+@router.post("/licences", status_code=201)
+def create_licence(body: LicenceBody, db: Database, actor: Officer) -> dict[str, Any]:
+    return views.licence_dict(orders.add_licence(db, actor, **body.model_dump()))
+
+
+@router.get("/licences/warnings", summary="Licences near expiry or exhaustion")
+def licence_warnings(db: Database, actor: Viewer, today: dt.date | None = None, days: int = 60) -> dict[str, Any]:
+    found = orders.licence_warnings(db, today or dt.date.today(), days)
+    return {"warnings": [{"number": w.number, "kind": w.kind, "text": w.text} for w in found]}
+
+
+@router.get("/licences/{number}")
+def get_licence(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
+    licence = db.scalars(select(Licence).where(Licence.number == number)).first()
+    if licence is None:
+        raise records.RecordError(f"licence '{number}' does not exist")
+    return views.licence_dict(licence)
+
+
+# --- items ----------------------------------------------------------------------------------------------------
+
+
+class ItemBody(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    description: str
+    hs_code: str | None = None
+
+
+class ClassificationBody(BaseModel):
+    regime: str = "jp"
+    reference: str
+    rationale: str = Field(min_length=1)
+    valid_from: dt.date
+
+
+@router.get("/items")
+def list_items(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    rows, total = page(db, select(Item).order_by(Item.code), limit, offset)
+    return envelope([views.item_dict(item, history=False) for item in rows], total, limit, offset)
+
+
+@router.post("/items", status_code=201)
+def create_item(body: ItemBody, db: Database, actor: Clerk) -> dict[str, Any]:
+    return views.item_dict(records.add_item(db, actor, body.code, body.description, body.hs_code))
+
+
+@router.get("/items/{code}")
+def get_item(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
+    return views.item_dict(records.item_by_code(db, code))
+
+
+@router.post("/items/{code}/classifications", status_code=201, summary="Classify (or reclassify) an item")
+def classify_item(code: str, body: ClassificationBody, db: Database, actor: Clerk) -> dict[str, Any]:
+    item = records.item_by_code(db, code)
+    records.classify(db, actor, item, body.regime, body.reference, body.rationale, body.valid_from)
+    return views.item_dict(item)
+
+
+# --- parties and screening review -----------------------------------------------------------------------------
+
+
+class PartyBody(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=500)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    roles: list[str] = []
+
+
+class Review(BaseModel):
+    decision: str = Field(pattern="^(confirmed|false-positive)$")
+    reason: str = ""
+
+
+@router.get("/parties")
+def list_parties(
+    db: Database,
+    actor: Viewer,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    screening_status: Annotated[str | None, Query(pattern="^(clear|hits|unscreened)$")] = None,
+) -> dict[str, Any]:
+    statement = select(Party).order_by(Party.code)
+    if screening_status:
+        statement = statement.where(Party.screening_status == screening_status)
+    rows, total = page(db, statement, limit, offset)
+    return envelope([views.party_dict(p, hits=False) for p in rows], total, limit, offset)
+
+
+@router.post("/parties", status_code=201, summary="Add a party; it is screened at once")
+def create_party(body: PartyBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    party = records.add_party(db, actor, body.code, body.name, body.country, body.roles, request.app.state.screener)
+    return views.party_dict(party)
+
+
+@router.get("/parties/{code}")
+def get_party(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
+    return views.party_dict(records.party_by_code(db, code))
+
+
+@router.post("/parties/{code}/screen", summary="Screen a party again")
+def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    party = records.party_by_code(db, code)
+    if request.app.state.screener is not None:
+        records.screen_party(db, actor, party, request.app.state.screener)
+    return views.party_dict(party)
+
+
+@router.post("/hits/{hit_id}/review", summary="Review a screening hit: confirmed, or false positive with a reason")
+def review(hit_id: int, body: Review, db: Database, actor: Officer) -> dict[str, Any]:
+    return views.hit_dict(records.review_hit(db, actor, hit_id, body.decision, body.reason))

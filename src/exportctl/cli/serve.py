@@ -1,0 +1,41 @@
+"""`serve`: the web application and REST API (uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import func, select
+
+from exportctl.api import create_app
+from exportctl.cli.acting import party_screener
+from exportctl.cli.app import app
+from exportctl.cli.common import out
+from exportctl.demo import DEMO_PASSWORD, USERS, demo_present, load_demo
+from exportctl.services import records
+from exportctl.store import db as store
+from exportctl.store.models import User
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo data set first if the database has none.")
+    ] = False,
+) -> None:
+    """Start the web application and the REST API (OpenAPI at /api/v1/openapi.json)."""
+    screener = party_screener()
+    with store.session() as db:
+        if not db.scalar(select(func.count()).select_from(User)):
+            records.add_user(db, records.SYSTEM, "admin", "admin")
+        if demo and not demo_present(db):
+            load_demo(db, records.SYSTEM, screener)
+    url = f"http://{host}:{port}/"
+    out.print(f"exportctl is serving on [bold]{url}[/] (API: {url}api/v1/docs)")
+    if demo:
+        logins = ", ".join(f"{name} ({role})" for name, role in USERS)
+        out.print(f"demo login: {logins}; password [bold]{DEMO_PASSWORD}[/]")
+    uvicorn.run(create_app(screener=screener), host=host, port=port, log_level="warning")

@@ -1,0 +1,136 @@
+"""Stored records as plain data: the shapes the CLI's `--format json` and the REST API both return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exportctl.store.models import Item, Licence, Order, Party, PartyHit
+
+
+def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": order.number,
+        "regime": order.regime,
+        "ship_date": order.ship_date.isoformat(),
+        "destination": order.destination,
+        "consignee": order.consignee.code if order.consignee else None,
+        "end_user": order.end_user.code if order.end_user else None,
+        "status": order.status,
+        "outcome": order.outcome,
+        "blocking_reasons": list(order.blocking_reasons),
+    }
+    if not detail:
+        return data
+    determination = order.determination
+    data |= {
+        "end_use": order.end_use,
+        "wmd_end_use": order.wmd_end_use,
+        "conventional_end_use": order.conventional_end_use,
+        "informed": order.informed,
+        "clearly_not": order.clearly_not,
+        "pack_version": order.pack_version,
+        "destination_group": determination.get("destination_group"),
+        "missing": determination.get("missing", []),
+        "lines": [line_dict(line, determination) for line in order.lines],
+        "reasons": determination.get("reasons", []),
+        "screening_hits": determination.get("end_user_hits", []) + determination.get("consignee_hits", []),
+        "releases": [
+            {"officer": r.officer, "reason": r.reason, "blocking_reasons": r.blocking_reasons, "at": r.released_at}
+            for r in order.releases
+        ],
+    }
+    return data
+
+
+def line_dict(line: Any, determination: dict[str, Any]) -> dict[str, Any]:
+    decided = determination.get("lines", [])
+    detail = decided[line.line_no - 1] if line.line_no <= len(decided) else {}
+    return {
+        "line": line.line_no,
+        "item": line.item.code if line.item else None,
+        "reference": line.reference,
+        "classified_as": detail.get("item"),
+        "kind": line.kind,
+        "quantity": line.quantity,
+        "value_jpy": line.value_jpy,
+        "entries": detail.get("entries", []),
+        "outcome": line.outcome,
+        "eligible_licences": list(line.eligible_licences),
+        "licence": line.licence.number if line.licence else None,
+        "reasons": detail.get("reasons", []),
+    }
+
+
+def hit_dict(hit: PartyHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "list": hit.list_id,
+        "list_version": hit.list_version,
+        "entity_id": hit.entity_id,
+        "entity_name": hit.entity_name,
+        "matched_name": hit.matched_name,
+        "score": hit.score,
+        "status": hit.status,
+        "reviewed_by": hit.reviewed_by,
+        "review_reason": hit.review_reason,
+    }
+
+
+def party_dict(party: Party, hits: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": party.code,
+        "name": party.name,
+        "country": party.country,
+        "roles": list(party.roles),
+        "screening_status": party.screening_status,
+        "screened_at": party.screened_at.isoformat() if party.screened_at else None,
+        "open_hits": sum(1 for h in party.hits if h.status == "open"),
+    }
+    if hits:
+        data["list_versions"] = dict(party.list_versions)
+        data["hits"] = [hit_dict(h) for h in party.hits]
+    return data
+
+
+def item_dict(item: Item, history: bool = True) -> dict[str, Any]:
+    latest = item.classifications[-1] if item.classifications else None
+    data: dict[str, Any] = {
+        "code": item.code,
+        "description": item.description,
+        "hs_code": item.hs_code,
+        "classification": latest.reference if latest else None,
+    }
+    if history:
+        data["classifications"] = [
+            {
+                "regime": c.regime,
+                "reference": c.reference,
+                "entries": list(c.entries),
+                "rationale": c.rationale,
+                "valid_from": c.valid_from.isoformat(),
+                "classified_by": c.classified_by,
+                "classified_at": c.classified_at.isoformat(),
+            }
+            for c in item.classifications
+        ]
+    return data
+
+
+def licence_dict(licence: Licence) -> dict[str, Any]:
+    return {
+        "number": licence.number,
+        "regime": licence.regime,
+        "type": licence.type,
+        "holder": licence.holder,
+        "destinations": list(licence.destinations),
+        "consignees": list(licence.consignees),
+        "end_users": list(licence.end_users),
+        "entries": list(licence.entries),
+        "items": list(licence.items),
+        "quantity_limit": licence.quantity_limit,
+        "quantity_used": licence.quantity_used,
+        "value_limit_jpy": licence.value_limit_jpy,
+        "value_used_jpy": licence.value_used_jpy,
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_to": licence.valid_to.isoformat(),
+    }
