@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-screen bench-drawdown bench-audit bench-orders eval lock clean
+.PHONY: run test lint typecheck pytest chromium bench bench-screen bench-drawdown bench-audit bench-orders bench-api eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml requirements.lock
 # The official reference files live beside the checkout (../shared); users point EXPORTCTL_LISTS_DIR at theirs.
 LISTS_DIR ?= $(abspath ../shared/data/lists)
 
+# The web application on http://127.0.0.1:8000/ with the demo data set (SQLite in ./var); prints the URL and the login.
 run: $(STAMP)
-	EXPORTCTL_LISTS_DIR=$(LISTS_DIR) $(BIN)/exportctl timeline
+	EXPORTCTL_LISTS_DIR=$(LISTS_DIR) $(BIN)/exportctl serve --demo
 
 test: lint typecheck pytest
 
@@ -31,8 +32,19 @@ typecheck: $(STAMP)
 # port and stops afterwards (initdb/pg_ctl from $(PG_BIN)); EXPORTCTL_TEST_DATABASE_URL names another server.
 PG_BIN ?= /usr/lib/postgresql/15/bin
 
-pytest: $(STAMP)
-	EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/pytest
+# The browser tests drive Debian's Chromium with Playwright (Playwright's own browser download is not used):
+# installed with apt when missing (as root, else with sudo).
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+		echo "Chromium not found at $(CHROMIUM): installing Debian's chromium with apt" >&2; \
+		SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO="sudo"; fi; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	}
+
+pytest: $(STAMP) chromium
+	EXPORTCTL_PG_BIN=$(PG_BIN) EXPORTCTL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/determine.py
@@ -49,6 +61,10 @@ bench-audit: $(STAMP)
 
 bench-orders: $(STAMP)
 	$(BIN)/python bench/orders.py
+
+# Starts uvicorn on a free loopback port (subprocesses) and loads POST /api/v1/check from 16 clients.
+bench-api: $(STAMP)
+	$(BIN)/python bench/api.py
 
 # The screening evaluation runs in its own venv: nomenklatura (logic-v2, the comparison) is benchmark-only.
 EVAL_STAMP := .venv-eval/.installed

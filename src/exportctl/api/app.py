@@ -51,4 +51,7 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
     problems.install(app)
     for router in (checks.router, records.router, audit.router, session.router):
         app.include_router(router, prefix=API)
+    from exportctl.web import install as install_web  # here: the pages import the API's plumbing
+
+    install_web(app)  # the pages, their static files, and HTML error pages outside /api/
     return app

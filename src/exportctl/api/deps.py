@@ -7,12 +7,15 @@ made with the cookie must also carry the session's CSRF token (form field `csrf_
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exportctl.services import auth
@@ -51,10 +54,41 @@ async def _csrf_sent(request: Request) -> str | None:
     return None
 
 
-async def current_actor(request: Request, db: Database) -> Actor:
+TOKEN_CACHE_SECONDS = 2.0  # a revoked token stops working within this time
+_token_cache: dict[tuple[str, str], tuple[float, Actor]] = {}
+
+
+def _token_actor(database_url: str, token: str) -> Actor | None:
+    # A short read-only transaction of its own: the request's (writing) transaction is not opened just to
+    # authenticate, and no write lock is held while the endpoint runs.
+    with store.session(database_url, readonly=True) as db:
+        return auth.actor_for_token(db, token)
+
+
+async def _bearer_actor(database_url: str, token: str) -> Actor | None:
+    """The token's user, remembered for TOKEN_CACHE_SECONDS: systems call often, and a lookup costs more
+    than a determination. Only the token's SHA-256 is kept, as in the database."""
+    key = (database_url, hashlib.sha256(token.encode()).hexdigest())
+    now = time.monotonic()
+    cached = _token_cache.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    actor = await run_in_threadpool(_token_actor, database_url, token)
+    if actor is None:
+        _token_cache.pop(key, None)
+        return None
+    if len(_token_cache) > 10_000:  # many distinct tokens: start again rather than grow without bound
+        _token_cache.clear()
+    _token_cache[key] = (now + TOKEN_CACHE_SECONDS, actor)
+    return actor
+
+
+async def current_actor(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        actor = auth.actor_for_token(db, header[7:].strip())
+        # In a worker thread: a blocking database call on the event loop would stall every other request
+        # (and on SQLite deadlock against a request that holds the write lock and needs the loop to finish).
+        actor = await _bearer_actor(request.app.state.database_url, header[7:].strip())
         if actor is None:
             raise HTTPException(401, "invalid or revoked token")
         return actor

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from exportctl.api import create_app
@@ -25,6 +26,10 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the demo data set first if the database has none.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=64, help="Worker processes (each loads the screening lists)."),
+    ] = 1,
 ) -> None:
     """Start the web application and the REST API (OpenAPI at /api/v1/openapi.json)."""
     screener = party_screener()
@@ -38,4 +43,12 @@ def serve(
     if demo:
         logins = ", ".join(f"{name} ({role})" for name, role in USERS)
         out.print(f"demo login: {logins}; password [bold]{DEMO_PASSWORD}[/]")
-    uvicorn.run(create_app(screener=screener), host=host, port=port, log_level="warning")
+    if workers > 1:  # uvicorn starts each worker from an import string: every worker builds its own app
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
+    else:
+        uvicorn.run(create_app(screener=screener), host=host, port=port, log_level="warning")
+
+
+def worker_app() -> FastAPI:
+    """The application of one `serve --workers N` worker process (an app factory for uvicorn)."""
+    return create_app(screener=party_screener())

@@ -112,5 +112,9 @@ def create_token(db: Session, actor: Actor, user_name: str, token_name: str) -> 
 
 
 def actor_for_token(db: Session, token: str) -> Actor | None:
-    row = db.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))).first()
-    return Actor(row.user.name, row.user.role) if row is not None else None
+    row = db.execute(
+        select(User.name, User.role)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))
+    ).first()
+    return Actor(row.name, row.role) if row is not None else None

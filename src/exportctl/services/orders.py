@@ -132,10 +132,15 @@ def transaction_of(order: Order) -> Transaction:
 
 
 def _screener(order: Order, screener: PartyScreener | None) -> PartyScreener | None:
+    return reviewed_screener(screener, order.consignee, order.end_user)
+
+
+def reviewed_screener(screener: PartyScreener | None, *parties: Party | None) -> PartyScreener | None:
+    """The screener for a transaction between these parties: their false-positive reviews hold."""
     if screener is None:
         return None
     cleared: dict[str, set[tuple[str, str]]] = {}
-    for party in (order.consignee, order.end_user):
+    for party in parties:
         if party is not None:
             cleared.setdefault(party.name, set()).update(false_positives_of(party))
     return _ReviewedScreener(screener, cleared)

@@ -8,6 +8,7 @@ ledger appends) start their transaction with BEGIN IMMEDIATE there, and lock row
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -81,10 +82,20 @@ def upgrade(url: str | None = None) -> None:
     command.upgrade(config, "head")
 
 
+_FIRST_USE = threading.Lock()
+
+
 @cache
-def _sessions(url: str) -> sessionmaker[Session]:
+def _sessions_migrated(url: str) -> sessionmaker[Session]:
     upgrade(url)
     return sessionmaker(engine(url), expire_on_commit=False)
+
+
+def _sessions(url: str) -> sessionmaker[Session]:
+    # A server's first requests arrive together on several threads: migrate once, not concurrently
+    # (Alembic's context is process-global).
+    with _FIRST_USE:
+        return _sessions_migrated(url)
 
 
 @contextmanager

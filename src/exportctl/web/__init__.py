@@ -1,0 +1,36 @@
+"""The web application: server-rendered pages (Jinja2) with htmx for live parts; no Node build step.
+
+Pages use the API's plumbing: the session cookie, CSRF tokens on every form, role dependencies and one
+database transaction per request. `install` mounts the pages, the static files and the page errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from exportctl.web import (
+    control_list,
+    dashboard,
+    errors,
+    items,
+    licences,
+    order_entry,
+    orders,
+    regime,
+    screening,
+    session,
+)
+
+STATIC = Path(__file__).parent / "static"
+# /orders/new before /orders/{number}
+ROUTERS = (session, dashboard, order_entry, orders, screening, licences, items, control_list, regime)
+
+
+def install(app: FastAPI) -> None:
+    for module in ROUTERS:
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)

@@ -1,0 +1,314 @@
+"""Every string of the web application, in English and Japanese, and choosing the language of a request.
+
+The language is `?lang=` when given, else the `exportctl_lang` cookie (set by the switch in the header),
+else the first of en/ja in Accept-Language, else English. Pack texts (`title.en` / `title.ja`) come
+from the pack; the engine's reason texts are English and shown as they are, with their citations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+LANGUAGES = ("en", "ja")
+COOKIE = "exportctl_lang"
+
+# key: (English, Japanese)
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    # shell
+    "app.tagline": ("Export-control compliance", "輸出管理コンプライアンス"),
+    "nav.dashboard": ("Dashboard", "ダッシュボード"),
+    "nav.orders": ("Orders", "受注"),
+    "nav.new_order": ("New order", "受注登録"),
+    "nav.screening": ("Screening", "スクリーニング"),
+    "nav.licences": ("Licences", "許可証"),
+    "nav.items": ("Items", "品目"),
+    "nav.classify": ("Control list", "リスト規制検索"),
+    "nav.regime": ("Regime", "規制内容"),
+    "nav.api": ("API", "API"),
+    "lang.switch": ("日本語", "English"),
+    "user.signed_in_as": ("Signed in as {name} ({role})", "{name}（{role}）でログイン中"),
+    "user.logout": ("Log out", "ログアウト"),
+    "role.viewer": ("viewer", "閲覧者"),
+    "role.clerk": ("clerk", "担当者"),
+    "role.officer": ("officer", "責任者"),
+    "role.admin": ("admin", "管理者"),
+    # login
+    "login.title": ("Log in", "ログイン"),
+    "login.name": ("User name", "ユーザー名"),
+    "login.password": ("Password", "パスワード"),
+    "login.submit": ("Log in", "ログイン"),
+    "login.refused": ("Wrong user name or password.", "ユーザー名またはパスワードが正しくありません。"),
+    "login.throttled": (
+        "Too many failed logins. Try again in {seconds} seconds.",
+        "ログインの失敗が多すぎます。{seconds} 秒後に再度お試しください。",
+    ),
+    "login.csrf": ("The form expired; please try again.", "フォームの有効期限が切れました。もう一度お試しください。"),
+    "login.logged_out": ("You have logged out.", "ログアウトしました。"),
+    # errors
+    "error.title": ("Request refused", "処理できませんでした"),
+    "error.forbidden": ("You may not do this with your role.", "現在の権限ではこの操作を行えません。"),
+    "error.not_found": ("Not found.", "見つかりません。"),
+    "error.back": ("Back", "戻る"),
+    # common
+    "common.none": ("none", "なし"),
+    "common.all": ("All", "すべて"),
+    "common.yes": ("yes", "はい"),
+    "common.no": ("no", "いいえ"),
+    "common.unknown": ("unknown", "不明"),
+    "common.date": ("Date", "日付"),
+    "common.show": ("Show", "表示"),
+    "common.save": ("Save", "保存"),
+    "common.search": ("Search", "検索"),
+    "common.reason": ("Reason", "理由"),
+    "common.source": ("Source", "根拠"),
+    "common.verified": ("verified", "確認済"),
+    "common.unverified": ("not verified", "未確認"),
+    "common.print": ("Print", "印刷"),
+    "common.count": ("Count", "件数"),
+    "common.details": ("Details", "詳細"),
+    "common.saved": ("Saved.", "保存しました。"),
+    "common.code": ("Code", "コード"),
+    "common.name": ("Name", "名称"),
+    "common.country": ("Country", "国・地域"),
+    "common.pack_version": ("Pack version", "パック版"),
+    # dashboard
+    "dash.title": ("Dashboard", "ダッシュボード"),
+    "dash.reference_date": ("Reference date", "基準日"),
+    "dash.blocked": ("Blocked orders by reason", "理由別の保留中の受注"),
+    "dash.no_blocked": ("No order is blocked.", "保留中の受注はありません。"),
+    "dash.licences": ("Licences near expiry or exhaustion", "期限切れ間近・残量僅少の許可証"),
+    "dash.no_warnings": ("No licence is near expiry or exhaustion.", "期限切れ間近・残量僅少の許可証はありません。"),
+    "dash.in_force": ("Licences in force", "有効な許可証"),
+    "dash.changes": ("Recent regulation changes", "最近の規制変更"),
+    "dash.no_changes": ("No change in the pack up to this date.", "この日までの変更はありません。"),
+    "dash.more_facts": ("and {count} more", "ほか {count} 件"),
+    "warn.expiry": ("near expiry", "期限間近"),
+    "warn.exhaustion": ("near exhaustion", "残量僅少"),
+    "dash.blocked_total": ("{count} blocked orders", "保留中の受注 {count} 件"),
+    "dash.view_orders": ("View orders", "受注を表示"),
+    # orders
+    "orders.title": ("Orders", "受注"),
+    "orders.number": ("Order number", "受注番号"),
+    "orders.ship_date": ("Ship date", "出荷日"),
+    "orders.destination": ("Destination", "仕向地"),
+    "orders.consignee": ("Consignee", "需要者（荷受人）"),
+    "orders.end_user": ("End user", "最終需要者"),
+    "orders.end_use": ("End use", "用途"),
+    "orders.status": ("Status", "状態"),
+    "orders.outcome": ("Outcome", "判定"),
+    "orders.blocked_by": ("Blocked by", "保留理由"),
+    "orders.none": ("No orders.", "受注はありません。"),
+    "orders.lines": ("Lines", "明細"),
+    "orders.line": ("Line", "行"),
+    "orders.item": ("Item", "品目"),
+    "orders.reference": ("Reference", "該当項番等"),
+    "orders.entries": ("Entries", "該当項番"),
+    "orders.quantity": ("Quantity", "数量"),
+    "orders.value": ("Value (JPY)", "価額（円）"),
+    "orders.eligible": ("Eligible licences", "利用可能な許可"),
+    "orders.assigned": ("Assigned licence", "割当許可証"),
+    "orders.reasons": ("Reasons", "判定理由"),
+    "orders.determination": ("Determination", "判定結果"),
+    "orders.missing": ("Missing", "不足情報"),
+    "orders.hits": ("Screening hits", "スクリーニング該当"),
+    "orders.releases": ("Releases", "出荷許可の記録"),
+    "orders.release": ("Release", "保留解除"),
+    "orders.release_reason": ("Reason for the release", "解除の理由"),
+    "orders.ship": ("Ship", "出荷"),
+    "orders.redetermine": ("Determine again", "再判定"),
+    "orders.group": ("Destination group", "仕向地グループ"),
+    "orders.determined_with": ("Determined with pack {version}", "パック {version} で判定"),
+    "orders.released": ("Order released.", "受注の保留を解除しました。"),
+    "orders.shipped": ("Order shipped.", "出荷しました。"),
+    "orders.redetermined": ("Order determined again.", "再判定しました。"),
+    "orders.created": ("Order {number} entered.", "受注 {number} を登録しました。"),
+    # order entry
+    "entry.title": ("New order", "受注登録"),
+    "entry.live": ("Live determination", "リアルタイム判定"),
+    "entry.live_hint": (
+        "Fill in the destination, the date and a line: the determination appears here as you type.",
+        "仕向地・日付・明細を入力すると、ここに判定結果が表示されます。",
+    ),
+    "entry.wmd": ("WMD end use", "大量破壊兵器等の用途"),
+    "entry.conventional": ("Conventional-weapons end use", "通常兵器の用途"),
+    "entry.informed": ("Informed by METI", "インフォーム通知あり"),
+    "entry.clearly_not": ("'Clearly not' guideline applied", "明らかガイドライン該当"),
+    "entry.item_or_reference": ("Item, or reference (entry, number, hs:CODE)", "品目、または項番・番号・hs:コード"),
+    "entry.add_line": ("Add a line", "明細を追加"),
+    "entry.submit": ("Enter the order", "受注を登録"),
+    "entry.choose": ("— choose —", "— 選択 —"),
+    "entry.not_stored": ("Not stored: a preview of the determination.", "保存されていません（判定のプレビュー）。"),
+    "entry.error": ("The order was not entered: {message}", "受注を登録できませんでした：{message}"),
+    # outcomes and statuses
+    "outcome.no_licence_required": ("No licence required", "許可不要"),
+    "outcome.licence_required": ("Licence required", "許可必要"),
+    "outcome.prohibited": ("Prohibited", "禁止"),
+    "outcome.indeterminate": ("Indeterminate", "判定不能"),
+    "status.released": ("released", "出荷可"),
+    "status.blocked": ("blocked", "保留"),
+    "status.shipped": ("shipped", "出荷済"),
+    "status.new": ("new", "新規"),
+    "block.licence-needed": ("Licence needed", "許可が必要"),
+    "block.screening-hit": ("Screening hit", "スクリーニング該当"),
+    "block.indeterminate": ("Indeterminate", "判定不能"),
+    "block.prohibited": ("Prohibited", "禁止"),
+    # screening
+    "screen.title": ("Screening workbench", "スクリーニング・ワークベンチ"),
+    "screen.open": ("Parties with open hits", "未確認の該当がある取引先"),
+    "screen.no_open": ("No open hits.", "未確認の該当はありません。"),
+    "screen.list": ("List", "リスト"),
+    "screen.entity": ("Listed entity", "掲載者"),
+    "screen.matched": ("Matched name", "一致した名称"),
+    "screen.score": ("Score", "スコア"),
+    "screen.explanation": ("Why it matched", "一致の理由"),
+    "screen.aligned": ("Aligned tokens", "対応する語"),
+    "screen.unmatched": ("Unmatched", "対応なし"),
+    "screen.adjustments": ("Adjustments", "補正"),
+    "screen.method": ("Method", "方法"),
+    "screen.confirm": ("Confirm", "該当と確認"),
+    "screen.false_positive": ("False positive", "非該当（誤検知）"),
+    "screen.reviewed": ("Hit reviewed.", "該当を確認しました。"),
+    "screen.reviewed_hits": ("Reviewed hits", "確認済の該当"),
+    "screen.quick": ("Quick screen", "クイック・スクリーニング"),
+    "screen.quick_hint": ("Name in any script; country optional.", "名称（任意の文字）、国・地域は任意。"),
+    "screen.no_hits": ("No hits.", "該当なし。"),
+    "screen.no_lists": ("No screening lists are loaded.", "スクリーニング・リストが読み込まれていません。"),
+    "hit.open": ("open", "未確認"),
+    "hit.confirmed": ("confirmed", "該当"),
+    "hit.false-positive": ("false positive", "非該当"),
+    # licences
+    "lic.title": ("Licence book", "許可証台帳"),
+    "lic.number": ("Licence number", "許可番号"),
+    "lic.type": ("Type", "種類"),
+    "lic.holder": ("Holder", "許可取得者"),
+    "lic.validity": ("Validity", "有効期間"),
+    "lic.valid_from": ("Valid from", "有効期間開始"),
+    "lic.valid_to": ("Valid to", "有効期間終了"),
+    "lic.destinations": ("Destinations", "仕向地"),
+    "lic.consignees": ("Consignees", "需要者"),
+    "lic.end_users": ("End users", "最終需要者"),
+    "lic.items": ("Items", "品目"),
+    "lic.utilisation": ("Utilisation", "使用状況"),
+    "lic.value": ("Value", "価額"),
+    "lic.quantity": ("Quantity", "数量"),
+    "lic.value_limit": ("Value limit (JPY)", "価額上限（円）"),
+    "lic.quantity_limit": ("Quantity limit", "数量上限"),
+    "lic.unlimited": ("no limit", "上限なし"),
+    "lic.any": ("any", "制限なし"),
+    "lic.drawdowns": ("Drawdowns", "使用実績"),
+    "lic.no_drawdowns": ("Nothing drawn yet.", "使用実績はありません。"),
+    "lic.drawn_by": ("Drawn by", "記録者"),
+    "lic.add": ("Add a licence", "許可証を登録"),
+    "lic.list_hint": ("Comma-separated; empty means any.", "カンマ区切り。空欄は制限なし。"),
+    "lic.added": ("Licence {number} added.", "許可証 {number} を登録しました。"),
+    "lic.none": ("No licences.", "許可証はありません。"),
+    # items and classification
+    "items.title": ("Items", "品目"),
+    "items.description": ("Description", "品名"),
+    "items.hs": ("HS code", "HSコード"),
+    "items.classification": ("Classification", "該非判定"),
+    "items.history": ("Classification history", "該非判定の履歴"),
+    "items.rationale": ("Rationale", "判定理由"),
+    "items.classified_by": ("By", "判定者"),
+    "items.classify": ("Classify", "該非判定を記録"),
+    "items.classified": ("Classification recorded.", "該非判定を記録しました。"),
+    "items.none": ("No items.", "品目はありません。"),
+    "cls.title": ("Control list", "リスト規制"),
+    "cls.search": ("Search the control list", "リスト規制の検索"),
+    "cls.search_hint": (
+        "Entry id (3(1)), international number (1C350) or words of the title, in English or Japanese.",
+        "項番（3(1)）、国際番号（1C350）、または名称の語（英語・日本語）。",
+    ),
+    "cls.entry": ("Entry", "項番"),
+    "cls.row": ("Row", "項"),
+    "cls.numbers": ("International numbers", "国際番号"),
+    "cls.clauses": ("Clauses", "細目"),
+    "cls.no_results": ("Nothing found.", "該当なし。"),
+    "cls.spec": ("Compare a specification", "仕様の比較"),
+    "cls.product": ("Product", "製品"),
+    "cls.parameters": ("Parameters", "パラメータ"),
+    "cls.compare": ("Compare", "比較"),
+    "cls.criterion": ("Criterion", "基準"),
+    "cls.actual": ("Value given", "入力値"),
+    "cls.holds": ("holds", "該当"),
+    "cls.fails": ("fails", "非該当"),
+    "cls.unknown": ("unknown", "不明"),
+    "cls.status": ("Result", "結果"),
+    "cls.status.listed": ("Listed", "リスト規制該当"),
+    "cls.status.catch-all": ("Not listed in rows 1–15 (catch-all)", "1～15項非該当（キャッチオール対象）"),
+    "cls.status.not-controlled": ("Not controlled", "規制対象外"),
+    "cls.status.undetermined": ("Undetermined", "判定不能"),
+    "cls.candidates": ("Clauses compared", "比較した細目"),
+    "cls.verdict": ("Verdict", "判定"),
+    "cls.match": ("matches", "該当"),
+    "cls.no_match": ("does not match", "非該当"),
+    "cls.undecided": ("cannot decide", "判定不能"),
+    "cls.in_force_on": ("In force on", "基準日"),
+    "cls.choose_product": ("Choose a product to see its parameters.", "製品を選ぶとパラメータが表示されます。"),
+    # regime
+    "reg.title": ("Regime on a date", "指定日の規制内容"),
+    "reg.groups": ("Country groups", "国・地域グループ"),
+    "reg.group": ("Group {group}", "グループ{group}"),
+    "reg.group_c": ("Group C: every country not in A, B or D", "グループC：A・B・D以外の全ての国・地域"),
+    "reg.tables": ("Tables", "別表"),
+    "reg.measures": ("Measures in force", "有効な特別措置"),
+    "reg.embargoes": ("Embargoes", "禁輸措置"),
+    "reg.no_measures": ("No special measure in force.", "有効な特別措置はありません。"),
+    "reg.valid": ("Unchanged from {start} to {end}", "{start} から {end} まで変更なし"),
+    "reg.open_end": ("open", "現在"),
+    "reg.diff": ("What changed between two dates", "二つの日付の間の変更"),
+    "reg.from": ("From", "開始日"),
+    "reg.to": ("To", "終了日"),
+    "reg.change_dates": ("Change dates", "変更日"),
+    "reg.no_diff": ("Nothing changed.", "変更はありません。"),
+    "reg.change": ("Change", "変更"),
+    "reg.fact": ("Fact", "内容"),
+    "change.added": ("added", "追加"),
+    "change.removed": ("removed", "削除"),
+    "change.changed": ("changed", "変更"),
+    "reg.facts": ("{count} facts in force", "有効な事項 {count} 件"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "ja" else pair[0]
+
+
+@dataclass(frozen=True)
+class Translator:
+    lang: str
+
+    def __call__(self, key: str, **values: Any) -> str:
+        pair = MESSAGES.get(key)
+        if pair is None:
+            return key  # tests check that every key used in a template exists
+        text = _pick(pair, self.lang)
+        return text.format(**values) if values else text
+
+    def text(self, value: Any) -> str:
+        """A pack text (`title.en` / `title.ja`) in this language."""
+        if value is None:
+            return ""
+        return str(getattr(value, self.lang, None) or getattr(value, "en", value))
+
+    def other(self) -> str:
+        return "en" if self.lang == "ja" else "ja"
+
+
+def negotiate(request: Request) -> str:
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked in LANGUAGES:
+        return str(asked)
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def translator(request: Request) -> Translator:
+    return Translator(negotiate(request))

@@ -1,0 +1,45 @@
+"""The product master: items, their classification history, and recording a classification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from exportctl.api.deps import Clerk, Database, Viewer
+from exportctl.services import records
+from exportctl.store.models import Item
+from exportctl.web.templating import flash, render
+
+router = APIRouter()
+REGIME = "jp"
+
+
+@router.get("/items")
+def item_list(request: Request, db: Database, actor: Viewer) -> Response:
+    return render(request, "items.html", actor, items=db.scalars(select(Item).order_by(Item.code)).all())
+
+
+@router.get("/items/{code}")
+def item_detail(code: str, request: Request, db: Database, actor: Viewer) -> Response:
+    item = records.item_by_code(db, code)
+    return render(request, "item.html", actor, item=item, today=dt.date.today().isoformat())
+
+
+@router.post("/items/{code}/classify")
+def classify(
+    code: str,
+    request: Request,
+    db: Database,
+    actor: Clerk,
+    reference: Annotated[str, Form(min_length=1, max_length=64)],
+    rationale: Annotated[str, Form(min_length=1, max_length=4000)],
+    valid_from: Annotated[dt.date, Form()],
+) -> Response:
+    item = records.item_by_code(db, code)
+    records.classify(db, actor, item, REGIME, reference.strip(), rationale.strip(), valid_from)
+    flash(request, "items.classified")
+    return RedirectResponse(f"/items/{code}", status_code=303)

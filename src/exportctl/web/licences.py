@@ -1,0 +1,89 @@
+"""The licence book: utilisation, validity, parties and entries; drawdowns; officers add licences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from exportctl.api.deps import Database, Officer, Viewer
+from exportctl.services import checking, orders
+from exportctl.services.records import RecordError
+from exportctl.store.models import Drawdown, Licence, OrderLine
+from exportctl.web.templating import flash, render
+
+router = APIRouter()
+REGIME = "jp"
+
+
+def _types() -> dict[str, object]:
+    return dict(checking.regime(REGIME).pack.licences.types)
+
+
+@router.get("/licences")
+def licence_book(request: Request, db: Database, actor: Viewer) -> Response:
+    licences = db.scalars(select(Licence).order_by(Licence.valid_to.desc(), Licence.number)).all()
+    return render(request, "licences.html", actor, licences=licences, types=_types(), today=dt.date.today().isoformat())
+
+
+@router.get("/licences/{number}")
+def licence_detail(number: str, request: Request, db: Database, actor: Viewer) -> Response:
+    licence = db.scalars(select(Licence).where(Licence.number == number)).first()
+    if licence is None:
+        raise RecordError(f"licence '{number}' does not exist")
+    drawdowns = db.execute(
+        select(Drawdown, OrderLine)
+        .outerjoin(OrderLine, Drawdown.order_line_id == OrderLine.id)
+        .where(Drawdown.licence_id == licence.id)
+        .order_by(Drawdown.id)
+    ).all()
+    return render(request, "licence.html", actor, licence=licence, drawdowns=drawdowns, types=_types())
+
+
+def _codes(text: str, upper: bool = False) -> list[str]:
+    codes = [part.strip() for part in text.replace("、", ",").split(",") if part.strip()]
+    return [code.upper() for code in codes] if upper else codes
+
+
+@router.post("/licences")
+def add_licence(
+    request: Request,
+    db: Database,
+    actor: Officer,
+    type: Annotated[str, Form()],
+    number: Annotated[str, Form(min_length=1, max_length=64)],
+    holder: Annotated[str, Form(min_length=1, max_length=200)],
+    valid_from: Annotated[dt.date, Form()],
+    valid_to: Annotated[dt.date, Form()],
+    destinations: Annotated[str, Form()] = "",
+    consignees: Annotated[str, Form()] = "",
+    end_users: Annotated[str, Form()] = "",
+    entries: Annotated[str, Form()] = "",
+    items: Annotated[str, Form()] = "",
+    quantity_limit: Annotated[float | None, Form(ge=0)] = None,
+    value_limit_jpy: Annotated[int | None, Form(ge=0)] = None,
+) -> Response:
+    if valid_to < valid_from:
+        raise RecordError("valid_to: before valid_from")
+    orders.add_licence(
+        db,
+        actor,
+        regime=REGIME,
+        type=type,
+        number=number.strip(),
+        holder=holder.strip(),
+        destinations=_codes(destinations, upper=True),
+        consignees=_codes(consignees),
+        end_users=_codes(end_users),
+        entries=_codes(entries),
+        items=_codes(items),
+        quantity_limit=quantity_limit,
+        value_limit_jpy=value_limit_jpy,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    flash(request, "lic.added", number=number.strip())
+    return RedirectResponse(f"/licences/{number.strip()}", status_code=303)

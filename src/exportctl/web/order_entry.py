@@ -1,0 +1,75 @@
+"""Entering an order, with a live determination of the form as it is filled in (nothing stored until submit)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from exportctl import render as plain
+from exportctl.api.deps import Clerk, Database, Viewer
+from exportctl.determine.engine import InvalidTransaction, determine
+from exportctl.regime import OutsideCoverage
+from exportctl.services import checking, orders
+from exportctl.services.records import Actor, RecordError
+from exportctl.store.models import Item, Party
+from exportctl.web.order_form import REGIME, FormError, LineForm, OrderForm
+from exportctl.web.templating import flash, render
+
+router = APIRouter()
+
+
+def _form_page(
+    request: Request, db: Session, actor: Actor, form: OrderForm, error: str | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "order_new.html",
+        actor,
+        status_code=status_code,
+        form=form,
+        error=error,
+        parties=db.scalars(select(Party).order_by(Party.code)).all(),
+        items=db.scalars(select(Item).order_by(Item.code)).all(),
+    )
+
+
+@router.get("/orders/new")
+def new_order(request: Request, db: Database, actor: Viewer) -> Response:
+    return _form_page(request, db, actor, OrderForm())
+
+
+@router.get("/orders/new/line")
+def new_line(request: Request, db: Database, actor: Viewer) -> Response:
+    """One more empty line row (htmx appends it to the form)."""
+    items = db.scalars(select(Item).order_by(Item.code)).all()
+    return render(request, "_order_line.html", actor, line=LineForm(), items=items)
+
+
+@router.post("/orders/new/check")
+async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
+    """The determination of the form as it stands: like POST /api/v1/check, rendered, never stored."""
+    form = OrderForm.read(await request.form())
+    try:
+        transaction = form.transaction(db)
+        snapshot = checking.regime(REGIME).at(transaction.date)
+        consignee, end_user = form.parties(db)
+        screener = orders.reviewed_screener(request.app.state.screener, consignee, end_user)
+        result = plain.determination_dict(snapshot, determine(snapshot, transaction, screener))
+    except (FormError, InvalidTransaction, OutsideCoverage, RecordError) as exc:
+        return render(request, "_live.html", actor, d=None, error=str(exc))
+    return render(request, "_live.html", actor, d=result, error=None)
+
+
+@router.post("/orders/new")
+async def create_order(request: Request, db: Database, actor: Clerk) -> Response:
+    form = OrderForm.read(await request.form())
+    try:
+        data = form.to_input()
+        with db.begin_nested():  # a refused order leaves nothing behind; the form comes back filled in
+            order = orders.add_order(db, actor, data, request.app.state.screener)
+    except (FormError, RecordError) as exc:
+        return _form_page(request, db, actor, form, error=str(exc), status_code=422)
+    flash(request, "orders.created", number=order.number)
+    return RedirectResponse(f"/orders/{order.number}", status_code=303)

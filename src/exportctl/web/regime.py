@@ -1,0 +1,69 @@
+"""The regime browser: country groups, tables and measures on any date; what changed between two dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from exportctl import render as plain
+from exportctl.api.deps import Viewer
+from exportctl.services import checking
+from exportctl.web.facts import changes
+from exportctl.web.i18n import translator
+from exportctl.web.templating import render
+
+router = APIRouter()
+REGIME = "jp"
+
+
+@router.get("/regime")
+def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> Response:
+    regime = checking.regime(REGIME)
+    day = max(date or dt.date.today(), regime.pack.meta.coverage_from)
+    snapshot = regime.at(day)
+    tables = regime.pack.destinations.tables
+    groups = {
+        "A": sorted(snapshot.tables["table-3"]),
+        "B": sorted(snapshot.tables["group-b"]),
+        "D": sorted(set(snapshot.tables["table-3-2"]) | set(snapshot.tables["table-4"])),
+    }
+    return render(
+        request,
+        "regime.html",
+        actor,
+        day=day,
+        snapshot=snapshot,
+        groups=groups,
+        tables=[(table_id, tables[table_id], snapshot.tables[table_id]) for table_id in tables],
+        cite=lambda source_id: plain.source_ref(snapshot, source_id),
+        previous=next((point for point in reversed(regime.change_points) if point < day), None),
+        since=next((point for point in reversed(regime.change_points) if point <= day), None),
+        one_day=dt.timedelta(days=1),
+        following=next((point for point in regime.change_points if point > day), None),
+    )
+
+
+@router.get("/regime/diff")
+def regime_diff(
+    request: Request,
+    actor: Viewer,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> Response:
+    regime = checking.regime(REGIME)
+    first = regime.pack.meta.coverage_from
+    end = max(end or dt.date.today(), first)
+    start = max(start or end - dt.timedelta(days=365), first)
+    before, after = regime.at(start), regime.at(end)
+    return render(
+        request,
+        "regime_diff.html",
+        actor,
+        start=start,
+        end=end,
+        change_dates=regime.changes_between(min(start, end), max(start, end)),
+        changes=changes(translator(request), regime, before, after),
+    )

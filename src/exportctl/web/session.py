@@ -1,0 +1,69 @@
+"""Logging in and out of the web application, and the language switch."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from exportctl.api.deps import Database, Viewer, csrf_token
+from exportctl.services import auth
+from exportctl.web.i18n import COOKIE, LANGUAGES
+from exportctl.web.templating import flash, render
+
+router = APIRouter()
+
+
+def local(target: str | None) -> str:
+    """Only a path on this site: never redirect elsewhere after a login or a switch."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", next=local(next), error=None, name="")
+
+
+@router.post("/login")
+def log_in(
+    request: Request,
+    db: Database,
+    name: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+    csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    if not csrf_token_field or not secrets.compare_digest(csrf_token_field, csrf_token(request)):
+        return render(request, "login.html", status_code=403, next=local(next), error=("login.csrf", {}), name=name)
+    client = request.client.host if request.client else ""
+    try:
+        actor = auth.login(db, name, password, client)
+    except auth.TooManyAttempts as exc:
+        error = ("login.throttled", {"seconds": exc.retry_after})
+        response = render(request, "login.html", status_code=429, next=local(next), error=error, name=name)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except auth.LoginRefused:
+        return render(request, "login.html", status_code=401, next=local(next), error=("login.refused", {}), name=name)
+    request.session.clear()  # a new session (and CSRF token) on every login
+    request.session["user"] = {"name": actor.name, "role": actor.role}
+    return RedirectResponse(local(next), status_code=303)
+
+
+@router.post("/logout")
+def log_out(request: Request, actor: Viewer) -> Response:
+    request.session.clear()
+    flash(request, "login.logged_out")
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:
+    response = RedirectResponse(local(next), status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,60 @@
+"""Rendering pages: the Jinja2 environment, and the context every page gets (user, language, CSRF token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from exportctl.api.deps import csrf_token
+from exportctl.services import checking
+from exportctl.services.records import Actor
+from exportctl.web import format as fmt
+from exportctl.web.i18n import Translator, translator
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent)
+REGIME = "jp"
+
+
+def licence_title(t: Translator, kind: str) -> str:
+    """A licence type's name in the page's language (the key when the pack does not know it)."""
+    found = checking.regime(REGIME).pack.licences.types.get(kind)
+    return t.text(found.title) if found else kind
+
+
+TEMPLATES.env.globals.update(share=fmt.share, licence_title=licence_title)
+ROLE_RANK = {"viewer": 0, "clerk": 1, "officer": 2, "admin": 3}
+
+
+def flash(request: Request, key: str, kind: str = "ok", detail: str = "", **values: Any) -> None:
+    """A message for the next page (after a redirect): an i18n key, its values, and a detail as it is."""
+    request.session["flash"] = {
+        "key": key,
+        "kind": kind,
+        "detail": detail,
+        "values": {name: str(value) for name, value in values.items()},
+    }
+
+
+def render(
+    request: Request, template: str, actor: Actor | None = None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    t = translator(request)
+    message = request.session.pop("flash", None)
+    rank = ROLE_RANK.get(actor.role, -1) if actor else -1
+    context |= {
+        "t": t,
+        "lang": t.lang,
+        "user": actor,
+        "can_write": rank >= ROLE_RANK["clerk"],
+        "can_decide": rank >= ROLE_RANK["officer"],
+        "csrf": csrf_token(request),
+        "flash": message,
+        "path": request.url.path,
+        "query": str(request.url.query),
+    }
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
