@@ -36,11 +36,15 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 # installed with apt when missing (as root, else with sudo).
 CHROMIUM ?= /usr/bin/chromium
 
+# A Japanese font too, so the screenshots show the Japanese UI text rather than empty boxes.
+JA_FONT ?= /usr/share/fonts/opentype/ipafont-gothic
+
 chromium:
-	@test -x $(CHROMIUM) || { \
-		echo "Chromium not found at $(CHROMIUM): installing Debian's chromium with apt" >&2; \
+	@{ test -x $(CHROMIUM) && test -d $(JA_FONT); } || { \
+		echo "Chromium or a Japanese font missing: installing chromium and fonts-ipafont-gothic with apt" >&2; \
 		SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO="sudo"; fi; \
-		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends \
+			chromium fonts-ipafont-gothic; \
 	}
 
 pytest: $(STAMP) chromium
