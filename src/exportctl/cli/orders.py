@@ -6,12 +6,10 @@ nothing blocks it, else blocked with its reasons until an officer releases it.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.table import Table
 from sqlalchemy import select
 
@@ -20,57 +18,13 @@ from exportctl.cli.app import orders_app
 from exportctl.cli.check import OUTCOME_STYLE
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, load_document, out, parse_date
 from exportctl.cli.records import ImportFile, country_option, report_import
-from exportctl.model import LineKind
-from exportctl.regime.schema import Residency
+from exportctl.order_document import OrderDocument
 from exportctl.services import importing, orders, records
 from exportctl.services.orders import LineInput, OrderInput
-from exportctl.services.tables import country_code
 from exportctl.store.models import Order
 from exportctl.views import order_dict
 
 STATUSES = ("released", "blocked", "shipped")
-
-
-class LineDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    item: str | None = None
-    reference: str | None = None
-    kind: LineKind = "goods"
-    quantity: float | None = Field(default=None, ge=0)
-    value_jpy: int | None = Field(default=None, ge=0)
-    residency: Residency | None = None
-
-
-class OrderDocument(BaseModel):
-    """An order as YAML or JSON (`orders add --file`)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    number: str = Field(min_length=1)
-    regime: str = "jp"
-    ship_date: dt.date
-    destination: str
-    consignee: str | None = None
-    end_user: str | None = None
-    end_use: str | None = None
-    wmd_end_use: bool | None = None
-    conventional_end_use: bool | None = None
-    informed: bool = False
-    clearly_not: bool = False
-    lines: list[LineDocument] = Field(min_length=1)
-
-    @field_validator("destination")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        code = country_code(value)
-        if code is None:
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
-        return code
-
-    def to_input(self) -> OrderInput:
-        header = self.model_dump(exclude={"lines"})
-        return OrderInput(**header, lines=[LineInput(**line.model_dump()) for line in self.lines])
 
 
 def _print_order(data: dict[str, Any]) -> None:

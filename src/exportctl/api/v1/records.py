@@ -12,38 +12,14 @@ from sqlalchemy import select
 from exportctl import views
 from exportctl.api.deps import Clerk, Database, Officer, Viewer
 from exportctl.api.v1.pages import Limit, Offset, envelope, page
+from exportctl.order_document import OrderDocument
 from exportctl.services import orders, records
-from exportctl.services.orders import LineInput, OrderInput
 from exportctl.store.models import Item, Licence, Order, Party
 
 router = APIRouter(tags=["records"])
 
 
 # --- orders ---------------------------------------------------------------------------------------------------
-
-
-class LineBody(BaseModel):
-    item: str | None = None
-    reference: str | None = None
-    kind: str = Field(default="goods", pattern="^(goods|technology)$")
-    quantity: float | None = Field(default=None, ge=0)
-    value_jpy: int | None = Field(default=None, ge=0)
-    residency: str | None = None
-
-
-class OrderBody(BaseModel):
-    number: str = Field(min_length=1, max_length=64)
-    ship_date: dt.date
-    destination: str = Field(pattern=r"^[A-Z]{2}$")
-    consignee: str | None = None
-    end_user: str | None = None
-    end_use: str | None = None
-    wmd_end_use: bool | None = None
-    conventional_end_use: bool | None = None
-    informed: bool = False
-    clearly_not: bool = False
-    regime: str = "jp"
-    lines: list[LineBody] = Field(min_length=1, max_length=500)
 
 
 class OrderChanges(BaseModel):
@@ -81,11 +57,8 @@ def list_orders(
 
 
 @router.post("/orders", status_code=201, summary="Enter an order: stored, determined and screened")
-def create_order(body: OrderBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
-    data = OrderInput(
-        **body.model_dump(exclude={"lines"}), lines=[LineInput(**line.model_dump()) for line in body.lines]
-    )
-    return views.order_dict(orders.add_order(db, actor, data, request.app.state.screener))
+def create_order(body: OrderDocument, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    return views.order_dict(orders.add_order(db, actor, body.to_input(), request.app.state.screener))
 
 
 @router.get("/orders/{number}")
