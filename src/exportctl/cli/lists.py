@@ -8,11 +8,16 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import make_url
 
+from exportctl.cli.acting import transaction
 from exportctl.cli.app import lists_app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out
+from exportctl.screening.entities import LoadedList
 from exportctl.screening.sources import registry
+from exportctl.services import recheck, screening
 from exportctl.services.lists import ListStore, diff_versions, load_file, shipped_lists_dir
+from exportctl.store import db as database
 
 
 @lists_app.command("load")
@@ -36,11 +41,36 @@ def lists_load(
     with input_errors():
         loaded = [load_file(target_id, path) for target_id, path in targets]  # parse all before writing any
     now = dt.datetime.now(dt.UTC)
+    updates: list[tuple[LoadedList, LoadedList]] = []
     for item in loaded:
+        previous = [v for v in store.versions() if v.list_id == item.list_id and v.version != item.version]
         stored = store.save(item, now)
         out.print(
             f"{stored.list_id}: {stored.version} — {stored.entities} entities, {stored.names} names ({stored.source})"
         )
+        if previous:
+            updates.append((store.read(previous[-1]), item))
+    if updates:
+        _delta_screen(updates)
+
+
+def _delta_screen(updates: list[tuple[LoadedList, LoadedList]]) -> None:
+    """A new version of a list already loaded: re-screen the parties its added or changed entries affect."""
+    url = make_url(database.database_url())
+    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
+        out.print("no database yet: no parties to re-screen")
+        return
+    screening.screener.cache_clear()  # the screener over the versions just stored
+    full = screening.screener()
+    with transaction() as (db, actor):
+        results = [recheck.delta_screen(db, actor, before, after, full) for before, after in updates]
+    for result in results:
+        out.print(
+            f"{result.list_id}: {result.added} added, {result.changed} changed, {result.removed} removed; "
+            f"re-screened {len(result.parties_rescreened)} part(ies): {', '.join(result.parties_rescreened) or '—'}"
+        )
+        if result.orders_blocked:
+            out.print(f"[bold red]orders blocked:[/] {', '.join(result.orders_blocked)}")
 
 
 def _guess(path: Path) -> str:

@@ -1,0 +1,287 @@
+"""Re-checking open orders when what they were determined against changes.
+
+Two triggers:
+
+* `delta_screen` — a new version of a screening list was loaded. Only the parties whose names could match an
+  added or changed entry are re-screened (a small screener over just those entries finds them); the open
+  orders of a party that got a new open hit are redetermined, and so blocked with a screening hit.
+* `recheck` — the installed pack version differs from the one an open order was determined with, or a
+  change point of the regime (a dated fact taking or leaving effect) has been reached since the order was
+  last determined and falls on or before its ship date. Safe to run repeatedly (from cron or a scheduler):
+  a redetermined order cites the installed pack and is stamped with the time, so a second run finds nothing.
+
+The rule for automatic redeterminations (both triggers): **nothing is released automatically.**
+
+* A redetermination whose result differs from the stored one (outcome, blocking reasons or licences) marks
+  the order *changed*: it is blocked, with the extra blocking reason `recheck-review`, whatever the new
+  result says — a previously released order is blocked, and a blocked order that would now be released
+  stays blocked until an officer releases it (`orders release`, with a reason).
+* A redetermination whose result is unchanged keeps the order's previous status and reasons, so an
+  officer's earlier release is not undone by a recheck that found nothing new.
+
+Every redetermination is recorded (`order.determine`, with its cause), followed by an `order.recheck`
+record with the final status, whether it changed, and the cause in detail (the pack diff or the dated
+facts); a delta screening also writes one `lists.delta` summary record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from exportctl import ledger
+from exportctl.model import PartyScreener
+from exportctl.regime import OutsideCoverage, Regime
+from exportctl.regime.diff import diff
+from exportctl.regime.loader import parse_pack
+from exportctl.screening.entities import LoadedList
+from exportctl.screening.screener import Screener
+from exportctl.services import checking, orders, records
+from exportctl.services.lists import diff_versions
+from exportctl.services.records import Actor
+from exportctl.store.models import Order, PackVersion, Party
+
+REVIEW = "recheck-review"
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    number: str
+    cause: str
+    changed: bool
+    status_before: str
+    status: str
+    reasons_before: list[str]
+    reasons: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.number,
+            "cause": self.cause,
+            "changed": self.changed,
+            "status_before": self.status_before,
+            "status": self.status,
+            "blocking_reasons_before": self.reasons_before,
+            "blocking_reasons": self.reasons,
+        }
+
+
+@dataclass
+class DeltaResult:
+    list_id: str
+    from_version: str | None
+    to_version: str
+    added: int
+    changed: int
+    removed: int
+    parties_rescreened: list[str] = field(default_factory=list)
+    orders: list[OrderChange] = field(default_factory=list)
+
+    @property
+    def orders_blocked(self) -> list[str]:
+        return [o.number for o in self.orders if o.status == "blocked"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "list": self.list_id,
+            "from": self.from_version,
+            "to": self.to_version,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "parties_rescreened": self.parties_rescreened,
+            "orders_blocked": self.orders_blocked,
+            "orders": [o.as_dict() for o in self.orders],
+        }
+
+
+@dataclass
+class RecheckResult:
+    today: dt.date
+    checked: int
+    orders: list[OrderChange] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[OrderChange]:
+        return [o for o in self.orders if o.changed]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "checked": self.checked,
+            "redetermined": [o.as_dict() for o in self.orders],
+            "changed": [o.number for o in self.changed],
+        }
+
+
+# --- the shared rule --------------------------------------------------------------------------------------------
+
+
+def _state(order: Order) -> tuple[str | None, list[str], dict[int, int | None]]:
+    reasons = [r for r in order.blocking_reasons if r != REVIEW]
+    return order.outcome, reasons, {line.line_no: line.licence_id for line in order.lines}
+
+
+def redetermine(
+    db: Session,
+    actor: Actor,
+    order: Order,
+    screener: PartyScreener | None,
+    cause: str,
+    detail: dict[str, Any],
+) -> OrderChange:
+    """Redetermine an open order automatically: never release it (see the module's rule)."""
+    status_before, reasons_before = order.status, list(order.blocking_reasons)
+    before = _state(order)
+    orders.determine_order(db, actor, order, screener, cause)
+    changed = _state(order) != before
+    if changed:
+        order.status = "blocked"
+        order.blocking_reasons = [*order.blocking_reasons, REVIEW]
+    else:
+        order.status, order.blocking_reasons = status_before, reasons_before
+    db.flush()
+    change = OrderChange(
+        order.number, cause, changed, status_before, order.status, reasons_before, list(order.blocking_reasons)
+    )
+    ledger.append(
+        db,
+        actor.name,
+        "order.recheck",
+        f"order:{order.number}",
+        {**change.as_dict(), "detail": detail},
+        pack_version=order.pack_version,
+    )
+    return change
+
+
+def _open_orders(db: Session, party_ids: set[int] | None = None) -> list[Order]:
+    statement = select(Order).where(Order.status != "shipped")
+    if party_ids is not None:
+        statement = statement.where(or_(Order.consignee_id.in_(party_ids), Order.end_user_id.in_(party_ids)))
+    return list(db.scalars(statement.order_by(Order.number)).all())
+
+
+# --- list updates -----------------------------------------------------------------------------------------------
+
+
+def delta_screen(
+    db: Session, actor: Actor, before: LoadedList | None, after: LoadedList, screener: Screener
+) -> DeltaResult:
+    """Re-screen the parties a list update could affect; redetermine their open orders that got new hits.
+
+    `screener` is the full screener, already holding `after`. With no `before`, every entry counts as added."""
+    actor.require(*records.WRITERS)
+    empty = LoadedList(after.list_id, "", after.source, None, ())
+    changes = diff_versions(before or empty, after)
+    touched = [c.after for c in changes if c.kind in ("added", "changed") and c.after is not None]
+    result = DeltaResult(
+        list_id=after.list_id,
+        from_version=before.version if before is not None else None,
+        to_version=after.version,
+        added=sum(c.kind == "added" for c in changes),
+        changed=sum(c.kind == "changed" for c in changes),
+        removed=sum(c.kind == "removed" for c in changes),
+    )
+    cause = f"list update {result.from_version or after.list_id} → {after.version}"
+    affected: list[Party] = []
+    if touched:
+        delta = Screener([LoadedList(after.list_id, after.sha256, after.source, after.published, tuple(touched))])
+        parties = db.scalars(select(Party).order_by(Party.code)).all()
+        affected = [p for p in parties if delta.screen(p.name, p.country).hits]
+    hit_parties: set[int] = set()
+    for party in affected:
+        known = {h.id for h in party.hits}
+        kept = records.screen_party(db, actor, party, screener)
+        result.parties_rescreened.append(party.code)
+        if any(h.id not in known and h.status == "open" for h in kept):
+            hit_parties.add(party.id)
+    detail = {"list": after.list_id, "from": result.from_version, "to": after.version}
+    if hit_parties:
+        for order in _open_orders(db, hit_parties):
+            result.orders.append(redetermine(db, actor, order, screener, cause, detail))
+    summary = result.as_dict()
+    summary.pop("orders")
+    ledger.append(
+        db, actor.name, "lists.delta", f"list:{after.list_id}", summary, list_versions={after.list_id: after.version}
+    )
+    return result
+
+
+# --- pack versions and dated facts ------------------------------------------------------------------------------
+
+
+def _facts(before: Regime, after: Regime, day: dt.date) -> list[dict[str, Any]]:
+    try:
+        old, new = before.at(day), after.at(day)
+    except OutsideCoverage:
+        return []
+    return [
+        {"change": c.kind, "key": c.key, "text": c.text, "before": c.before.text if c.before else None,
+         "after": c.after.text if c.after else None, "source": c.source}
+        for c in diff(old, new)
+    ]  # fmt: skip
+
+
+def _pack_cause(db: Session, order: Order, installed: Regime) -> tuple[str, dict[str, Any]]:
+    old_version = order.pack_version
+    cause = f"pack version {old_version} → {installed.version}"
+    detail: dict[str, Any] = {"trigger": "pack-version", "from": old_version, "to": installed.version}
+    stored = db.get(PackVersion, old_version) if old_version else None
+    if stored is None:
+        detail["facts"] = None
+        detail["note"] = f"pack version {old_version} is not kept in this database: its facts cannot be compared"
+    else:
+        detail["facts"] = _facts(Regime(parse_pack(stored.files)), installed, order.ship_date)
+    return cause, detail
+
+
+def _dated_cause(regime: Regime, points: list[dt.date]) -> tuple[str, dict[str, Any]]:
+    dated: list[dict[str, Any]] = []
+    for point in points:
+        try:
+            old, new = regime.at(point - dt.timedelta(days=1)), regime.at(point)
+        except OutsideCoverage:
+            continue
+        for c in diff(old, new):
+            dated.append({"in_force_from": point.isoformat(), "change": c.kind, "key": c.key, "text": c.text,
+                          "source": c.source})  # fmt: skip
+    days = ", ".join(p.isoformat() for p in points)
+    return f"dated fact(s) in force from {days}", {"trigger": "dated-fact", "dates": days.split(", "), "facts": dated}
+
+
+def _last_determined(order: Order) -> dt.date:
+    return order.updated_at.date()
+
+
+def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener | None) -> RecheckResult:
+    """Redetermine the open orders whose pack version is not the installed one, or for which a dated change
+    has come into force since their last determination (on or before their ship date)."""
+    actor.require(*records.WRITERS)
+    open_orders = _open_orders(db)
+    result = RecheckResult(today, len(open_orders))
+    for order in open_orders:
+        regime = checking.regime(order.regime)
+        if order.pack_version != regime.version:
+            cause, detail = _pack_cause(db, order, regime)
+        else:
+            points = [p for p in regime.changes_between(_last_determined(order), today) if p <= order.ship_date]
+            if not points:
+                continue
+            cause, detail = _dated_cause(regime, points)
+        result.orders.append(redetermine(db, actor, order, screener, cause, detail))
+    if not result.orders:
+        return result  # nothing due: no record, so a repeated run leaves the database exactly as it was
+    ledger.append(
+        db,
+        actor.name,
+        "orders.recheck",
+        "orders",
+        {"today": today.isoformat(), "checked": result.checked, "redetermined": [o.number for o in result.orders],
+         "changed": [o.number for o in result.changed]},
+    )  # fmt: skip
+    return result
