@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).parent / "artifacts" / "screenshots"
-expect.set_options(timeout=15_000)
+expect.set_options(timeout=30_000)  # generous: CI machines are small and busy
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, server: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
     monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())  # the server thread reads it at each login
     context = browser.new_context(base_url=server.base, viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     opened = context.new_page()
     yield opened
     context.close()
