@@ -315,3 +315,16 @@ def test_screening_review_through_the_form(app_for: object) -> None:
     with store.session(app_for.state.database_url) as db:  # type: ignore[attr-defined]
         party = db.scalars(select(Party).where(Party.code == "CN-GOLDSTAR")).one()
         assert next(h for h in party.hits if h.id == hit_id).status == "false-positive"
+
+
+def test_impact_page_shows_the_korea_2019_change_and_the_forecast(app_for: object) -> None:
+    """2019-08-27 → 2019-08-28: KR leaves Group A. In the demo only SO-2019-0105 (phosphazene seals to
+    KR-SEORAE, 2019-09-24) relied on the general bulk licence, so it is newly blocked and needs one
+    individual licence application; with 90 days' review it slips past its ship date."""
+    browser = logged_in(app_for, "alice")
+    page = browser.get("/impact?from=2019-08-27&to=2019-08-28").text
+    assert "KR is in Appended Table 3 (Group A)" in page
+    assert "Newly blocked" in page and "SO-2019-0105" in page
+    assert "<svg" in page and "SO-2019-0105 (ship 2019-09-24)" in page
+    japanese = browser.get("/impact?from=2019-08-27&to=2019-08-28&lang=ja").text
+    assert "新たに保留" in japanese

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
 from typing import Annotated
 
 import typer
@@ -14,7 +17,9 @@ from exportctl.cli.acting import party_screener
 from exportctl.cli.app import app
 from exportctl.cli.common import out
 from exportctl.demo import DEMO_PASSWORD, USERS, demo_present, load_demo
+from exportctl.model import PartyScreener
 from exportctl.services import records
+from exportctl.services.recheck import recheck
 from exportctl.store import db as store
 from exportctl.store.models import User
 
@@ -30,6 +35,12 @@ def serve(
         int,
         typer.Option("--workers", min=1, max=64, help="Worker processes (each loads the screening lists)."),
     ] = 1,
+    recheck_hours: Annotated[
+        float,
+        typer.Option(
+            "--recheck-hours", min=0, help="Re-check open orders every N hours (0: never); as `exportctl recheck`."
+        ),
+    ] = 24.0,
 ) -> None:
     """Start the web application and the REST API (OpenAPI at /api/v1/openapi.json)."""
     screener = party_screener()
@@ -43,10 +54,26 @@ def serve(
     if demo:
         logins = ", ".join(f"{name} ({role})" for name, role in USERS)
         out.print(f"demo login: {logins}; password [bold]{DEMO_PASSWORD}[/]")
+    if recheck_hours > 0:
+        threading.Thread(target=_recheck_every, args=(recheck_hours * 3600, screener), daemon=True).start()
     if workers > 1:  # uvicorn starts each worker from an import string: every worker builds its own app
         uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
     else:
         uvicorn.run(create_app(screener=screener), host=host, port=port, log_level="warning")
+
+
+def _recheck_every(seconds: float, screener: PartyScreener | None) -> None:
+    """The server's scheduler: re-determine open orders when a dated change comes into force (or a new pack
+    version is installed), as `exportctl recheck` does from cron. A failed run is reported, not fatal."""
+    while True:
+        try:
+            with store.session() as db:
+                result = recheck(db, records.SYSTEM, dt.date.today(), screener)
+            if result.changed:
+                out.print(f"recheck: {len(result.changed)} order(s) changed and blocked for review")
+        except Exception as exc:  # the server must keep serving; the next run tries again
+            out.print(f"[red]recheck failed:[/] {exc}")
+        time.sleep(seconds)
 
 
 def worker_app() -> FastAPI:

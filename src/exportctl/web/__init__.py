@@ -15,6 +15,7 @@ from exportctl.web import (
     control_list,
     dashboard,
     errors,
+    impact,
     items,
     licences,
     order_entry,
@@ -26,7 +27,7 @@ from exportctl.web import (
 
 STATIC = Path(__file__).parent / "static"
 # /orders/new before /orders/{number}
-ROUTERS = (session, dashboard, order_entry, orders, screening, licences, items, control_list, regime)
+ROUTERS = (session, dashboard, order_entry, orders, screening, licences, items, control_list, regime, impact)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,44 @@
+"""The impact page: what a change of the rules between two dates does to open orders and licences, with the
+licence workload forecast (the same analysis as `exportctl impact`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from exportctl.api.deps import Database, Viewer
+from exportctl.impact_report import slip_chart
+from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, impact
+from exportctl.web.templating import render
+
+router = APIRouter()
+REGIME = "jp"
+
+
+@router.get("/impact")
+def impact_page(
+    request: Request,
+    actor: Viewer,
+    db: Database,
+    start: Annotated[dt.date, Query(alias="from")] = dt.date(2019, 8, 27),
+    end: Annotated[dt.date, Query(alias="to")] = dt.date(2019, 8, 28),
+    review_days: Annotated[int, Query(ge=0, le=365)] = DEFAULT_REVIEW_DAYS,
+) -> Response:
+    if end < start:
+        start, end = end, start
+    result = impact(db, REGIME, start, end, screener=request.app.state.screener, review_days=review_days)
+    return render(
+        request,
+        "impact.html",
+        actor,
+        start=start,
+        end=end,
+        review_days=review_days,
+        result=result,
+        effects=EFFECTS,
+        chart=Markup(slip_chart(result.forecast)),  # built from escaped text only
+    )
