@@ -28,6 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 # (as in CI), or wherever EXPORTCTL_SHARED points.
 SHARED = Path(os.environ.get("EXPORTCTL_SHARED", REPO.parent / "shared"))
 LISTS_DIR = SHARED / "data" / "lists"
+# The keys issue 2 makes a contract of, for `check --format json` and POST /api/v1/check alike.
+CHECK_CONTRACT = frozenset(
+    {
+        "regime", "pack_version", "date", "destination", "destination_group", "outcome",
+        "licence_required", "eligible_licences", "lines", "reasons",
+    }
+)  # fmt: skip
 EUL_FILE = LISTS_DIR / "jp-meti-end-user-list-2025-09-29.xlsx"
 ORDER_XML = SHARED / "data" / "law" / "jp-export-trade-control-order-2026-02-14.xml"
 

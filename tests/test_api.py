@@ -21,20 +21,9 @@ from exportctl.services import auth
 from exportctl.store import db as store
 from exportctl.store.models import ApiToken
 from tests.apiclient import API, PASSWORD, USERS, Api, live_server, make_api
+from tests.conftest import CHECK_CONTRACT as CONTRACT
 
 PROBLEM = "application/problem+json"
-CONTRACT = {
-    "regime",
-    "pack_version",
-    "date",
-    "destination",
-    "destination_group",
-    "outcome",
-    "licence_required",
-    "eligible_licences",
-    "lines",
-    "reasons",
-}
 RESIST_TO_KOREA = {
     "date": "2019-09-01",
     "destination": "KR",

@@ -13,21 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from exportctl.cli import app
+from tests.conftest import CHECK_CONTRACT as CONTRACT_KEYS
 from tests.conftest import EUL_FILE
 
 runner = CliRunner()
-CONTRACT_KEYS = {
-    "regime",
-    "pack_version",
-    "date",
-    "destination",
-    "destination_group",
-    "outcome",
-    "licence_required",
-    "eligible_licences",
-    "lines",
-    "reasons",
-}
 LINE_KEYS = {"entries", "control_numbers", "outcome", "eligible_licences", "exceptions", "reasons"}
 
 
