@@ -21,7 +21,7 @@ from exportctl import ledger, render
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.model import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.services import checking
+from exportctl.services import checking, records
 from exportctl.services.records import (
     WRITERS,
     Actor,
@@ -142,12 +142,8 @@ def reviewed_screener(screener: PartyScreener | None, *parties: Party | None) ->
     cleared: dict[str, set[tuple[str, str]]] = {}
     for party in parties:
         if party is not None:
-            cleared.setdefault(party.name, set()).update(false_positives_of(party))
+            cleared.setdefault(party.name, set()).update(records.false_positives(party))
     return _ReviewedScreener(screener, cleared)
-
-
-def false_positives_of(party: Party) -> set[tuple[str, str]]:
-    return {(h.list_id, h.entity_id) for h in party.hits if h.status == "false-positive"}
 
 
 def blocking_reasons(result: Determination) -> list[str]:

@@ -173,8 +173,8 @@ def review_hit(db: Session, actor: Actor, hit_id: int, decision: str, reason: st
     return hit
 
 
-def false_positives(db: Session, party: Party) -> set[tuple[str, str]]:
-    """(list, entity) pairs an officer cleared for this party, for list entries still unchanged."""
+def false_positives(party: Party) -> set[tuple[str, str]]:
+    """(list, entity) pairs an officer cleared for this party; a changed list entry is a new hit, not these."""
     return {(h.list_id, h.entity_id) for h in party.hits if h.status == "false-positive"}
 
 
