@@ -19,6 +19,7 @@ CIVIL = {"end_use": "office automation"}
 LISTED_N = "Delta Engineering Concern FZE"
 # Row 117: "IC Kala", Iran, conventional weapons (CW) only.
 LISTED_CW_ONLY = "IC Kala"
+UNLISTED = "Shanghai Office Supplies Trading Co"  # no End User List entry resembles it
 
 
 def test_listed_end_user_makes_row_16_goods_need_a_licence(jp: Regime, eul: EndUserList) -> None:
@@ -123,33 +124,43 @@ def test_goods_outside_row_16_chapters_need_no_licence(jp: Regime, eul: EndUserL
 
 
 class TestSmallValue:
-    """Export Trade Control Order art. 4(1)(iv)/(v): rows 5–13 and 15, ¥1,000,000 (¥50,000 for Table 3-3)."""
+    """Export Trade Control Order art. 4(1)(iv)/(v): rows 5–13 and 15, ¥1,000,000 (¥50,000 for Table 3-3).
 
-    def test_applies_below_the_threshold(self, jp: Regime) -> None:
+    Outside Group A the exception also needs every WMD concern case ruled out, the End User List among them:
+    those cases name an end user who is not on the list, and load the list."""
+
+    def test_applies_below_the_threshold(self, jp: Regime, eul: EndUserList) -> None:
         result = run(
             jp,
+            eul,
             date="2024-06-01",
             destination="CN",
+            end_user=UNLISTED,
             lines=[{"item": "5(17)", "value_jpy": 1_000_000}],
             **CIVIL,
         )
         assert result.outcome == "no_licence_required"
         assert result.lines[0].exceptions[0].applied
 
-    def test_not_above_the_threshold(self, jp: Regime) -> None:
+    def test_not_above_the_threshold(self, jp: Regime, eul: EndUserList) -> None:
         result = run(
             jp,
+            eul,
             date="2024-06-01",
             destination="CN",
+            end_user=UNLISTED,
             lines=[{"item": "5(17)", "value_jpy": 1_000_001}],
             **CIVIL,
         )
         assert result.outcome == "licence_required"
         assert not result.lines[0].exceptions[0].applied
 
-    def test_values_of_one_sub_item_are_summed(self, jp: Regime) -> None:
+    def test_values_of_one_sub_item_are_summed(self, jp: Regime, eul: EndUserList) -> None:
         lines = [{"item": "5(17)", "value_jpy": 600_000}, {"item": "1C009.b", "value_jpy": 600_000}]
-        assert run(jp, date="2024-06-01", destination="CN", lines=lines, **CIVIL).outcome == "licence_required"
+        assert (
+            run(jp, eul, date="2024-06-01", destination="CN", end_user=UNLISTED, lines=lines, **CIVIL).outcome
+            == "licence_required"
+        )
 
     def test_never_for_appended_table_4(self, jp: Regime) -> None:
         result = run(jp, date="2024-06-01", destination="IR", lines=[{"item": "5(17)", "value_jpy": 10_000}], **CIVIL)
@@ -161,57 +172,83 @@ class TestSmallValue:
         assert result.outcome == "licence_required"
 
     def test_lost_on_inform_notice_even_in_group_a(self, jp: Regime) -> None:
+        """Art. 4(1)(v) since 2025-10-09: for Appended Table 3 destinations "第三号のロ及びニ" (inform notices)."""
         line = {"item": "5(17)", "value_jpy": 10_000}
-        assert run(jp, date="2024-06-01", destination="US", lines=[line]).outcome == "no_licence_required"
-        informed = run(jp, date="2024-06-01", destination="US", informed=True, lines=[line])
+        assert run(jp, date="2025-10-09", destination="US", lines=[line]).outcome == "no_licence_required"
+        informed = run(jp, date="2025-10-09", destination="US", informed=True, lines=[line])
         assert informed.outcome == "licence_required"
 
-    def test_unknown_value_is_indeterminate(self, jp: Regime) -> None:
-        result = run(jp, date="2024-06-01", destination="CN", lines=[{"item": "5(17)"}], **CIVIL)
+    def test_group_a_was_unconditional_before_2025_10_09(self, jp: Regime) -> None:
+        """Art. 4(1)(iv) until 2025-10-08 set conditions only "別表第三に掲げる地域以外の地域を仕向地として輸出しようと
+        する場合" — for Group A the exception held even after an inform notice."""
+        line = {"item": "5(17)", "value_jpy": 10_000}
+        informed = run(jp, date="2025-10-08", destination="US", informed=True, lines=[line])
+        assert informed.outcome == "no_licence_required"
+
+    def test_unknown_value_is_indeterminate(self, jp: Regime, eul: EndUserList) -> None:
+        result = run(
+            jp, eul, date="2024-06-01", destination="CN", end_user=UNLISTED, lines=[{"item": "5(17)"}], **CIVIL
+        )
         assert result.outcome == "indeterminate"
         assert result.missing == ("value_jpy",)
 
-    def test_unknown_end_use_outside_group_a_is_indeterminate(self, jp: Regime) -> None:
-        result = run(jp, date="2024-06-01", destination="CN", lines=[{"item": "5(17)", "value_jpy": 10_000}])
+    def test_unknown_end_use_outside_group_a_is_indeterminate(self, jp: Regime, eul: EndUserList) -> None:
+        result = run(
+            jp,
+            eul,
+            date="2024-06-01",
+            destination="CN",
+            end_user=UNLISTED,
+            lines=[{"item": "5(17)", "value_jpy": 10_000}],
+        )
         assert result.outcome == "indeterminate"
         assert result.missing == ("wmd_end_use",)
 
-    def test_reduced_threshold_for_row_15(self, jp: Regime) -> None:
+    def test_reduced_threshold_for_row_15(self, jp: Regime, eul: EndUserList) -> None:
         row15 = next(e for e in jp.pack.entries if e.startswith("15("))
-        low = run(jp, date="2024-06-01", destination="CN", lines=[{"item": row15, "value_jpy": 50_000}], **CIVIL)
-        high = run(jp, date="2024-06-01", destination="CN", lines=[{"item": row15, "value_jpy": 50_001}], **CIVIL)
+        named = {"date": "2024-06-01", "destination": "CN", "end_user": UNLISTED, **CIVIL}
+        low = run(jp, eul, lines=[{"item": row15, "value_jpy": 50_000}], **named)
+        high = run(jp, eul, lines=[{"item": row15, "value_jpy": 50_001}], **named)
         assert low.outcome == "no_licence_required"
         assert high.outcome == "licence_required"
 
 
 class TestTechnology:
-    """FEFTA art. 25(1): listed technology to a non-resident or abroad; specified residents from 2022-05-01."""
+    """FEFTA art. 25(1): listed technology provided in a foreign state (whoever receives it), or in Japan to a
+    non-resident; to a resident of a specified category from 2022-05-01. `destination` JP = provided in Japan."""
 
-    def test_non_resident_needs_a_licence(self, jp: Regime) -> None:
-        line = {"kind": "technology", "item": "7(19)", "residency": "non-resident"}
-        result = run(jp, date="2020-01-01", destination="KR", lines=[line])
+    def test_non_resident_in_japan_needs_a_licence(self, jp: Regime) -> None:
+        line = {"kind": "technology", "item": "7(19)", "residency": "non-resident", "tech_purpose": "manufacture"}
+        result = run(jp, date="2020-01-01", destination="JP", lines=[line])
         assert result.outcome == "licence_required"
         assert any(r.source == "jp.fefta.art25" for r in result.lines[0].reasons)
 
     def test_resident_in_japan_needs_none(self, jp: Regime) -> None:
-        line = {"kind": "technology", "item": "7(19)", "residency": "resident"}
+        line = {"kind": "technology", "item": "7(19)", "residency": "resident", "tech_purpose": "manufacture"}
         assert run(jp, date="2020-01-01", destination="JP", lines=[line]).outcome == "no_licence_required"
 
     def test_provided_abroad_needs_a_licence_even_to_a_resident(self, jp: Regime) -> None:
-        line = {"kind": "technology", "item": "7(19)", "residency": "resident", "provided_abroad": True}
+        line = {"kind": "technology", "item": "7(19)", "residency": "resident", "tech_purpose": "manufacture"}
         assert run(jp, date="2020-01-01", destination="DE", lines=[line]).outcome == "licence_required"
 
-    def test_unknown_residency_is_indeterminate(self, jp: Regime) -> None:
-        result = run(jp, date="2020-01-01", destination="KR", lines=[{"kind": "technology", "item": "7(19)"}])
+    def test_unknown_residency_in_japan_is_indeterminate(self, jp: Regime) -> None:
+        line = {"kind": "technology", "item": "7(19)", "tech_purpose": "manufacture"}
+        result = run(jp, date="2020-01-01", destination="JP", lines=[line])
         assert result.outcome == "indeterminate"
         assert result.missing == ("residency",)
 
+    def test_residency_is_not_asked_for_a_foreign_destination(self, jp: Regime) -> None:
+        line = {"kind": "technology", "item": "7(19)", "tech_purpose": "manufacture"}
+        result = run(jp, date="2020-01-01", destination="KR", lines=[line])
+        assert result.outcome == "licence_required"
+        assert "residency" not in result.missing
+
     def test_no_small_value_exception_for_technology(self, jp: Regime) -> None:
-        line = {"kind": "technology", "item": "5(17)", "residency": "non-resident", "value_jpy": 1}
+        line = {"kind": "technology", "item": "5(17)", "tech_purpose": "manufacture", "value_jpy": 1}
         assert run(jp, date="2020-01-01", destination="US", lines=[line], **CIVIL).outcome == "licence_required"
 
     def test_korea_measure_covers_related_technology(self, jp: Regime) -> None:
-        line = {"kind": "technology", "item": "7(19)", "residency": "non-resident"}
+        line = {"kind": "technology", "item": "7(19)", "tech_purpose": "manufacture"}
         assert run(jp, date="2020-01-01", destination="KR", lines=[line]).eligible_licences == (
             "individual",
             "specific-bulk",

@@ -74,7 +74,7 @@ def test_unknown_entry_in_a_measure(pack_files: dict[str, str]) -> None:
 
 
 def test_undeclared_parameter(pack_files: dict[str, str]) -> None:
-    name = "control/items-2019.yaml"
+    name = "control/row-03.yaml"
     text = pack_files[name].replace("{param: hf_concentration_wt_pct,", "{param: hf_percent,")
     error = _error({**pack_files, name: text})
     assert error.file == name

@@ -139,18 +139,63 @@ def test_conventional_end_use_for_16_1_goods_outside_group_a_from_2025_10_09(jp:
     assert run(jp, eul, date="2025-10-09", destination="SO", lines=[textile], **military).outcome == "licence_required"
 
 
-def test_small_value_exception_renumbered_on_2025_10_09(jp: Regime) -> None:
+def test_small_value_exception_renumbered_on_2025_10_09(jp: Regime, eul: EndUserList) -> None:
     small = {"item": "5(17)", "value_jpy": 500_000}
-    before = run(jp, date="2025-10-08", destination="CN", lines=[small], **CIVIL)
-    on = run(jp, date="2025-10-09", destination="CN", lines=[small], **CIVIL)
+    named = {"destination": "CN", "end_user": "Shanghai Office Supplies Trading Co", "lines": [small], **CIVIL}
+    before = run(jp, eul, date="2025-10-08", **named)
+    on = run(jp, eul, date="2025-10-09", **named)
     assert before.outcome == on.outcome == "no_licence_required"
     assert before.lines[0].exceptions[0].source == "jp.etco.art4-1-iv"
     assert on.lines[0].exceptions[0].source == "jp.etco.art4-1-v"
 
 
 def test_deemed_export_to_specified_residents_from_2022_05_01(jp: Regime) -> None:
-    tech = {"kind": "technology", "item": "7(19)", "residency": "resident-specified-category"}
+    tech = {
+        "kind": "technology",
+        "item": "7(19)",
+        "residency": "resident-specified-category",
+        "tech_purpose": "manufacture",
+    }
     assert run(jp, date="2022-04-30", destination="JP", lines=[tech]).outcome == "no_licence_required"
     on = run(jp, date="2022-05-01", destination="JP", lines=[tech])
     assert on.outcome == "licence_required"
     assert any(r.source == "jp.meti.tech-specified-category" for r in on.lines[0].reasons)
+
+
+def test_south_sudan_joins_appended_table_3_2_on_2019_04_12(jp: Regime) -> None:
+    """Cabinet Order No. 151 of 2019: absent from the consolidated text of 2019-04-01, present on 2019-04-12."""
+    assert jp.at(day("2019-04-11")).group("SS") == "C"
+    assert jp.at(day("2019-04-12")).group("SS") == "D"
+
+
+def test_north_korea_goods_are_prohibited_but_technology_needs_a_licence(jp: Regime) -> None:
+    """The 2009 measure is export approval for goods (Order Art. 2(1)(i-2)); listed technology stays under FEFTA
+    Art. 25(1): a licence is required (and the ban does not speak to it)."""
+    goods = run(jp, date="2024-06-01", destination="KP", lines=[{"item": "5(17)", "value_jpy": 1}], **CIVIL)
+    assert goods.outcome == "prohibited"
+    tech = {"kind": "technology", "item": "5(17)", "tech_purpose": "manufacture"}
+    technology = run(jp, date="2024-06-01", destination="KP", lines=[tech], **CIVIL)
+    assert technology.outcome == "licence_required"
+    assert all(r.rule != "embargo" for r in technology.lines[0].reasons)
+
+
+def test_table_3_3_gains_7_2_on_2020_01_22(jp: Regime, eul: EndUserList) -> None:
+    """Appended Table 3-3 lists 7(2) "as designated by METI notice" from 2020-01-22 (Cabinet Order No. 168 of 2019):
+    at ¥500,000 the exception held before; after, it depends on the notice the pack does not encode."""
+    line = {"item": "7(2)", "value_jpy": 500_000}
+    named = {"destination": "CN", "end_user": "Shanghai Office Supplies Trading Co", "lines": [line], **CIVIL}
+    assert run(jp, eul, date="2020-01-21", **named).outcome == "no_licence_required"
+    after = run(jp, eul, date="2020-01-22", **named)
+    assert after.outcome == "indeterminate"
+    assert "small_value_designation" in after.missing
+
+
+def test_designated_goods_at_the_thresholds(jp: Regime, eul: EndUserList) -> None:
+    """Row 8 goods are Table 3-3 goods only where the notice designates them: ≤ ¥50,000 the exception holds
+    either way, above ¥1,000,000 never; row 15 goods always take ¥50,000."""
+    named = {"date": "2024-06-01", "destination": "CN", "end_user": "Shanghai Office Supplies Trading Co", **CIVIL}
+    row8 = next(e for e in jp.pack.entries if e.startswith("8("))
+    row15 = next(e for e in jp.pack.entries if e.startswith("15("))
+    assert run(jp, eul, lines=[{"item": row8, "value_jpy": 50_000}], **named).outcome == "no_licence_required"
+    assert run(jp, eul, lines=[{"item": row8, "value_jpy": 1_000_001}], **named).outcome == "licence_required"
+    assert run(jp, eul, lines=[{"item": row15, "value_jpy": 500_000}], **named).outcome == "licence_required"

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exportctl.regime.schema import Residency, Scalar
+from exportctl.regime.schema import Purpose, Residency, Scalar
 
 LineKind = Literal["goods", "technology"]
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
@@ -69,13 +69,25 @@ class Line(BaseModel):
     description: str | None = None
     quantity: float | None = Field(default=None, ge=0)
     value_jpy: int | None = Field(default=None, ge=0)
-    residency: Residency | None = Field(default=None, description="Technology: the recipient's residency")
-    provided_abroad: bool = False
+    residency: Residency | None = Field(
+        default=None, description="Technology provided in Japan (destination JP): the recipient's residency"
+    )
+    provided_abroad: bool = Field(
+        default=False, description="Technology: provided in a foreign state (implied by a destination other than JP)"
+    )
+    tech_purpose: Purpose | None = Field(
+        default=None, description="Technology: what the technology is for — design, manufacture or use"
+    )
+    exemptions: tuple[str, ...] = Field(
+        default=(), description="Technology: exemptions the exporter claims (ids of the pack's technology exemptions)"
+    )
 
     @model_validator(mode="after")
     def _identified(self) -> Line:
         if (self.item is None) == (self.spec is None):
             raise ValueError("a line needs exactly one of 'item' or 'spec'")
+        if self.kind == "goods" and (self.tech_purpose is not None or self.exemptions):
+            raise ValueError("tech_purpose and exemptions apply to technology lines only")
         return self
 
 
@@ -141,8 +153,9 @@ class EntryMatch:
     entry: str
     clause: str | None
     control_numbers: tuple[str, ...]
-    via: Literal["entry", "control-number", "specification", "hs-code"]
+    via: Literal["entry", "control-number", "specification", "hs-code", "cas", "goods-entry"]
     comparisons: tuple[Comparison, ...] = ()
+    goods: tuple[str, ...] = ()  # technology: the goods entries (`3(1)#hydrogen-fluoride`) it is technology of
 
 
 @dataclass(frozen=True, slots=True)

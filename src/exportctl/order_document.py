@@ -8,7 +8,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exportctl.model import LineKind
-from exportctl.regime.schema import Residency
+from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.orders import LineInput, OrderInput
 from exportctl.services.tables import country_code
 
@@ -22,6 +22,7 @@ class LineDocument(BaseModel):
     quantity: float | None = Field(default=None, ge=0)
     value_jpy: int | None = Field(default=None, ge=0)
     residency: Residency | None = None
+    tech_purpose: Purpose | None = None
 
 
 class OrderDocument(BaseModel):

@@ -43,10 +43,20 @@ def check(
     residency: Annotated[
         str | None,
         typer.Option(
-            "--residency", help="Technology recipient: non-resident | resident | resident-specified-category."
+            "--residency",
+            help="Technology provided in Japan (--to JP): non-resident | resident | resident-specified-category.",
         ),
     ] = None,
-    provided_abroad: Annotated[bool, typer.Option("--provided-abroad", help="Technology provided abroad.")] = False,
+    provided_abroad: Annotated[
+        bool, typer.Option("--provided-abroad", help="Technology provided abroad (implied by --to other than JP).")
+    ] = False,
+    tech_purpose: Annotated[
+        str | None, typer.Option("--tech-purpose", help="Technology for: design | manufacture | use.")
+    ] = None,
+    exemption: Annotated[
+        list[str] | None,
+        typer.Option("--exemption", help="Technology exemption claimed (e.g. publicly-available); repeatable."),
+    ] = None,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", help="Contract value in JPY.")] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", help="Quantity.")] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Consignee name.")] = None,
@@ -85,6 +95,8 @@ def check(
                 quantity=quantity,
                 residency=residency,
                 provided_abroad=provided_abroad,
+                tech_purpose=tech_purpose,
+                exemptions=tuple(exemption or ()),
             )
             transaction = Transaction(
                 regime=regime,

@@ -79,6 +79,9 @@ def orders_add(
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", min=0)] = None,
     technology: Annotated[bool, typer.Option("--technology", help="The line is technology.")] = False,
     residency: Annotated[str | None, typer.Option("--residency", help="Technology recipient's residency.")] = None,
+    tech_purpose: Annotated[
+        str | None, typer.Option("--tech-purpose", help="Technology for: design | manufacture | use.")
+    ] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Party code.")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="Party code.")] = None,
     end_use: Annotated[str | None, typer.Option("--end-use", help="Declared end use.")] = None,
@@ -103,6 +106,8 @@ def orders_add(
             fail("give exactly one of --item or --reference")
         if residency is not None and residency not in importing.RESIDENCIES:
             fail(f"--residency: '{residency}' is not one of {', '.join(importing.RESIDENCIES)}")
+        if tech_purpose is not None and tech_purpose not in importing.PURPOSES:
+            fail(f"--tech-purpose: '{tech_purpose}' is not one of {', '.join(importing.PURPOSES)}")
         line = LineInput(
             item=item,
             reference=reference,
@@ -110,6 +115,7 @@ def orders_add(
             quantity=quantity,
             value_jpy=value_jpy,
             residency=residency,
+            tech_purpose=tech_purpose,
         )
         data = OrderInput(
             number=number,

@@ -1,7 +1,8 @@
-"""`regime show|diff` and `pack validate`."""
+"""`regime show|diff|entries` and `pack validate`."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -96,6 +97,41 @@ def regime_diff(
     if change_dates:
         out.print(f"rules changed on: {', '.join(change_dates)}")
     out.print(table)
+
+
+class EntryKind(StrEnum):
+    goods = "goods"
+    technology = "technology"
+
+
+@regime_app.command("entries")
+def regime_entries(
+    regime_id: Annotated[str, typer.Argument(metavar="REGIME")],
+    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD).")],
+    kind: Annotated[EntryKind | None, typer.Option("--kind", help="goods or technology (default: both).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """The control-list entries in force on a date: numbers, criteria, complete or not — what the pack covers."""
+    snapshot = _regime_snapshot(regime_id, date, "--date")
+    data = render.entries_dict(snapshot, kind.value if kind else None)
+    if output_format is Format.json:
+        emit_json(data)
+        return
+    table = Table("entry", "kind", "title", "numbers", "criteria", "complete")
+    for entry in data["entries"]:
+        table.add_row(
+            entry["id"],
+            entry["kind"],
+            entry["title"]["en"],
+            ", ".join(entry["control_numbers"]),
+            str(entry["criteria"]),
+            "yes" if entry["complete"] else "[magenta]no[/]",
+        )
+    out.print(table)
+    complete = sum(1 for entry in data["entries"] if entry["complete"])
+    out.print(f"{len(data['entries'])} entries in force on {date}, {complete} complete")
+    if data["unencoded"]:
+        out.print(f"[magenta]sub-items of the law without an entry:[/] {', '.join(data['unencoded'])}")
 
 
 @pack_app.command("validate")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from exportctl.model import Comparison, EntryMatch, Specification
 from exportctl.regime import schema as s
-from exportctl.regime.snapshot import Snapshot
+from exportctl.regime.snapshot import ClauseRef, Snapshot
 
 Status = Literal["listed", "catch-all", "not-controlled", "undetermined"]
 HS_CODE = re.compile(r"^\d{4}(\.?\d{2}){0,3}$")
@@ -34,6 +34,7 @@ class Classification:
     missing: tuple[str, ...] = ()
     note: str = ""
     hs: str | None = None
+    assessed: tuple[str, ...] = ()  # entries whose criteria were compared (their verified periods matter)
 
 
 _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -85,20 +86,35 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         elif not any(c.holds is False for c in comparisons):
             undecided.append(match)
             missing.extend(c.param for c in comparisons if c.holds is None)
+    assessed = tuple(dict.fromkeys(entry.id for entry, _ in candidates))
     if matches:
-        return Classification("listed", tuple(matches))
+        return Classification("listed", tuple(matches), assessed=assessed)
     if undecided:
         return Classification(
             "undetermined",
             tuple(undecided),
             missing=tuple(dict.fromkeys(f"params.{name}" for name in missing)),
             note="parameters needed to decide are missing or not comparable",
+            assessed=assessed,
+        )
+    partial = tuple(dict.fromkeys([*(entry.id for entry, _ in candidates if not entry.complete), *snapshot.unencoded]))
+    if partial:
+        # Failing every encoded clause proves nothing while an alternative of the sub-item is not encoded.
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"{spec.product} fails every encoded clause ({candidates_summary(candidates)}), but entries"
+            f" {', '.join(partial)} are not (completely) encoded: they could not be assessed — classify the item"
+            " against their full text and name the entry",
+            assessed=assessed,
         )
     if spec.hs is not None:
-        return classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
+        found = classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
+        return Classification(found.status, found.matches, found.missing, found.note, found.hs, assessed)
     return Classification(
         "catch-all",
         note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); row 16 needs its HS code",
+        assessed=assessed,
     )
 
 
@@ -147,10 +163,35 @@ def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch,
     return ()
 
 
+def resolve_cas(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:
+    refs = snapshot.cas_numbers.get(number.strip(), ())
+    return tuple(EntryMatch(ref.entry, ref.clause, _clause_numbers(snapshot, ref), "cas") for ref in refs)
+
+
+def _clause_numbers(snapshot: Snapshot, ref: ClauseRef) -> tuple[str, ...]:
+    entry = snapshot.entries[ref.entry].record
+    clause = next((c for c in entry.clauses if c.id == ref.clause), None)
+    return tuple(clause.control_numbers if clause and clause.control_numbers else entry.control_numbers)
+
+
 def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.Entry]) -> Classification:
     text = item.strip()
     if text.lower().startswith("hs:"):
         return classify_hs(snapshot, text[3:].strip())
+    if text.lower().startswith("cas:"):
+        number = text[4:].strip()
+        if not s.CAS_NUMBER.match(number):
+            raise UnknownItem(f"'{number}' is not a CAS registry number such as 7664-39-3")
+        found = resolve_cas(snapshot, number)
+        if not found:
+            # A chemical the pack does not list by CAS number may still be listed under a generic description.
+            return Classification(
+                "undetermined",
+                missing=("classification",),
+                note=f"CAS {number} is not among the chemicals the pack lists by CAS number on this date; a generic"
+                " entry may still cover it — classify it by entry id or specification",
+            )
+        return Classification("listed", found)
     entry_id, _, clause_id = text.partition("#")
     active = snapshot.entries.get(entry_id)
     if active is not None:

@@ -8,6 +8,7 @@ Every step adds reasons citing the pack source that decided it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from exportctl.determine import catch_all, licensing
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
 from exportctl.determine.parties import screen_parties
+from exportctl.determine.technology import classify_technology, transfer_controlled
 from exportctl.model import (
     SEVERITY,
     Determination,
@@ -33,7 +35,6 @@ from exportctl.regime.snapshot import Snapshot
 
 GOODS_LICENCE_SOURCE = "jp.fefta.art48"
 TECHNOLOGY_LICENCE_SOURCE = "jp.fefta.art25"
-CATCH_ALL_ROW = "16"
 
 
 class InvalidTransaction(ValueError):
@@ -53,30 +54,49 @@ def _line_label(line: Line) -> str:
 
 def _classify(snapshot: Snapshot, line: Line, index: int) -> Classification:
     try:
-        if line.item is not None:
-            return classify_item(snapshot, line.item, snapshot.known_entries)
-        assert line.spec is not None
-        return classify_spec(snapshot, line.spec)
+        goods = classify_spec(snapshot, line.spec) if line.spec is not None else None
+        if line.kind == "technology":
+            return classify_technology(snapshot, line, goods, snapshot.known_entries)
+        if goods is None:
+            assert line.item is not None
+            goods = classify_item(snapshot, line.item, snapshot.known_entries)
+        technology = [m.entry for m in goods.matches if snapshot.entries[m.entry].record.kind == "technology"]
+        if technology:
+            raise UnknownItem(f"'{line.item}' names technology ({', '.join(technology)}): make it a technology line")
+        return goods
     except UnknownItem as exc:
         raise InvalidTransaction(f"lines[{index}].{'item' if line.item else 'spec'}", str(exc)) from exc
 
 
-def _technology_controlled(snapshot: Snapshot, line: Line) -> tuple[bool | None, Reason]:
-    """Is providing this technology to this recipient a controlled transaction (FEFTA art. 25)?"""
-    for active in snapshot.technology:
-        rule = active.record
-        if (line.residency is not None and line.residency in rule.residency) or (
-            line.provided_abroad and rule.provided_abroad
-        ):
-            return True, Reason(f"technology:{rule.id}", rule.title.en, active.source)
-    if line.residency is None:
-        return None, Reason("technology:residency", "the recipient's residency is not stated")
-    return False, Reason(
-        "technology:resident",
-        f"recipient is a {line.residency} in Japan and the technology is provided in Japan: not a controlled transfer"
-        " on this date",
-        TECHNOLOGY_LICENCE_SOURCE,
-    )
+def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | None:
+    """The first technology exemption the exporter claims that is in force (an unknown id is an input error)."""
+    for claimed in line.exemptions:
+        if claimed not in snapshot.known_technology_exemptions:
+            known = ", ".join(snapshot.known_technology_exemptions) or "none"
+            raise InvalidTransaction(f"lines[{index}].exemptions", f"unknown exemption '{claimed}' (known: {known})")
+        active = snapshot.technology_exemptions.get(claimed)
+        if active is not None:
+            exemption = active.record
+            return Reason(f"exemption:{exemption.id}", f"{exemption.title.en}: {exemption.condition.en}", active.source)
+    return None
+
+
+def _verification(snapshot: Snapshot, entry_ids: Sequence[str], day: dt.date) -> list[Reason]:
+    """Criteria applied on a date for which they were not checked against a consolidated text are flagged."""
+    reasons: list[Reason] = []
+    for entry_id in entry_ids:
+        entry = snapshot.entries[entry_id].record
+        checked = [v for v in entry.verified if v.start <= day and (v.end is None or day < v.end)]
+        if not checked:
+            periods = "; ".join(f"{v.start}–{v.end or ''} ({v.text})" for v in entry.verified) or "never"
+            reasons.append(
+                Reason(
+                    "unverified-for-date",
+                    f"the criteria of entry {entry_id} are not verified for {day}: checked against the law's text for"
+                    f" {periods}; the answer applies today's criteria to this date",
+                )
+            )
+    return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +166,9 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
         builder.entries = classification.matches
-        if embargo is not None or parties.prohibitions:
-            if embargo is not None:
+        embargoed = embargo is not None and line.kind in embargo.record.kinds
+        if embargoed or parties.prohibitions:
+            if embargo is not None and embargoed:
                 builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
             builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
@@ -177,6 +198,7 @@ def _determine_line(context: _Context, builder: _LineBuilder, classification: Cl
     line = builder.line
     if classification.note:
         builder.reasons.append(Reason("classification", classification.note))
+    builder.reasons.extend(_verification(context.snapshot, classification.assessed, context.transaction.date))
     if classification.status == "undetermined":
         builder.missing.extend(classification.missing)
         return builder.build(Outcome.INDETERMINATE)
@@ -184,12 +206,16 @@ def _determine_line(context: _Context, builder: _LineBuilder, classification: Cl
         return builder.build(Outcome.NO_LICENCE_REQUIRED)
 
     if line.kind == "technology":
-        controlled, reason = _technology_controlled(context.snapshot, line)
+        controlled, reason = transfer_controlled(context.snapshot, line, context.transaction.destination)
         builder.reasons.append(reason)
         if controlled is None:
             builder.missing.append("residency")
             return builder.build(Outcome.INDETERMINATE)
         if not controlled:
+            return builder.build(Outcome.NO_LICENCE_REQUIRED)
+        exempt = _claimed_exemption(context.snapshot, line, builder.index)
+        if exempt is not None:
+            builder.reasons.append(exempt)
             return builder.build(Outcome.NO_LICENCE_REQUIRED)
 
     if classification.status == "catch-all":
@@ -227,7 +253,7 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
             )
         if line.kind == "goods":
             result = licensing.small_value(
-                snapshot, transaction, line.kind, entry, group, context.values_by_entry[entry.id]
+                snapshot, transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits
             )
             if result.check is not None:
                 builder.exceptions.append(result.check)

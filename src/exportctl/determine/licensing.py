@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exportctl.model import EntryMatch, ExceptionCheck, LineKind, Reason, Transaction
+from exportctl.model import EntryMatch, ExceptionCheck, LineKind, Reason, ScreeningHit, Transaction
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Active, Snapshot
 
@@ -27,14 +27,18 @@ def _covers(coverage: s.Coverage, kind: LineKind, entry: s.Entry, group: str) ->
 
 
 def _targets(measure: s.Measure, match: EntryMatch) -> tuple[bool, bool]:
-    """(applies, assumed): assumed when the measure names a clause and the line's clause is unknown."""
+    """(applies, assumed): assumed when the measure names a clause and the line's clause is unknown.
+
+    A technology match is targeted through the goods it is technology of (`3(1)#hydrogen-fluoride`)."""
+    refs = [ref.partition("#")[::2] for ref in match.goods] if match.goods else [(match.entry, match.clause or "")]
     for target in measure.targets:
-        if target.entry != match.entry:
-            continue
-        if target.clause is None or target.clause == match.clause:
-            return True, False
-        if match.clause is None:
-            return True, True
+        for entry, clause in refs:
+            if target.entry != entry:
+                continue
+            if target.clause is None or target.clause == clause:
+                return True, False
+            if not clause:
+                return True, True
     return False, False
 
 
@@ -87,6 +91,7 @@ def small_value(
     entry: s.Entry,
     group: str,
     same_entry_values: Sequence[int | None],
+    end_user_hits: Sequence[ScreeningHit] | None = None,
 ) -> SmallValueResult:
     """Export Trade Control Order art. 4(1)(iv)/(v). The contract value is summed per sub-item."""
     active = snapshot.small_value
@@ -102,6 +107,7 @@ def small_value(
     destination = transaction.destination
     total = None if any(v is None for v in same_entry_values) else sum(v for v in same_entry_values if v)
     reduced = entry.row in rule.reduced.rows or entry.id in rule.reduced.entries
+    designated = entry.row in rule.reduced.designated_rows or entry.id in rule.reduced.designated_entries
     threshold = rule.reduced.threshold_jpy if reduced else rule.threshold_jpy
     basis = "Appended Table 3-3 goods" if reduced else f"rows {', '.join(rule.rows)}"
     outside_a = group != "A"
@@ -114,7 +120,12 @@ def small_value(
             f"{destination} is in Appended Table 4",
             "",
         ),
-        (not transaction.informed, "METI has informed the exporter (inform notice)", ""),
+        (
+            not transaction.informed if outside_a or rule.informed_in_group_a else True,
+            "METI has informed the exporter (inform notice)",
+            "",
+        ),
+        _designation(rule, entry, total) if designated and not reduced else (True, "", ""),
         (
             None if total is None else total <= threshold,
             f"contract value of {entry.id} ¥{total or 0:,} exceeds ¥{threshold:,} ({basis})"
@@ -137,6 +148,8 @@ def small_value(
             "conventional_end_use",
         ),
     ]
+    if outside_a and rule.end_user_concerns:
+        conditions.append(_end_user_condition(rule, transaction, end_user_hits))
     failed = next((why for holds, why, _ in conditions if holds is False), None)
     if failed is not None:
         return result(False, failed)
@@ -144,6 +157,45 @@ def small_value(
     if unknown:
         return result(False, "; ".join(why for why, _ in unknown), tuple(fact for _, fact in unknown))
     return result(True, f"contract value of {entry.id} ¥{total or 0:,} ≤ ¥{threshold:,} ({basis})")
+
+
+def _designation(rule: s.SmallValue, entry: s.Entry, total: int | None) -> tuple[bool | None, str, str]:
+    """Goods of a sub-item Appended Table 3-3 lists "as designated by METI notice" take the lower threshold only if
+    the notice designates them; the notice's list is not encoded, so between the two thresholds it decides."""
+    low, high = rule.reduced.threshold_jpy, rule.threshold_jpy
+    if total is None or total <= low:
+        return True, "", ""
+    if total > high:
+        return False, f"contract value of {entry.id} ¥{total:,} exceeds ¥{high:,}", ""
+    return (
+        None,
+        f"entry {entry.id} is in Appended Table 3-3 where METI's notice designates the goods: if it designates these,"
+        f" the limit is ¥{low:,} (exceeded by ¥{total:,}), else ¥{high:,}",
+        "small_value_designation",
+    )
+
+
+def _end_user_condition(
+    rule: s.SmallValue, transaction: Transaction, hits: Sequence[ScreeningHit] | None
+) -> tuple[bool | None, str, str]:
+    """Outside Group A the exception is lost when the goods may serve WMD as the ordinance defines it, which
+    includes an end user on the End User List (unless the "clearly not" guideline applies)."""
+    if transaction.end_user is None:
+        return None, "the end user is not named, so the End User List case cannot be ruled out", "end_user"
+    if hits is None:
+        return None, "the End User List is not loaded, so the end user could not be checked", "end_user_list"
+    concerned = [hit for hit in hits if set(hit.concerns) & set(rule.end_user_concerns)]
+    if not concerned:
+        return True, "", ""
+    hit = concerned[0]
+    if transaction.clearly_not and rule.clearly_not_applies:
+        return True, "", ""
+    return (
+        False,
+        f"the end user is on the End User List as '{hit.name}' ({hit.entity_id}; concerns {', '.join(hit.concerns)}):"
+        " a WMD concern case, so the exception does not apply outside Group A",
+        "",
+    )
 
 
 def _negated(flag: bool | None) -> bool | None:

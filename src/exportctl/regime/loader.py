@@ -181,8 +181,13 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
         check_periods(where, entry.periods)
         if entry.row not in pack.rows:
             raise where.error(f"unknown row '{entry.row}'", "row")
-        if not entry_id.startswith(entry.row + "(") and entry_id != entry.row:
+        bare_id = entry_id.removeprefix(s.TECHNOLOGY_PREFIX)
+        if not bare_id.startswith(entry.row + "(") and bare_id != entry.row:
             raise where.error(f"entry '{entry_id}' is not in row '{entry.row}'", "id")
+        for g_index, goods_id in enumerate(entry.goods_entries):
+            goods = pack.entries.get(goods_id)
+            if goods is None or goods.kind != "goods":
+                raise where.error(f"unknown goods entry '{goods_id}'", "goods_entries", g_index)
         for c_index, clause in enumerate(entry.clauses):
             for k_index, criterion in enumerate(clause.criteria):
                 if criterion.param not in pack.parameters:
@@ -233,9 +238,15 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
     for index, small_value in enumerate(pack.rules.small_value):
         where = Located(rules_doc, ("small_value", index))
         check_periods(where, small_value.periods)
-        check_entry_ids(where, [*small_value.rows, *small_value.reduced.rows], "rows")
+        reduced = small_value.reduced
+        check_entry_ids(where, [*small_value.rows, *reduced.rows, *reduced.designated_rows], "rows")
+        check_entry_ids(where, [*reduced.entries, *reduced.designated_entries], "entries")
+        if reduced.designation_source is not None and reduced.designation_source not in pack.sources:
+            raise where.error(f"unknown source '{reduced.designation_source}'", "reduced", "designation_source")
     for index, technology_rule in enumerate(pack.rules.technology):
         check_periods(Located(rules_doc, ("technology", index)), technology_rule.periods)
+    for index, exemption in enumerate(pack.rules.technology_exemptions):
+        check_periods(Located(rules_doc, ("technology_exemptions", index)), exemption.periods)
     for list_id, policy in pack.screening.lists.items():
         check_periods(Located(docs["screening.yaml"], ("lists", list_id)), policy.periods)
 

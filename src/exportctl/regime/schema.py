@@ -13,11 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ENTRY_ID = re.compile(r"^\d{1,2}(-2)?(\(\d{1,2}(-\d)?\))?$")
+ENTRY_ID = re.compile(r"^(tech:)?\d{1,2}(-2)?(\(\d{1,2}(-\d{1,2})?\))?$")
+TECHNOLOGY_PREFIX = "tech:"
 ROW_ID = re.compile(r"^\d{1,2}(-2)?$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+CAS_NUMBER = re.compile(r"^\d{2,7}-\d{2}-\d$")
 
 Kind = Literal["goods", "technology"]
+Purpose = Literal["design", "manufacture", "use"]
 Weapon = Literal["wmd", "conventional"]
 Requirement = Literal["informed", "end-use", "end-user"]
 Scope = Literal["all", "group-a", "outside-group-a", "table-3-2"]
@@ -106,6 +109,7 @@ class CountryTable(Strict):
 
 class Embargo(Dated):
     title: Text
+    kinds: list[Kind] = ["goods", "technology"]
 
 
 class DestinationsFile(Strict):
@@ -125,6 +129,9 @@ class Row(Strict):
     goods_source: str
     technology_source: str
     destinations: Literal["all", "outside-table-3"]
+    sub_items: list[str] = Field(
+        default=[], description="The row's live sub-items in the law's text: each must be an entry for 'not listed'"
+    )
 
     @field_validator("id")
     @classmethod
@@ -134,11 +141,28 @@ class Row(Strict):
         return value
 
 
+class Verified(Strict):
+    """A period for which a fact was checked against a consolidated text of the law (dated `text`)."""
+
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+    text: str = Field(
+        description="the consolidated text checked, e.g. 'METI Ordinance No. 49 of 1991 as of 2026-02-14'"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Verified:
+        if self.end is not None and self.start >= self.end:
+            raise ValueError(f"'from' {self.start} must be before 'to' {self.end}")
+        return self
+
+
 class Criterion(Strict):
     param: str
     op: Operator
     value: Scalar | list[Scalar]
     note: str | None = None
+    verified: list[Verified] = []
 
     @model_validator(mode="after")
     def _list_only_for_membership(self) -> Criterion:
@@ -153,7 +177,17 @@ class Clause(Strict):
     products: list[str] = Field(min_length=1)
     criteria: list[Criterion] = []
     control_numbers: list[str] = []
+    cas: list[str] = []
     note: str | None = None
+    verified: list[Verified] = []
+
+    @field_validator("cas")
+    @classmethod
+    def _cas_numbers(cls, numbers: list[str]) -> list[str]:
+        for number in numbers:
+            if not CAS_NUMBER.match(number):
+                raise ValueError(f"'{number}' is not a CAS registry number such as '7664-39-3'")
+        return numbers
 
 
 class HsScope(Strict):
@@ -170,7 +204,16 @@ class HsScope(Strict):
 
 
 class Entry(Dated):
+    """A sub-item of a control list: goods (Appended Table 1) or technology (`tech:` ids, FEO Appended Table).
+
+    `complete` says the clauses encode every alternative of the sub-item's text, so a product that fails them
+    all is not of this sub-item; without it the entry can rule a product in but never out. A technology entry
+    names the goods entries whose technology it is and the purposes (design, manufacture, use) it controls;
+    no purposes means control does not depend on the purpose.
+    """
+
     id: str
+    kind: Kind = "goods"
     row: str
     title: Text
     regime: str | None = None
@@ -178,14 +221,26 @@ class Entry(Dated):
     clauses: list[Clause] = []
     hs: HsScope | None = None
     technology: bool = True
+    goods_entries: list[str] = []
+    purposes: list[Purpose] = []
+    complete: bool = False
     note: str | None = None
+    verified: list[Verified] = []
 
     @field_validator("id")
     @classmethod
     def _entry_id(cls, value: str) -> str:
         if not ENTRY_ID.match(value):
-            raise ValueError(f"'{value}' is not an entry id such as '5(17)', '3-2(1)' or '16'")
+            raise ValueError(f"'{value}' is not an entry id such as '5(17)', '3-2(1)', '16' or 'tech:2(1)'")
         return value
+
+    @model_validator(mode="after")
+    def _kind_matches_id(self) -> Entry:
+        if (self.kind == "technology") != self.id.startswith(TECHNOLOGY_PREFIX):
+            raise ValueError(f"entry '{self.id}': technology entries, and only they, have ids starting 'tech:'")
+        if self.kind == "goods" and (self.goods_entries or self.purposes):
+            raise ValueError(f"entry '{self.id}': goods_entries and purposes belong to technology entries")
+        return self
 
 
 class ControlFile(Strict):
@@ -249,9 +304,15 @@ class LicencesFile(Strict):
 
 
 class ReducedThreshold(Strict):
+    """Appended Table 3-3: goods of `rows`/`entries` always take the lower threshold; goods of `designated_rows`/
+    `designated_entries` only where a ministerial notice designates them (`designation_source`)."""
+
     threshold_jpy: int
     rows: list[str] = []
     entries: list[str] = []
+    designated_rows: list[str] = []
+    designated_entries: list[str] = []
+    designation_source: str | None = None
 
 
 class SmallValue(Dated):
@@ -261,6 +322,11 @@ class SmallValue(Dated):
     threshold_jpy: int
     reduced: ReducedThreshold
     excluded_destinations: Literal["table-4"]
+    end_user_concerns: list[str] = Field(
+        default=[], description="End User List concern types that lose the exception outside Group A"
+    )
+    clearly_not_applies: bool = False
+    informed_in_group_a: bool = Field(default=True, description="An inform notice also removes it for Group A")
 
 
 class TechnologyRule(Dated):
@@ -283,6 +349,15 @@ class ScreeningFile(Strict):
     confirmed_score: float = Field(ge=0, le=1, description="Below this, a hit on a prohibiting list needs review")
 
 
+class TechnologyExemption(Dated):
+    """A case in which a technology transaction needs no licence, claimed by the exporter (`exemptions` of a line)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    condition: Text
+
+
 class RulesFile(Strict):
     small_value: list[SmallValue] = []
     technology: list[TechnologyRule] = []
+    technology_exemptions: list[TechnologyExemption] = []

@@ -59,12 +59,17 @@ class Snapshot:
     entries: Mapping[str, Active[s.Entry]]
     known_entries: Mapping[str, s.Entry]
     control_numbers: Mapping[str, tuple[ClauseRef, ...]]
+    cas_numbers: Mapping[str, tuple[ClauseRef, ...]]
     clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]
+    technology_of: Mapping[str, tuple[s.Entry, ...]]  # goods entry id → technology entries in force
+    unencoded: tuple[str, ...]  # sub-items the rows declare that have no entry: "not listed" cannot be concluded
     catch_all: tuple[Active[s.CatchAllRule], ...]
     coverage: tuple[Active[s.Coverage], ...]
     measures: tuple[Active[s.Measure], ...]
     small_value: Active[s.SmallValue] | None
     technology: tuple[Active[s.TechnologyRule], ...]
+    technology_exemptions: Mapping[str, Active[s.TechnologyExemption]]
+    known_technology_exemptions: tuple[str, ...]
     list_policies: Mapping[str, Active[s.ListPolicy]]
     unknown_list_effect: str
     confirmed_score: float
@@ -137,7 +142,9 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
 
     entries: dict[str, Active[s.Entry]] = {}
     control_numbers: dict[str, list[ClauseRef]] = {}
+    cas_numbers: dict[str, list[ClauseRef]] = {}
     by_product: dict[str, list[tuple[s.Entry, s.Clause]]] = {}
+    technology_of: dict[str, list[s.Entry]] = {}
     for entry_id, entry in pack.entries.items():
         period = _active(entry.periods, day)
         if period is None:
@@ -151,8 +158,13 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
                 refs = control_numbers.setdefault(number.upper(), [])
                 if ClauseRef(entry_id, None) not in refs:
                     refs.append(ClauseRef(entry_id, clause.id))
-            for product in clause.products:
-                by_product.setdefault(product, []).append((entry, clause))
+            for cas in clause.cas:
+                cas_numbers.setdefault(cas, []).append(ClauseRef(entry_id, clause.id))
+            if entry.kind == "goods":
+                for product in clause.products:
+                    by_product.setdefault(product, []).append((entry, clause))
+        for goods_id in entry.goods_entries:
+            technology_of.setdefault(goods_id, []).append(entry)
 
     def dated(records: list[T], key: str) -> tuple[Active[T], ...]:
         active: list[Active[T]] = []
@@ -169,6 +181,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     measures = dated(list(pack.licences.measures), "measure")
     small_values = dated(list(pack.rules.small_value), "exception")
     technology = dated(list(pack.rules.technology), "technology")
+    exemptions = {active.record.id: active for active in dated(list(pack.rules.technology_exemptions), "exemption")}
     list_policies = keyed(pack.screening.lists, "screening", lambda name, p: f"{name}: {p.title.en} ({p.effect})")
 
     return Snapshot(
@@ -181,12 +194,17 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         entries=_freeze(entries),
         known_entries=pack.entries,
         control_numbers=_freeze({k: tuple(v) for k, v in control_numbers.items()}),
+        cas_numbers=_freeze({k: tuple(v) for k, v in cas_numbers.items()}),
         clauses_by_product=_freeze({k: tuple(v) for k, v in by_product.items()}),
+        technology_of=_freeze({k: tuple(v) for k, v in technology_of.items()}),
+        unencoded=tuple(sub for row in pack.rows.values() for sub in row.sub_items if sub not in pack.entries),
         catch_all=catch_all,
         coverage=coverage,
         measures=measures,
         small_value=small_values[0] if small_values else None,
         technology=technology,
+        technology_exemptions=_freeze(exemptions),
+        known_technology_exemptions=tuple(e.id for e in pack.rules.technology_exemptions),
         list_policies=_freeze(list_policies),
         unknown_list_effect=pack.screening.unknown_list_effect,
         confirmed_score=pack.screening.confirmed_score,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from exportctl.determine.classify import UnknownItem, classify_item
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir
-from exportctl.regime.schema import Residency
+from exportctl.regime.schema import Purpose, Residency
 from exportctl.screening.screener import Screener
 from exportctl.services import checking, orders, records
 from exportctl.services.orders import LineInput, OrderInput
@@ -35,6 +35,7 @@ KINDS = ("items", "parties", "orders", "licences")
 PARTY_ROLES = ("customer", "consignee", "end-user")
 LINE_KINDS = ("goods", "technology")
 RESIDENCIES = typing.get_args(Residency)
+PURPOSES = typing.get_args(Purpose)
 MOST_PROBLEMS = 20
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ ITEM_COLUMNS = (("code", "description"), ("hs_code", "regime", "reference", "rat
 PARTY_COLUMNS = (("code", "name"), ("country", "roles"))
 ORDER_HEADER = ("number", "regime", "ship_date", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
                 "conventional_end_use", "informed", "clearly_not")  # fmt: skip
-ORDER_LINE = ("item", "reference", "kind", "quantity", "value_jpy", "residency")
+ORDER_LINE = ("item", "reference", "kind", "quantity", "value_jpy", "residency", "tech_purpose")
 ORDER_COLUMNS = (("number", "ship_date", "destination"), tuple(c for c in ORDER_HEADER + ORDER_LINE if c not in
                  ("number", "ship_date", "destination")))  # fmt: skip
 LICENCE_COLUMNS = (("type", "number", "holder", "valid_from", "valid_to"),
@@ -251,6 +252,7 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
             quantity=row.decimal("quantity"),
             value_jpy=row.integer("value_jpy"),
             residency=row.choice("residency", RESIDENCIES),
+            tech_purpose=row.choice("tech_purpose", PURPOSES),
         )
 
     def parse(row: Row) -> None:

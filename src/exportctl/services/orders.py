@@ -47,6 +47,7 @@ class LineInput:
     quantity: float | None = None
     value_jpy: int | None = None
     residency: str | None = None
+    tech_purpose: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def transaction_of(order: Order) -> Transaction:
                 quantity=line.quantity,
                 value_jpy=line.value_jpy,
                 residency=line.residency,
+                tech_purpose=line.tech_purpose,
             )
         )
     return Transaction(
@@ -239,6 +241,7 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
                 quantity=line.quantity,
                 value_jpy=line.value_jpy,
                 residency=line.residency,
+                tech_purpose=line.tech_purpose,
             )
         )
     db.add(order)

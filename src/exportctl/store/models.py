@@ -187,6 +187,7 @@ class OrderLine(Base):
     quantity: Mapped[float | None]
     value_jpy: Mapped[int | None] = mapped_column(BigInteger)
     residency: Mapped[str | None] = mapped_column(String(40))
+    tech_purpose: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(32))
     eligible_licences: Mapped[list[Any]] = mapped_column(default=list)
     licence_id: Mapped[int | None] = mapped_column(ForeignKey("licences.id"))

@@ -134,3 +134,19 @@ def control_list(
         compared=compared,
         cite=lambda source_id: plain.source_ref(snapshot, source_id),
     )
+
+
+@router.get("/classify/entries")
+def coverage(
+    request: Request,
+    actor: Viewer,
+    date: dt.date | None = None,
+    kind: Annotated[str, Query(pattern="^(goods|technology|)$")] = "",
+) -> Response:
+    """Every entry in force on a date, with its numbers, criteria count, completeness and verified texts."""
+    day = date or dt.date.today()
+    regime = checking.regime(REGIME)
+    snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
+    data = plain.entries_dict(snapshot, kind or None)
+    complete = sum(1 for entry in data["entries"] if entry["complete"])
+    return render(request, "entries.html", actor, day=day, kind=kind, data=data, complete=complete)

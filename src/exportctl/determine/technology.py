@@ -1,0 +1,162 @@
+"""Technology lines → entries of the Foreign Exchange Order's Appended Table, and whether the transfer is one.
+
+A technology line names its item as a technology entry (`tech:2(1)`), an international technology number
+(`1E001`), or goods (an entry id, goods number, CAS number or HS code) whose technology is meant; goods resolve
+to the technology entries that name them. The ordinance controls some technology only for some purposes
+(design, manufacture, use): where control depends on the purpose and it is not stated, the answer is
+undetermined with `tech_purpose` missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from exportctl.determine.classify import Classification, UnknownItem, classify_item, resolve_control_number
+from exportctl.model import EntryMatch, Line, Reason
+from exportctl.regime import schema as s
+from exportctl.regime.snapshot import Active, Snapshot
+
+TECHNOLOGY_LAW_SOURCE = "jp.fefta.art25"
+CATCH_ALL_ROW = "16"
+Candidate = tuple[s.Entry, tuple[str, ...], str]  # technology entry, goods it relates to, how it was found
+
+
+def classify_technology(
+    snapshot: Snapshot, line: Line, goods: Classification | None, known_entries: Mapping[str, s.Entry]
+) -> Classification:
+    """`goods` is the goods classification of a specification line; an item is resolved here."""
+    if goods is None:
+        assert line.item is not None
+        direct = _direct(snapshot, line.item.strip(), line.tech_purpose, known_entries)
+        if direct is not None:
+            return direct
+        goods = classify_item(snapshot, line.item, known_entries)
+    if goods.status != "listed" or _is_catch_all(snapshot, goods):
+        return goods  # row 16 (catch-all) technology, not listed, or undetermined: as for the goods
+    candidates: list[Candidate] = []
+    unmapped: list[str] = []
+    for match in goods.matches:
+        label = f"{match.entry}#{match.clause}" if match.clause else match.entry
+        related = snapshot.technology_of.get(match.entry, ())
+        if not related:
+            unmapped.append(match.entry)
+        candidates.extend((entry, (label,), "goods-entry") for entry in related)
+    if unmapped and not candidates:
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"no entry of the Foreign Exchange Order's Appended Table in force names goods {', '.join(unmapped)};"
+            " name the technology entry (tech:ROW(N)) or its international number",
+        )
+    return _by_purpose(_merge(candidates), line.tech_purpose)
+
+
+def _is_catch_all(snapshot: Snapshot, goods: Classification) -> bool:
+    return any(snapshot.entries[m.entry].record.row == CATCH_ALL_ROW for m in goods.matches)
+
+
+def _direct(
+    snapshot: Snapshot, text: str, purpose: str | None, known_entries: Mapping[str, s.Entry]
+) -> Classification | None:
+    """A technology entry id or an international technology number; None when the item names goods."""
+    if text.startswith(s.TECHNOLOGY_PREFIX):
+        active = snapshot.entries.get(text)
+        if active is None:
+            if text in known_entries:
+                return Classification(
+                    "undetermined",
+                    missing=("classification",),
+                    note=f"technology entry {text} is not in force on this date; use the entries then in force",
+                )
+            raise UnknownItem(f"'{text}' is not a technology entry of the pack")
+        return _by_purpose([(active.record, tuple(active.record.goods_entries), "entry")], purpose)
+    matches = [m for m in resolve_control_number(snapshot, text) if _technology(snapshot.entries[m.entry])]
+    if not matches:
+        return None
+    entries = [snapshot.entries[m.entry].record for m in matches]
+    return _by_purpose([(e, tuple(e.goods_entries), "control-number") for e in entries], purpose)
+
+
+def _technology(active: Active[s.Entry]) -> bool:
+    return active.record.kind == "technology"
+
+
+def _merge(candidates: Sequence[Candidate]) -> list[Candidate]:
+    merged: dict[str, Candidate] = {}
+    for entry, goods, via in candidates:
+        if entry.id in merged:
+            _, known, how = merged[entry.id]
+            merged[entry.id] = (entry, tuple(dict.fromkeys([*known, *goods])), how)
+        else:
+            merged[entry.id] = (entry, goods, via)
+    return list(merged.values())
+
+
+def _by_purpose(candidates: Sequence[Candidate], purpose: str | None) -> Classification:
+    matches: list[EntryMatch] = []
+    undecided: list[EntryMatch] = []
+    excluded: list[s.Entry] = []
+    for entry, goods, via in candidates:
+        match = EntryMatch(entry.id, None, tuple(entry.control_numbers), via, goods=goods)  # type: ignore[arg-type]
+        if not entry.purposes or purpose in entry.purposes:
+            matches.append(match)
+        elif purpose is None:
+            undecided.append(match)
+        else:
+            excluded.append(entry)
+    if matches:
+        return Classification("listed", tuple(matches))
+    if undecided:
+        controlled = "; ".join(
+            f"{m.entry}: {', '.join(e.purposes)}"
+            for m, e in zip(undecided, _entries(candidates, undecided), strict=True)
+        )
+        return Classification(
+            "undetermined",
+            tuple(undecided),
+            missing=("tech_purpose",),
+            note=f"control depends on what the technology is for ({controlled}); state design, manufacture or use",
+        )
+    partial = [entry.id for entry in excluded if not entry.complete]
+    purposes = "; ".join(f"{entry.id} controls {', '.join(entry.purposes)} technology" for entry in excluded)
+    if partial:
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"{purposes}; entries {', '.join(partial)} are not completely encoded",
+        )
+    return Classification("not-controlled", note=f"{purpose} technology is not listed: {purposes}")
+
+
+def _entries(candidates: Sequence[Candidate], matches: Sequence[EntryMatch]) -> list[s.Entry]:
+    by_id = {entry.id: entry for entry, _, _ in candidates}
+    return [by_id[m.entry] for m in matches]
+
+
+def transfer_controlled(snapshot: Snapshot, line: Line, destination: str) -> tuple[bool | None, Reason]:
+    """FEFTA art. 25(1): provision in a foreign state (any recipient), or in Japan to a non-resident (and, from
+    2022-05-01, to a resident of a specified category). A destination other than JP means provided there."""
+    abroad = destination != "JP" or line.provided_abroad
+    for active in snapshot.technology:
+        rule = active.record
+        if abroad and rule.provided_abroad:
+            where = "in a foreign state" if destination == "JP" else f"in {destination}, a foreign state"
+            return True, Reason(
+                f"technology:{rule.id}",
+                f"{rule.title.en}: the technology is provided {where}, controlled whatever the recipient's residency",
+                active.source,
+            )
+        if not abroad and line.residency is not None and line.residency in rule.residency:
+            return True, Reason(f"technology:{rule.id}", rule.title.en, active.source)
+    if abroad:
+        return False, Reason("technology:abroad", "no rule in force controls technology provided abroad on this date")
+    if line.residency is None:
+        return None, Reason(
+            "technology:residency", "the technology is provided in Japan and the recipient's residency is not stated"
+        )
+    return False, Reason(
+        "technology:resident",
+        f"recipient is a {line.residency} in Japan and the technology is provided in Japan: not a controlled transfer"
+        " on this date",
+        TECHNOLOGY_LAW_SOURCE,
+    )
