@@ -40,11 +40,13 @@ def mix(regime: Regime, count: int, seed: int = 2019) -> list[dict[str, Any]]:
     """A reproducible mix: every entry id, international numbers, HS codes, specifications, technology."""
     rng = random.Random(seed)
     pack = regime.pack
-    entry_ids = sorted(e for e, entry in pack.entries.items() if entry.row != "16")
-    numbers = sorted({n for entry in pack.entries.values() for n in entry.control_numbers})
+    goods = {e: entry for e, entry in pack.entries.items() if entry.kind == "goods"}
+    entry_ids = sorted(e for e, entry in goods.items() if entry.row != "16")
+    technology_ids = sorted(e for e, entry in pack.entries.items() if entry.kind == "technology")
+    numbers = sorted({n for entry in goods.values() for n in entry.control_numbers})
     specs = [
         (clause.products[0], {c.param: c.value for c in clause.criteria if not isinstance(c.value, list)})
-        for entry in pack.entries.values()
+        for entry in goods.values()
         for clause in entry.clauses
     ]
     start, span = dt.date(2019, 1, 1), (dt.date(2026, 11, 1) - dt.date(2019, 1, 1)).days
@@ -64,8 +66,9 @@ def mix(regime: Regime, count: int, seed: int = 2019) -> list[dict[str, Any]]:
                 product, params = rng.choice(specs)
                 lines.append({"spec": {"product": product, "params": params}, "value_jpy": value})
             else:
-                residency = rng.choice(["non-resident", "resident", "resident-specified-category"])
-                lines.append({"kind": "technology", "item": rng.choice(entry_ids), "residency": residency})
+                purpose = rng.choice(["design", "manufacture", "use", None])
+                item = rng.choice(technology_ids) if rng.random() < 0.5 else rng.choice(entry_ids)
+                lines.append({"kind": "technology", "item": item, "tech_purpose": purpose})
         transaction: dict[str, Any] = {
             "date": (start + dt.timedelta(days=rng.randrange(span))).isoformat(),
             "destination": rng.choice(DESTINATIONS),

@@ -69,7 +69,7 @@ def test_weapons_flags_and_informed() -> None:
 
 
 def test_technology_flag() -> None:
-    data = check_json("--date 2020-01-01 --to US --item 5(17) --technology --residency non-resident")
+    data = check_json("--date 2020-01-01 --to US --item 5(17) --technology --tech-purpose manufacture")
     assert data["lines"][0]["kind"] == "technology"
     assert data["outcome"] == "licence_required"
 

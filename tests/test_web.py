@@ -148,6 +148,8 @@ def test_the_api_still_answers_problem_json(app_for: object) -> None:
         ("/items/EMK-HF50", "3(1)#hydrogen-fluoride"),
         ("/classify?q=1C350&date=2019-09-01", "3(1)"),
         ("/classify?q=%E3%83%AC%E3%82%B8%E3%82%B9%E3%83%88&date=2019-09-01", "7(19)"),
+        ("/classify/entries?date=2026-03-01", "What the pack covers"),
+        ("/classify/entries?date=2026-03-01&kind=technology", "tech:"),
         ("/regime?date=2019-09-01", "Group B"),
         ("/regime/diff?from=2019-08-27&to=2019-08-28", "KR"),
     ],

@@ -198,6 +198,12 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
         entry = active.record
         if clause_id and clause_id not in {c.id for c in entry.clauses}:
             raise UnknownItem(f"entry '{entry_id}' has no clause '{clause_id}'")
+        if f"{entry_id}#{clause_id}" in snapshot.clauses_out_of_force:
+            return Classification(
+                "undetermined",
+                missing=("classification",),
+                note=f"{entry_id}#{clause_id} is not in the law's text on this date; use the text then in force",
+            )
         if entry.row == CATCH_ALL_ROW:
             return Classification("catch-all", (EntryMatch(entry.id, None, (), "entry"),))
         clause = next((c for c in entry.clauses if c.id == clause_id), None)
@@ -212,4 +218,25 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
     matches = resolve_control_number(snapshot, text)
     if matches:
         return Classification("listed", matches)
+    elsewhen = _entries_numbering(known_entries, text)
+    if elsewhen:
+        return Classification(
+            "undetermined",
+            missing=("classification",),
+            note=f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
+            " entries then in force",
+        )
     raise UnknownItem(f"'{item}' is neither an entry id, an international number the pack maps, nor 'hs:CODE'")
+
+
+def _entries_numbering(known_entries: Mapping[str, s.Entry], number: str) -> list[str]:
+    """Entries (in force on any date) that list `number` or a broader form of it; only used on the error path."""
+    probes = {number.upper()}
+    while "." in min(probes, key=len):
+        probes.add(min(probes, key=len).rsplit(".", 1)[0])
+    return [
+        entry.id
+        for entry in known_entries.values()
+        if probes
+        & {n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))}
+    ]

@@ -158,7 +158,7 @@ def parse_pack(files: Mapping[str, str]) -> Pack:
 def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: Mapping[str, Located]) -> None:
     """Cross-file checks: every cited id exists and no fact has overlapping periods."""
 
-    def check_periods(where: Located, periods: Sequence[s.Period], *prefix: str) -> None:
+    def check_periods(where: Located, periods: Sequence[s.Period], *prefix: str | int) -> None:
         _check_periods(pack, where, periods, prefix or ("periods",))
 
     def check_entry_ids(where: Located, ids: Iterable[str], key: str) -> None:
@@ -189,6 +189,8 @@ def _check_references(pack: Pack, docs: Mapping[str, ParsedYaml], entry_where: M
             if goods is None or goods.kind != "goods":
                 raise where.error(f"unknown goods entry '{goods_id}'", "goods_entries", g_index)
         for c_index, clause in enumerate(entry.clauses):
+            if clause.periods:
+                check_periods(where, clause.periods, "clauses", c_index, "periods")
             for k_index, criterion in enumerate(clause.criteria):
                 if criterion.param not in pack.parameters:
                     raise where.error(

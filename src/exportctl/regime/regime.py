@@ -23,12 +23,15 @@ def _all_periods(pack: Pack) -> Iterator[s.Period]:
         yield from embargo.periods
     for entry in pack.entries.values():
         yield from entry.periods
+        for clause in entry.clauses:
+            yield from clause.periods
     records: list[s.Dated] = [
         *pack.catch_all,
         *pack.licences.coverage,
         *pack.licences.measures,
         *pack.rules.small_value,
         *pack.rules.technology,
+        *pack.rules.technology_exemptions,
         *pack.screening.lists.values(),
     ]
     for record in records:

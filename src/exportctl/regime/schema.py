@@ -180,6 +180,9 @@ class Clause(Strict):
     cas: list[str] = []
     note: str | None = None
     verified: list[Verified] = []
+    periods: list[Period] = Field(
+        default=[], description="When the clause is narrower in time than its entry (a wording change of the law)"
+    )
 
     @field_validator("cas")
     @classmethod

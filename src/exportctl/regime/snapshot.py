@@ -63,6 +63,7 @@ class Snapshot:
     clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]
     technology_of: Mapping[str, tuple[s.Entry, ...]]  # goods entry id → technology entries in force
     unencoded: tuple[str, ...]  # sub-items the rows declare that have no entry: "not listed" cannot be concluded
+    clauses_out_of_force: frozenset[str]  # `entry#clause` of entries in force whose clause is not, on this date
     catch_all: tuple[Active[s.CatchAllRule], ...]
     coverage: tuple[Active[s.Coverage], ...]
     measures: tuple[Active[s.Measure], ...]
@@ -145,6 +146,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     cas_numbers: dict[str, list[ClauseRef]] = {}
     by_product: dict[str, list[tuple[s.Entry, s.Clause]]] = {}
     technology_of: dict[str, list[s.Entry]] = {}
+    out_of_force: set[str] = set()
     for entry_id, entry in pack.entries.items():
         period = _active(entry.periods, day)
         if period is None:
@@ -154,6 +156,12 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         for number in entry.control_numbers:
             control_numbers.setdefault(number.upper(), []).append(ClauseRef(entry_id, None))
         for clause in entry.clauses:
+            if clause.periods:
+                clause_period = _active(clause.periods, day)
+                if clause_period is None:
+                    out_of_force.add(f"{entry_id}#{clause.id}")
+                    continue  # the law's wording did not (yet, or any more) include this alternative
+                add_fact(f"clause/{entry_id}#{clause.id}", f"{entry_id}: {clause.title.en}", clause_period)
             for number in clause.control_numbers:
                 refs = control_numbers.setdefault(number.upper(), [])
                 if ClauseRef(entry_id, None) not in refs:
@@ -197,6 +205,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         cas_numbers=_freeze({k: tuple(v) for k, v in cas_numbers.items()}),
         clauses_by_product=_freeze({k: tuple(v) for k, v in by_product.items()}),
         technology_of=_freeze({k: tuple(v) for k, v in technology_of.items()}),
+        clauses_out_of_force=frozenset(out_of_force),
         unencoded=tuple(sub for row in pack.rows.values() for sub in row.sub_items if sub not in pack.entries),
         catch_all=catch_all,
         coverage=coverage,

@@ -22,6 +22,8 @@ def _titles(pack: Pack) -> dict[str, dict[str, Any]]:
         "catch-all": {rule.id: rule.title for rule in pack.catch_all},
         "exception": {rule.id: rule.title for rule in pack.rules.small_value},
         "technology": {rule.id: rule.title for rule in pack.rules.technology},
+        "exemption": {exemption.id: exemption.title for exemption in pack.rules.technology_exemptions},
+        "clause": {f"{e.id}#{c.id}": c.title for e in pack.entries.values() for c in e.clauses if c.periods},
         "screening": {name: policy.title for name, policy in pack.screening.lists.items()},
     }
 
@@ -37,7 +39,7 @@ def fact_label(t: Translator, pack: Pack, key: str, text: str) -> str:
     title = _titles(pack).get(kind, {}).get(name)
     if title is None:
         return text
-    return f"{name} {t.text(title)}" if kind == "entry" else t.text(title)
+    return f"{name} {t.text(title)}" if kind in ("entry", "clause") else t.text(title)
 
 
 @dataclass(frozen=True)
