@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from exportctl.determine.engine import InvalidTransaction
+from exportctl.model import Determination
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
 from tests.conftest import run
@@ -123,6 +124,12 @@ def test_goods_outside_row_16_chapters_need_no_licence(jp: Regime, eul: EndUserL
     assert result.outcome == "no_licence_required"
 
 
+def _to_china(jp: Regime, eul: EndUserList, lines: list[dict[str, object]], **fields: object) -> Determination:
+    """A 2024 export to China with an end user who is not on the End User List (the list loaded)."""
+    facts: dict[str, object] = {**CIVIL, "end_user": UNLISTED, **fields}
+    return run(jp, eul, date="2024-06-01", destination="CN", lines=lines, **facts)
+
+
 class TestSmallValue:
     """Export Trade Control Order art. 4(1)(iv)/(v): rows 5–13 and 15, ¥1,000,000 (¥50,000 for Table 3-3).
 
@@ -130,37 +137,18 @@ class TestSmallValue:
     those cases name an end user who is not on the list, and load the list."""
 
     def test_applies_below_the_threshold(self, jp: Regime, eul: EndUserList) -> None:
-        result = run(
-            jp,
-            eul,
-            date="2024-06-01",
-            destination="CN",
-            end_user=UNLISTED,
-            lines=[{"item": "5(17)", "value_jpy": 1_000_000}],
-            **CIVIL,
-        )
+        result = _to_china(jp, eul, [{"item": "5(17)", "value_jpy": 1_000_000}])
         assert result.outcome == "no_licence_required"
         assert result.lines[0].exceptions[0].applied
 
     def test_not_above_the_threshold(self, jp: Regime, eul: EndUserList) -> None:
-        result = run(
-            jp,
-            eul,
-            date="2024-06-01",
-            destination="CN",
-            end_user=UNLISTED,
-            lines=[{"item": "5(17)", "value_jpy": 1_000_001}],
-            **CIVIL,
-        )
+        result = _to_china(jp, eul, [{"item": "5(17)", "value_jpy": 1_000_001}])
         assert result.outcome == "licence_required"
         assert not result.lines[0].exceptions[0].applied
 
     def test_values_of_one_sub_item_are_summed(self, jp: Regime, eul: EndUserList) -> None:
         lines = [{"item": "5(17)", "value_jpy": 600_000}, {"item": "1C009.b", "value_jpy": 600_000}]
-        assert (
-            run(jp, eul, date="2024-06-01", destination="CN", end_user=UNLISTED, lines=lines, **CIVIL).outcome
-            == "licence_required"
-        )
+        assert _to_china(jp, eul, lines).outcome == "licence_required"
 
     def test_never_for_appended_table_4(self, jp: Regime) -> None:
         result = run(jp, date="2024-06-01", destination="IR", lines=[{"item": "5(17)", "value_jpy": 10_000}], **CIVIL)
@@ -186,21 +174,12 @@ class TestSmallValue:
         assert informed.outcome == "no_licence_required"
 
     def test_unknown_value_is_indeterminate(self, jp: Regime, eul: EndUserList) -> None:
-        result = run(
-            jp, eul, date="2024-06-01", destination="CN", end_user=UNLISTED, lines=[{"item": "5(17)"}], **CIVIL
-        )
+        result = _to_china(jp, eul, [{"item": "5(17)"}])
         assert result.outcome == "indeterminate"
         assert result.missing == ("value_jpy",)
 
     def test_unknown_end_use_outside_group_a_is_indeterminate(self, jp: Regime, eul: EndUserList) -> None:
-        result = run(
-            jp,
-            eul,
-            date="2024-06-01",
-            destination="CN",
-            end_user=UNLISTED,
-            lines=[{"item": "5(17)", "value_jpy": 10_000}],
-        )
+        result = _to_china(jp, eul, [{"item": "5(17)", "value_jpy": 10_000}], end_use=None)
         assert result.outcome == "indeterminate"
         assert result.missing == ("wmd_end_use",)
 

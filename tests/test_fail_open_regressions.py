@@ -249,3 +249,23 @@ def test_removing_an_encoded_entry_never_turns_a_licence_into_none(
 @functools.cache
 def _reduced(entry_id: str) -> Regime:
     return _regime(_without_entry(_pack_files(), entry_id))
+
+
+# --- product kinds: a generic name is not "not listed" while a kind of it could be listed ------------------
+
+
+def test_a_generic_laser_failing_row_2_is_not_unlisted(jp: Regime) -> None:
+    """Row 2(31) lists particular lasers (Art. 1(xxxvi)); row 10(8) lists CW, pulsed, tunable … lasers (Art. 9(viii)).
+    A 'laser' described only by row 2's parameters that fails them may still be one of row 10's."""
+    snapshot = jp.at(day("2026-02-14"))
+    params = {"laser_type": "helium-neon", "wavelength_nm": 633, "average_output_power_mw": 5}
+    result = classify_spec(snapshot, Specification(product="laser", params=params))
+    assert result.status == "undetermined"
+    assert "cw-laser" in result.note
+
+
+def test_a_specific_laser_is_also_assessed_against_the_generic_laser_clauses(jp: Regime) -> None:
+    """A CW laser is a laser: row 2's clauses for lasers apply to it as well as row 10's."""
+    snapshot = jp.at(day("2026-02-14"))
+    assessed = {entry.id for entry, _ in snapshot.clauses_by_product["cw-laser"]}
+    assert {"2(31)", "10(8)"} <= assessed

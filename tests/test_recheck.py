@@ -62,7 +62,8 @@ def test_delta_screening_blocks_only_the_affected_partys_orders(
         orders.add_order(s, CLERK, resist_order("SO-1"), old_screener)  # released: the licence covers it
         orders.add_order(s, CLERK, resist_order("SO-2", consignee="OTHER", end_user=None), old_screener)
         orders.release_order(s, OFFICER, "SO-2", "licence applied for; officer release")
-        orders.add_order(s, CLERK, resist_order("SO-3", value=1_000), old_screener)
+        # A ¥1,000 order while Korea was in Group A: the small-value exception needs no End User List check.
+        orders.add_order(s, CLERK, resist_order("SO-3", value=1_000, ship_date=dt.date(2019, 6, 3)), old_screener)
         orders.ship_order(s, CLERK, "SO-3")
     with db.session(database_url) as s:
         other_at = s.scalars(select(Party).where(Party.code == "OTHER")).one().screened_at

@@ -49,6 +49,11 @@ _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def unclassified(note: str, assessed: tuple[str, ...] = ()) -> Classification:
+    """Undetermined because the item cannot be placed (not "not listed"): `classification` is what is missing."""
+    return Classification("undetermined", missing=("classification",), note=note, assessed=assessed)
+
+
 def compare(criterion: s.Criterion, params: Mapping[str, s.Scalar]) -> Comparison:
     actual = params.get(criterion.param)
     if actual is None:
@@ -64,10 +69,8 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
     candidates = snapshot.clauses_by_product.get(spec.product)
     if candidates is None:
         # Unknown product: the pack cannot rule out that it is listed under a name it does not know.
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"product '{spec.product}' is not described by any entry of the pack; classify it by entry id",
+        return unclassified(
+            f"product '{spec.product}' is not described by any entry of the pack; classify it by entry id",
         )
     matches: list[EntryMatch] = []
     undecided: list[EntryMatch] = []
@@ -97,16 +100,21 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
             note="parameters needed to decide are missing or not comparable",
             assessed=assessed,
         )
+    kinds = _possible_kinds(snapshot, spec)
+    if kinds:
+        return unclassified(
+            f"{spec.product} fails every clause for it ({candidates_summary(candidates)}), but it may be one of"
+            f" {', '.join(kinds)}, which other clauses list — name the product more precisely",
+            assessed,
+        )
     partial = tuple(dict.fromkeys([*(entry.id for entry, _ in candidates if not entry.complete), *snapshot.unencoded]))
     if partial:
         # Failing every encoded clause proves nothing while an alternative of the sub-item is not encoded.
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"{spec.product} fails every encoded clause ({candidates_summary(candidates)}), but entries"
+        return unclassified(
+            f"{spec.product} fails every encoded clause ({candidates_summary(candidates)}), but entries"
             f" {', '.join(partial)} are not (completely) encoded: they could not be assessed — classify the item"
             " against their full text and name the entry",
-            assessed=assessed,
+            assessed,
         )
     if spec.hs is not None:
         found = classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
@@ -116,6 +124,17 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); row 16 needs its HS code",
         assessed=assessed,
     )
+
+
+def _possible_kinds(snapshot: Snapshot, spec: Specification) -> list[str]:
+    """Narrower products (kinds of this one) with a clause the specification does not rule out."""
+    possible: list[str] = []
+    for kind in snapshot.narrower_products.get(spec.product, ()):
+        for _, clause in snapshot.clauses_by_product[kind]:
+            if kind in clause.products and not any(compare(c, spec.params).holds is False for c in clause.criteria):
+                possible.append(kind)
+                break
+    return possible
 
 
 def candidates_summary(candidates: tuple[tuple[s.Entry, s.Clause], ...]) -> str:
@@ -185,10 +204,8 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
         found = resolve_cas(snapshot, number)
         if not found:
             # A chemical the pack does not list by CAS number may still be listed under a generic description.
-            return Classification(
-                "undetermined",
-                missing=("classification",),
-                note=f"CAS {number} is not among the chemicals the pack lists by CAS number on this date; a generic"
+            return unclassified(
+                f"CAS {number} is not among the chemicals the pack lists by CAS number on this date; a generic"
                 " entry may still cover it — classify it by entry id or specification",
             )
         return Classification("listed", found)
@@ -199,10 +216,8 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
         if clause_id and clause_id not in {c.id for c in entry.clauses}:
             raise UnknownItem(f"entry '{entry_id}' has no clause '{clause_id}'")
         if f"{entry_id}#{clause_id}" in snapshot.clauses_out_of_force:
-            return Classification(
-                "undetermined",
-                missing=("classification",),
-                note=f"{entry_id}#{clause_id} is not in the law's text on this date; use the text then in force",
+            return unclassified(
+                f"{entry_id}#{clause_id} is not in the law's text on this date; use the text then in force",
             )
         if entry.row == CATCH_ALL_ROW:
             return Classification("catch-all", (EntryMatch(entry.id, None, (), "entry"),))
@@ -210,20 +225,16 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
         numbers = tuple(clause.control_numbers if clause else entry.control_numbers)
         return Classification("listed", (EntryMatch(entry.id, clause_id or None, numbers, "entry"),))
     if entry_id in known_entries:
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"entry {entry_id} is not in force on this date; classify the item under the entries then in force",
+        return unclassified(
+            f"entry {entry_id} is not in force on this date; classify the item under the entries then in force",
         )
     matches = resolve_control_number(snapshot, text)
     if matches:
         return Classification("listed", matches)
     elsewhen = _entries_numbering(known_entries, text)
     if elsewhen:
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
+        return unclassified(
+            f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
             " entries then in force",
         )
     raise UnknownItem(f"'{item}' is neither an entry id, an international number the pack maps, nor 'hs:CODE'")

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from exportctl.determine.classify import Classification, UnknownItem, classify_item, resolve_control_number
+from exportctl.determine.classify import (
+    Classification,
+    UnknownItem,
+    classify_item,
+    resolve_control_number,
+    unclassified,
+)
 from exportctl.model import EntryMatch, Line, Reason
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Active, Snapshot
@@ -42,10 +48,8 @@ def classify_technology(
             unmapped.append(match.entry)
         candidates.extend((entry, (label,), "goods-entry") for entry in related)
     if unmapped and not candidates:
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"no entry of the Foreign Exchange Order's Appended Table in force names goods {', '.join(unmapped)};"
+        return unclassified(
+            f"no entry of the Foreign Exchange Order's Appended Table in force names goods {', '.join(unmapped)};"
             " name the technology entry (tech:ROW(N)) or its international number",
         )
     return _by_purpose(_merge(candidates), line.tech_purpose)
@@ -63,10 +67,8 @@ def _direct(
         active = snapshot.entries.get(text)
         if active is None:
             if text in known_entries:
-                return Classification(
-                    "undetermined",
-                    missing=("classification",),
-                    note=f"technology entry {text} is not in force on this date; use the entries then in force",
+                return unclassified(
+                    f"technology entry {text} is not in force on this date; use the entries then in force",
                 )
             raise UnknownItem(f"'{text}' is not a technology entry of the pack")
         return _by_purpose([(active.record, tuple(active.record.goods_entries), "entry")], purpose)
@@ -120,10 +122,8 @@ def _by_purpose(candidates: Sequence[Candidate], purpose: str | None) -> Classif
     partial = [entry.id for entry in excluded if not entry.complete]
     purposes = "; ".join(f"{entry.id} controls {', '.join(entry.purposes)} technology" for entry in excluded)
     if partial:
-        return Classification(
-            "undetermined",
-            missing=("classification",),
-            note=f"{purposes}; entries {', '.join(partial)} are not completely encoded",
+        return unclassified(
+            f"{purposes}; entries {', '.join(partial)} are not completely encoded",
         )
     return Classification("not-controlled", note=f"{purpose} technology is not listed: {purposes}")
 

@@ -60,7 +60,8 @@ class Snapshot:
     known_entries: Mapping[str, s.Entry]
     control_numbers: Mapping[str, tuple[ClauseRef, ...]]
     cas_numbers: Mapping[str, tuple[ClauseRef, ...]]
-    clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]
+    clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]  # with the broader products' clauses
+    narrower_products: Mapping[str, tuple[str, ...]]  # `laser` → `cw-laser`, `pulsed-laser`, …
     technology_of: Mapping[str, tuple[s.Entry, ...]]  # goods entry id → technology entries in force
     unencoded: tuple[str, ...]  # sub-items the rows declare that have no entry: "not listed" cannot be concluded
     clauses_out_of_force: frozenset[str]  # `entry#clause` of entries in force whose clause is not, on this date
@@ -192,6 +193,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     exemptions = {active.record.id: active for active in dated(list(pack.rules.technology_exemptions), "exemption")}
     list_policies = keyed(pack.screening.lists, "screening", lambda name, p: f"{name}: {p.title.en} ({p.effect})")
 
+    clauses_of, narrower_of = _kinds(by_product)
     return Snapshot(
         regime=pack.meta.id,
         pack_version=pack.version,
@@ -203,7 +205,8 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         known_entries=pack.entries,
         control_numbers=_freeze({k: tuple(v) for k, v in control_numbers.items()}),
         cas_numbers=_freeze({k: tuple(v) for k, v in cas_numbers.items()}),
-        clauses_by_product=_freeze({k: tuple(v) for k, v in by_product.items()}),
+        clauses_by_product=_freeze(clauses_of),
+        narrower_products=_freeze(narrower_of),
         technology_of=_freeze({k: tuple(v) for k, v in technology_of.items()}),
         clauses_out_of_force=frozenset(out_of_force),
         unencoded=tuple(sub for row in pack.rows.values() for sub in row.sub_items if sub not in pack.entries),
@@ -222,6 +225,35 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         group_rule_source=pack.destinations.group_rule_source,
         facts=_freeze(facts),
     )
+
+
+ClausesOf = dict[str, tuple[tuple[s.Entry, s.Clause], ...]]
+
+
+def _kinds(by_product: Mapping[str, list[tuple[s.Entry, s.Clause]]]) -> tuple[ClausesOf, dict[str, tuple[str, ...]]]:
+    """Each product's clauses with those of the broader products its name implies, and its narrower products.
+
+    Products are slugs where `cw-laser` is a kind of `laser`: a `cw-laser` is assessed against the clauses of
+    `laser` too (they apply to every laser), and a `laser` that fails its own clauses may still be a kind of laser
+    another entry lists, so it is not "not listed" while a narrower product's clause could hold.
+    """
+    broader = {p: [p.split("-", i)[-1] for i in range(1, p.count("-") + 1)] for p in by_product}
+    narrower: dict[str, list[str]] = {}
+    for product, kinds_of in broader.items():
+        for kind in kinds_of:
+            if kind in by_product:
+                narrower.setdefault(kind, []).append(product)
+    clauses: ClausesOf = {}
+    for product in by_product:
+        seen: set[tuple[str, str]] = set()
+        found: list[tuple[s.Entry, s.Clause]] = []
+        for other in (product, *broader[product]):
+            for entry, clause in by_product.get(other, ()):
+                if (entry.id, clause.id) not in seen:
+                    seen.add((entry.id, clause.id))
+                    found.append((entry, clause))
+        clauses[product] = tuple(found)
+    return clauses, {product: tuple(kinds) for product, kinds in narrower.items()}
 
 
 def _describe(record: object) -> str:

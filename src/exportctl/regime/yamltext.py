@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -40,7 +41,15 @@ def format_path(path: Sequence[str | int]) -> str:
 class ParsedYaml:
     file: str
     data: Any
-    lines: dict[KeyPath, int]
+    node: yaml.Node | None = field(default=None, repr=False)
+
+    @cached_property
+    def lines(self) -> dict[KeyPath, int]:
+        """Key path → line, worked out from the YAML nodes only when an error needs a line."""
+        found: dict[KeyPath, int] = {}
+        if self.node is not None:
+            _record_lines(self.node, (), found)
+        return found
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """The line of the deepest known key on `path` (pydantic paths may go below what YAML spelt out)."""
@@ -64,7 +73,7 @@ def parse_yaml(file: str, text: str) -> ParsedYaml:
     try:
         node = loader.get_single_node()
         if node is None:
-            return ParsedYaml(file, None, {})
+            return ParsedYaml(file, None)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -72,9 +81,7 @@ def parse_yaml(file: str, text: str) -> ParsedYaml:
         raise PackError(file, (), line, f"invalid YAML: {exc.problem}") from exc
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    _record_lines(node, (), lines)
-    return ParsedYaml(file, data, lines)
+    return ParsedYaml(file, data, node)
 
 
 def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
