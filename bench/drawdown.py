@@ -62,7 +62,7 @@ def service_worker(url: str, licence_id: int, seed: int, count: int, start: Barr
     for quantity, value in draws:
         try:
             with db.session(url) as s:
-                orders.draw_down(s, clerk, licence_id, quantity, value, None)
+                orders.draw_down(s, clerk, licence_id, quantity, value, None, on=dt.date(2026, 6, 1))
             drawn += 1
         except Overdraw:
             refused += 1

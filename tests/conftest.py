@@ -6,13 +6,14 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from exportctl.determine.engine import determine
-from exportctl.model import Determination, Transaction
+from exportctl.model import Determination, PartyScreener, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.screening.end_user_list import EndUserList
@@ -20,6 +21,8 @@ from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services import checking
+from exportctl.services.checking import PinnedEndUserList, required_lists
+from exportctl.services.screening import ConfiguredScreener
 from exportctl.store import db
 from tests import pgserver
 
@@ -28,6 +31,10 @@ REPO = Path(__file__).resolve().parents[1]
 # (as in CI), or wherever EXPORTCTL_SHARED points.
 SHARED = Path(os.environ.get("EXPORTCTL_SHARED", REPO.parent / "shared"))
 LISTS_DIR = SHARED / "data" / "lists"
+# A list file counts as current from when it was written: the reference files are as old as the checkout beside
+# which they were laid, which tests must not depend on. The age limits have their own tests
+# (tests/test_screening_required.py), which set or clear this.
+os.environ.setdefault("EXPORTCTL_LIST_MAX_AGE_DAYS", "3650")
 # The keys issue 2 makes a contract of, for `check --format json` and POST /api/v1/check alike.
 CHECK_CONTRACT = frozenset(
     {
@@ -35,6 +42,7 @@ CHECK_CONTRACT = frozenset(
         "licence_required", "eligible_licences", "lines", "reasons",
     }
 )  # fmt: skip
+REQUIRED_LISTS = required_lists("jp")
 EUL_FILE = LISTS_DIR / "jp-meti-end-user-list-2025-09-29.xlsx"
 ORDER_XML = SHARED / "data" / "law" / "jp-export-trade-control-order-2026-02-14.xml"
 
@@ -104,10 +112,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     pgserver.drop_database(server, url)
 
 
-def run(jp: Regime, eul: EndUserList | None = None, **fields: Any) -> Determination:
-    """Determine a transaction given as keyword fields (dates as ISO strings are fine)."""
+@cache
+def required_screener() -> ConfiguredScreener:
+    """The lists the Japan pack requires (End User List, MOF asset freeze, UN), from the shipped files."""
+    found = registry.default_files(LISTS_DIR)
+    return ConfiguredScreener([registry.read_list(list_id, found[list_id]) for list_id in sorted(REQUIRED_LISTS)])
+
+
+def with_required(*lists: LoadedList) -> Screener:
+    """A screener over these lists and the required ones: what a determination naming a party needs."""
+    return Screener([*required_screener().lists, *lists])
+
+
+def screened(eul: EndUserList) -> PartyScreener:
+    """The End User List matched exactly, with the other lists the Japan pack requires (MOF asset freeze, UN)
+    from the shipped files: a determination naming a party is cleared only against all of them (issue 10)."""
+    return PinnedEndUserList(eul, dt.date.today(), required_screener(), REQUIRED_LISTS)
+
+
+def run(jp: Regime, eul: PartyScreener | None = None, **fields: Any) -> Determination:
+    """Determine a transaction given as keyword fields (dates as ISO strings are fine); an End User List is
+    matched with the other required lists beside it (`screened`)."""
     transaction = Transaction.model_validate(fields)
-    return determine(jp.at(transaction.date), transaction, eul)
+    screener = screened(eul) if isinstance(eul, EndUserList) else eul
+    return determine(jp.at(transaction.date), transaction, screener)
 
 
 def day(text: str) -> dt.date:

@@ -204,8 +204,11 @@ def test_order_workflow_with_licence_assignment_and_shipment(any_db_api: Api) ->
     assert redetermined.json()["status"] == "released" and redetermined.json()["blocking_reasons"] == []
     assert redetermined.json()["lines"][0]["licence"] == "IND-2019-KR-0815"
 
-    shipped = api.post("/orders/SO-1/ship", "clerk")
+    # Issue 10: the shipment date is a fact; the licence must be valid on it (today it is not: it ended in 2020).
+    problem_of(api.post("/orders/SO-1/ship", "clerk"), 422)
+    shipped = api.post("/orders/SO-1/ship", "clerk", {"date": "2019-09-10"})
     assert shipped.status_code == 200 and shipped.json()["status"] == "shipped"
+    assert shipped.json()["shipped_on"] == "2019-09-10"
     drawn = api.get("/licences/IND-2019-KR-0815").json()
     assert (drawn["quantity_used"], drawn["value_used_jpy"]) == (40, 8_000_000)
     problem_of(api.patch("/orders/SO-1", "clerk", {"end_use": "late change"}), 422)  # shipped orders are final
@@ -229,8 +232,23 @@ def test_officer_releases_a_blocked_order_with_a_reason(api: Api) -> None:
     assert api.post("/orders", "clerk", resist_order("SO-2")).json()["status"] == "blocked"
     problem_of(api.post("/orders/SO-2/release", "clerk", {"reason": "urgent"}), 403)
     problem_of(api.post("/orders/SO-2/release", "officer", {"reason": ""}), 422)
+    # Issue 10: a reason never lifts licence-needed; the licence received by fax is entered into the book first.
+    refused = problem_of(api.post("/orders/SO-2/release", "officer", {"reason": "METI licence received by fax"}), 422)
+    assert "enter the licence in the book" in refused["detail"]
+    licence = {
+        "type": "individual",
+        "number": "2019-0815",
+        "holder": "Example Materials K.K.",
+        "destinations": ["KR"],
+        "consignees": ["KR-HANBIT"],
+        "items": ["EMK-R100"],
+        "valid_from": "2019-08-08",
+        "valid_to": "2020-02-07",
+    }
+    assert api.post("/licences", "officer", licence).status_code == 201
     released = api.post("/orders/SO-2/release", "officer", {"reason": "METI licence 2019-0815 received by fax"})
     assert released.status_code == 200
+    assert released.json()["release_state"] == "released" and released.json()["lines"][0]["licence"] == "2019-0815"
     assert released.json()["status"] == "released"
     assert released.json()["releases"][0]["officer"] == USERS["officer"]
     assert released.json()["releases"][0]["blocking_reasons"] == ["licence-needed"]
@@ -301,6 +319,17 @@ def test_regime_diff_cites_the_cabinet_order(api: Api) -> None:
     removed = [c for c in diff["changes"] if c["key"] == "table-3/KR"]
     assert removed and removed[0]["change"] == "removed"
     assert removed[0]["source"]["id"] == "jp.etco.2019-co71"
+
+
+def test_regime_entries_on_a_date(api: Api) -> None:
+    """Entry 7(24) (silicon and germanium halides and hydrides) joined Appended Table 1 on 2025-05-28."""
+    before = api.get("/regime/jp/entries", params={"date": "2025-05-27"}).json()
+    after = api.get("/regime/jp/entries", params={"date": "2025-05-28", "kind": "goods"}).json()
+    assert "7(24)" not in {e["id"] for e in before["entries"]}
+    added = next(e for e in after["entries"] if e["id"] == "7(24)")
+    assert added["kind"] == "goods" and added["complete"] is True and added["criteria"] > 0
+    assert {e["kind"] for e in after["entries"]} == {"goods"}
+    problem_of(api.get("/regime/jp/entries", params={"date": "2025-05-28", "kind": "weapons"}), 422)
 
 
 # --- pagination and filtering -------------------------------------------------------------------------------------

@@ -74,6 +74,20 @@ def new_blocked_order(api: Api) -> str:
     return str(created(api, "/orders", resist_order(fresh("SO-B")))["number"])
 
 
+def new_overridable_order(api: Api) -> str:
+    """A machining centre to China with no declared end use: blocked as indeterminate, which an officer may
+    override (issue 10: licence-needed is lifted only by a licence in the book, never by a reason)."""
+    order = {
+        "number": fresh("SO-I"),
+        "ship_date": "2024-06-01",
+        "destination": "CN",
+        "lines": [{"reference": "hs:8457.10", "quantity": 1, "value_jpy": 2_000_000}],
+    }
+    created_order = created(api, "/orders", order)
+    assert created_order["blocking_reasons"] == ["indeterminate"]
+    return str(created_order["number"])
+
+
 def new_released_order(api: Api) -> str:
     order = created(api, "/orders", tray_order(fresh("SO-R")))
     assert order["status"] == "released"
@@ -113,13 +127,18 @@ CHECK = {
 # (method, path) → (least role, the request: built fresh for each call)
 MATRIX: dict[tuple[str, str], tuple[str, Setup]] = {
     ("GET", "/openapi.json"): (PUBLIC, lambda api: Call("/openapi.json")),
-    ("GET", "/docs"): (PUBLIC, lambda api: Call("/docs")),
+    ("GET", "/docs"): ("viewer", lambda api: Call("/docs")),  # issue 10: the API docs behind login
     ("POST", "/session"): (PUBLIC, lambda api: Call("/session", {"name": USERS["viewer"], "password": PASSWORD})),
+    ("DELETE", "/session"): ("viewer", lambda api: Call("/session")),
     ("GET", "/me"): ("viewer", lambda api: Call("/me")),
     ("POST", "/check"): ("viewer", lambda api: Call("/check", CHECK)),
     ("POST", "/screen"): ("viewer", lambda api: Call("/screen", {"name": "Delta Engineering Concern FZE"})),
     ("GET", "/lists"): ("viewer", lambda api: Call("/lists")),
     ("GET", "/regime/{regime_id}"): ("viewer", lambda api: Call("/regime/jp", params={"date": "2019-08-28"})),
+    ("GET", "/regime/{regime_id}/entries"): (
+        "viewer",
+        lambda api: Call("/regime/jp/entries", params={"date": "2026-03-01", "kind": "technology"}),
+    ),
     ("GET", "/regime/{regime_id}/diff"): (
         "viewer",
         lambda api: Call("/regime/jp/diff", params={"from": "2019-08-27", "to": "2019-08-28"}),
@@ -134,9 +153,12 @@ MATRIX: dict[tuple[str, str], tuple[str, Setup]] = {
     ("POST", "/orders/{number}/determine"): ("clerk", lambda api: Call(f"/orders/{new_blocked_order(api)}/determine")),
     ("POST", "/orders/{number}/release"): (
         "officer",
-        lambda api: Call(f"/orders/{new_blocked_order(api)}/release", {"reason": "individual licence received"}),
+        lambda api: Call(f"/orders/{new_overridable_order(api)}/release", {"reason": "end use confirmed in writing"}),
     ),
-    ("POST", "/orders/{number}/ship"): ("clerk", lambda api: Call(f"/orders/{new_released_order(api)}/ship")),
+    ("POST", "/orders/{number}/ship"): (  # issue 10: shipped on a date (the tray order's own)
+        "clerk",
+        lambda api: Call(f"/orders/{new_released_order(api)}/ship", {"date": "2019-10-01"}),
+    ),
     ("GET", "/licences"): ("viewer", lambda api: Call("/licences")),
     ("POST", "/licences"): ("officer", lambda api: Call("/licences", licence(fresh("IND")))),
     ("GET", "/licences/warnings"): ("viewer", lambda api: Call("/licences/warnings", params={"today": "2020-01-15"})),
@@ -191,6 +213,8 @@ def api(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterato
     url = f"sqlite:///{tmp_path_factory.mktemp('roles') / 'roles.db'}"
     api = make_api(url, screener)
     created(api, "/parties", {"code": "KR-HANBIT", "name": "Hanbit Semiconductor Materials Co., Ltd.", "country": "KR"})
+    # The licences' consignee: a party in the records (issue 10: licences name existing parties) no order names.
+    created(api, "/parties", {"code": "NOBODY", "name": "Gyeonggi Wafer Logistics Co., Ltd.", "country": "KR"})
     for code, reference in (("EMK-R100", "7(19)#euv-resist"), ("EMK-TRAY", "hs:3926.90")):
         created(api, "/items", {"code": code, "description": code})
         basis = {"reference": reference, "rationale": "seed", "valid_from": "2019-01-01"}

@@ -2,7 +2,7 @@
 
 The server runs the web application over a fresh SQLite database with the demo data set (users alice, clerk;
 olga and oscar, officers; password exportctl-demo). Covered: logging in; entering an order that the Korea
-measures block, an officer adding the individual licence, redetermination and release; an officer releasing
+measures block, an officer adding the individual licence, redetermination and release; two officers releasing
 another blocked order with a reason; reviewing a screening hit. Screenshots of the key pages are kept in
 tests/artifacts/screenshots/ as test artefacts.
 
@@ -176,24 +176,33 @@ def test_order_blocked_until_an_officer_adds_the_licence(page: Page) -> None:
 
 
 def test_officer_releases_a_blocked_order_with_a_reason(page: Page, server: Served) -> None:
-    number = blocked_for_a_licence_only(server.database_url)
+    """Issue 10: a reason lifts only an overridable block (not licence-needed), and two officers are needed by
+    default: the page says "awaiting second approval (1 of 2)" after the first."""
+    number = blocked_as_indeterminate(server.database_url)
     log_in(page, "olga")
     page.goto(f"/orders/{number}")
     expect(page.locator("h1 .badge.status-blocked")).to_be_visible()
-    page.locator("#release textarea[name=reason]").fill("Individual licence IND-2019-0777 received from METI")
+    page.locator("#release textarea[name=reason]").fill("End use confirmed by the customer's letter")
+    page.locator("#release button").click()
+    expect(page.locator("main")).to_contain_text("awaiting second approval (1 of 2)")
+    expect(page.locator("h1 .badge.status-blocked")).to_be_visible()
+    log_out(page)
+    log_in(page, "oscar")
+    page.goto(f"/orders/{number}")
+    page.locator("#release textarea[name=reason]").fill("Letter checked")
     page.locator("#release button").click()
     expect(page.locator("h1 .badge.status-released")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Individual licence IND-2019-0777 received from METI")
+    expect(page.locator("main")).to_contain_text("End use confirmed by the customer's letter")
     expect(page.locator("main")).to_contain_text("olga")
 
 
-def blocked_for_a_licence_only(database_url: str) -> str:
-    """A demo order blocked only because no licence fits, read from the server's database."""
+def blocked_as_indeterminate(database_url: str) -> str:
+    """A demo order blocked only because its determination is indeterminate, read from the server's database."""
     with store.session(database_url) as db:
         for order in db.scalars(select(Order).where(Order.status == "blocked").order_by(Order.number)):
-            if order.blocking_reasons == ["licence-needed"]:
+            if order.blocking_reasons == ["indeterminate"]:
                 return order.number
-    raise AssertionError("the demo data set has no order blocked for a licence only")
+    raise AssertionError("the demo data set has no order blocked as indeterminate only")
 
 
 def test_screening_review(page: Page) -> None:

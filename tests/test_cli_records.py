@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from exportctl.cli import app
+from exportctl.cli.acting import TOKEN_ENV
 
 runner = CliRunner()
+TOKENS: dict[tuple[str, str], str] = {}
 FIVE = {"KR", "TW", "CN", "DE", "US"}
 
 
@@ -26,8 +30,32 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def has_users() -> bool:
+    path = Path(make_url(os.environ["EXPORTCTL_DATABASE_URL"]).database or "")
+    if not path.exists():
+        return False
+    with sqlite3.connect(path) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return "users" in tables and bool(connection.execute("SELECT count(*) FROM users").fetchone()[0])
+
+
+def token_of(user: str) -> str | None:
+    """An API token for the user (made once per database, in local admin mode); None if there is no such user."""
+    key = (os.environ["EXPORTCTL_DATABASE_URL"], user)
+    if key not in TOKENS:
+        result = runner.invoke(app, ["--local-admin", "users", "token", user, "--name", "tests"])
+        if result.exit_code != 0:
+            return None
+        TOKENS[key] = result.stdout.strip()
+    return TOKENS[key]
+
+
 def invoke(*args: str, user: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*(["--user", user] if user else []), *args])
+    """Run a command as `user` (with that user's token, as a system or script would), or else as the local
+    admin; on an empty database with no credential, as the bootstrap admin."""
+    token = token_of(user) if user else None
+    credential = ["--user", user] if user else ["--local-admin"] if has_users() else []
+    result = runner.invoke(app, [*credential, *args], env={TOKEN_ENV: token} if token else {})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -98,7 +126,15 @@ def test_only_an_officer_releases_with_a_reason(demo: Path) -> None:
     code, _out, err = invoke("orders", "release", "SO-2019-0102", "--reason", " ", user="olga")
     assert code == 2 and "reason" in err
     assert as_json("orders", "show", "SO-2019-0102")["status"] == "blocked"
-    ok("orders", "release", "SO-2019-0102", "--reason", "Individual licence held on paper", user="olga")
+    # Issue 10: a reason never lifts licence-needed; the licence held on paper is entered into the book first.
+    code, _out, err = invoke("orders", "release", "SO-2019-0102", "--reason", "licence on paper", user="olga")
+    assert code == 2 and "enter the licence in the book" in err
+    assert as_json("orders", "show", "SO-2019-0102")["status"] == "blocked"
+    paper = ["--type", "individual", "--holder", "Example Materials K.K.", "--destination", "KR"]
+    dates = ["--valid-from", "2019-07-01", "--valid-to", "2020-06-30", "--consignee", "KR-SEORAE"]
+    ok("licences", "add", "IND-2019-KR-0701", *paper, *dates, user="olga")
+    released = ok("orders", "release", "SO-2019-0102", "--reason", "Individual licence held on paper", user="olga")
+    assert "released by olga (licence IND-2019-KR-0701 from the book)" in released
     shown = as_json("orders", "show", "SO-2019-0102")
     assert shown["status"] == "released"
     assert [(r["officer"], r["reason"]) for r in shown["releases"]] == [("olga", "Individual licence held on paper")]
@@ -107,13 +143,54 @@ def test_only_an_officer_releases_with_a_reason(demo: Path) -> None:
 
 
 def test_four_eyes_release(demo: Path) -> None:
-    ok("settings", "four-eyes", "licence-needed")
-    assert "second officer" in ok("orders", "release", "SO-2019-0201", "--reason", "checked", user="olga")
-    assert as_json("orders", "show", "SO-2019-0201")["status"] == "blocked"
-    code, _out, err = invoke("orders", "release", "SO-2019-0201", "--reason", "checked", user="olga")
+    # Issue 10: licence-needed is never overridden, so it cannot be a four-eyes reason; four-eyes is on by
+    # default for every override. SO-2019-0301 is blocked as indeterminate (no declared end use).
+    code, _out, err = invoke("settings", "four-eyes", "licence-needed")
+    assert code == 2 and "REASON" in err
+    first = ok("orders", "release", "SO-2019-0301", "--reason", "checked", user="olga")
+    assert "second officer" in first and "awaiting second approval (1 of 2)" in first
+    assert as_json("orders", "show", "SO-2019-0301")["status"] == "blocked"
+    assert as_json("orders", "show", "SO-2019-0301")["release_state"] == "awaiting second approval (1 of 2)"
+    code, _out, err = invoke("orders", "release", "SO-2019-0301", "--reason", "checked", user="olga")
     assert code == 2 and "second officer" in err
-    ok("orders", "release", "SO-2019-0201", "--reason", "agreed", user="oscar")
-    assert as_json("orders", "show", "SO-2019-0201")["status"] == "released"
+    ok("orders", "release", "SO-2019-0301", "--reason", "agreed", user="oscar")
+    assert as_json("orders", "show", "SO-2019-0301")["status"] == "released"
+
+
+def test_settings_decide_what_an_officer_may_override(demo: Path) -> None:
+    ok("settings", "four-eyes")  # explicitly: one officer suffices
+    ok("settings", "overridable", "screening-hit")
+    code, _out, err = invoke("orders", "release", "SO-2019-0301", "--reason", "checked", user="olga")
+    assert code == 2 and "indeterminate: not a reason an officer may override" in err
+    code, _out, err = invoke("settings", "overridable", "prohibited")
+    assert code == 2 and "REASON" in err
+    ok("orders", "release", "SO-2019-0302", "--reason", "not the listed entity", user="olga")
+    assert as_json("orders", "show", "SO-2019-0302")["status"] == "released"
+
+
+def test_ship_on_a_date_once_and_licence_states(demo: Path) -> None:
+    # SO-2019-0103 (2019-08-20) draws IND-2019-KR-0815 (60 units, ¥12,000,000) to nothing.
+    code, _out, err = invoke("orders", "ship", "SO-2019-0103", user="alice")  # today: the rules have changed since
+    assert code == 2 and "rules changed" in err
+    assert "shipped on 2019-08-20; drawn on IND-2019-KR-0815" in ok(
+        "orders", "ship", "SO-2019-0103", "--date", "2019-08-20", user="alice"
+    )
+    code, _out, err = invoke("orders", "recheck", "SO-2019-0103", user="alice")
+    assert code == 2 and "has shipped" in err
+    code, _out, err = invoke("orders", "ship", "SO-2019-0103", "--date", "2019-08-20", user="alice")
+    assert code == 2 and "only a released order ships" in err
+    assert as_json("orders", "show", "SO-2019-0103")["shipped_on"] == "2019-08-20"
+    states = {lic["number"]: lic["state"] for lic in as_json("licences", "list")}
+    assert states["IND-2019-KR-0815"] == states["IND-2019-KR-0903"] == "expired"  # ended in 2020, read today
+    # Fully used on 2019-09-01: exhausted, not "near exhaustion".
+    warnings = as_json("licences", "warnings", "--today", "2019-09-01")
+    assert {
+        "number": "IND-2019-KR-0815",
+        "kind": "exhausted",
+        "text": "value 12,000,000 of 12,000,000 used",
+    } in warnings
+    shown = as_json("licences", "show", "IND-2019-KR-0815")
+    assert [d["shipped_on"] for d in shown["drawdowns"]] == ["2019-08-20"]
 
 
 def test_false_positive_review_then_recheck_releases(demo: Path) -> None:

@@ -39,7 +39,7 @@ def _worker(url: str, licence_id: int, seed: int, start: threading.Barrier, tall
         value = rng.randrange(100_000, 6_000_000, 1_000)
         try:
             with db.session(url) as s:
-                orders.draw_down(s, clerk, licence_id, quantity, value, None)
+                orders.draw_down(s, clerk, licence_id, quantity, value, None, on=dt.date(2026, 6, 1))
             tally.drawn.append((quantity, value))
         except Overdraw:
             tally.refused += 1

@@ -50,7 +50,9 @@ def transactions(draw: st.DrawFn) -> dict[str, Any]:
 @given(transactions())
 def test_structure_of_every_determination(jp: Regime, eul: EndUserList, data: dict[str, Any]) -> None:
     result = run(jp, eul, **data)
-    assert result.outcome == max((line.outcome for line in result.lines), key=SEVERITY.__getitem__)
+    # A hit pending review (the required asset-freeze lists are screened fuzzily) blocks the whole transaction.
+    pending = [Outcome.INDETERMINATE] if result.blocked_by else []
+    assert result.outcome == max([*(line.outcome for line in result.lines), *pending], key=SEVERITY.__getitem__)
     assert result.pack_version == jp.version
     for line in result.lines:
         if line.missing:

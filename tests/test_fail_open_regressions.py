@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -206,6 +207,13 @@ def _referenced_elsewhere(entry_id: str) -> bool:
     return any(f'"{entry_id}"' in (PACK_DIR / name).read_text(encoding="utf-8") for name in rules)
 
 
+PROPERTY_DATE = day("2026-02-14")
+
+
+def _in_force_on_the_test_date(periods: list[dict[str, dt.date]]) -> bool:
+    return any(p.get("from", dt.date.min) <= PROPERTY_DATE < p.get("to", dt.date.max) for p in periods)
+
+
 def _encoded_clauses() -> list[tuple[str, str, str, dict[str, object]]]:
     found: list[tuple[str, str, str, dict[str, object]]] = []
     for path in sorted((PACK_DIR / "control").glob("*.yaml")):
@@ -216,7 +224,11 @@ def _encoded_clauses() -> list[tuple[str, str, str, dict[str, object]]]:
                 or _referenced_elsewhere(entry["id"])
             ):
                 continue
+            if not _in_force_on_the_test_date(entry.get("periods") or []):
+                continue
             for clause in entry.get("clauses") or []:
+                if clause.get("periods") and not _in_force_on_the_test_date(clause["periods"]):
+                    continue  # an older wording of the law, not in force on the date the property is tested
                 params = _satisfying(clause.get("criteria") or [])
                 if params is not None and clause.get("criteria"):
                     found.append((entry["id"], clause["id"], clause["products"][0], params))
@@ -234,7 +246,7 @@ def test_removing_an_encoded_entry_never_turns_a_licence_into_none(
     entry_id, _, product, params = clause
     transaction = Transaction.model_validate(
         {
-            "date": "2026-02-14",
+            "date": PROPERTY_DATE,
             "destination": "US",
             **CIVIL,
             "lines": [{"spec": {"product": product, "params": params}, "value_jpy": 50_000_000}],

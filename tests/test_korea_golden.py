@@ -23,6 +23,7 @@ from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
+from tests.conftest import screened
 
 GROUP_A = {"individual", "general-bulk", "special-general-bulk", "specific-bulk", "specific-subsidiary-bulk"}
 GROUP_B = GROUP_A - {"general-bulk"}
@@ -49,7 +50,7 @@ def test_golden_covers_every_timeline_date() -> None:
 def test_korea_timeline(jp: Regime, eul: EndUserList, date: str) -> None:
     group, resist, hf, polyimide, phosphazene, machine = GOLDEN[date]
     order = korea_order(dt.date.fromisoformat(date))
-    result = determine(jp.at(order.date), order, eul)
+    result = determine(jp.at(order.date), order, screened(eul))
     assert result.destination_group == group
     listed = result.lines[:4]
     assert [line.entries[0].entry for line in listed] == ["7(19)", "3(1)", "5(17)", "5(17)"]
@@ -62,7 +63,7 @@ def test_korea_timeline(jp: Regime, eul: EndUserList, date: str) -> None:
 
 def test_measure_reason_cites_the_2019_circular(jp: Regime, eul: EndUserList) -> None:
     order = korea_order(dt.date(2019, 7, 4))
-    result = determine(jp.at(order.date), order, eul)
+    result = determine(jp.at(order.date), order, screened(eul))
     cited = {reason.source for reason in result.lines[0].reasons}
     assert "jp.meti.2019-07-kr" in cited
     assert jp.pack.sources["jp.meti.2019-07-kr"].in_force == dt.date(2019, 7, 4)
@@ -70,6 +71,6 @@ def test_measure_reason_cites_the_2019_circular(jp: Regime, eul: EndUserList) ->
 
 def test_group_b_catch_all_was_checked_for_the_machining_centre(jp: Regime, eul: EndUserList) -> None:
     order = korea_order(dt.date(2019, 8, 28))
-    line = determine(jp.at(order.date), order, eul).lines[4]
+    line = determine(jp.at(order.date), order, screened(eul)).lines[4]
     rules = {reason.rule for reason in line.reasons}
     assert {"catch-all:wmd-end-use", "catch-all:wmd-end-user", "catch-all:wmd-informed"} <= rules

@@ -16,15 +16,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from exportctl.screening.entities import LoadedList
-from exportctl.screening.screener import Screener
 from exportctl.services import orders, recheck, records
 from exportctl.services.orders import LICENCE_NEEDED, SCREENING_HIT, LineInput
 from exportctl.services.recheck import REVIEW
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Order, Party
-from tests.conftest import LISTS_DIR
+from tests.conftest import LISTS_DIR, required_screener, with_required
 from tests.test_cli_screening import invoke
-from tests.test_store import CLERK, HANBIT, OFFICER, individual_licence, master_data, resist_order
+from tests.test_store import CLERK, HANBIT, individual_licence, master_data, resist_order
 
 ELASTOMER = "5(17)#fluorinated-phosphazene-elastomer"  # general bulk in Group A only; not one of the three items
 
@@ -54,23 +53,24 @@ def test_delta_screening_blocks_only_the_affected_partys_orders(
 ) -> None:
     before, after = csl_versions
     master_data(database_url)
-    old_screener = Screener([before])
+    old_screener = with_required(before)  # issue 10: parties are cleared only against the required lists too
     with db.session(database_url) as s:
         for party in s.scalars(select(Party)).all():
             records.screen_party(s, CLERK, party, old_screener)
         individual_licence(s)
         orders.add_order(s, CLERK, resist_order("SO-1"), old_screener)  # released: the licence covers it
+        # Issue 10: a reason no longer lifts licence-needed; SO-2 is released by a licence in the book.
+        individual_licence(s, "L-OTHER", consignees=["OTHER"])
         orders.add_order(s, CLERK, resist_order("SO-2", consignee="OTHER", end_user=None), old_screener)
-        orders.release_order(s, OFFICER, "SO-2", "licence applied for; officer release")
         # A ¥1,000 order while Korea was in Group A: the small-value exception needs no End User List check.
         orders.add_order(s, CLERK, resist_order("SO-3", value=1_000, ship_date=dt.date(2019, 6, 3)), old_screener)
-        orders.ship_order(s, CLERK, "SO-3")
+        orders.ship_order(s, CLERK, "SO-3", dt.date(2019, 6, 3))
     with db.session(database_url) as s:
         other_at = s.scalars(select(Party).where(Party.code == "OTHER")).one().screened_at
     assert _status(database_url, "SO-1")[0] == "released" and _status(database_url, "SO-2")[0] == "released"
 
     with db.session(database_url) as s:
-        result = recheck.delta_screen(s, CLERK, before, after, Screener([after]))
+        result = recheck.delta_screen(s, CLERK, before, after, with_required(after))
     assert (result.added, result.changed, result.removed) == (1, 0, 0)
     assert result.parties_rescreened == ["HANBIT"]
     assert result.orders_blocked == ["SO-1"]  # the shipped SO-3 is not reopened
@@ -87,7 +87,7 @@ def test_delta_screening_blocks_only_the_affected_partys_orders(
 
     # Loading the same update again finds no new hit: nothing is redetermined, and nothing is released.
     with db.session(database_url) as s:
-        again = recheck.delta_screen(s, CLERK, before, after, Screener([after]))
+        again = recheck.delta_screen(s, CLERK, before, after, with_required(after))
     assert again.parties_rescreened == ["HANBIT"] and again.orders == []
     assert _status(database_url, "SO-1")[0] == "blocked"
 
@@ -96,11 +96,11 @@ def test_recheck_after_a_pack_update_records_the_cause(database_url: str) -> Non
     master_data(database_url)
     with db.session(database_url) as s:
         individual_licence(s)
-        orders.add_order(s, CLERK, resist_order("SO-1"), None)
+        orders.add_order(s, CLERK, resist_order("SO-1"), required_screener())
         installed = orders.order_by_number(s, "SO-1").pack_version
         s.execute(update(Order).where(Order.number == "SO-1").values(pack_version="jp-old"))
     with db.session(database_url) as s:
-        result = recheck.recheck(s, CLERK, dt.date(2019, 8, 1), None)
+        result = recheck.recheck(s, CLERK, dt.date(2019, 8, 1), required_screener())
     (change,) = result.orders
     assert change.cause == f"pack version jp-old → {installed}" and not change.changed
     assert _status(database_url, "SO-1")[0] == "released"  # the same determination: the status stands
@@ -110,7 +110,7 @@ def test_recheck_after_a_pack_update_records_the_cause(database_url: str) -> Non
     assert determined.payload["cause"] == change.cause
     with db.session(database_url) as s:
         assert orders.order_by_number(s, "SO-1").pack_version == installed
-        assert recheck.recheck(s, CLERK, dt.date(2019, 8, 1), None).orders == []
+        assert recheck.recheck(s, CLERK, dt.date(2019, 8, 1), required_screener()).orders == []
 
 
 def test_recheck_when_a_dated_change_comes_into_force(database_url: str) -> None:
@@ -121,7 +121,7 @@ def test_recheck_when_a_dated_change_comes_into_force(database_url: str) -> None
         individual_licence(s, "GB-1", type="general-bulk", items=["ELASTOMER"], valid_from=dt.date(2019, 1, 1))
         line = LineInput(item="ELASTOMER", value_jpy=8_000_000)
         entered = dataclasses.replace(resist_order("SO-1", ship_date=dt.date(2019, 8, 20)), lines=[line])
-        order = orders.add_order(s, CLERK, entered, None)
+        order = orders.add_order(s, CLERK, entered, required_screener())
         assert order.status == "released" and order.lines[0].licence is not None
         assert order.lines[0].licence.type == "general-bulk"
     # The stored determination predates the 2019-08-28 measure for a shipment after it (entered on 2019-08-01).
@@ -132,9 +132,9 @@ def test_recheck_when_a_dated_change_comes_into_force(database_url: str) -> None
             .values(ship_date=dt.date(2019, 9, 2), updated_at=dt.datetime(2019, 8, 1, tzinfo=dt.UTC))
         )
     with db.session(database_url) as s:
-        assert recheck.recheck(s, CLERK, dt.date(2019, 8, 27), None).orders == []  # not in force yet
+        assert recheck.recheck(s, CLERK, dt.date(2019, 8, 27), required_screener()).orders == []  # not in force yet
     with db.session(database_url) as s:
-        result = recheck.recheck(s, CLERK, dt.date(2019, 8, 28), None)
+        result = recheck.recheck(s, CLERK, dt.date(2019, 8, 28), required_screener())
     (change,) = result.orders
     assert change.changed and change.status_before == "released" and change.status == "blocked"
     assert change.cause == "dated fact(s) in force from 2019-08-28"
@@ -146,7 +146,9 @@ def test_recheck_when_a_dated_change_comes_into_force(database_url: str) -> None
 
     with db.session(database_url) as s:
         count = s.scalar(select(func.count()).select_from(AuditRecord))
-        assert recheck.recheck(s, CLERK, dt.date(2019, 8, 28), None).orders == []  # a second run: nothing
+        assert (
+            recheck.recheck(s, CLERK, dt.date(2019, 8, 28), required_screener()).orders == []
+        )  # a second run: nothing
     with db.session(database_url) as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == count
     assert _status(database_url, "SO-1")[0] == "blocked"

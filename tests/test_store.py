@@ -23,10 +23,11 @@ from exportctl import ledger
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.screener import Screener
 from exportctl.services import audit, orders, records
-from exportctl.services.orders import LICENCE_NEEDED, SCREENING_HIT, LineInput, OrderInput, Overdraw
+from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, LineInput, OrderInput, Overdraw
 from exportctl.services.records import SYSTEM, Actor, PermissionDenied, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Base, Drawdown, LedgerHead, Licence, PartyHit, Release
+from tests.conftest import screened
 
 HANBIT = "Hanbit Semiconductor Co., Ltd."
 DEC = "Delta Engineering Concern FZE"
@@ -133,7 +134,7 @@ def test_parties_items_and_reclassification_keep_history(database_url: str) -> N
 def test_order_is_determined_on_entry_and_on_change(database_url: str, eul: EndUserList) -> None:
     master_data(database_url)
     with db.session(database_url) as s:
-        order = orders.add_order(s, CLERK, resist_order(), eul)
+        order = orders.add_order(s, CLERK, resist_order(), screened(eul))
         assert (order.status, order.outcome) == ("blocked", "licence_required")
         assert order.blocking_reasons == [LICENCE_NEEDED]
         assert order.lines[0].eligible_licences == ["individual"]
@@ -141,13 +142,15 @@ def test_order_is_determined_on_entry_and_on_change(database_url: str, eul: EndU
         assert order.pack_version is not None
     with db.session(database_url) as s:
         # The same order shipped before the 2019-07-04 measure: Group A, general bulk eligible, no block.
-        order = orders.update_order(s, CLERK, "SO-1", {"ship_date": dt.date(2019, 7, 3)}, eul)
+        order = orders.update_order(s, CLERK, "SO-1", {"ship_date": dt.date(2019, 7, 3)}, screened(eul))
         assert order.outcome == "licence_required"
         assert "general-bulk" in order.lines[0].eligible_licences
-        order = orders.update_order(s, CLERK, "SO-1", {"destination": "US", "ship_date": dt.date(2024, 6, 1)}, eul)
+        order = orders.update_order(
+            s, CLERK, "SO-1", {"destination": "US", "ship_date": dt.date(2024, 6, 1)}, screened(eul)
+        )
         assert order.determination["destination_group"] == "A"
         with pytest.raises(RecordError, match="not a field"):
-            orders.update_order(s, CLERK, "SO-1", {"lines": []}, eul)
+            orders.update_order(s, CLERK, "SO-1", {"lines": []}, screened(eul))
     with db.session(database_url) as s:
         determinations = select(AuditRecord).where(AuditRecord.action == "order.determine").order_by(AuditRecord.id)
         causes = [r.payload["cause"] for r in s.scalars(determinations)]
@@ -162,23 +165,23 @@ def test_listed_end_user_blocks_a_machining_centre(database_url: str, eul: EndUs
         machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=60_000_000)]
         day, civil = dt.date(2024, 6, 1), "automotive parts machining"
         listed = orders.add_order(
-            s, CLERK, OrderInput("MC-1", day, "AE", end_user="DEC", end_use=civil, lines=machine), eul
+            s, CLERK, OrderInput("MC-1", day, "AE", end_user="DEC", end_use=civil, lines=machine), screened(eul)
         )
         unlisted = orders.add_order(
-            s, CLERK, OrderInput("MC-2", day, "AE", end_user="ACME", end_use=civil, lines=machine), eul
+            s, CLERK, OrderInput("MC-2", day, "AE", end_user="ACME", end_use=civil, lines=machine), screened(eul)
         )
         assert (listed.status, listed.blocking_reasons) == ("blocked", [LICENCE_NEEDED])
         assert listed.lines[0].eligible_licences == ["individual"]
         assert [h["name"] for h in listed.determination["end_user_hits"]] == [DEC]
         assert (unlisted.status, unlisted.outcome) == ("released", "no_licence_required")
         # The clearly-not guideline applied on change lifts the requirement.
-        assert orders.update_order(s, OFFICER, "MC-1", {"clearly_not": True}, eul).status == "released"
+        assert orders.update_order(s, OFFICER, "MC-1", {"clearly_not": True}, screened(eul)).status == "released"
 
 
 def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUserList) -> None:
     master_data(database_url)
     with db.session(database_url) as s:
-        order = orders.add_order(s, CLERK, resist_order(), eul)
+        order = orders.add_order(s, CLERK, resist_order(), screened(eul))
         assert order.status == "blocked"
         line = order.lines[0]
         candidates = {
@@ -203,7 +206,7 @@ def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUse
         fits = individual_licence(s, "L-FITS")
         assert orders.licence_fits(fits, order, line) is None
     with db.session(database_url) as s:
-        order = orders.update_order(s, CLERK, "SO-1", {"end_use": "memory chip fabrication (line 2)"}, eul)
+        order = orders.update_order(s, CLERK, "SO-1", {"end_use": "memory chip fabrication (line 2)"}, screened(eul))
         assert (order.status, order.blocking_reasons) == ("released", [])
         # Of the two that fit, the one with less headroom is used, keeping the large licence for large lines.
         assert order.lines[0].licence is not None and order.lines[0].licence.number == "L-FITS"
@@ -215,13 +218,18 @@ def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUse
 def test_release_needs_an_officer_and_a_reason(database_url: str, eul: EndUserList) -> None:
     master_data(database_url)
     with db.session(database_url) as s:
-        orders.add_order(s, CLERK, resist_order(), eul)
+        orders.add_order(s, CLERK, resist_order(), screened(eul))
     with db.session(database_url) as s:
         with pytest.raises(PermissionDenied, match="needs officer or admin"):
             orders.release_order(s, records.actor_named(s, "carol"), "SO-1", "customer is fine")
         with pytest.raises(RecordError, match="needs a reason"):
             orders.release_order(s, OFFICER, "SO-1", "  ")
-        order = orders.release_order(s, records.actor_named(s, "olivia"), "SO-1", "licence 2019-KR-0042 on file")
+        # Issue 10: a reason never lifts licence-needed; the licence is entered into the book first.
+        with pytest.raises(RecordError, match="enter the licence in the book"):
+            orders.release_order(s, OFFICER, "SO-1", "licence 2019-KR-0042 on file")
+    with db.session(database_url) as s:
+        individual_licence(s, "2019-KR-0042")
+        order = orders.release_order(s, records.actor_named(s, "olivia"), "SO-1", "licence 2019-KR-0042 on file").order
         assert order.status == "released"
         assert [(r.officer, r.reason, r.blocking_reasons) for r in order.releases] == [
             ("olivia", "licence 2019-KR-0042 on file", [LICENCE_NEEDED])
@@ -237,15 +245,18 @@ def test_four_eyes_release_needs_a_second_officer(database_url: str, eul: EndUse
     master_data(database_url)
     with db.session(database_url) as s:
         with pytest.raises(PermissionDenied):
-            orders.set_four_eyes(s, OFFICER, [LICENCE_NEEDED])
-        orders.set_four_eyes(s, SYSTEM, [LICENCE_NEEDED])
-        orders.add_order(s, CLERK, resist_order(), eul)
+            orders.set_four_eyes(s, OFFICER, [INDETERMINATE])
+        orders.set_four_eyes(s, SYSTEM, [INDETERMINATE])
+        # Issue 10: licence-needed is never overridden, so four-eyes is shown on an overridable reason: a
+        # machining centre to China with no declared end use is indeterminate.
+        machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=2_000_000)]
+        orders.add_order(s, CLERK, OrderInput("SO-1", dt.date(2024, 6, 1), "CN", lines=machine), screened(eul))
     with db.session(database_url) as s:
-        assert orders.release_order(s, OFFICER, "SO-1", "licence on file").status == "blocked"
+        assert orders.release_order(s, OFFICER, "SO-1", "end use on file").order.status == "blocked"
     with db.session(database_url) as s, pytest.raises(RecordError, match="second officer"):
         orders.release_order(s, OFFICER, "SO-1", "really, it is on file")
     with db.session(database_url) as s:
-        assert orders.release_order(s, SECOND_OFFICER, "SO-1", "checked the licence").status == "released"
+        assert orders.release_order(s, SECOND_OFFICER, "SO-1", "checked the end use").order.status == "released"
     with db.session(database_url) as s:
         assert s.scalar(select(func.count()).select_from(Release)) == 2
 
@@ -323,13 +334,13 @@ def test_shipment_draws_the_licence_down(database_url: str, eul: EndUserList) ->
     master_data(database_url)
     with db.session(database_url) as s:
         individual_licence(s, quantity_limit=25.0, value_limit_jpy=100_000_000)
-        orders.add_order(s, CLERK, resist_order("SO-1", quantity=10, value=30_000_000), eul)
-        orders.add_order(s, CLERK, resist_order("SO-2", quantity=10, value=30_000_000), eul)
+        orders.add_order(s, CLERK, resist_order("SO-1", quantity=10, value=30_000_000), screened(eul))
+        orders.add_order(s, CLERK, resist_order("SO-2", quantity=10, value=30_000_000), screened(eul))
         assert orders.order_by_number(s, "SO-2").status == "released"
     with db.session(database_url) as s:
         with pytest.raises(RecordError, match="is released, not blocked"):
             orders.release_order(s, OFFICER, "SO-1", "x")
-        order = orders.ship_order(s, CLERK, "SO-1")
+        order = orders.ship_order(s, CLERK, "SO-1", dt.date(2019, 9, 2))
         assert order.status == "shipped"
     with db.session(database_url) as s:
         licence = s.scalars(select(Licence).where(Licence.number == "L-1")).one()
@@ -337,22 +348,22 @@ def test_shipment_draws_the_licence_down(database_url: str, eul: EndUserList) ->
         drawn = s.scalars(select(Drawdown)).all()
         assert [(d.quantity, d.value_jpy, d.drawn_by) for d in drawn] == [(10.0, 30_000_000, "carol")]
         with pytest.raises(RecordError, match="has shipped"):
-            orders.update_order(s, CLERK, "SO-1", {"end_use": "x"}, eul)
+            orders.update_order(s, CLERK, "SO-1", {"end_use": "x"}, screened(eul))
         with pytest.raises(RecordError, match="shipped; only a released order ships"):
-            orders.ship_order(s, CLERK, "SO-1")
+            orders.ship_order(s, CLERK, "SO-1", dt.date(2019, 9, 2))
     # Another line takes 10 more units elsewhere; SO-2 (assigned when 20 units were left) no longer fits.
     with db.session(database_url) as s:
         licence = s.scalars(select(Licence).where(Licence.number == "L-1")).one()
-        orders.draw_down(s, CLERK, licence.id, 10.0, 10_000_000, None)
+        orders.draw_down(s, CLERK, licence.id, 10.0, 10_000_000, None, on=dt.date(2019, 9, 2))
     with db.session(database_url) as s, pytest.raises(Overdraw, match=r"exceeds the remaining 5\.0"):
-        orders.ship_order(s, CLERK, "SO-2")
+        orders.ship_order(s, CLERK, "SO-2", dt.date(2019, 9, 2))
     with db.session(database_url) as s:
         licence = s.scalars(select(Licence).where(Licence.number == "L-1")).one()
         assert (licence.quantity_used, licence.value_used_jpy) == (20.0, 40_000_000)  # the failed shipment left nothing
         assert orders.order_by_number(s, "SO-2").status == "released"
         assert s.scalar(select(func.count()).select_from(Drawdown)) == 2
         with pytest.raises(Overdraw, match="exceeds the remaining ¥60,000,000"):
-            orders.draw_down(s, CLERK, licence.id, 1.0, 60_000_001, None)
+            orders.draw_down(s, CLERK, licence.id, 1.0, 60_000_001, None, on=dt.date(2019, 9, 2))
         assert ledger.verify(s).ok
 
 
@@ -360,7 +371,7 @@ def test_licence_amendment_is_recorded_and_cannot_undercut_what_was_drawn(databa
     master_data(database_url)
     with db.session(database_url) as s:
         licence = individual_licence(s, quantity_limit=25.0, value_limit_jpy=100_000_000)
-        orders.draw_down(s, CLERK, licence.id, 10.0, 40_000_000, None)
+        orders.draw_down(s, CLERK, licence.id, 10.0, 40_000_000, None, on=dt.date(2019, 9, 2))
     with db.session(database_url) as s:
         with pytest.raises(PermissionDenied):
             orders.amend_licence(s, CLERK, "L-1", {"valid_to": dt.date(2021, 1, 31)})
@@ -388,8 +399,8 @@ def _activity(url: str, eul: EndUserList) -> None:
     master_data(url)
     with db.session(url) as s:
         individual_licence(s)
-        orders.add_order(s, CLERK, resist_order(), eul)
-        orders.ship_order(s, CLERK, "SO-1")
+        orders.add_order(s, CLERK, resist_order(), screened(eul))
+        orders.ship_order(s, CLERK, "SO-1", dt.date(2019, 9, 2))
 
 
 def test_ledger_chains_every_change(database_url: str, eul: EndUserList) -> None:
@@ -468,8 +479,8 @@ def test_replay_of_a_determination_is_identical(database_url: str, eul: EndUserL
         records.add_party(s, CLERK, "DEC", DEC, "AE", ["end-user"], None)
         machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=60_000_000)]
         data = OrderInput("MC-1", dt.date(2024, 6, 1), "AE", end_user="DEC", end_use="automotive parts", lines=machine)
-        orders.add_order(s, CLERK, data, eul)
-        orders.add_order(s, CLERK, resist_order(), eul)
+        orders.add_order(s, CLERK, data, screened(eul))
+        orders.add_order(s, CLERK, resist_order(), screened(eul))
     with db.session(database_url) as s:
         determinations = s.scalars(
             select(AuditRecord).where(AuditRecord.action == "order.determine").order_by(AuditRecord.id)

@@ -43,47 +43,47 @@ def test_group_a_has_27_members_with_korea_and_26_without(jp: Regime) -> None:
     assert len(jp.at(day("2023-07-21")).tables["table-3"]) == 27
 
 
-def test_three_items_individual_only_from_2019_07_04(jp: Regime) -> None:
+def test_three_items_individual_only_from_2019_07_04(jp: Regime, eul: EndUserList) -> None:
     for line in (RESIST, HF, POLYIMIDE):
-        before = run(jp, date="2019-07-03", destination="KR", lines=[line], **CIVIL)
-        on = run(jp, date="2019-07-04", destination="KR", lines=[line], **CIVIL)
+        before = run(jp, eul, date="2019-07-03", destination="KR", lines=[line], **CIVIL)
+        on = run(jp, eul, date="2019-07-04", destination="KR", lines=[line], **CIVIL)
         assert "general-bulk" in before.eligible_licences
         assert on.eligible_licences == ("individual",)
 
 
-def test_general_bulk_for_korea_ends_with_group_a_membership(jp: Regime) -> None:
+def test_general_bulk_for_korea_ends_with_group_a_membership(jp: Regime, eul: EndUserList) -> None:
     other = {
         "spec": {"product": "fluorinated-phosphazene-elastomer", "params": {"combined_fluorine_wt_pct": 35}},
         "value_jpy": 5_000_000,
     }
-    before = run(jp, date="2019-08-27", destination="KR", lines=[other], **CIVIL)
-    on = run(jp, date="2019-08-28", destination="KR", lines=[other], **CIVIL)
+    before = run(jp, eul, date="2019-08-27", destination="KR", lines=[other], **CIVIL)
+    on = run(jp, eul, date="2019-08-28", destination="KR", lines=[other], **CIVIL)
     assert "general-bulk" in before.eligible_licences
     assert "general-bulk" not in on.eligible_licences
     assert "special-general-bulk" in on.eligible_licences  # METI 2019-08-02: usable for KR except the 3 items
 
 
-def test_resist_specific_bulk_from_2019_12_20(jp: Regime) -> None:
-    before = run(jp, date="2019-12-19", destination="KR", lines=[RESIST], **CIVIL)
-    on = run(jp, date="2019-12-20", destination="KR", lines=[RESIST], **CIVIL)
+def test_resist_specific_bulk_from_2019_12_20(jp: Regime, eul: EndUserList) -> None:
+    before = run(jp, eul, date="2019-12-19", destination="KR", lines=[RESIST], **CIVIL)
+    on = run(jp, eul, date="2019-12-20", destination="KR", lines=[RESIST], **CIVIL)
     assert before.eligible_licences == ("individual",)
     assert set(on.eligible_licences) == {"individual", "specific-bulk"}
-    hf_on = run(jp, date="2019-12-20", destination="KR", lines=[HF], **CIVIL)
+    hf_on = run(jp, eul, date="2019-12-20", destination="KR", lines=[HF], **CIVIL)
     assert hf_on.eligible_licences == ("individual",)
 
 
-def test_measures_lifted_on_2023_03_23(jp: Regime) -> None:
+def test_measures_lifted_on_2023_03_23(jp: Regime, eul: EndUserList) -> None:
     for line in (RESIST, HF, POLYIMIDE):
-        before = run(jp, date="2023-03-22", destination="KR", lines=[line], **CIVIL)
-        on = run(jp, date="2023-03-23", destination="KR", lines=[line], **CIVIL)
+        before = run(jp, eul, date="2023-03-22", destination="KR", lines=[line], **CIVIL)
+        on = run(jp, eul, date="2023-03-23", destination="KR", lines=[line], **CIVIL)
         assert "special-general-bulk" not in before.eligible_licences
         assert "special-general-bulk" in on.eligible_licences
         assert "general-bulk" not in on.eligible_licences  # KR is still in Group B until 2023-07-21
 
 
-def test_general_bulk_returns_on_2023_07_21(jp: Regime) -> None:
-    before = run(jp, date="2023-07-20", destination="KR", lines=[RESIST], **CIVIL)
-    on = run(jp, date="2023-07-21", destination="KR", lines=[RESIST], **CIVIL)
+def test_general_bulk_returns_on_2023_07_21(jp: Regime, eul: EndUserList) -> None:
+    before = run(jp, eul, date="2023-07-20", destination="KR", lines=[RESIST], **CIVIL)
+    on = run(jp, eul, date="2023-07-21", destination="KR", lines=[RESIST], **CIVIL)
     assert "general-bulk" not in before.eligible_licences
     assert "general-bulk" in on.eligible_licences
 
@@ -168,13 +168,13 @@ def test_south_sudan_joins_appended_table_3_2_on_2019_04_12(jp: Regime) -> None:
     assert jp.at(day("2019-04-12")).group("SS") == "D"
 
 
-def test_north_korea_goods_are_prohibited_but_technology_needs_a_licence(jp: Regime) -> None:
+def test_north_korea_goods_are_prohibited_but_technology_needs_a_licence(jp: Regime, eul: EndUserList) -> None:
     """The 2009 measure is export approval for goods (Order Art. 2(1)(i-2)); listed technology stays under FEFTA
     Art. 25(1): a licence is required (and the ban does not speak to it)."""
-    goods = run(jp, date="2024-06-01", destination="KP", lines=[{"item": "5(17)", "value_jpy": 1}], **CIVIL)
+    goods = run(jp, eul, date="2024-06-01", destination="KP", lines=[{"item": "5(17)", "value_jpy": 1}], **CIVIL)
     assert goods.outcome == "prohibited"
     tech = {"kind": "technology", "item": "5(17)", "tech_purpose": "manufacture"}
-    technology = run(jp, date="2024-06-01", destination="KP", lines=[tech], **CIVIL)
+    technology = run(jp, eul, date="2024-06-01", destination="KP", lines=[tech], **CIVIL)
     assert technology.outcome == "licence_required"
     assert all(r.rule != "embargo" for r in technology.lines[0].reasons)
 

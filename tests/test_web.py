@@ -273,12 +273,31 @@ def test_release_is_refused_for_a_clerk_and_accepted_for_an_officer(app_for: obj
     officer = logged_in(app_for, "olga")
     page = officer.get("/orders/SO-2019-0102").text
     assert 'id="release"' in page
-    released = officer.post(
-        "/orders/SO-2019-0102/release", data={"reason": "Individual licence held", "csrf_token": csrf_of(page)}
+    # Issue 10: a reason never lifts licence-needed (the licence is entered into the book first) …
+    refused = officer.post(
+        "/orders/SO-2019-0102/release",
+        data={"reason": "Individual licence held", "csrf_token": csrf_of(page)},
+        headers={"referer": "http://testserver/orders/SO-2019-0102"},
+    )
+    assert refused.status_code == 303
+    page = officer.get("/orders/SO-2019-0102").text
+    assert "enter the licence in the book" in page and "Order released" not in page
+    # … and an override (no declared end use: indeterminate) needs two officers: the page says so.
+    page = officer.get("/orders/SO-2019-0301").text
+    first = officer.post(
+        "/orders/SO-2019-0301/release", data={"reason": "End use confirmed in writing", "csrf_token": csrf_of(page)}
+    )
+    assert first.status_code == 303
+    page = officer.get("/orders/SO-2019-0301").text
+    assert "awaiting second approval (1 of 2)" in page and "Order released" not in page
+    second = logged_in(app_for, "oscar")
+    page = second.get("/orders/SO-2019-0301").text
+    released = second.post(
+        "/orders/SO-2019-0301/release", data={"reason": "Letter checked", "csrf_token": csrf_of(page)}
     )
     assert released.status_code == 303
-    page = officer.get("/orders/SO-2019-0102").text
-    assert "Order released" in page and "Individual licence held" in page
+    page = second.get("/orders/SO-2019-0301").text
+    assert "Order released" in page and "End use confirmed in writing" in page
 
 
 def test_a_refused_release_comes_back_with_the_reason(app_for: object) -> None:

@@ -21,13 +21,18 @@ from exportctl.screening.screener import Screener
 from exportctl.services import auth, orders, records
 from exportctl.services.orders import LineInput, OrderInput
 from exportctl.services.records import Actor, RecordError
-from exportctl.store.models import Order, Party, User
+from exportctl.store.models import Item, Licence, Order, Party, Setting, User
 
 EXPORTER = "Example Materials K.K."
 CLASSIFIED_FROM = dt.date(2019, 1, 1)
 
 USERS = [("alice", "clerk"), ("olga", "officer"), ("oscar", "officer")]
 DEMO_PASSWORD = "exportctl-demo"  # printed by `make run`; a demo database only
+DEMO_SETTING = "demo-database"  # written by load_demo: this database's demo users have the public password
+NOT_A_DEMO_DATABASE = (
+    "this database holds records and is not a demo database: the demo data set (users with a public password) "
+    "goes only into a new database — point EXPORTCTL_DATABASE_URL or EXPORTCTL_DATA_DIR at a new one"
+)
 
 # code, name, country, roles
 PARTIES = [
@@ -126,11 +131,27 @@ def demo_present(db: Session) -> bool:
     return bool(db.scalar(select(func.count()).select_from(Party).where(Party.code.in_(codes))))
 
 
+def is_demo_database(db: Session) -> bool:
+    """Marked by `load_demo`: a database whose users may have the public demo password."""
+    return db.get(Setting, DEMO_SETTING) is not None
+
+
+def is_new_database(db: Session) -> bool:
+    """Nothing in it but (perhaps) the bootstrap admin: the demo may go in without mixing with real records."""
+    if any(db.scalar(select(func.count()).select_from(table)) for table in (Party, Item, Licence, Order)):
+        return False
+    return set(db.scalars(select(User.name))) <= {"admin"}
+
+
 def load_demo(db: Session, actor: Actor, screener: Screener | None) -> dict[str, int]:
-    """Enter the demo data set through the services; refuse when it is already there. Returns counts."""
+    """Enter the demo data set through the services; refuse when it is already there, or when the database
+    holds other records (its users would get the public demo password). Returns counts."""
     actor.require("admin")
     if demo_present(db):
         raise RecordError("the demo data set is already loaded in this database (party KR-HANBIT exists)")
+    if not is_new_database(db) and not is_demo_database(db):
+        raise RecordError(NOT_A_DEMO_DATABASE)
+    db.merge(Setting(key=DEMO_SETTING, value={"public_password": True}))
     for name, role in USERS:
         if db.scalars(select(User).where(User.name == name)).first() is None:
             records.add_user(db, actor, name, role)

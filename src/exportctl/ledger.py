@@ -4,6 +4,11 @@ A record's hash covers its id, time, actor, action, subject, payload, pack and l
 hash, in a canonical JSON form that survives a database round trip. Appends lock the single `ledger_head`
 row, so concurrent writers extend the chain one at a time. `verify` walks the chain in id order and names
 the first record that was modified, deleted or reordered; the head row catches records cut from the end.
+
+Whoever owns the database can cut the tail and move the head row, or rewrite a record and rehash everything
+after it: the chain is then consistent with itself. An `Anchor` — a head exported earlier and kept outside
+the database (`audit export-head`) — catches that: the chain must still hold the anchored record count, with
+the anchored hash at that position and the anchored first record.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -111,12 +116,28 @@ def append(
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A head exported earlier (`records` records, the last with `head_hash`): the chain must still hold it."""
+
+    records: int
+    head_hash: str
+    first_hash: str | None  # record 1's hash: which ledger this head belongs to (None for an empty ledger)
+    exported_at: str = ""
+
+
+@dataclass(frozen=True)
 class Verification:
     ok: bool
     checked: int
     first_bad: int | None = None
     problem: str = ""
+    # Details beside the verdict (not part of a comparison of two verifications' results):
+    head_hash: str = field(default=GENESIS, compare=False)  # the last verified record's (GENESIS when empty)
+    first_hash: str | None = field(default=None, compare=False)  # record 1's
+    check: str = field(default="chain", compare=False)  # what failed: chain, head (the anchor), rows, signature
 
+
+Visit = Callable[[Row[Any]], None]
 
 _COLUMNS = (
     AuditRecord.id,
@@ -143,28 +164,83 @@ def _records(db: Session, batch: int) -> Iterator[Row[Any]]:
         last = rows[-1].id
 
 
-def verify(db: Session, batch: int = 5000) -> Verification:
-    expected_prev, expected_id, checked = GENESIS, 1, 0
-    for record in _records(db, batch):
-        if record.id != expected_id:
-            return Verification(False, checked, expected_id, f"record {expected_id} is missing (next is {record.id})")
-        if record.prev_hash != expected_prev:
-            return Verification(False, checked, record.id, "previous-hash link broken (a record was changed or moved)")
-        digest = record_hash(
-            record.id,
-            record.at,
-            record.actor,
-            record.action,
-            record.subject,
-            record.payload,
-            record.pack_version,
-            record.list_versions,
-            record.prev_hash,
+def _link_problem(record: Row[Any], expected_id: int, expected_prev: str) -> tuple[int, str] | None:
+    """Why this record breaks the chain (with the id to name), or None. The hash is recomputed from every
+    column it covers, the actor included: a record re-attributed to another user no longer matches."""
+    if record.id != expected_id:
+        return expected_id, f"record {expected_id} is missing (next is {record.id})"
+    if record.prev_hash != expected_prev:
+        return record.id, "previous-hash link broken (a record was changed or moved)"
+    digest = record_hash(
+        record.id,
+        record.at,
+        record.actor,
+        record.action,
+        record.subject,
+        record.payload,
+        record.pack_version,
+        record.list_versions,
+        record.prev_hash,
+    )
+    if digest != record.hash:
+        return record.id, "content does not match its hash (the record was modified)"
+    return None
+
+
+def _anchor_problem(record: Row[Any], anchor: Anchor) -> str | None:
+    """A record that is linked correctly but is not the one the exported head saw at its position."""
+    if record.id == 1 and anchor.first_hash is not None and record.hash != anchor.first_hash:
+        return "record 1 is not the exported head's first record: the ledger was rebuilt or replaced"
+    if record.id == anchor.records and record.hash != anchor.head_hash:
+        return (
+            f"record {record.id} does not match the head exported{_when(anchor)}: the chain up to it was "
+            "rewritten and rehashed, or records were cut and forged in their place"
         )
-        if digest != record.hash:
-            return Verification(False, checked, record.id, "content does not match its hash (the record was modified)")
+    return None
+
+
+def _when(anchor: Anchor) -> str:
+    return f" at {anchor.exported_at}" if anchor.exported_at else ""
+
+
+def _short_of(anchor: Anchor, checked: int) -> str:
+    if checked == 0:
+        return f"the ledger is empty, but the head exported{_when(anchor)} counts {anchor.records} records"
+    return (
+        f"the ledger ends at record {checked}, but the head exported{_when(anchor)} counts {anchor.records}: "
+        f"records {checked + 1}…{anchor.records} were cut and the head row moved to hide it"
+    )
+
+
+def verify(db: Session, batch: int = 5000, anchor: Anchor | None = None, visit: Visit | None = None) -> Verification:
+    """Walk the chain; with an `anchor`, it must also contain that exported head. `visit` sees every
+    record that verified, in order (the services compare the business rows with what they imply)."""
+    expected_prev, expected_id, checked, first = GENESIS, 1, 0, None
+    for record in _records(db, batch):
+        broken = _link_problem(record, expected_id, expected_prev)
+        if broken is not None:
+            return Verification(False, checked, broken[0], broken[1], expected_prev, first)
+        unanchored = _anchor_problem(record, anchor) if anchor is not None else None
+        if unanchored is not None:
+            return Verification(False, checked, record.id, unanchored, expected_prev, first, "head")
+        if visit is not None:
+            visit(record)
+        first = first or record.hash
         expected_prev, expected_id, checked = record.hash, record.id + 1, checked + 1
-    head = db.get(LedgerHead, HEAD_ID)
-    if head is not None and (head.last_id != checked or head.last_hash != expected_prev):
-        return Verification(False, checked, checked + 1, f"records {checked + 1}…{head.last_id} are missing at the end")
-    return Verification(True, checked)
+    mismatch = _head_row_problem(db.get(LedgerHead, HEAD_ID), checked, expected_prev)
+    if mismatch is not None:
+        return Verification(False, checked, mismatch[0], mismatch[1], expected_prev, first)
+    if anchor is not None and anchor.records > checked:  # the head row was moved (or removed) along with the tail
+        return Verification(False, checked, checked + 1, _short_of(anchor, checked), expected_prev, first, "head")
+    return Verification(True, checked, head_hash=expected_prev, first_hash=first)
+
+
+def _head_row_problem(head: LedgerHead | None, checked: int, last_hash: str) -> tuple[int, str] | None:
+    """The head row (which appends maintain) against the walked chain: catches a tail cut by hand."""
+    if head is None or (head.last_id == checked and head.last_hash == last_hash):
+        return None
+    if head.last_id > checked:
+        return checked + 1, f"records {checked + 1}…{head.last_id} are missing at the end"
+    if head.last_id < checked:
+        return head.last_id + 1, f"records {head.last_id + 1}…{checked} were added behind the head row's back"
+    return checked, f"record {checked} is not the one the head row holds (the last record was replaced)"

@@ -7,19 +7,51 @@ name the field); outputs are frozen dataclasses (built on the hot path, so cheap
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exportctl.regime.schema import Purpose, Residency, Scalar
 
 LineKind = Literal["goods", "technology"]
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+HS_PATTERN = r"^\d{4}(\.?\d{2}){0,3}$"
+
+# Limits on what a transaction may carry, the same on every interface (flags, files, REST, web): longer
+# input is an attack, not an export (a 100,000-character end user took the server 5-8 s to screen).
+NAME_MAX = 200  # exporter, consignee, end user
+CODE_MAX = 64  # item references, product keys, exemption ids
+TEXT_MAX = 500  # end use, line description
+MAX_JPY = 2**63 - 1  # a 64-bit integer: what the records can store
+
+
+def _one_line(value: str) -> str:
+    """Not blank, and no control characters (they hide text in terminals and break PostgreSQL)."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        raise ValueError("contains control characters")
+    return value
+
+
+Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_one_line)]
+Code = Annotated[str, Field(max_length=CODE_MAX), AfterValidator(_one_line)]
+FreeText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_plain_text)]
+Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Yen = Annotated[int, Field(ge=0, le=MAX_JPY)]
 
 
 class Outcome(StrEnum):
@@ -43,8 +75,9 @@ def _country(value: str | None) -> str | None:
     if value is None:
         return None
     code = value.strip().upper()
+    # pycountry knows only assigned codes: user-assigned ones (XX, ZZ, XK) are refused here.
     if not COUNTRY_CODE.match(code) or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        raise ValueError(f"{value[:10]!r} is not an ISO 3166-1 alpha-2 country code")
     return code
 
 
@@ -53,22 +86,34 @@ class Specification(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    product: str = Field(min_length=1)
-    params: dict[str, Scalar] = {}
-    hs: str | None = Field(default=None, description="HS code, used for row 16 when no entry matches")
+    product: Code
+    params: dict[Code, Scalar] = Field(default={}, max_length=100)
+    hs: str | None = Field(
+        default=None, pattern=HS_PATTERN, description="HS code, used for row 16 when no entry matches"
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _short_values(cls, params: dict[str, Scalar]) -> dict[str, Scalar]:
+        for key, value in params.items():
+            if isinstance(value, str) and len(value) > NAME_MAX:
+                raise ValueError(f"{key}: at most {NAME_MAX} characters")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{key}: must be a finite number")
+        return params
 
 
 class Line(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: LineKind = "goods"
-    item: str | None = Field(
+    item: Code | None = Field(
         default=None, description="Entry id ('5(17)'), international number ('1C009.b') or 'hs:8456.11'"
     )
     spec: Specification | None = None
-    description: str | None = None
-    quantity: float | None = Field(default=None, ge=0)
-    value_jpy: int | None = Field(default=None, ge=0)
+    description: FreeText | None = None
+    quantity: Quantity | None = None
+    value_jpy: Yen | None = None
     residency: Residency | None = Field(
         default=None, description="Technology provided in Japan (destination JP): the recipient's residency"
     )
@@ -78,8 +123,10 @@ class Line(BaseModel):
     tech_purpose: Purpose | None = Field(
         default=None, description="Technology: what the technology is for — design, manufacture or use"
     )
-    exemptions: tuple[str, ...] = Field(
-        default=(), description="Technology: exemptions the exporter claims (ids of the pack's technology exemptions)"
+    exemptions: tuple[Code, ...] = Field(
+        default=(),
+        max_length=20,
+        description="Technology: exemptions the exporter claims (ids of the pack's technology exemptions)",
     )
 
     @model_validator(mode="after")
@@ -97,16 +144,16 @@ class Transaction(BaseModel):
     regime: str = "jp"
     date: dt.date
     destination: str
-    exporter: str | None = None
-    consignee: str | None = None
-    end_user: str | None = None
+    exporter: Name | None = None
+    consignee: Name | None = None
+    end_user: Name | None = None
     end_user_country: str | None = None
-    end_use: str | None = None
+    end_use: FreeText | None = None
     wmd_end_use: bool | None = Field(default=None, description="Declared end use is WMD-related; null = unknown")
     conventional_end_use: bool | None = Field(default=None, description="Conventional-weapons end use; null = unknown")
     informed: bool = Field(default=False, description="METI has informed the exporter (インフォーム通知)")
     clearly_not: bool = Field(default=False, description="The 'clearly not' guideline was applied and documented")
-    lines: list[Line] = Field(min_length=1)
+    lines: list[Line] = Field(min_length=1, max_length=500)
 
     @field_validator("destination", "end_user_country", mode="before")
     @classmethod
@@ -206,6 +253,12 @@ class PartyScreener(Protocol):
     def screen_party(self, name: str, country: str | None) -> tuple[ScreeningHit, ...]: ...
 
     def has_list(self, list_id: str) -> bool: ...
+
+    # How old each loaded list is, and the operator's age limit: the engine has no clock, so the screener
+    # (built by the services) answers. None: the age is unknown (a bare screener) or the pack's limit holds.
+    def list_age_days(self, list_id: str) -> int | None: ...
+
+    def max_list_age_days(self, pack_limit: int | None) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from exportctl.services.orders import licence_state, release_message
 from exportctl.store.models import Item, Licence, Order, Party, PartyHit
 
 
@@ -16,6 +18,7 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         "consignee": order.consignee.code if order.consignee else None,
         "end_user": order.end_user.code if order.end_user else None,
         "status": order.status,
+        "shipped_on": order.shipped_on.isoformat() if order.shipped_on else None,
         "outcome": order.outcome,
         "blocking_reasons": list(order.blocking_reasons),
     }
@@ -23,6 +26,7 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         return data
     determination = order.determination
     data |= {
+        "release_state": release_message(order),  # e.g. "awaiting second approval (1 of 2)"
         "end_use": order.end_use,
         "wmd_end_use": order.wmd_end_use,
         "conventional_end_use": order.conventional_end_use,
@@ -116,9 +120,11 @@ def item_dict(item: Item, history: bool = True) -> dict[str, Any]:
     return data
 
 
-def licence_dict(licence: Licence) -> dict[str, Any]:
+def licence_dict(licence: Licence, today: dt.date) -> dict[str, Any]:
+    """A licence as of `today` (the caller's clock): its state is expired, exhausted or active."""
     return {
         "number": licence.number,
+        "state": licence_state(licence, today),
         "regime": licence.regime,
         "type": licence.type,
         "holder": licence.holder,

@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from exportctl.api import problems
 from exportctl.api.deps import BodyLimit
+from exportctl.api.edge import SecurityHeaders
 from exportctl.api.v1 import audit, checks, records, session
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
@@ -39,7 +40,7 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
         version="1",
         description="Export-control determinations, screening and compliance records, with reasons and citations.",
         openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs",
+        docs_url=None,  # served by api/v1/session.py behind login: the page loads Swagger UI from a CDN
         redoc_url=None,
     )
     app.state.database_url = database_url or store.database_url()
@@ -47,7 +48,9 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
     app.add_middleware(
         SessionMiddleware, secret_key=_secret(), session_cookie="exportctl", same_site="strict", https_only=False
     )
+    app.add_middleware(problems.JsonOnly, prefix=API)  # inside BodyLimit: an oversized body is 413 first
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # outermost: every response, errors and 413 included, gets the headers
     problems.install(app)
     for router in (checks.router, records.router, audit.router, session.router):
         app.include_router(router, prefix=API)

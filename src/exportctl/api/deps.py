@@ -11,14 +11,14 @@ import hashlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from exportctl.services import auth
+from exportctl.services import auth, records
 from exportctl.services.records import Actor
 from exportctl.store import db as store
 
@@ -28,11 +28,16 @@ ROLE_RANK = {"viewer": 0, "clerk": 1, "officer": 2, "admin": 3}
 
 
 def database(request: Request) -> Iterator[Session]:
-    with store.session(request.app.state.database_url) as db:
+    """The request's transaction. A GET reads in a read transaction (on SQLite it neither waits for nor
+    holds the write lock); any other method writes in one transaction that commits when the endpoint
+    returns — before the response is sent (scope "function" below), so a 2xx means the change is stored,
+    and a commit that fails becomes an error response (see problems.py), never a success."""
+    readonly = request.method in SAFE
+    with records.database_errors(), store.session(request.app.state.database_url, readonly=readonly) as db:
         yield db
 
 
-Database = Annotated[Session, Depends(database)]
+Database = Annotated[Session, Depends(database, scope="function")]
 
 
 def csrf_token(request: Request) -> str:
@@ -65,6 +70,13 @@ def _token_actor(database_url: str, token: str) -> Actor | None:
         return auth.actor_for_token(db, token)
 
 
+def _session_actor(database_url: str, remembered: dict[str, Any]) -> Actor | None:
+    # Checked on every request (a read, in a worker thread): a cookie saved before a logout, a password or
+    # role change or a deactivation must stop working at once, on every server process.
+    with store.session(database_url, readonly=True) as db:
+        return auth.actor_for_session(db, remembered)
+
+
 async def _bearer_actor(database_url: str, token: str) -> Actor | None:
     """The token's user, remembered for TOKEN_CACHE_SECONDS: systems call often, and a lookup costs more
     than a determination. Only the token's SHA-256 is kept, as in the database."""
@@ -95,11 +107,15 @@ async def current_actor(request: Request) -> Actor:
     user = request.session.get("user")
     if not user:
         raise HTTPException(401, "log in, or send a Bearer token")
+    actor = await run_in_threadpool(_session_actor, request.app.state.database_url, dict(user))
+    if actor is None:  # logged out elsewhere, new password or role, deactivated: this cookie is done
+        request.session.clear()
+        raise HTTPException(401, "the session has ended; log in again")
     if request.method not in SAFE:
         sent = await _csrf_sent(request)
         if not sent or not secrets.compare_digest(sent, csrf_token(request)):
             raise HTTPException(403, "missing or wrong CSRF token")
-    return Actor(str(user["name"]), str(user["role"]))
+    return actor
 
 
 def role(minimum: str) -> Callable[..., Awaitable[Actor]]:

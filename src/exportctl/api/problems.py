@@ -8,12 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.services.auth import LoginRefused, TooManyAttempts
-from exportctl.services.records import PermissionDenied, RecordError
+from exportctl.services.records import Busy, Conflict, Invalid, PermissionDenied, RecordError
 
 PROBLEM = "application/problem+json"
 
@@ -23,6 +25,15 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResp
     body |= {"title": title, "status": status, "detail": detail, **extra}
     headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def record_status(exc: RecordError) -> int:
+    if isinstance(exc, Invalid):
+        return 422
+    if isinstance(exc, Conflict):
+        return 409
+    text = str(exc)
+    return 404 if "does not exist" in text else 409 if "exists" in text else 422
 
 
 def install(app: FastAPI) -> None:
@@ -38,6 +49,7 @@ def install(app: FastAPI) -> None:
             401: "Not authenticated",
             403: "Forbidden",
             404: "Not found",
+            400: "Bad request",
             405: "Method not allowed",
             413: "Request too large",
         }
@@ -62,8 +74,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RecordError)
     async def _refused_record(request: Request, exc: RecordError) -> JSONResponse:
-        status = 404 if "does not exist" in str(exc) else 409 if "exists" in str(exc) else 422
-        return problem(status, "Request refused", str(exc), instance=str(request.url.path))
+        return problem(record_status(exc), "Request refused", str(exc), instance=str(request.url.path))
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> JSONResponse:
+        return problem(503, "Try again", str(exc), instance=str(request.url.path), retry_after=1)
 
     @app.exception_handler(InvalidTransaction)
     async def _invalid_transaction(request: Request, exc: InvalidTransaction) -> JSONResponse:
@@ -76,3 +91,32 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PackError)
     async def _pack(request: Request, exc: PackError) -> JSONResponse:
         return problem(404, "Not found", str(exc))
+
+
+JSON_TYPES = ("application/json", "application/problem+json")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in JSON_TYPES or (media.startswith("application/") and media.endswith("+json"))
+
+
+class JsonOnly:
+    """415 for a request body to the JSON API that is not declared as JSON: FastAPI would otherwise try to
+    read a form or plain text as the model and answer with a confusing 422 (or accept it)."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in BODY_METHODS and scope["path"].startswith(self.prefix):
+            headers = Headers(scope=scope)
+            has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+            if has_body and not _is_json(headers.get("content-type", "")):
+                sent = headers.get("content-type") or "none"
+                detail = f"send the body as application/json (Content-Type was {sent[:80]})"
+                await problem(415, "Unsupported media type", detail)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

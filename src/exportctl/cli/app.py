@@ -32,16 +32,34 @@ app.add_typer(settings_app, name="settings")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 
-# The acting user of this invocation (records commands act, and are audited, as this user).
-acting: dict[str, str] = {"user": DEFAULT_USER}
+# Who acts in this invocation (records commands act, and are audited, as this user); see cli/acting.py.
+acting: dict[str, str | bool | None] = {"user": None, "local_admin": False}
 
 
 @app.callback()
 def main(
     user: Annotated[
-        str,
-        typer.Option("--user", envvar="EXPORTCTL_USER", help="Act as this user (records commands; default admin)."),
-    ] = DEFAULT_USER,
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="EXPORTCTL_USER",
+            help="Act as this user: with EXPORTCTL_TOKEN set, the token's user; else a password is prompted for.",
+        ),
+    ] = None,
+    local_admin: Annotated[
+        bool,
+        typer.Option(
+            "--local-admin",
+            help="Act as admin without a credential (whoever can open the database can); recorded as "
+            "local-admin:<OS user> in the ledger, and never a second (four-eyes) approval.",
+        ),
+    ] = False,
 ) -> None:
-    """exportctl — export-control determinations with reasons and citations."""
+    """exportctl — export-control determinations with reasons and citations.
+
+    Records commands need a credential: EXPORTCTL_TOKEN (an API token, `users token`), or --user NAME and the
+    password at the prompt, or --local-admin. While the database has no user, the first command creates
+    `admin` and acts as it.
+    """
     acting["user"] = user
+    acting["local_admin"] = local_admin

@@ -27,6 +27,7 @@ from exportctl.determine.classify import classify_spec
 from exportctl.model import Determination, Line, Specification, Transaction
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
+from exportctl.services.screening import ListConfigError
 
 
 @app.command()
@@ -112,13 +113,21 @@ def check(
                 clearly_not=clearly_not,
                 lines=[line],
             )
-        checker = checking.Checker(eul)
+        checker = _checker(eul)
         determination = checker.check(transaction)
         snapshot = checking.regime(transaction.regime).at(transaction.date)
     if output_format is Format.json:
         emit_json(render.determination_dict(snapshot, determination))
     else:
         print_determination(snapshot, determination)
+
+
+def _checker(end_user_list: Path | None) -> checking.Checker:
+    """The checker over the configured lists; a bad list setting is an input error (exit 2), not a crash."""
+    try:
+        return checking.Checker(end_user_list)
+    except ListConfigError as exc:
+        fail(str(exc))
 
 
 OUTCOME_STYLE = {
@@ -204,7 +213,7 @@ def timeline(
     output_format: FormatOption = Format.table,
 ) -> None:
     """The Korea 2019–2023 timeline: one order checked on the dates the rules changed."""
-    checker = checking.Checker()
+    checker = _checker(None)
     rows: list[dict[str, Any]] = []
     for day, event in KOREA_TIMELINE_DATES:
         determination = checker.check(korea_order(day, regime_id))

@@ -82,12 +82,56 @@ def _scalar(raw: str) -> bool | int | float | str:
     return raw
 
 
+MAX_DOCUMENT = 16 << 20  # a transaction or order file is a few kB; a bigger one is a mistake or an attack
+MAX_DEPTH = 64  # our documents nest four levels; deeper input only serves to exhaust the parser's stack
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few lines of nested aliases expand to billions of nodes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # (untyped in types-pyyaml)
+            raise yaml.composer.ComposerError(None, None, "anchors and aliases are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
+def _too_deep(document: Any) -> bool:
+    """True when containers nest deeper than MAX_DEPTH (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > MAX_DEPTH:
+                    return True
+                pending.append((child, depth + 1))
+    return False
+
+
 def load_document(path: Path) -> Any:
+    """A YAML or JSON file as plain data; anything unreadable is exit 2 naming the file, never a traceback."""
+    kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_DOCUMENT:
+            fail(f"--file {path}: larger than {MAX_DOCUMENT >> 20} MiB")
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         fail(f"--file {path}: {exc.strerror}")
+    except UnicodeDecodeError as exc:
+        fail(f"--file {path}: not UTF-8 text (byte {exc.start} cannot be decoded)")
     try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        fail(f"--file {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({exc})")
+        document = json.loads(text) if kind == "JSON" else yaml.load(text, Loader=_NoAliases)  # a SafeLoader
+    except RecursionError:
+        fail(f"--file {path}: not valid {kind} (nested deeper than {MAX_DEPTH} levels)")
+    except (ValueError, yaml.YAMLError) as exc:  # JSONDecodeError, and integers over 4,300 digits
+        fail(f"--file {path}: not valid {kind} ({_short(exc)})")
+    if _too_deep(document):
+        fail(f"--file {path}: nested deeper than {MAX_DEPTH} levels")
+    return document
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:300] + "…"

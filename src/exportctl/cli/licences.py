@@ -8,13 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from exportctl.cli.acting import transaction
 from exportctl.cli.app import licences_app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
 from exportctl.cli.records import ImportFile, country_option, report_import
 from exportctl.services import importing, orders, records
-from exportctl.store.models import Drawdown, Licence
+from exportctl.store.models import Drawdown, Licence, OrderLine
 from exportctl.views import licence_dict
 
 
@@ -105,14 +106,18 @@ def licences_import(file: ImportFile) -> None:
 def licences_list(output_format: FormatOption = Format.table) -> None:
     """Every licence with its use."""
     with transaction() as (db, _actor):
-        licences = [licence_dict(lic) for lic in db.scalars(select(Licence).order_by(Licence.number))]
+        today = dt.date.today()
+        licences = [licence_dict(lic, today) for lic in db.scalars(select(Licence).order_by(Licence.number))]
     if output_format is Format.json:
         emit_json(licences)
         return
-    table = Table("number", "type", "destinations", "consignees", "items", "valid", "value used (JPY)", "qty used")
+    table = Table(
+        "number", "state", "type", "destinations", "consignees", "items", "valid", "value used (JPY)", "qty used"
+    )
     for lic in licences:
         table.add_row(
             lic["number"],
+            lic["state"],
             lic["type"],
             ", ".join(lic["destinations"]) or "any",
             ", ".join(lic["consignees"]) or "any",
@@ -124,6 +129,11 @@ def licences_list(output_format: FormatOption = Format.table) -> None:
     out.print(table)
 
 
+def _shipped_on(db: Session, drawdown: Drawdown) -> str | None:
+    line = db.get(OrderLine, drawdown.order_line_id) if drawdown.order_line_id is not None else None
+    return line.order.shipped_on.isoformat() if line is not None and line.order.shipped_on else None
+
+
 @licences_app.command("show")
 def licences_show(number: Annotated[str, typer.Argument()], output_format: FormatOption = Format.table) -> None:
     """A licence and its drawdowns."""
@@ -131,9 +141,15 @@ def licences_show(number: Annotated[str, typer.Argument()], output_format: Forma
         licence = db.scalars(select(Licence).where(Licence.number == number)).first()
         if licence is None:
             fail(f"licence '{number}' does not exist")
-        data = licence_dict(licence)
+        data = licence_dict(licence, dt.date.today())
         data["drawdowns"] = [
-            {"quantity": d.quantity, "value_jpy": d.value_jpy, "by": d.drawn_by, "at": d.drawn_at.isoformat()}
+            {
+                "quantity": d.quantity,
+                "value_jpy": d.value_jpy,
+                "by": d.drawn_by,
+                "at": d.drawn_at.isoformat(),
+                "shipped_on": _shipped_on(db, d),
+            }
             for d in db.scalars(select(Drawdown).where(Drawdown.licence_id == licence.id).order_by(Drawdown.id))
         ]
     if output_format is Format.json:
@@ -144,7 +160,10 @@ def licences_show(number: Annotated[str, typer.Argument()], output_format: Forma
             out.print(f"{key}: {', '.join(value) if isinstance(value, list) else value}", highlight=False)
     out.print(f"drawdowns: {len(data['drawdowns'])}")
     for d in data["drawdowns"]:
-        out.print(f"  {d['at'][:19]} {d['by']}: quantity {d['quantity']:,}, ¥{d['value_jpy']:,}", highlight=False)
+        shipped = f" shipped {d['shipped_on']}" if d["shipped_on"] else ""
+        out.print(
+            f"  {d['at'][:19]} {d['by']}: quantity {d['quantity']:,}, ¥{d['value_jpy']:,}{shipped}", highlight=False
+        )
 
 
 @licences_app.command("warnings")

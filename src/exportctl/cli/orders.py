@@ -1,11 +1,13 @@
 """`orders add | import | list | show | update | recheck | release | ship`.
 
 An order is determined and its parties screened whenever it is entered or changed; it is released when
-nothing blocks it, else blocked with its reasons until an officer releases it.
+nothing blocks it, else blocked with its reasons until an officer releases it (licence-needed only with a
+licence from the book). A shipped order is final.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +21,7 @@ from exportctl.cli.check import OUTCOME_STYLE
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, load_document, out, parse_date
 from exportctl.cli.records import ImportFile, country_option, report_import
 from exportctl.order_document import OrderDocument
-from exportctl.services import importing, orders, records
+from exportctl.services import importing, orders
 from exportctl.services.orders import LineInput, OrderInput
 from exportctl.store.models import Order
 from exportctl.views import order_dict
@@ -227,10 +229,8 @@ def orders_recheck(number: Annotated[str, typer.Argument()], output_format: Form
     """Determine and screen an order again (after a review, a new licence or a list update)."""
     screener = party_screener()
     with transaction() as (db, actor):
-        actor.require(*records.WRITERS)
         order = orders.order_by_number(db, number)
-        if order.status == "shipped":
-            fail(f"order '{number}' has shipped")
+        # The service refuses a shipped order (it is final) and a caller who may not write.
         data = order_dict(orders.determine_order(db, actor, order, screener, "rechecked"))
     _show(data, output_format)
 
@@ -240,20 +240,28 @@ def orders_release(
     number: Annotated[str, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason", help="Why the officer releases it.")],
 ) -> None:
-    """An officer releases a blocked order, with a reason (some reasons need a second officer)."""
+    """An officer releases a blocked order, with a reason. Licence-needed is lifted only by a licence in the
+    book that fits (enter it first); other reasons are overridden, by two officers where four-eyes applies."""
     with transaction() as (db, actor):
-        order = orders.release_order(db, actor, number, reason)
-        status, approvals = order.status, len(order.releases)
-    if status == "released":
-        out.print(f"order {number} released by {actor.name}")
+        result = orders.release_order(db, actor, number, reason)
+    licences = sorted(set(result.licences.values()))
+    by_licence = f" (licence {', '.join(licences)} from the book)" if licences else ""
+    if result.state == orders.RELEASED:
+        out.print(f"order {number} released by {actor.name}{by_licence}", highlight=False)
     else:
-        out.print(f"order {number}: approval {approvals} recorded; a second officer must also release it")
+        out.print(
+            f"order {number}: {result.message}; a second officer must also release it{by_licence}", highlight=False
+        )
 
 
 @orders_app.command("ship")
-def orders_ship(number: Annotated[str, typer.Argument()]) -> None:
-    """Ship a released order, drawing its lines down on their licences."""
+def orders_ship(
+    number: Annotated[str, typer.Argument()],
+    date: Annotated[str | None, typer.Option("--date", help="The day it ships, YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Ship a released order on a date, drawing its lines down on their licences (valid on that date)."""
+    shipped_on = parse_date(date, "--date") if date is not None else dt.date.today()
     with transaction() as (db, actor):
-        order = orders.ship_order(db, actor, number)
+        order = orders.ship_order(db, actor, number, shipped_on)
         drawn = [f"{line.licence.number}" for line in order.lines if line.licence]
-    out.print(f"order {number} shipped" + (f"; drawn on {', '.join(drawn)}" if drawn else ""))
+    out.print(f"order {number} shipped on {shipped_on}" + (f"; drawn on {', '.join(drawn)}" if drawn else ""))

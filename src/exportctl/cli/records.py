@@ -14,7 +14,7 @@ from exportctl.cli.app import items_app, parties_app, settings_app, users_app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
 from exportctl.services import auth, importing, orders, records
 from exportctl.services.tables import country_code
-from exportctl.store.models import Item, Party, User
+from exportctl.store.models import Item, Party
 from exportctl.views import item_dict, party_dict
 
 ImportFile = Annotated[Path, typer.Argument(help="A .csv or .xlsx file; row 1 names the columns.")]
@@ -79,16 +79,72 @@ def users_token(
 
 @users_app.command("list")
 def users_list(output_format: FormatOption = Format.table) -> None:
-    """Every user and role."""
+    """Every user and role; a deactivated user is marked so (JSON: "deactivated": true)."""
     with transaction() as (db, _actor):
-        users = [{"name": u.name, "role": u.role} for u in db.scalars(select(User).order_by(User.name))]
+        users = [
+            {"name": u["name"], "role": u["role"]} | ({} if u["active"] else {"deactivated": True})
+            for u in auth.users(db)
+        ]
     if output_format is Format.json:
         emit_json(users)
         return
-    table = Table("name", "role")
+    table = Table("name", "role", "status")
     for user in users:
-        table.add_row(user["name"], user["role"])
+        table.add_row(user["name"], user["role"], "deactivated" if user.get("deactivated") else "active")
     out.print(table)
+
+
+@users_app.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Argument(help=f"One of {', '.join(records.ROLES)}.")],
+) -> None:
+    """Change a user's role (admin only); the user's web sessions end, their tokens act in the new role."""
+    with transaction() as (db, actor):
+        auth.set_role(db, actor, name, role)
+    out.print(f"user {name} is now {role}; their sessions have ended")
+
+
+@users_app.command("deactivate")
+def users_deactivate(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Deactivate a user (admin only): no login, no token works, sessions end. Records and tokens remain."""
+    with transaction() as (db, actor):
+        auth.set_active(db, actor, name, False)
+    out.print(f"user {name} deactivated; their sessions have ended and their tokens do not work")
+
+
+@users_app.command("activate")
+def users_activate(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Activate a deactivated user again (admin only); tokens not revoked work again."""
+    with transaction() as (db, actor):
+        auth.set_active(db, actor, name, True)
+    out.print(f"user {name} activated")
+
+
+@users_app.command("tokens")
+def users_tokens(
+    name: Annotated[str, typer.Argument(help="User name.")], output_format: FormatOption = Format.table
+) -> None:
+    """A user's API tokens (their own, or anyone's as admin): id, name, created, revoked. Never the token."""
+    with transaction() as (db, actor):
+        listed = auth.tokens(db, actor, name)
+    if output_format is Format.json:
+        emit_json(listed)
+        return
+    table = Table("id", "name", "created", "status")
+    for token in listed:
+        table.add_row(
+            str(token["id"]), token["name"], token["created_at"][:19], "revoked" if token["revoked"] else "valid"
+        )
+    out.print(table)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(token_id: Annotated[int, typer.Argument(metavar="ID", help="Token id (users tokens).")]) -> None:
+    """Revoke one API token (its user's own, or any as admin); nothing else is revoked."""
+    with transaction() as (db, actor):
+        owner = auth.revoke_token(db, actor, token_id)
+    out.print(f"token {token_id} of {owner} revoked")
 
 
 # --- parties --------------------------------------------------------------------------------------------------
@@ -210,8 +266,9 @@ def parties_review(
     if confirm == false_positive:
         fail("give exactly one of --confirm or --false-positive")
     decision = "confirmed" if confirm else "false-positive"
+    screener = party_screener()  # the party's open orders are determined again with the review
     with transaction() as (db, actor):
-        hit = records.review_hit(db, actor, hit_id, decision, reason)
+        hit = records.review_hit(db, actor, hit_id, decision, reason, screener)
         party, status = hit.party.code, hit.party.screening_status
     out.print(f"hit {hit_id} on {party}: {decision}; party screening status {status}")
 
@@ -305,7 +362,15 @@ def items_show(code: Annotated[str, typer.Argument()], output_format: FormatOpti
 
 # --- settings -------------------------------------------------------------------------------------------------
 
-RELEASABLE = (orders.LICENCE_NEEDED, orders.SCREENING_HIT, orders.INDETERMINATE)
+# The reasons an officer may override with a reason; licence-needed (a licence from the book) and prohibited never.
+RELEASABLE = (orders.SCREENING_HIT, orders.INDETERMINATE, orders.RECHECK_REVIEW)
+
+
+def _reasons(reasons: list[str] | None) -> list[str]:
+    for reason in reasons or []:
+        if reason not in RELEASABLE:
+            fail(f"REASON: '{reason}' is not one of {', '.join(RELEASABLE)}")
+    return list(reasons or [])
 
 
 @settings_app.command("four-eyes")
@@ -315,10 +380,23 @@ def settings_four_eyes(
         typer.Argument(metavar="[REASON]...", help=f"Blocking reasons needing two officers: {', '.join(RELEASABLE)}."),
     ] = None,
 ) -> None:
-    """Which blocking reasons need a second officer's release (none given: one officer suffices)."""
-    for reason in reasons or []:
-        if reason not in RELEASABLE:
-            fail(f"REASON: '{reason}' is not one of {', '.join(RELEASABLE)}")
+    """Which overridden blocking reasons need a second officer (never set: all of them; none given: one officer)."""
+    chosen = _reasons(reasons)
     with transaction() as (db, actor):
-        orders.set_four_eyes(db, actor, list(reasons or []))
+        orders.set_four_eyes(db, actor, chosen)
     out.print(f"four-eyes release for: {', '.join(sorted(reasons or [])) or 'no reason'}")
+
+
+@settings_app.command("overridable")
+def settings_overridable(
+    reasons: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REASON]...", help=f"Reasons an officer may override: {', '.join(RELEASABLE)}."),
+    ] = None,
+) -> None:
+    """Which blocking reasons an officer may override with a reason (never set: all of these).
+    licence-needed is lifted only by a licence in the book; prohibited never."""
+    chosen = _reasons(reasons)
+    with transaction() as (db, actor):
+        orders.set_overridable(db, actor, chosen)
+    out.print(f"overridable by an officer: {', '.join(sorted(chosen)) or 'no reason'}")

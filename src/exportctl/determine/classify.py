@@ -34,7 +34,7 @@ class Classification:
     missing: tuple[str, ...] = ()
     note: str = ""
     hs: str | None = None
-    assessed: tuple[str, ...] = ()  # entries whose criteria were compared (their verified periods matter)
+    assessed: tuple[tuple[s.Entry, s.Clause], ...] = ()  # clauses compared: their verified periods matter
 
 
 _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -49,7 +49,7 @@ _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def unclassified(note: str, assessed: tuple[str, ...] = ()) -> Classification:
+def unclassified(note: str, assessed: tuple[tuple[s.Entry, s.Clause], ...] = ()) -> Classification:
     """Undetermined because the item cannot be placed (not "not listed"): `classification` is what is missing."""
     return Classification("undetermined", missing=("classification",), note=note, assessed=assessed)
 
@@ -89,7 +89,7 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         elif not any(c.holds is False for c in comparisons):
             undecided.append(match)
             missing.extend(c.param for c in comparisons if c.holds is None)
-    assessed = tuple(dict.fromkeys(entry.id for entry, _ in candidates))
+    assessed = candidates
     if matches:
         return Classification("listed", tuple(matches), assessed=assessed)
     if undecided:

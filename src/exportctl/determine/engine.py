@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from exportctl.determine import catch_all, licensing
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
@@ -81,22 +81,29 @@ def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | N
     return None
 
 
-def _verification(snapshot: Snapshot, entry_ids: Sequence[str], day: dt.date) -> list[Reason]:
-    """Criteria applied on a date for which they were not checked against a consolidated text are flagged."""
-    reasons: list[Reason] = []
-    for entry_id in entry_ids:
-        entry = snapshot.entries[entry_id].record
-        checked = [v for v in entry.verified if v.start <= day and (v.end is None or day < v.end)]
-        if not checked:
-            periods = "; ".join(f"{v.start}–{v.end or ''} ({v.text})" for v in entry.verified) or "never"
-            reasons.append(
-                Reason(
-                    "unverified-for-date",
-                    f"the criteria of entry {entry_id} are not verified for {day}: checked against the law's text for"
-                    f" {periods}; the answer applies today's criteria to this date",
-                )
-            )
-    return reasons
+def _verified_on(periods: Sequence[s.Verified], day: dt.date) -> bool:
+    return any(v.start <= day and (v.end is None or day < v.end) for v in periods)
+
+
+def _verification(assessed: Sequence[tuple[s.Entry, s.Clause]], day: dt.date) -> list[Reason]:
+    """Criteria applied on a date for which they were not checked against a consolidated text are flagged.
+
+    A criterion is verified for the periods it lists, else for its clause's, else for its entry's."""
+    unverified: dict[str, list[s.Verified]] = {}
+    for entry, clause in assessed:
+        inherited = clause.verified or entry.verified
+        criteria = [c.verified or inherited for c in clause.criteria] or [inherited]
+        if not all(_verified_on(periods, day) for periods in criteria):
+            unverified.setdefault(entry.id, list(entry.verified))
+    return [
+        Reason(
+            "unverified-for-date",
+            f"the criteria of entry {entry_id} are not verified for {day}: checked against the law's text for "
+            + ("; ".join(f"{v.start}–{v.end or ''} ({v.text})" for v in periods) or "no date")
+            + "; the answer applies the criteria of those texts to this date",
+        )
+        for entry_id, periods in unverified.items()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +157,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     parties = screen_parties(snapshot, transaction, screener)
     reasons.extend(parties.reasons)
     reasons.extend(parties.reviews)
+    reasons.extend(parties.unscreened)
 
     embargo = snapshot.embargoes.get(destination)
     values_by_entry: dict[str, list[int | None]] = defaultdict(list)
@@ -174,6 +182,8 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
         lines.append(_determine_line(context, builder, classification))
+    if parties.unscreened:
+        lines = [_unscreened(line) for line in lines]
 
     outcomes = [line.outcome for line in lines]
     if parties.blocked_by:
@@ -194,11 +204,26 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     )
 
 
+def _unscreened(line: LineDetermination) -> LineDetermination:
+    """Parties not screened against every required list: no line can be cleared (a prohibition stands)."""
+    if line.outcome is Outcome.PROHIBITED:
+        return line
+    reason = Reason("screening:unscreened", "the parties are not screened against every required list")
+    return replace(
+        line,
+        outcome=Outcome.INDETERMINATE,
+        eligible_licences=(),
+        licence_conditions={},
+        reasons=(*line.reasons, reason),
+        missing=tuple(dict.fromkeys((*line.missing, "screening"))),
+    )
+
+
 def _determine_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
     line = builder.line
     if classification.note:
         builder.reasons.append(Reason("classification", classification.note))
-    builder.reasons.extend(_verification(context.snapshot, classification.assessed, context.transaction.date))
+    builder.reasons.extend(_verification(classification.assessed, context.transaction.date))
     if classification.status == "undetermined":
         builder.missing.extend(classification.missing)
         return builder.build(Outcome.INDETERMINATE)

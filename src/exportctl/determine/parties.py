@@ -3,6 +3,8 @@
 End User List hits go to the catch-all end-user requirement. A confirmed hit on a prohibiting list
 (e.g. Japan's asset-freeze list) prohibits the transaction; a weaker hit there, or any hit on a list whose
 policy is review (e.g. US lists for a Japanese exporter), blocks it until an officer reviews the hit.
+A party is cleared only against the lists the regime requires: while one is not loaded, or is older than
+its maximum age, the parties are unscreened (`unscreened`) and nothing can be cleared.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class PartyFindings:
     reviews: tuple[Reason, ...] = ()
     blocked_by: tuple[str, ...] = ()
     reasons: tuple[Reason, ...] = ()
+    unscreened: tuple[Reason, ...] = ()  # required lists not loaded or too old: the parties are not cleared
 
 
 def _describe(role: str, party: str, hit: ScreeningHit) -> str:
@@ -34,9 +37,54 @@ def _describe(role: str, party: str, hit: ScreeningHit) -> str:
     )
 
 
+HOW_TO_LOAD = "set EXPORTCTL_LISTS_DIR to the folder of official list files, or `exportctl lists load FILE --list ID`"
+
+
+@dataclass(frozen=True, slots=True)
+class ListGap:
+    """A list the regime requires that the screener cannot vouch for: not loaded, or older than allowed."""
+
+    list_id: str
+    title: str
+    why: str
+    source: str | None
+
+
+def list_gaps(snapshot: Snapshot, screener: PartyScreener | None) -> tuple[ListGap, ...]:
+    """The lists required on the snapshot's date that are not loaded, or older than their maximum age."""
+    gaps: list[ListGap] = []
+    for list_id, active in snapshot.list_policies.items():
+        policy = active.record
+        if not policy.required:
+            continue
+        if screener is None or not screener.has_list(list_id):
+            why = "is not loaded"
+        else:
+            age, limit = screener.list_age_days(list_id), screener.max_list_age_days(policy.max_age_days)
+            if age is None or limit is None or age <= limit:
+                continue
+            why = f"is {age} days old (at most {limit} days)"
+        gaps.append(ListGap(list_id, policy.title.en, why, active.source))
+    return tuple(gaps)
+
+
+def unscreened_lists(snapshot: Snapshot, screener: PartyScreener | None) -> tuple[Reason, ...]:
+    """One reason per required list the parties could not be screened against, citing the list's policy."""
+    return tuple(
+        Reason(
+            f"screening:unscreened:{gap.list_id}",
+            f"required screening list {gap.list_id} ({gap.title}) {gap.why}: parties cannot be cleared; {HOW_TO_LOAD}",
+            gap.source,
+        )
+        for gap in list_gaps(snapshot, screener)
+    )
+
+
 def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: PartyScreener | None) -> PartyFindings:
+    named = bool(transaction.consignee or transaction.end_user)
+    unscreened = unscreened_lists(snapshot, screener) if named else ()
     if screener is None:
-        return PartyFindings()
+        return PartyFindings(unscreened=unscreened)
     parties = {
         "end user": (transaction.end_user, transaction.end_user_country or transaction.destination),
         "consignee": (transaction.consignee, transaction.destination),
@@ -73,4 +121,5 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
         reviews=tuple(reviews),
         blocked_by=tuple(blocked),
         reasons=tuple(reasons),
+        unscreened=unscreened,
     )

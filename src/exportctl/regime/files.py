@@ -21,7 +21,17 @@ def read_pack_dir(folder: Path) -> dict[str, str]:
     }
 
 
+def builtin_packs() -> tuple[str, ...]:
+    """The ids of the packs installed with the package: a folder of `packs/` holding a pack.yaml."""
+    root = Path(str(resources.files("exportctl") / "packs"))
+    return tuple(sorted(folder.name for folder in root.iterdir() if (folder / "pack.yaml").is_file()))
+
+
 def builtin_pack_dir(pack_id: str) -> Path:
+    if pack_id not in builtin_packs():
+        # A regime is an id from the installed registry, never a path: nothing else reaches the file system.
+        shown = pack_id if len(pack_id) <= 40 else pack_id[:40] + "…"
+        raise PackError("regime", (), None, f"'{shown}' is not an installed regime ({', '.join(builtin_packs())})")
     return Path(str(resources.files("exportctl") / "packs" / pack_id))
 
 

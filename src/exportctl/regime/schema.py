@@ -344,6 +344,12 @@ class ListPolicy(Dated):
 
     title: Text
     effect: Literal["end-user-list", "prohibited", "review"]
+    # A required list decides whether a named party may be dealt with at all: without it (or with a version
+    # older than `max_age_days`), a determination naming a party is indeterminate rather than cleared.
+    required: bool = False
+    max_age_days: int | None = Field(
+        default=None, ge=1, description="Days since the loaded version's publication or loading; None: no limit"
+    )
 
 
 class ScreeningFile(Strict):

@@ -72,3 +72,9 @@ class EndUserList:
 
     def has_list(self, list_id: str) -> bool:
         return list_id == self.list_id
+
+    def list_age_days(self, list_id: str) -> int | None:
+        return None  # pure: no clock
+
+    def max_list_age_days(self, pack_limit: int | None) -> int | None:
+        return pack_limit

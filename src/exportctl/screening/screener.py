@@ -65,6 +65,12 @@ class Screener:
     def has_list(self, list_id: str) -> bool:
         return list_id in self.index.lists
 
+    def list_age_days(self, list_id: str) -> int | None:
+        return None  # pure: no clock (services.screening.ConfiguredScreener knows when its lists were fetched)
+
+    def max_list_age_days(self, pack_limit: int | None) -> int | None:
+        return pack_limit
+
     def _screen(
         self,
         name: str,

@@ -9,7 +9,6 @@ caller's transaction: a service that refuses a row raises, and the whole file is
 from __future__ import annotations
 
 import datetime as dt
-import re
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from exportctl.determine.classify import UnknownItem, classify_item
 from exportctl.regime import Regime
-from exportctl.regime.files import builtin_pack_dir
+from exportctl.regime.files import builtin_packs
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.screening.screener import Screener
 from exportctl.services import checking, orders, records
@@ -32,7 +31,7 @@ from exportctl.services.tables import InvalidImport, Row, Table, read_table
 from exportctl.store.models import Item, Licence, Order, Party
 
 KINDS = ("items", "parties", "orders", "licences")
-PARTY_ROLES = ("customer", "consignee", "end-user")
+PARTY_ROLES = records.PARTY_ROLES
 LINE_KINDS = ("goods", "technology")
 RESIDENCIES = typing.get_args(Residency)
 PURPOSES = typing.get_args(Purpose)
@@ -88,10 +87,20 @@ def _writing(row: Row) -> Iterator[None]:
         raise row.problem(None, f"{exc} (nothing from the file was imported)") from exc
 
 
+def _valid(row: Row, column: str, check: Callable[[str, str], object], value: str | None) -> None:
+    """The records' own check of a value, at validation time: every bad row is named before anything is written."""
+    if value is None:
+        return
+    try:
+        check(column, value)
+    except RecordError as exc:
+        raise row.problem(column, str(exc).removeprefix(f"{column}: ")) from None
+
+
 def _regime(row: Row, column: str = "regime") -> tuple[str, Regime]:
     regime_id = row.text(column) or "jp"
-    if not re.fullmatch(r"[a-z][a-z0-9_-]*", regime_id) or not builtin_pack_dir(regime_id).is_dir():
-        raise row.problem(column, f"'{regime_id}' is not a regime pack")
+    if regime_id not in builtin_packs():
+        raise row.problem(column, f"'{regime_id}' is not an installed regime ({', '.join(builtin_packs())})")
     return regime_id, checking.regime(regime_id)
 
 
@@ -133,8 +142,11 @@ def _import_items(db: Session, actor: Actor, table: Table, _screener: Screener |
 
     def parse(row: Row) -> _ItemRow:
         code = row.required("code")
+        _valid(row, "code", records.check_code, code)
         _unique(row, "code", code, existing, seen, "item")
         description = row.required("description")
+        _valid(row, "description", lambda f, v: records.check_name(f, v, 500), description)
+        _valid(row, "hs_code", records.check_hs_code, row.text("hs_code"))
         reference = row.text("reference")
         classification = None
         if reference is None:
@@ -170,6 +182,8 @@ def _import_parties(db: Session, actor: Actor, table: Table, screener: Screener 
 
     def parse(row: Row) -> tuple[Row, str, str, str | None, list[str]]:
         code = row.required("code")
+        _valid(row, "code", records.check_code, code)
+        _valid(row, "name", records.check_name, row.text("name"))
         _unique(row, "code", code, existing, seen, "party")
         roles = row.codes("roles")
         for role in roles:
@@ -212,6 +226,8 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
 
     def header(row: Row) -> dict[str, Any]:
         number = row.required("number")
+        _valid(row, "number", records.check_code, number)
+        _valid(row, "end_use", lambda f, v: records.check_text(f, v, records.END_USE_MAX), row.text("end_use"))
         if number in existing:
             raise row.problem("number", f"order '{number}' already exists")
         regime_id, regime = _regime(row)
@@ -304,6 +320,8 @@ def _import_licences(db: Session, actor: Actor, table: Table, _screener: Screene
             known_types = ", ".join(regime.pack.licences.types)
             raise row.problem("type", f"'{kind}' is not a licence type of regime {regime_id} ({known_types})")
         number = row.required("number")
+        _valid(row, "number", records.check_code, number)
+        _valid(row, "holder", records.check_name, row.text("holder"))
         _unique(row, "number", number, existing, seen, "licence")
         entries = row.codes("entries")
         for entry in entries:

@@ -143,16 +143,40 @@ def load_file(list_id: str, path: Path) -> LoadedList:
     return registry.read_list(list_id, path)
 
 
-def screening_lists(only: set[str] | None = None) -> list[LoadedList]:
+@dataclass(frozen=True)
+class CurrentList:
+    """A list to screen against, with the day it was last known current: the later of its publication and its
+    loading (`lists load`, or the file's modification in EXPORTCTL_LISTS_DIR: when the operator fetched it)."""
+
+    loaded: LoadedList
+    as_of: dt.date
+
+
+def _as_of(published: dt.date | None, fetched: dt.date) -> dt.date:
+    return max(published, fetched) if published is not None else fetched
+
+
+def file_as_of(loaded: LoadedList, path: Path) -> dt.date:
+    """The day a list file was last known current: its publication, or when it was written, if later."""
+    return _as_of(loaded.published, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date())
+
+
+def current_lists(only: set[str] | None = None) -> list[CurrentList]:
     """The lists to screen against: the latest stored version of each list, else the shipped files."""
     store = ListStore()
-    stored = {v.list_id: v for v in store.latest()}
-    lists: dict[str, LoadedList] = {
-        list_id: store.read(v) for list_id, v in stored.items() if not only or list_id in only
-    }
+    lists: dict[str, CurrentList] = {}
+    for stored in store.latest():
+        if not only or stored.list_id in only:
+            fetched = dt.datetime.fromisoformat(stored.loaded_at).date()
+            lists[stored.list_id] = CurrentList(store.read(stored), _as_of(stored.published, fetched))
     folder = shipped_lists_dir()
     if folder is not None and folder.is_dir():
         for list_id, path in registry.default_files(folder).items():
             if list_id not in lists and (not only or list_id in only):
-                lists[list_id] = registry.read_list(list_id, path)
+                loaded = registry.read_list(list_id, path)
+                lists[list_id] = CurrentList(loaded, file_as_of(loaded, path))
     return list(lists.values())
+
+
+def screening_lists(only: set[str] | None = None) -> list[LoadedList]:
+    return [current.loaded for current in current_lists(only)]

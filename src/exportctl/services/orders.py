@@ -3,9 +3,14 @@
 An order is determined and its parties screened whenever it is entered or changed. It is `released` when
 nothing blocks it, else `blocked` with its reasons (licence needed, screening hit, indeterminate). A line
 that needs a licence gets one from the licence book when one fits; an order whose lines all have a licence
-is released. Only an officer releases a blocked order, with a reason; some reasons need a second officer.
-Shipment draws the quantity and value down on each line's licence under a lock, so concurrent shipments
-can never overdraw it.
+is released.
+
+Fail closed: a `licence-needed` block is lifted only by a licence in the book that fits every line needing
+one, never by an officer's words. Officers override the other overridable reasons (a setting; never
+`prohibited`) with a reason, two officers by default (four-eyes). A shipped order is final: it is never
+determined, released or shipped again. Shipment happens on a date that is a fact: each line's licence must
+be valid on it and hold the balance, and the order row and licence rows are locked, so concurrent requests
+ship an order once and never overdraw a licence.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from exportctl import ledger, render
@@ -36,7 +43,11 @@ LICENCE_NEEDED = "licence-needed"
 SCREENING_HIT = "screening-hit"
 INDETERMINATE = "indeterminate"
 PROHIBITED = "prohibited"
+RECHECK_REVIEW = "recheck-review"  # added by services.recheck when an automatic redetermination changed
 FOUR_EYES_SETTING = "release.four_eyes"
+OVERRIDABLE_SETTING = "release.overridable"
+# Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
+NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,13 @@ def keep_pack_version(db: Session, regime: str) -> str:
     version = checking.regime(regime).version
     stored = select(PackVersion.version).where(PackVersion.version == version)  # not the files: they are large
     if db.scalar(stored) is None:
-        db.add(PackVersion(version=version, regime=regime, files=read_pack_dir(builtin_pack_dir(regime))))
-        db.flush()
+        # Several requests may store a new version at once: the first insert wins, the others do nothing
+        # (a plain insert made all but one fail with a duplicate key).
+        row = {"version": version, "regime": regime, "files": read_pack_dir(builtin_pack_dir(regime))}
+        if db.get_bind().dialect.name == "postgresql":
+            db.execute(postgresql_insert(PackVersion).values(**row).on_conflict_do_nothing(index_elements=["version"]))
+        else:
+            db.execute(sqlite_insert(PackVersion).values(**row).on_conflict_do_nothing(index_elements=["version"]))
     return version
 
 
@@ -95,6 +111,12 @@ class _ReviewedScreener:
 
     def has_list(self, list_id: str) -> bool:
         return self.inner.has_list(list_id)
+
+    def list_age_days(self, list_id: str) -> int | None:
+        return self.inner.list_age_days(list_id)
+
+    def max_list_age_days(self, pack_limit: int | None) -> int | None:
+        return self.inner.max_list_age_days(pack_limit)
 
 
 def transaction_of(order: Order) -> Transaction:
@@ -161,8 +183,34 @@ def blocking_reasons(result: Determination) -> list[str]:
     return reasons
 
 
+def lock_order(db: Session, number: str) -> Order:
+    """The order, its row locked for this transaction (SELECT … FOR UPDATE on PostgreSQL; SQLite writers
+    begin IMMEDIATE) and its attributes read again, so a status checked here cannot be changed underneath
+    by a concurrent shipment, release or determination."""
+    statement = select(Order).where(Order.number == number)
+    if db.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(key_share=True)  # FOR NO KEY UPDATE: lines may still reference it
+    order = db.scalars(statement.execution_options(populate_existing=True)).first()
+    if order is None:
+        raise RecordError(f"order '{number}' does not exist")
+    return order
+
+
+def _refuse_shipped(order: Order) -> None:
+    if order.status == "shipped":
+        raise RecordError(f"order '{order.number}' has shipped; it is final and cannot be determined or changed")
+
+
 def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
-    """(Re)determine and screen an order; assign licences; set its status; record it all in the ledger."""
+    """(Re)determine and screen an order that has not shipped; assign licences; set its status; record it all
+    in the ledger. A shipped order is refused: determining it again would put it back to `released`."""
+    actor.require(*WRITERS)
+    order = lock_order(db, order.number)
+    _refuse_shipped(order)
+    return _determine(db, actor, order, screener, cause)
+
+
+def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     transaction = transaction_of(order)
     regime = checking.regime(order.regime)
     try:
@@ -183,6 +231,7 @@ def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScre
     order.blocking_reasons = reasons
     order.status = "blocked" if reasons else "released"
     order.pack_version = pack_version
+    order.revision = (order.revision or 0) + 1  # approvals given on the previous determination no longer count
     order.updated_at = dt.datetime.now(dt.UTC)
     db.flush()
     list_versions = getattr(screener, "versions", {}) if screener is not None else {}
@@ -213,6 +262,7 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
     actor.require(*WRITERS)
     if not data.lines:
         raise RecordError("lines: an order needs at least one line")
+    records.check_order_input(db, data)
     if db.scalars(select(Order).where(Order.number == data.number)).first():
         raise RecordError(f"number: order '{data.number}' exists")
     order = Order(
@@ -246,7 +296,7 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
         )
     db.add(order)
     db.flush()
-    return determine_order(db, actor, order, screener, "entered")
+    return _determine(db, actor, order, screener, "entered")
 
 
 def update_order(
@@ -254,9 +304,9 @@ def update_order(
 ) -> Order:
     """Change header fields (ship date, destination, end use, flags, parties) and redetermine."""
     actor.require(*WRITERS)
-    order = order_by_number(db, number)
-    if order.status == "shipped":
-        raise RecordError(f"order '{number}' has shipped; it cannot change")
+    order = lock_order(db, number)
+    _refuse_shipped(order)
+    records.check_order_changes(db, changes)
     allowed = {"ship_date", "destination", "end_use", "wmd_end_use", "conventional_end_use", "informed", "clearly_not"}
     for key, value in changes.items():
         if key in ("consignee", "end_user"):
@@ -266,7 +316,7 @@ def update_order(
         else:
             raise RecordError(f"{key}: not a field that can change")
     db.flush()
-    return determine_order(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
+    return _determine(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
 
 
 def order_by_number(db: Session, number: str) -> Order:
@@ -279,8 +329,20 @@ def order_by_number(db: Session, number: str) -> Order:
 # --- licences -------------------------------------------------------------------------------------------------
 
 
-def licence_fits(licence: Licence, order: Order, line: OrderLine) -> str | None:
-    """Why this licence cannot cover this line, or None when it can."""
+def licence_fits(
+    licence: Licence, order: Order, line: OrderLine, on: dt.date | None = None, planned: tuple[float, int] = (0.0, 0)
+) -> str | None:
+    """Why this licence cannot cover this line on a date (default: the order's ship date), or None when it can.
+    `planned` is what other lines of the same order already take from it."""
+    return (
+        _terms_misfit(licence, order, line)
+        or _validity_misfit(licence, on or order.ship_date)
+        or _balance_misfit(licence, line.quantity or 0.0, line.value_jpy or 0, planned)
+    )
+
+
+def _terms_misfit(licence: Licence, order: Order, line: OrderLine) -> str | None:
+    """Type, destination, parties, item and entry: what the licence covers, whatever the date and balance."""
     if licence.regime != order.regime:
         return "another regime"
     if licence.type not in line.eligible_licences:
@@ -291,17 +353,23 @@ def licence_fits(licence: Licence, order: Order, line: OrderLine) -> str | None:
         return "consignee not permitted"
     if licence.end_users and (order.end_user is None or order.end_user.code not in licence.end_users):
         return "end user not permitted"
-    if not licence.valid_from <= order.ship_date <= licence.valid_to:
-        return f"not valid on {order.ship_date}"
     entries = {m["entry"] for m in _line_matches(order, line)}
     if licence.items and (line.item is None or line.item.code not in licence.items):
         return "item not covered"
     if licence.entries and not entries & set(licence.entries):
         return "entry not covered"
-    quantity, value = line.quantity or 0.0, line.value_jpy or 0
-    if licence.quantity_limit is not None and licence.quantity_used + quantity > licence.quantity_limit:
+    return None
+
+
+def _validity_misfit(licence: Licence, day: dt.date) -> str | None:
+    return None if licence.valid_from <= day <= licence.valid_to else f"not valid on {day}"
+
+
+def _balance_misfit(licence: Licence, quantity: float, value: int, planned: tuple[float, int]) -> str | None:
+    used_quantity, used_value = licence.quantity_used + planned[0], licence.value_used_jpy + planned[1]
+    if licence.quantity_limit is not None and used_quantity + quantity > licence.quantity_limit + 1e-9:
         return "remaining quantity too small"
-    if licence.value_limit_jpy is not None and licence.value_used_jpy + value > licence.value_limit_jpy:
+    if licence.value_limit_jpy is not None and used_value + value > licence.value_limit_jpy:
         return "remaining value too small"
     return None
 
@@ -312,23 +380,62 @@ def _line_matches(order: Order, line: OrderLine) -> list[dict[str, Any]]:
     return list(lines[index].get("matches", [])) if index < len(lines) else []
 
 
+def _needing_licence(order: Order) -> list[OrderLine]:
+    return [line for line in order.lines if line.outcome == Outcome.LICENCE_REQUIRED.value]
+
+
 def assign_licences(db: Session, order: Order) -> bool:
-    """Give every line that needs a licence one that fits (the one with the least headroom first, to keep
-    large licences for large lines). True when every such line got one."""
-    needing = [line for line in order.lines if line.outcome == Outcome.LICENCE_REQUIRED.value]
-    candidates = db.scalars(select(Licence).where(Licence.regime == order.regime)).all()
-    for line in needing:
-        fitting = [licence for licence in candidates if licence_fits(licence, order, line) is None]
+    """Give every line that needs a licence one from the book that fits (the one with the least headroom
+    first, to keep large licences for large lines; lines of one order drawing on the same licence together
+    must fit its balance together). True when every such line got one; else no line keeps one."""
+    candidates = db.scalars(select(Licence).where(Licence.regime == order.regime).order_by(Licence.id)).all()
+    planned: dict[int, tuple[float, int]] = {}
+    chosen: dict[int, Licence] = {}
+    for line in _needing_licence(order):
+        fitting = [c for c in candidates if licence_fits(c, order, line, planned=planned.get(c.id, (0.0, 0))) is None]
         if not fitting:
             return False
-        line.licence = min(fitting, key=lambda licence: (licence.value_limit_jpy or 0) - licence.value_used_jpy)
+        licence = min(fitting, key=lambda c: (c.value_limit_jpy or 0) - c.value_used_jpy - planned.get(c.id, (0, 0))[1])
+        quantity, value = planned.get(licence.id, (0.0, 0))
+        planned[licence.id] = (quantity + (line.quantity or 0.0), value + (line.value_jpy or 0))
+        chosen[line.line_no] = licence
+    for line in _needing_licence(order):
+        line.licence = chosen[line.line_no]
     return True
+
+
+def licence_gaps(db: Session, order: Order) -> dict[int, list[str]]:
+    """For each line needing a licence, why each licence in the book does not fit it (empty book: no reasons)."""
+    candidates = db.scalars(select(Licence).where(Licence.regime == order.regime).order_by(Licence.number)).all()
+    return {
+        line.line_no: [f"{c.number}: {licence_fits(c, order, line)}" for c in candidates]
+        for line in _needing_licence(order)
+    }
+
+
+EXPIRED, EXHAUSTED, ACTIVE = "expired", "exhausted", "active"
+
+
+def licence_state(licence: Licence, today: dt.date) -> str:
+    """`expired` (its last day is before today), `exhausted` (a limit fully used) or `active`."""
+    if licence.valid_to < today:
+        return EXPIRED
+    if _exhausted(licence):
+        return EXHAUSTED
+    return ACTIVE
+
+
+def _exhausted(licence: Licence) -> bool:
+    quantity_done = licence.quantity_limit is not None and licence.quantity_used >= licence.quantity_limit - 1e-9
+    value_done = licence.value_limit_jpy is not None and licence.value_used_jpy >= licence.value_limit_jpy
+    return quantity_done or value_done
 
 
 def add_licence(db: Session, actor: Actor, **fields: Any) -> Licence:
     actor.require("officer", "admin")
     if fields.get("type") not in checking.regime(fields.get("regime", "jp")).pack.licences.types:
         raise RecordError(f"type: '{fields.get('type')}' is not a licence type of regime {fields.get('regime', 'jp')}")
+    records.check_licence_terms(db, fields)
     if db.scalars(select(Licence).where(Licence.number == fields["number"])).first():
         raise RecordError(f"number: licence '{fields['number']}' exists")
     licence = Licence(**fields)
@@ -353,6 +460,7 @@ def amend_licence(db: Session, actor: Actor, number: str, changes: dict[str, Any
     unknown = sorted(set(changes) - AMENDABLE)
     if unknown:
         raise RecordError(f"{unknown[0]}: not a term that can be amended")
+    records.check_licence_terms(db, changes | {"regime": licence.regime})
     if changes.get("quantity_limit") is not None and changes["quantity_limit"] < licence.quantity_used:
         raise RecordError(f"quantity_limit: {changes['quantity_limit']} is below the {licence.quantity_used} drawn")
     if changes.get("value_limit_jpy") is not None and changes["value_limit_jpy"] < licence.value_used_jpy:
@@ -377,7 +485,7 @@ def amend_licence(db: Session, actor: Actor, number: str, changes: dict[str, Any
 @dataclass(frozen=True)
 class LicenceWarning:
     number: str
-    kind: str  # expiry | exhaustion
+    kind: str  # expiry | exhaustion (90 % used) | exhausted (a limit fully used)
     text: str
 
 
@@ -390,84 +498,236 @@ def licence_warnings(db: Session, today: dt.date, days: int = 60, share: float =
             (licence.value_used_jpy, licence.value_limit_jpy, "value"),
             (licence.quantity_used, licence.quantity_limit, "quantity"),
         ):
-            if limit and used >= share * limit:
-                warnings.append(LicenceWarning(licence.number, "exhaustion", f"{unit} {used:,} of {limit:,} used"))
+            if limit is None or used < share * limit:
+                continue
+            # A licence at 100 % cannot be drawn on at all: that is not "near" exhaustion.
+            kind = "exhausted" if used >= limit - 1e-9 else "exhaustion"
+            warnings.append(LicenceWarning(licence.number, kind, f"{unit} {used:,} of {limit:,} used"))
     return warnings
 
 
 # --- release and shipment -------------------------------------------------------------------------------------
 
 
-def four_eyes_reasons(db: Session) -> set[str]:
-    setting = db.get(Setting, FOUR_EYES_SETTING)
-    return set(setting.value.get("reasons", [])) if setting else set()
+def _reasons_setting(db: Session, key: str) -> set[str] | None:
+    setting = db.get(Setting, key)
+    return set(setting.value.get("reasons", [])) if setting else None
+
+
+def four_eyes_reasons(db: Session) -> set[str] | None:
+    """The overridden reasons that need a second officer; None when never set: then every override does."""
+    return _reasons_setting(db, FOUR_EYES_SETTING)
+
+
+def may_override(db: Session, reason: str) -> bool:
+    """Whether an officer's reason may lift this blocking reason. Never `licence-needed` or `prohibited`;
+    of the others, those in the setting, or all of them when it was never set."""
+    if reason in NEVER_OVERRIDDEN:
+        return False
+    allowed = _reasons_setting(db, OVERRIDABLE_SETTING)
+    return allowed is None or reason in allowed
+
+
+def needs_four_eyes(db: Session, overridden: list[str]) -> bool:
+    reasons = four_eyes_reasons(db)
+    return bool(overridden) and (reasons is None or bool(set(overridden) & reasons))
+
+
+def _refuse_never_overridden(reasons: list[str], what: str) -> None:
+    never = sorted(set(reasons) & NEVER_OVERRIDDEN)
+    if never:
+        raise RecordError(f"reasons: {never[0]} is never lifted by an officer's reason, so it cannot be {what}")
 
 
 def set_four_eyes(db: Session, actor: Actor, reasons: list[str]) -> None:
     actor.require("admin")
-    setting = db.get(Setting, FOUR_EYES_SETTING) or Setting(key=FOUR_EYES_SETTING, value={})
-    setting.value = {"reasons": sorted(reasons)}
+    _refuse_never_overridden(reasons, "set for four-eyes release")
+    _set_reasons(db, actor, FOUR_EYES_SETTING, "settings.four_eyes", reasons)
+
+
+def set_overridable(db: Session, actor: Actor, reasons: list[str]) -> None:
+    """Which blocking reasons an officer may override with a reason (admin)."""
+    actor.require("admin")
+    _refuse_never_overridden(reasons, "overridden")
+    _set_reasons(db, actor, OVERRIDABLE_SETTING, "settings.overridable", reasons)
+
+
+def _set_reasons(db: Session, actor: Actor, key: str, action: str, reasons: list[str]) -> None:
+    setting = db.get(Setting, key) or Setting(key=key, value={})
+    setting.value = {"reasons": sorted(set(reasons))}
     db.merge(setting)
-    ledger.append(db, actor.name, "settings.four_eyes", "settings", {"reasons": sorted(reasons)})
+    ledger.append(db, actor.name, action, "settings", {"reasons": sorted(set(reasons))})
 
 
-def release_order(db: Session, actor: Actor, number: str, reason: str) -> Order:
+RELEASED, AWAITING_SECOND = "released", "awaiting-second-approval"
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What an officer's release did: the order released, or one approval given and a second awaited."""
+
+    order: Order
+    state: str  # released | awaiting-second-approval
+    approvals: int
+    needed: int
+    licences: dict[int, str]  # line number → the licence from the book that lifted licence-needed
+
+    @property
+    def message(self) -> str:
+        if self.state == RELEASED:
+            return "released"
+        return f"awaiting second approval ({self.approvals} of {self.needed})"
+
+
+def _overridden(reasons: list[str]) -> list[str]:
+    return [reason for reason in reasons if reason != LICENCE_NEEDED]
+
+
+def current_approvals(order: Order) -> list[Release]:
+    """The approvals given on the order's current determination for the reasons that block it now."""
+    overridden = _overridden(order.blocking_reasons)
+    return [
+        r
+        for r in order.releases
+        if r.revision == order.revision and _overridden(list(r.blocking_reasons)) == overridden
+    ]
+
+
+def release_message(order: Order) -> str:
+    """What state the order is in, in words: its status, or "awaiting second approval (1 of 2)"."""
+    if order.status == "blocked" and (given := len(current_approvals(order))):
+        return f"awaiting second approval ({given} of {given + 1})"
+    return order.status
+
+
+def _lift_by_licence(db: Session, order: Order) -> dict[int, str]:
+    """Lift `licence-needed` with licences from the book that fit every line needing one, or refuse."""
+    if not assign_licences(db, order):
+        gaps = licence_gaps(db, order)
+        lines = "; ".join(
+            f"line {n}: " + (", ".join(why[:3]) + (" …" if len(why) > 3 else "") if why else "the book is empty")
+            for n, why in gaps.items()
+        )
+        raise RecordError(
+            "licence-needed: no licence in the book fits every line that needs one "
+            f"({lines}); enter the licence in the book first: a reason cannot lift this block"
+        )
+    db.flush()
+    return {line.line_no: line.licence.number for line in order.lines if line.licence is not None}
+
+
+def release_order(db: Session, actor: Actor, number: str, reason: str) -> ReleaseResult:
+    """An officer releases a blocked order. `licence-needed` is lifted only by licences in the book that fit
+    (assigned here); the other reasons are overridden with the officer's reason if they may be, by two
+    officers when four-eyes applies. `prohibited` is never released."""
     actor.require("officer", "admin")
     if not reason.strip():
         raise RecordError("reason: a release needs a reason")
-    order = order_by_number(db, number)
+    order = lock_order(db, number)
     if order.status != "blocked":
         raise RecordError(f"order '{number}' is {order.status}, not blocked")
     if PROHIBITED in order.blocking_reasons:
         raise RecordError(f"order '{number}' is prohibited; it cannot be released")
-    previous = [r for r in order.releases if r.blocking_reasons == order.blocking_reasons]
-    if any(r.officer == actor.name for r in previous):
+    before = list(order.blocking_reasons)
+    overridden = _overridden(before)
+    refused = [r for r in overridden if not may_override(db, r)]
+    if refused:
+        raise RecordError(f"{refused[0]}: not a reason an officer may override (settings overridable)")
+    approvals_before = current_approvals(order)
+    if overridden and any(r.officer == actor.name for r in approvals_before):
         raise RecordError(f"{actor.name} has already approved this release; a second officer must approve")
-    order.releases.append(Release(officer=actor.name, reason=reason, blocking_reasons=list(order.blocking_reasons)))
-    needed = 2 if set(order.blocking_reasons) & four_eyes_reasons(db) else 1
-    approvals = len(previous) + 1
+    if overridden and approvals_before and actor.local_admin:  # nobody proved who they are: never the second
+        raise RecordError("local admin mode cannot give a second approval; a second officer must approve as themself")
+    licences = _lift_by_licence(db, order) if LICENCE_NEEDED in before else {}
+    order.blocking_reasons = overridden
+    approvals = len(approvals_before) + 1 if overridden else 1
+    needed = 2 if needs_four_eyes(db, overridden) else 1
+    order.releases.append(Release(officer=actor.name, reason=reason, blocking_reasons=before, revision=order.revision))
     if approvals >= needed:
-        order.status = "released"
+        order.status = RELEASED
+    state = RELEASED if order.status == RELEASED else AWAITING_SECOND
     db.flush()
     ledger.append(
         db,
         actor.name,
         "order.release",
         f"order:{number}",
-        {"reason": reason, "blocking_reasons": order.blocking_reasons, "approvals": approvals, "needed": needed},
+        {"reason": reason, "blocking_reasons": before, "overridden": overridden, "licences": licences,
+         "approvals": approvals, "needed": needed, "state": state},
         pack_version=order.pack_version,
-    )
-    return order
+    )  # fmt: skip
+    return ReleaseResult(order, state, approvals, needed, licences)
 
 
-def ship_order(db: Session, actor: Actor, number: str) -> Order:
-    """Ship a released order: draw each licensed line down on its licence, never beyond the limits."""
+def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> Order:
+    """Ship a released order on the date it actually ships: lock the order (a shipment happens once), then
+    draw each licensed line down on its licence, which must still cover it, be valid on that date and hold
+    the balance. Any refusal leaves the order unshipped and nothing drawn (one transaction)."""
     actor.require(*WRITERS)
-    order = order_by_number(db, number)
+    order = lock_order(db, number)
     if order.status != "released":
         raise RecordError(f"order '{number}' is {order.status}; only a released order ships")
-    for line in order.lines:
-        if line.licence_id is not None:
-            draw_down(db, actor, line.licence_id, line.quantity or 0.0, line.value_jpy or 0, line.id)
+    _refuse_stale_determination(order, shipped_on)
+    unlicensed = [line.line_no for line in _needing_licence(order) if line.licence_id is None]
+    if unlicensed:
+        raise RecordError(f"line {unlicensed[0]}: needs a licence and has none from the book; it cannot ship")
+    # Licence rows are locked in id order: two shipments drawing on the same licences cannot deadlock.
+    for line in sorted((li for li in order.lines if li.licence_id is not None), key=lambda li: li.licence_id or 0):
+        licence = _lock_licence(db, line.licence_id or 0)
+        misfit = _terms_misfit(licence, order, line)
+        if misfit is not None:
+            raise RecordError(f"line {line.line_no}: licence {licence.number} no longer covers it ({misfit})")
+        draw_down(db, actor, licence.id, line.quantity or 0.0, line.value_jpy or 0, line.id, on=shipped_on)
     order.status = "shipped"
+    order.shipped_on = shipped_on
     db.flush()
-    ledger.append(db, actor.name, "order.ship", f"order:{number}", {"lines": len(order.lines)})
+    payload = {"lines": len(order.lines), "shipped_on": shipped_on.isoformat()}
+    ledger.append(db, actor.name, "order.ship", f"order:{number}", payload)
     return order
+
+
+def _refuse_stale_determination(order: Order, shipped_on: dt.date) -> None:
+    """The order was determined for its ship date: shipping on another date is fine only while the rules
+    in force are the same on both dates."""
+    if shipped_on == order.ship_date:
+        return
+    early, late = sorted((order.ship_date, shipped_on))
+    changes = checking.regime(order.regime).changes_between(early, late)
+    if changes:
+        raise RecordError(
+            f"date: the rules changed on {changes[0]}, between the order's ship date {order.ship_date} and "
+            f"{shipped_on}; change the order's ship date to {shipped_on} (it is determined again) and ship then"
+        )
 
 
 class Overdraw(RecordError):
     pass
 
 
-def draw_down(
-    db: Session, actor: Actor, licence_id: int, quantity: float, value_jpy: int, line_id: int | None
-) -> Drawdown:
-    """Lock the licence row (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE), check
-    the balance and draw. Two shipments can never both see the same remaining balance."""
+class NotValidOn(RecordError):
+    pass
+
+
+def _lock_licence(db: Session, licence_id: int) -> Licence:
     statement = select(Licence).where(Licence.id == licence_id)
     if db.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    licence = db.execute(statement.execution_options(populate_existing=True)).scalar_one()
+        # FOR NO KEY UPDATE: a determination assigning this licence to a line (a foreign key's KEY SHARE
+        # lock) does not wait for shipments drawing on it; two drawdowns still serialise.
+        statement = statement.with_for_update(key_share=True)
+    return db.execute(statement.execution_options(populate_existing=True)).scalar_one()
+
+
+def draw_down(
+    db: Session, actor: Actor, licence_id: int, quantity: float, value_jpy: int, line_id: int | None, *, on: dt.date
+) -> Drawdown:
+    """Lock the licence row (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE), check
+    it is valid on the shipment date and holds the balance, and draw. Two shipments can never both see the
+    same remaining balance."""
+    licence = _lock_licence(db, licence_id)
+    if not licence.valid_from <= on <= licence.valid_to:
+        raise NotValidOn(
+            f"licence {licence.number}: not valid on {on} (valid {licence.valid_from} to {licence.valid_to})"
+        )
     remaining_quantity = None if licence.quantity_limit is None else licence.quantity_limit - licence.quantity_used
     remaining_value = None if licence.value_limit_jpy is None else licence.value_limit_jpy - licence.value_used_jpy
     if remaining_quantity is not None and quantity > remaining_quantity + 1e-9:
@@ -487,6 +747,6 @@ def draw_down(
         "licence.drawdown",
         f"licence:{licence.number}",
         {"quantity": quantity, "value_jpy": value_jpy, "order_line": line_id, "quantity_used": licence.quantity_used,
-         "value_used_jpy": licence.value_used_jpy},
+         "value_used_jpy": licence.value_used_jpy, "shipped_on": on.isoformat()},
     )  # fmt: skip
     return drawdown

@@ -6,21 +6,28 @@ Every change goes through here and is written to the audit ledger in the same tr
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+import pycountry
+from sqlalchemy import String, Text, event, inspect, or_, select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.determine.classify import UnknownItem, classify_item
-from exportctl.model import ScreeningHit
+from exportctl.determine.classify import HS_CODE, UnknownItem, classify_item
+from exportctl.model import PartyScreener, ScreeningHit
 from exportctl.screening.screener import Screener
 from exportctl.services import checking
-from exportctl.store.models import Classification, Item, Party, PartyHit, User
+from exportctl.store.models import Classification, Item, Order, Party, PartyHit, User
 
 ROLES = ("viewer", "clerk", "officer", "admin")
 WRITERS = ("clerk", "officer", "admin")
+PARTY_ROLES = ("customer", "consignee", "end-user")
 
 
 class RecordError(ValueError):
@@ -29,6 +36,18 @@ class RecordError(ValueError):
 
 class PermissionDenied(RecordError):
     pass
+
+
+class Invalid(RecordError):
+    """A value in the request that cannot be accepted (422), whatever its message says."""
+
+
+class Conflict(RecordError):
+    """Another transaction wrote the same key first (a race the existence checks cannot see): 409."""
+
+
+class Busy(RecordError):
+    """The database could not take the change now (locked, serialisation failure, unreachable): 503."""
 
 
 @dataclass(frozen=True)
@@ -40,14 +59,218 @@ class Actor:
         if self.role not in roles:
             raise PermissionDenied(f"{self.name} ({self.role}) may not do this: needs {' or '.join(roles)}")
 
+    @property
+    def local_admin(self) -> bool:
+        """The CLI's explicit local admin mode (no credential): recorded as such, never a second approval."""
+        return self.name.startswith(LOCAL_ADMIN)
 
+
+LOCAL_ADMIN = "local-admin:"  # prefix of the local admin mode's actor name; no user may be named so
 SYSTEM = Actor("system", "admin")
+
+
+# --- valid values ---------------------------------------------------------------------------------------------
+# Every interface (CLI flags, files, imports, REST, web forms) ends up here, so these checks hold for all of
+# them. Errors name the field and never echo more than a short prefix of what was sent.
+
+NAME_MAX = 200  # party names, licence holders: longer input is an attack (screening time grows with length)
+CODE_MAX = 64  # codes and numbers appear in URLs (/orders/{number}) and in every list page
+TEXT_MAX = 2000  # free text: end uses, reasons, rationales, descriptions
+MAX_JPY = 2**63 - 1  # BIGINT: larger values cannot be stored on PostgreSQL
+URL_UNSAFE = frozenset("/\\?#%")  # a code with these names a record no URL can open
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A value quoted in an error message, cut short: an error must not echo 100,000 characters back."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def _control(value: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def check_name(field: str, value: str, limit: int = NAME_MAX) -> str:
+    """A name: not blank, one line without control characters, at most `limit` characters."""
+    if not value.strip():
+        raise Invalid(f"{field}: must not be blank")
+    if len(value) > limit:
+        raise Invalid(f"{field}: {len(value)} characters; at most {limit}")
+    if _control(value):
+        raise Invalid(f"{field}: contains control characters")
+    return value
+
+
+def check_text(field: str, value: str | None, limit: int = TEXT_MAX) -> str | None:
+    """Optional free text: line breaks and tabs allowed, no other control characters (NUL breaks PostgreSQL)."""
+    if value is None:
+        return None
+    if len(value) > limit:
+        raise Invalid(f"{field}: {len(value)} characters; at most {limit}")
+    if _control(value, "\t\n\r"):
+        raise Invalid(f"{field}: contains control characters")
+    return value
+
+
+def check_code(field: str, value: str) -> str:
+    """A code or number that names a record in URLs: no '/', '\\', '?', '#', '%', spaces at either end."""
+    check_name(field, value, CODE_MAX)
+    if value != value.strip():
+        raise Invalid(f"{field}: {shown(value)} starts or ends with a space")
+    unsafe = sorted(URL_UNSAFE.intersection(value))
+    if unsafe:
+        raise Invalid(f"{field}: {shown(value)} contains {' '.join(unsafe)} (not allowed in a code)")
+    return value
+
+
+def check_country(field: str, value: str | None) -> str | None:
+    """An assigned ISO 3166-1 alpha-2 code (XX, ZZ and other user-assigned codes are refused)."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
+        raise Invalid(f"{field}: {shown(value)} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+def check_hs_code(field: str, value: str | None) -> str | None:
+    if value is not None and not HS_CODE.match(value):
+        raise Invalid(f"{field}: {shown(value)} is not an HS code (4, 6, 8 or 10 digits, e.g. 8456.11)")
+    return value
+
+
+def check_amount(field: str, value: float | None) -> float | None:
+    """A quantity or yen amount: finite, zero or more, and storable (yen fit a 64-bit integer)."""
+    if value is None:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+        raise Invalid(f"{field}: must be a finite number")
+    if value < 0:
+        raise Invalid(f"{field}: must be zero or more")
+    if isinstance(value, int) and value > MAX_JPY:
+        raise Invalid(f"{field}: at most {MAX_JPY}")
+    return value
+
+
+def check_parties_exist(db: Session, field: str, codes: Iterable[str]) -> None:
+    wanted = set(codes)
+    if wanted:
+        found = set(db.scalars(select(Party.code).where(Party.code.in_(wanted))))
+        missing = sorted(wanted - found)
+        if missing:
+            raise Invalid(f"{field}: party {shown(missing[0])} does not exist")
+
+
+def check_period(valid_from: dt.date, valid_to: dt.date) -> None:
+    if valid_to < valid_from:
+        raise Invalid(f"valid_to: {valid_to} is before valid_from {valid_from}")
+
+
+END_USE_MAX = 500
+
+
+def check_order_input(db: Session, data: Any) -> None:
+    """An order's header and lines (an `orders.OrderInput`), before anything is stored."""
+    check_code("number", data.number)
+    check_country("destination", data.destination.upper())
+    check_text("end_use", data.end_use, END_USE_MAX)
+    for field in ("consignee", "end_user"):
+        code = getattr(data, field)
+        if code is not None:
+            check_parties_exist(db, field, [code])
+    for number, line in enumerate(data.lines, start=1):
+        for field in ("item", "reference"):
+            value = getattr(line, field)
+            if value is not None:
+                check_name(f"lines.{number}.{field}", value, CODE_MAX)
+        check_amount(f"lines.{number}.quantity", line.quantity)
+        check_amount(f"lines.{number}.value_jpy", line.value_jpy)
+
+
+def check_order_changes(db: Session, changes: dict[str, Any]) -> None:
+    if changes.get("destination") is not None:
+        check_country("destination", changes["destination"])
+    if "end_use" in changes:
+        check_text("end_use", changes["end_use"], END_USE_MAX)
+    for field in ("consignee", "end_user"):
+        if changes.get(field):
+            check_parties_exist(db, field, [changes[field]])
+
+
+def check_licence_terms(db: Session, terms: dict[str, Any]) -> None:
+    """A licence's terms as given to add or amend: only the keys present are checked."""
+    if "number" in terms:
+        check_code("number", terms["number"])
+    if "holder" in terms:
+        check_name("holder", terms["holder"])
+    for country in terms.get("destinations") or []:
+        check_country("destinations", country)
+    for field in ("consignees", "end_users"):
+        check_parties_exist(db, field, terms.get(field) or [])
+    wanted_items = set(terms.get("items") or [])
+    missing = sorted(wanted_items - set(db.scalars(select(Item.code).where(Item.code.in_(wanted_items)))))
+    if missing:
+        raise Invalid(f"items: item {shown(missing[0])} does not exist")
+    if terms.get("entries"):
+        entries = checking.regime(terms.get("regime", "jp")).pack.entries
+        unknown = [entry for entry in terms["entries"] if entry not in entries]
+        if unknown:
+            raise Invalid(f"entries: {shown(str(unknown[0]))} is not an entry of regime {terms.get('regime', 'jp')}")
+    check_amount("quantity_limit", terms.get("quantity_limit"))
+    check_amount("value_limit_jpy", terms.get("value_limit_jpy"))
+    if terms.get("valid_from") is not None and terms.get("valid_to") is not None:
+        check_period(terms["valid_from"], terms["valid_to"])
+
+
+@event.listens_for(Session, "before_flush")
+def _storable(db: Session, _context: Any, _instances: Any) -> None:
+    """The last line of defence, for every table: a text that does not fit its column or holds NUL is refused
+    naming the column, before SQL is sent (PostgreSQL would fail with a 500; SQLite would silently store it)."""
+    for record in (*db.new, *db.dirty):
+        for key, column in inspect(record).mapper.columns.items():
+            value = getattr(record, key, None)
+            if not isinstance(value, str) or not isinstance(column.type, String | Text):
+                continue
+            if "\x00" in value:
+                raise Invalid(f"{key}: contains a NUL character")
+            limit = column.type.length
+            if limit is not None and len(value) > limit:
+                raise Invalid(f"{key}: {len(value)} characters; at most {limit}")
+
+
+def _constraint_column(exc: IntegrityError) -> str:
+    """The column of a violated unique key, from SQLite's message or PostgreSQL's diagnostics."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    table = getattr(diag, "table_name", None) or ""
+    if constraint:
+        return constraint.removeprefix(f"{table}_").removesuffix("_key").removeprefix("uq_")
+    found = re.search(r"constraint failed: \w+\.(\w+)", str(orig))
+    return found.group(1) if found else "key"
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """The database's refusals as record errors (nothing was written): a race on a unique key is a conflict
+    (409), a lock or serialisation failure is 'busy' (503). Messages carry no SQL, paths or parameters."""
+    try:
+        yield
+    except IntegrityError as exc:
+        column = _constraint_column(exc)
+        message = f"{column}: a record with this {column} already exists (written at the same time); nothing written"
+        raise Conflict(message) from None
+    except DataError:
+        raise Invalid("a value does not fit its field (too long, out of range or not allowed)") from None
+    except OperationalError:
+        raise Busy("the database is busy or unavailable; nothing was written — try again") from None
 
 
 def add_user(db: Session, actor: Actor, name: str, role: str) -> User:
     actor.require("admin")
+    check_code("name", name)
     if role not in ROLES:
-        raise RecordError(f"role: '{role}' is not one of {', '.join(ROLES)}")
+        raise RecordError(f"role: {shown(role)} is not one of {', '.join(ROLES)}")
+    if name == SYSTEM.name or name.startswith(LOCAL_ADMIN):
+        raise RecordError(f"user name '{name}' is reserved")  # the ledger's names for system and local admin
     if db.scalars(select(User).where(User.name == name)).first():
         raise RecordError(f"user '{name}' exists")
     user = User(name=name, role=role)
@@ -78,6 +301,12 @@ def add_party(
     db: Session, actor: Actor, code: str, name: str, country: str | None, roles: list[str], screener: Screener | None
 ) -> Party:
     actor.require(*WRITERS)
+    check_code("code", code)
+    check_name("name", name)
+    check_country("country", country)
+    for role in roles:
+        if role not in PARTY_ROLES:
+            raise RecordError(f"roles: {shown(role)} is not one of {', '.join(PARTY_ROLES)}")
     if db.scalars(select(Party).where(Party.code == code)).first():
         raise RecordError(f"party '{code}' exists")
     party = Party(code=code, name=name, country=country, roles=roles)
@@ -144,7 +373,12 @@ def screen_party(db: Session, actor: Actor, party: Party, screener: Screener) ->
     return kept
 
 
-def review_hit(db: Session, actor: Actor, hit_id: int, decision: str, reason: str) -> PartyHit:
+def review_hit(
+    db: Session, actor: Actor, hit_id: int, decision: str, reason: str, screener: PartyScreener | None = None
+) -> PartyHit:
+    """An officer confirms a hit or clears it as a false positive; the party's open orders are determined again
+    in the same transaction with `screener` (no screener: the lists are missing, so they come back
+    indeterminate), so a cleared hit releases what it alone blocked and a confirmed one keeps it blocked."""
     actor.require("officer", "admin")
     if decision not in ("confirmed", "false-positive"):
         raise RecordError(f"decision: '{decision}' is not confirmed or false-positive")
@@ -170,7 +404,24 @@ def review_hit(db: Session, actor: Actor, hit_id: int, decision: str, reason: st
         {"hit": hit_id, "list": hit.list_id, "entity_id": hit.entity_id, "decision": decision, "reason": reason},
         list_versions={hit.list_id: hit.list_version},
     )
+    _redetermine_open_orders(db, actor, party, screener, f"screening review: hit {hit_id} {decision}")
     return hit
+
+
+def _redetermine_open_orders(
+    db: Session, actor: Actor, party: Party, screener: PartyScreener | None, cause: str
+) -> list[str]:
+    """Determine again every order of the party that has not shipped (each one recorded in the ledger)."""
+    from exportctl.services import orders  # orders is built on this module: imported here, not at the top
+
+    statement = select(Order).where(
+        Order.status != "shipped", or_(Order.consignee_id == party.id, Order.end_user_id == party.id)
+    )
+    numbers: list[str] = []
+    for order in db.scalars(statement.order_by(Order.number)).all():
+        orders.determine_order(db, actor, order, screener, cause)
+        numbers.append(order.number)
+    return numbers
 
 
 def false_positives(party: Party) -> set[tuple[str, str]]:
@@ -190,6 +441,9 @@ def item_by_code(db: Session, code: str) -> Item:
 
 def add_item(db: Session, actor: Actor, code: str, description: str, hs_code: str | None) -> Item:
     actor.require(*WRITERS)
+    check_code("code", code)
+    check_name("description", description, 500)
+    check_hs_code("hs_code", hs_code)
     if db.scalars(select(Item).where(Item.code == code)).first():
         raise RecordError(f"item '{code}' exists")
     item = Item(code=code, description=description, hs_code=hs_code)
@@ -204,6 +458,9 @@ def classify(
 ) -> Classification:
     """Record a classification (a reclassification adds a row; the history stays)."""
     actor.require(*WRITERS)
+    check_name("reference", reference, CODE_MAX)
+    if check_text("rationale", rationale) is None or not rationale.strip():
+        raise RecordError("rationale: must not be blank")
     loaded = checking.regime(regime)
     snapshot = loaded.at(max(valid_from, loaded.pack.meta.coverage_from))
     try:

@@ -13,14 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 import pycountry
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from exportctl.model import COUNTRY_CODE
-from exportctl.services.records import RecordError
+from exportctl.services.records import MAX_JPY, RecordError, shown
 
 TRUE = ("true", "yes", "1")
 FALSE = ("false", "no", "0")
@@ -66,7 +65,7 @@ class Row:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise self.problem(column, f"'{value}' is not a date (YYYY-MM-DD)") from None
+            raise self.problem(column, f"{shown(value)} is not a date (YYYY-MM-DD)") from None
 
     def boolean(self, column: str) -> bool | None:
         value = self.text(column)
@@ -76,7 +75,7 @@ class Row:
             return True
         if value.lower() in FALSE:
             return False
-        raise self.problem(column, f"'{value}' is not true/false, yes/no or 1/0")
+        raise self.problem(column, f"{shown(value)} is not true/false, yes/no or 1/0")
 
     def decimal(self, column: str) -> float | None:
         value = self.text(column)
@@ -85,9 +84,9 @@ class Row:
         try:
             number = float(value.replace(",", ""))
         except ValueError:
-            raise self.problem(column, f"'{value}' is not a number") from None
+            raise self.problem(column, f"{shown(value)} is not a number") from None
         if number < 0 or not math.isfinite(number):
-            raise self.problem(column, f"'{value}' is not a number of zero or more")
+            raise self.problem(column, f"{shown(value)} is not a number of zero or more")
         return number
 
     def integer(self, column: str) -> int | None:
@@ -97,9 +96,11 @@ class Row:
         try:
             number = int(value.replace(",", ""))
         except ValueError:
-            raise self.problem(column, f"'{value}' is not a whole number") from None
+            raise self.problem(column, f"{shown(value)} is not a whole number") from None
         if number < 0:
-            raise self.problem(column, f"'{value}' is not a whole number of zero or more")
+            raise self.problem(column, f"{shown(value)} is not a whole number of zero or more")
+        if number > MAX_JPY:
+            raise self.problem(column, f"{shown(value)} is larger than {MAX_JPY}")
         return number
 
     def country(self, column: str, required: bool = False) -> str | None:
@@ -112,7 +113,7 @@ class Row:
     def _country(self, column: str, value: str) -> str:
         code = country_code(value)
         if code is None:
-            raise self.problem(column, f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+            raise self.problem(column, f"{shown(value)} is not an ISO 3166-1 alpha-2 country code")
         return code
 
     def codes(self, column: str) -> list[str]:
@@ -125,7 +126,7 @@ class Row:
             return default
         options = list(allowed)
         if value not in options:
-            raise self.problem(column, f"'{value}' is not one of {', '.join(options)}")
+            raise self.problem(column, f"{shown(value)} is not one of {', '.join(options)}")
         return value
 
 
@@ -194,16 +195,30 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     return iter(rows)
 
 
+MAX_XLSX_UNPACKED = 512 << 20  # bytes once unzipped: a 50,000-row sheet is well under 100 MiB
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
-        workbook = load_workbook(path, data_only=True)
+        with ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
     except OSError as exc:
-        raise InvalidImport(f"{path.name}: {exc.strerror or exc}") from exc
-    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidImport(f"{path.name}: not an Excel .xlsx workbook ({exc})") from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+        raise InvalidImport(f"{path.name}: {exc.strerror or 'cannot be read'}") from exc
+    except (BadZipFile, ValueError, EOFError) as exc:
+        raise InvalidImport(f"{path.name}: not an Excel .xlsx workbook (not a zip archive)") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InvalidImport(f"{path.name}: unpacks to {unpacked >> 20} MiB; at most {MAX_XLSX_UNPACKED >> 20} MiB")
+    try:
+        workbook = load_workbook(path, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    except MemoryError:
+        raise
+    except Exception as exc:
+        # openpyxl fails on a damaged workbook with whatever its parsers raise (KeyError, TypeError, lxml and
+        # zlib errors, ...): every one of them means the same thing to the user, and none may be a traceback.
+        raise InvalidImport(f"{path.name}: not a readable Excel .xlsx workbook ({type(exc).__name__})") from exc
     return iter(rows)
 
 

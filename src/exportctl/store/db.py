@@ -2,7 +2,10 @@
 
 SQLite file by default (`./var/exportctl.db`, or EXPORTCTL_DATABASE_URL); PostgreSQL for teams. SQLite is
 opened in WAL mode with a busy timeout and foreign keys on; writers that must not interleave (drawdowns,
-ledger appends) start their transaction with BEGIN IMMEDIATE there, and lock rows on PostgreSQL.
+ledger appends) start their transaction with BEGIN IMMEDIATE there, and lock rows on PostgreSQL. Reads
+(`session(readonly=True)`: GET requests, `audit verify`, `impact`) begin DEFERRED on SQLite: in WAL mode
+they read a snapshot and neither wait for nor hold the write lock. A new SQLite file is created with mode
+0600 (its -wal and -shm files inherit the mode): the records are the exporter's, not every local user's.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ def database_url() -> str:
     return f"sqlite:///{folder / 'exportctl.db'}"
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file (and its folder) readable by the owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return  # an existing database keeps the mode its owner gave it
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     connection.isolation_level = None  # let SQLAlchemy's "BEGIN" events decide the transaction mode
     cursor = connection.cursor()
@@ -56,9 +68,9 @@ def engine(url: str | None = None, readonly: bool = False) -> Engine:
     (`audit verify` over a million records) then does not hold the write lock that writers wait for."""
     url = url or database_url()
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(path))
         created = create_engine(url, connect_args={"timeout": 30})
         event.listen(created, "connect", _sqlite_pragmas)
         event.listen(created, "begin", _sqlite_begin_deferred if readonly else _sqlite_begin)
@@ -102,6 +114,6 @@ def _sessions(url: str) -> sessionmaker[Session]:
 def session(url: str | None = None, readonly: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back (nothing written) on any error."""
     url = url or database_url()
-    factory = _sessions(url)
+    factory = _sessions(url)  # also for a read: the first use of a new database creates its schema
     with Session(engine(url, True), expire_on_commit=False) if readonly else factory() as db, db.begin():
         yield db

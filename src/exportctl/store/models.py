@@ -160,6 +160,9 @@ class Order(Base):
     informed: Mapped[bool] = mapped_column(default=False)
     clearly_not: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="new")  # released | blocked | shipped
+    shipped_on: Mapped[dt.date | None] = mapped_column(Date)  # the actual date of shipment, a fact
+    # Counts determinations: an officer's approval holds for the determination it was given on only.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     blocking_reasons: Mapped[list[Any]] = mapped_column(default=list)
     outcome: Mapped[str | None] = mapped_column(String(32))
     determination: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -219,6 +222,7 @@ class Release(Base):
     officer: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
     blocking_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # the order's, when given
     released_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
 
     order: Mapped[Order] = relationship(back_populates="releases")

@@ -106,6 +106,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "dash.more_facts": ("and {count} more", "ほか {count} 件"),
     "warn.expiry": ("near expiry", "期限間近"),
     "warn.exhaustion": ("near exhaustion", "残量僅少"),
+    "warn.exhausted": ("exhausted", "使用済み（残量なし）"),
+    "lic.state": ("State", "状態"),
+    "lic.state.active": ("active", "有効"),
+    "lic.state.expired": ("expired", "期限切れ"),
+    "lic.state.exhausted": ("exhausted", "使用済み（残量なし）"),
+    "lic.shipped_on": ("Shipped on", "出荷日"),
     "dash.blocked_total": ("{count} blocked orders", "保留中の受注 {count} 件"),
     "dash.view_orders": ("View orders", "受注を表示"),
     # orders
@@ -142,6 +148,28 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.determined_with": ("Determined with pack {version}", "パック {version} で判定"),
     "orders.released": ("Order released.", "受注の保留を解除しました。"),
     "orders.shipped": ("Order shipped.", "出荷しました。"),
+    "orders.shipped_on": ("Order shipped on {date}.", "{date} に出荷しました。"),
+    "orders.shipped_date": ("Shipped on", "出荷日（実績）"),
+    "orders.ship_on": ("Ship date (actual)", "出荷日（実績）"),
+    "orders.awaiting_second": (
+        "Approval recorded: awaiting second approval ({approvals} of {needed}). The order stays blocked until "
+        "another officer approves.",
+        "承認を記録しました。2人目の承認待ちです（{approvals}/{needed}）。別の担当官が承認するまで保留のままです。",
+    ),
+    "orders.awaiting_state": (
+        "Awaiting second approval ({approvals} of {needed})",
+        "2人目の承認待ち（{approvals}/{needed}）",
+    ),
+    "orders.released_by_licence": (
+        "Order released: licence {licences} from the licence book covers it.",
+        "許可証台帳の許可 {licences} が適用され、保留を解除しました。",
+    ),
+    "orders.licence_hint": (
+        "A licence-needed block is lifted only by a licence in the licence book that fits every line; enter the "
+        "licence in the book first. Other reasons are overridden with your reason.",
+        "「許可が必要」の保留は、すべての明細に適合する許可証が台帳にある場合にのみ解除されます。先に許可証を台帳に登録してください。"
+        "その他の理由は、入力した理由により解除されます。",
+    ),
     "orders.redetermined": ("Order determined again.", "再判定しました。"),
     "orders.created": ("Order {number} entered.", "受注 {number} を登録しました。"),
     # order entry

@@ -26,7 +26,11 @@ def _types() -> dict[str, object]:
 @router.get("/licences")
 def licence_book(request: Request, db: Database, actor: Viewer) -> Response:
     licences = db.scalars(select(Licence).order_by(Licence.valid_to.desc(), Licence.number)).all()
-    return render(request, "licences.html", actor, licences=licences, types=_types(), today=dt.date.today().isoformat())
+    today = dt.date.today()
+    states = {licence.number: orders.licence_state(licence, today) for licence in licences}
+    return render(
+        request, "licences.html", actor, licences=licences, types=_types(), today=today.isoformat(), states=states
+    )
 
 
 @router.get("/licences/{number}")
@@ -40,7 +44,8 @@ def licence_detail(number: str, request: Request, db: Database, actor: Viewer) -
         .where(Drawdown.licence_id == licence.id)
         .order_by(Drawdown.id)
     ).all()
-    return render(request, "licence.html", actor, licence=licence, drawdowns=drawdowns, types=_types())
+    state = orders.licence_state(licence, dt.date.today())
+    return render(request, "licence.html", actor, licence=licence, drawdowns=drawdowns, types=_types(), state=state)
 
 
 def _codes(text: str, upper: bool = False) -> list[str]:

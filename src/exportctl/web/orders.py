@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -38,7 +39,13 @@ def order_list(
 @router.get("/orders/{number}")
 def order_detail(number: str, request: Request, db: Database, actor: Viewer) -> Response:
     order = orders.order_by_number(db, number)
-    return render(request, "order.html", actor, order=order, data=views.order_dict(order), d=order.determination)
+    data = views.order_dict(order)
+    today = dt.date.today().isoformat()  # the default shipment date offered in the form
+    # Approvals given so far on a blocked order: the page says "awaiting second approval (1 of 2)".
+    awaiting = len(orders.current_approvals(order)) if order.status == "blocked" else 0
+    return render(
+        request, "order.html", actor, order=order, data=data, d=order.determination, today=today, awaiting=awaiting
+    )
 
 
 def _back(number: str) -> Response:
@@ -49,15 +56,23 @@ def _back(number: str) -> Response:
 def release(
     number: str, request: Request, db: Database, actor: Officer, reason: Annotated[str, Form(max_length=2000)] = ""
 ) -> Response:
-    orders.release_order(db, actor, number, reason)
-    flash(request, "orders.released")
+    result = orders.release_order(db, actor, number, reason)
+    if result.state == orders.AWAITING_SECOND:
+        flash(request, "orders.awaiting_second", approvals=result.approvals, needed=result.needed)
+    elif result.licences:
+        flash(request, "orders.released_by_licence", licences=", ".join(sorted(set(result.licences.values()))))
+    else:
+        flash(request, "orders.released")
     return _back(number)
 
 
 @router.post("/orders/{number}/ship")
-def ship(number: str, request: Request, db: Database, actor: Clerk) -> Response:
-    orders.ship_order(db, actor, number)
-    flash(request, "orders.shipped")
+def ship(
+    number: str, request: Request, db: Database, actor: Clerk, date: Annotated[dt.date | None, Form()] = None
+) -> Response:
+    shipped_on = date or dt.date.today()  # the caller's clock when the form sends no date
+    orders.ship_order(db, actor, number, shipped_on)
+    flash(request, "orders.shipped_on", date=shipped_on.isoformat())
     return _back(number)
 
 

@@ -63,6 +63,6 @@ def review(
     decision: Annotated[str, Form(pattern="^(confirmed|false-positive)$")],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    hit = records.review_hit(db, actor, hit_id, decision, reason)
+    hit = records.review_hit(db, actor, hit_id, decision, reason, request.app.state.screener)
     flash(request, "screen.reviewed")
     return RedirectResponse(f"/screening#party-{hit.party.code}", status_code=303)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.api.deps import Database, Viewer, csrf_token
+from exportctl.api.edge import client_address
 from exportctl.services import auth
 from exportctl.web.i18n import COOKIE, LANGUAGES
 from exportctl.web.templating import flash, render
@@ -39,9 +40,8 @@ def log_in(
 ) -> Response:
     if not csrf_token_field or not secrets.compare_digest(csrf_token_field, csrf_token(request)):
         return render(request, "login.html", status_code=403, next=local(next), error=("login.csrf", {}), name=name)
-    client = request.client.host if request.client else ""
     try:
-        actor = auth.login(db, name, password, client)
+        actor = auth.login(db, name, password, client_address(request))
     except auth.TooManyAttempts as exc:
         error = ("login.throttled", {"seconds": exc.retry_after})
         response = render(request, "login.html", status_code=429, next=local(next), error=error, name=name)
@@ -50,12 +50,13 @@ def log_in(
     except auth.LoginRefused:
         return render(request, "login.html", status_code=401, next=local(next), error=("login.refused", {}), name=name)
     request.session.clear()  # a new session (and CSRF token) on every login
-    request.session["user"] = {"name": actor.name, "role": actor.role}
+    request.session["user"] = auth.session_user(db, actor)
     return RedirectResponse(local(next), status_code=303)
 
 
 @router.post("/logout")
-def log_out(request: Request, actor: Viewer) -> Response:
+def log_out(request: Request, actor: Viewer, db: Database) -> Response:
+    auth.log_out(db, actor)  # every session of the user ends, not only this cookie (a copy may be saved)
     request.session.clear()
     flash(request, "login.logged_out")
     return RedirectResponse("/login", status_code=303)

@@ -15,6 +15,7 @@ from exportctl.model import Transaction
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.services import checking
+from exportctl.services.records import Invalid
 
 router = APIRouter(tags=["check"])
 
@@ -39,6 +40,10 @@ def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, A
     screener = request.app.state.screener
     if screener is None:
         return {"query": query.name, "hits": [], "lists": {}}
+    unknown = sorted(set(query.lists or ()) - screener.index.lists.keys())
+    if unknown:  # an unknown list id is a mistake, not "no hits"
+        loaded = ", ".join(sorted(screener.index.lists))
+        raise Invalid(f"lists: {unknown[0][:40]!r} is not a loaded list (loaded: {loaded})")
     result = screener.screen(query.name, query.country, lists=query.lists, threshold=query.threshold, limit=query.limit)
     return {"query": query.name, "hits": [render.hit_dict(h) for h in result.hits], "lists": screener.versions}
 
@@ -72,6 +77,16 @@ def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
         "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
         "facts": [render.fact_dict(snapshot, fact) for fact in snapshot.facts.values()],
     }
+
+
+@router.get("/regime/{regime_id}/entries", summary="The control-list entries in force on a date")
+def regime_entries(
+    regime_id: str,
+    date: dt.date,
+    actor: Viewer,
+    kind: Annotated[str | None, Query(pattern="^(goods|technology)$")] = None,
+) -> dict[str, Any]:
+    return render.entries_dict(checking.regime(regime_id).at(date), kind)
 
 
 @router.get("/regime/{regime_id}/diff", summary="Facts that changed between two dates")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -36,6 +36,10 @@ class OrderChanges(BaseModel):
 
 class Reason(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class Shipment(BaseModel):
+    date: dt.date | None = Field(default=None, description="The day it ships (default: today)")
 
 
 @router.get("/orders", summary="Orders, newest first; filter by status or destination")
@@ -72,20 +76,30 @@ def update_order(number: str, body: OrderChanges, request: Request, db: Database
     return views.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
 
 
-@router.post("/orders/{number}/determine", summary="Determine and screen the order again")
+@router.post("/orders/{number}/determine", summary="Determine and screen the order again (not once shipped)")
 def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     order = orders.order_by_number(db, number)
     return views.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
 
 
-@router.post("/orders/{number}/release", summary="Release a blocked order (officer, with a reason)")
+@router.post(
+    "/orders/{number}/release",
+    summary="Release a blocked order (officer, with a reason): licence-needed only by a licence in the book",
+)
 def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str, Any]:
-    return views.order_dict(orders.release_order(db, actor, number, body.reason))
+    result = orders.release_order(db, actor, number, body.reason)
+    return views.order_dict(result.order) | {
+        "release_state": result.message,
+        "approvals": result.approvals,
+        "approvals_needed": result.needed,
+    }
 
 
-@router.post("/orders/{number}/ship", summary="Ship a released order, drawing its licences down")
-def ship(number: str, db: Database, actor: Clerk) -> dict[str, Any]:
-    return views.order_dict(orders.ship_order(db, actor, number))
+@router.post("/orders/{number}/ship", summary="Ship a released order on a date (default today), drawing licences")
+def ship(number: str, db: Database, actor: Clerk, body: Annotated[Shipment | None, Body()] = None) -> dict[str, Any]:
+    # Today by the caller's clock when no date is given: the service itself takes the date as a fact.
+    shipped_on = body.date if body is not None and body.date is not None else dt.date.today()
+    return views.order_dict(orders.ship_order(db, actor, number, shipped_on))
 
 
 # --- licences -------------------------------------------------------------------------------------------------
@@ -110,12 +124,13 @@ class LicenceBody(BaseModel):
 @router.get("/licences")
 def list_licences(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     rows, total = page(db, select(Licence).order_by(Licence.number), limit, offset)
-    return envelope([views.licence_dict(licence) for licence in rows], total, limit, offset)
+    today = dt.date.today()
+    return envelope([views.licence_dict(licence, today) for licence in rows], total, limit, offset)
 
 
 @router.post("/licences", status_code=201)
 def create_licence(body: LicenceBody, db: Database, actor: Officer) -> dict[str, Any]:
-    return views.licence_dict(orders.add_licence(db, actor, **body.model_dump()))
+    return views.licence_dict(orders.add_licence(db, actor, **body.model_dump()), dt.date.today())
 
 
 @router.get("/licences/warnings", summary="Licences near expiry or exhaustion")
@@ -129,7 +144,7 @@ def get_licence(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
         raise records.RecordError(f"licence '{number}' does not exist")
-    return views.licence_dict(licence)
+    return views.licence_dict(licence, dt.date.today())
 
 
 # --- items ----------------------------------------------------------------------------------------------------
@@ -221,5 +236,7 @@ def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[st
 
 
 @router.post("/hits/{hit_id}/review", summary="Review a screening hit: confirmed, or false positive with a reason")
-def review(hit_id: int, body: Review, db: Database, actor: Officer) -> dict[str, Any]:
-    return views.hit_dict(records.review_hit(db, actor, hit_id, body.decision, body.reason))
+def review(hit_id: int, body: Review, request: Request, db: Database, actor: Officer) -> dict[str, Any]:
+    """The party's open orders are determined again in the same transaction."""
+    screener = request.app.state.screener
+    return views.hit_dict(records.review_hit(db, actor, hit_id, body.decision, body.reason, screener))
