@@ -43,6 +43,7 @@ from exportctl.services.records import SYSTEM, Actor, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 from tests.apiclient import PASSWORD, USERS, Api, make_api
+from tests.test_store import individual_licence
 
 HANBIT = "Hanbit Semiconductor Co., Ltd."
 BNC = "Banco Nacional de Cuba"
@@ -83,21 +84,9 @@ def machine_to_china(number: str) -> OrderInput:
 
 
 def licence(s: Session, number: str = "L-1", **fields: Any) -> Licence:
-    values: dict[str, Any] = {
-        "regime": "jp",
-        "type": "individual",
-        "number": number,
-        "holder": "Example Materials K.K.",
-        "destinations": ["KR"],
-        "consignees": ["HANBIT"],
-        "items": ["RESIST"],
-        "quantity_limit": 1_000.0,
-        "value_limit_jpy": 10_000_000,
-        "valid_from": dt.date(2019, 8, 1),
-        "valid_to": dt.date(2020, 7, 31),
-    }
-    values.update(fields)
-    return orders.add_licence(s, OFFICER, **values)
+    """The test_store licence, with limits small enough to exhaust."""
+    limits: dict[str, Any] = {"quantity_limit": 1_000.0, "value_limit_jpy": 10_000_000}
+    return individual_licence(s, number, **(limits | fields))
 
 
 def used(url: str, number: str = "L-1") -> tuple[float, int, int]:

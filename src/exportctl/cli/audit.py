@@ -97,12 +97,7 @@ def audit_verify(head: HeadOption = None, key: KeyOption = None, output_format: 
     else:
         result, what = _verified(audit.anchor_of(document) if document is not None else None)
     if output_format is Format.json:
-        data: dict[str, Any] = {
-            "ok": result.ok,
-            "checked": result.checked,
-            "first_bad": result.first_bad,
-            "problem": result.problem,
-        }
+        data = audit.verification_dict(result)
         if document is not None:
             data["head"] = _head_summary(document, result)
         emit_json(data)

@@ -149,6 +149,11 @@ class HeadFileError(ValueError):
     """A head or key file that cannot be used (unreadable, malformed): bad input, not a verification result."""
 
 
+def verification_dict(result: ledger.Verification) -> dict[str, Any]:
+    """The answer of `audit verify`, the same in the CLI and the API."""
+    return {"ok": result.ok, "checked": result.checked, "first_bad": result.first_bad, "problem": result.problem}
+
+
 def key_file(option: Path | None) -> Path | None:
     """The key file named by `--key`, else by EXPORTCTL_AUDIT_KEY_FILE, else none."""
     if option is not None:

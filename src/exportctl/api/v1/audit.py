@@ -51,12 +51,7 @@ def verify(
     with store.session(request.app.state.database_url, readonly=True) as db:
         audit.consistent_snapshot(db)
         result = audit.verify(db, anchor)
-    answer: dict[str, Any] = {
-        "ok": result.ok,
-        "checked": result.checked,
-        "first_bad": result.first_bad,
-        "problem": result.problem,
-    }
+    answer = audit.verification_dict(result)
     if anchor is not None:
         answer["head"] = {"records": anchor.records, "failed": None if result.ok else result.check}
     return answer
