@@ -303,6 +303,7 @@ def test_records_that_could_never_be_used_are_refused(api: Api) -> None:
     assert created.status_code == 201, created.text
     refused(api.patch("/orders/SO-1", "clerk", {"destination": "XX"}), 422, "destination")
     refused(api.patch("/orders/SO-1", "clerk", {"consignee": "NO-SUCH-PARTY"}), 422, "consignee")
+    refused(api.patch("/orders/SO-1", "clerk", {"end_use": "x" * 100_000}), 422, "end_use")
 
 
 def test_a_body_that_is_not_json_is_415(api: Api) -> None:

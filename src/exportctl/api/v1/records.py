@@ -12,6 +12,7 @@ from sqlalchemy import select
 from exportctl import views
 from exportctl.api.deps import Clerk, Database, Officer, Viewer
 from exportctl.api.v1.pages import Limit, Offset, envelope, page
+from exportctl.model import FreeText
 from exportctl.order_document import OrderDocument
 from exportctl.services import orders, records
 from exportctl.store.models import Item, Licence, Order, Party
@@ -27,7 +28,7 @@ class OrderChanges(BaseModel):
     destination: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     consignee: str | None = None
     end_user: str | None = None
-    end_use: str | None = None
+    end_use: FreeText | None = None
     wmd_end_use: bool | None = None
     conventional_end_use: bool | None = None
     informed: bool | None = None
