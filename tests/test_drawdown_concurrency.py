@@ -30,6 +30,15 @@ class Tally:
     errors: list[BaseException] = field(default_factory=list)
 
 
+def run_all(threads: list[threading.Thread]) -> None:
+    """Start the threads together and wait for all of them (bounded: a hung thread fails the test)."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads)
+
+
 def _worker(url: str, licence_id: int, seed: int, start: threading.Barrier, tally: Tally) -> None:
     rng = random.Random(seed)
     clerk = Actor(f"clerk-{seed}", "clerk")
@@ -69,11 +78,7 @@ def test_concurrent_drawdowns_never_overdraw(database_url: str) -> None:
         threading.Thread(target=_worker, args=(database_url, licence_id, seed, start, tally))
         for seed, tally in enumerate(tallies)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads)
+    run_all(threads)
     errors = [exc for tally in tallies for exc in tally.errors]
     assert not errors, errors
     drawn = [d for tally in tallies for d in tally.drawn]

@@ -43,6 +43,7 @@ from exportctl.services.records import SYSTEM, Actor, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 from tests.apiclient import PASSWORD, USERS, Api, make_api
+from tests.test_drawdown_concurrency import run_all
 from tests.test_store import individual_licence
 
 HANBIT = "Hanbit Semiconductor Co., Ltd."
@@ -206,11 +207,7 @@ def test_concurrent_shipments_ship_each_order_once(database_url: str, screener: 
         threading.Thread(target=_determiner, args=(database_url, seed, start, screener, tallies[SHIPPERS + seed]))
         for seed in range(DETERMINERS)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads)
+    run_all(threads)
     errors = [exc for tally in tallies for exc in tally.errors]
     assert not errors, errors
     shipped = Counter(number for tally in tallies for number in tally.shipped)
