@@ -347,6 +347,24 @@ def test_shipment_records_its_date_and_needs_a_licence_valid_on_it(database_url:
     assert drawn.payload["shipped_on"] == "2019-09-27"
 
 
+def test_a_shipment_on_a_day_that_has_not_begun_is_refused(database_url: str, screener: Screener) -> None:
+    """Two days ahead has begun nowhere on Earth (zones reach UTC+14): recording it would draw the licence for
+    goods still in the warehouse. Refused in the service and the API; nothing drawn, nothing recorded."""
+    api = make_api(database_url, screener)
+    master_data(database_url)
+    today = dt.date.today()
+    ahead = today + dt.timedelta(days=2)
+    with db.session(database_url) as s:
+        licence(s, valid_from=today - dt.timedelta(days=30), valid_to=today + dt.timedelta(days=30))
+        orders.add_order(s, CLERK, resist_order("SO-1", ship_date=ahead), screener)
+    with db.session(database_url) as s, pytest.raises(RecordError, match=f"date: {ahead} is in the future"):
+        orders.ship_order(s, CLERK, "SO-1", ahead)
+    refused = api.post("/orders/SO-1/ship", "clerk", {"date": ahead.isoformat()})
+    assert refused.status_code == 422 and "in the future" in refused.text
+    assert status(database_url, "SO-1")[0] == "released" and used(database_url) == (0.0, 0, 0)
+    assert actions(database_url, "order.ship") == []
+
+
 def test_a_shipment_across_a_change_in_the_rules_is_refused(database_url: str, screener: Screener) -> None:
     master_data(database_url)
     with db.session(database_url) as s:

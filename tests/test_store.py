@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from exportctl import ledger
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.screener import Screener
-from exportctl.services import audit, orders, records
+from exportctl.services import audit, licences, orders, records
 from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, LineInput, OrderInput, Overdraw
 from exportctl.services.records import SYSTEM, Actor, PermissionDenied, RecordError
 from exportctl.store import db
@@ -183,7 +183,7 @@ def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUse
     with db.session(database_url) as s:
         order = orders.add_order(s, CLERK, resist_order(), screened(eul))
         assert order.status == "blocked"
-        line = order.lines[0]
+        [need] = licences.stored_needs(order)  # the order's one line
         candidates = {
             "wrong-destination": individual_licence(s, "L-CN", destinations=["CN"]),
             "wrong-consignee": individual_licence(s, "L-OTHER", consignees=["OTHER"]),
@@ -192,7 +192,7 @@ def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUse
             "short-quantity": individual_licence(s, "L-FEW", quantity_limit=5.0),
             "wrong-type": individual_licence(s, "L-BULK", type="specific-bulk"),
         }
-        reasons = {name: orders.licence_fits(licence, order, line) for name, licence in candidates.items()}
+        reasons = {name: licences.fits(licence, order, need) for name, licence in candidates.items()}
         assert reasons == {
             "wrong-destination": "destination KR not permitted",
             "wrong-consignee": "consignee not permitted",
@@ -201,10 +201,10 @@ def test_licence_assignment_fits_or_names_why_not(database_url: str, eul: EndUse
             "short-quantity": "remaining quantity too small",
             "wrong-type": "type specific-bulk is not eligible for this line",
         }
-        assert orders.assign_licences(s, order) is False
+        assert licences.covered(licences.plan(s, order, [need])) is False
         big = individual_licence(s, "L-BIG", value_limit_jpy=900_000_000)
         fits = individual_licence(s, "L-FITS")
-        assert orders.licence_fits(fits, order, line) is None
+        assert licences.fits(fits, order, need) is None
     with db.session(database_url) as s:
         order = orders.update_order(s, CLERK, "SO-1", {"end_use": "memory chip fabrication (line 2)"}, screened(eul))
         assert (order.status, order.blocking_reasons) == ("released", [])

@@ -2,11 +2,12 @@
 
 `impact(db, regime, start, end)` compares the rules in force on `start` with those in force on `end`: the
 facts that change (the regime diff), and for every open (not shipped) order its determination on each date,
-with the licences in the book taken into account. An order is grouped as newly blocked, newly released,
-licence type no longer usable (a type eligible before is not after, e.g. general bulk for KR across
-2019-08-28) or unchanged. A what-if overlay (a YAML document keyed by pack file name, each holding a partial
-document of that file) is deep-merged into the pack and validated exactly like a pack, so a proposed change
-can be assessed before it is law. Nothing is written: impact analysis changes nothing.
+with the licences in the book taken into account (each line gets the licence the order itself would get:
+`services/licences.py`). An order is grouped as newly blocked, newly released, licence type no longer usable
+(a type eligible before is not after, e.g. general bulk for KR across 2019-08-28) or unchanged. A what-if
+overlay (a YAML document keyed by pack file name, each holding a partial document of that file) is deep-merged
+into the pack and validated exactly like a pack, so a proposed change can be assessed before it is law.
+Nothing is written: impact analysis changes nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from exportctl.regime import PackError, Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.yamltext import parse_yaml
-from exportctl.services import checking
-from exportctl.services.orders import LICENCE_NEEDED, blocking_reasons, reviewed_screener, transaction_of
+from exportctl.services import checking, licences
+from exportctl.services.orders import blocking_reasons, reviewed_screener, transaction_of
 from exportctl.services.records import RecordError
 from exportctl.store.models import Licence, Order, OrderLine
 
@@ -98,7 +99,7 @@ class Side:
     blocking_reasons: list[str]
     eligible: list[list[str]]  # per line
     line_outcomes: list[str]
-    licences: list[str | None]  # per line: the book's licence that would cover it
+    licences: list[str | None]  # per line: the book's licence the order would get for it
     entries: list[list[str]]
 
     @property
@@ -261,53 +262,18 @@ class Impact:
         }
 
 
-def licence_covers(licence: Licence, order: Order, line: OrderLine, entries: Sequence[str]) -> bool:
-    """The licence's terms (not its type) cover this line: regime, destination, parties, item, validity, headroom."""
-    if licence.regime != order.regime:
-        return False
-    if licence.destinations and order.destination not in licence.destinations:
-        return False
-    if licence.consignees and (order.consignee is None or order.consignee.code not in licence.consignees):
-        return False
-    if licence.end_users and (order.end_user is None or order.end_user.code not in licence.end_users):
-        return False
-    if not licence.valid_from <= order.ship_date <= licence.valid_to:
-        return False
-    if licence.items and (line.item is None or line.item.code not in licence.items):
-        return False
-    if licence.entries and not set(entries) & set(licence.entries):
-        return False
-    if licence.quantity_limit is not None and licence.quantity_used + (line.quantity or 0.0) > licence.quantity_limit:
-        return False
-    value = line.value_jpy or 0
-    return licence.value_limit_jpy is None or licence.value_used_jpy + value <= licence.value_limit_jpy
-
-
 def _side(day: dt.date, order: Order, result: Determination, book: Sequence[Licence]) -> Side:
-    reasons = blocking_reasons(result)
-    covering: list[str | None] = []
-    entries = [[m.entry for m in line.entries] for line in result.lines]
-    for line, decided, line_entries in zip(order.lines, result.lines, entries, strict=True):
-        found = None
-        if decided.outcome is Outcome.LICENCE_REQUIRED:
-            fitting = [
-                lic
-                for lic in book
-                if lic.type in decided.eligible_licences and licence_covers(lic, order, line, line_entries)
-            ]
-            found = min(fitting, key=lambda lic: lic.number).number if fitting else None
-        covering.append(found)
-    needing = [c for c, d in zip(covering, result.lines, strict=True) if d.outcome is Outcome.LICENCE_REQUIRED]
-    if reasons == [LICENCE_NEEDED] and all(needing):
-        reasons = []
+    """The order as determined on `day`, with the licences the order itself would get (`services.licences`)."""
+    chosen = licences.choose(book, order, licences.needs(order, result))
+    found = [chosen.get(line.line_no) for line in order.lines]
     return Side(
         date=day,
         outcome=result.outcome.value,
-        blocking_reasons=reasons,
+        blocking_reasons=licences.still_blocking(blocking_reasons(result), chosen),
         eligible=[list(line.eligible_licences) for line in result.lines],
         line_outcomes=[line.outcome.value for line in result.lines],
-        licences=covering,
-        entries=entries,
+        licences=[licence.number if licence is not None else None for licence in found],
+        entries=[[m.entry for m in line.entries] for line in result.lines],
     )
 
 
@@ -341,7 +307,7 @@ def impact(
     changes = [render.change_dict(before_snapshot, after_snapshot, c) for c in diff(before_snapshot, after_snapshot)]
     change_dates = sorted(set(base.changes_between(start, end)) | set(after_regime.changes_between(start, end)))
 
-    book = list(db.scalars(select(Licence).where(Licence.regime == regime_id).order_by(Licence.number)).all())
+    book = licences.book(db, regime_id)
     open_orders = db.scalars(
         select(Order).where(Order.regime == regime_id, Order.status != "shipped").order_by(Order.number)
     ).all()
@@ -374,7 +340,7 @@ def impact(
         sides[order.number] = (order, new)
 
     by_number = {r.order_id: r for r in results}
-    licences: list[LicenceImpact] = []
+    licence_impacts: list[LicenceImpact] = []
     for licence in book:
         if not licence.valid_from <= end <= licence.valid_to:
             continue
@@ -384,7 +350,8 @@ def impact(
         for number, (order, _new) in sides.items():
             found = by_number[number]
             for index, line in enumerate(order.lines):
-                if not licence_covers(licence, order, line, found.after.entries[index]):
+                need = licences.Need(line, tuple(found.after.eligible[index]), frozenset(found.after.entries[index]))
+                if not licences.covers_but_for_type(licence, order, need):
                     continue
                 if found.before.line_outcomes[index] != Outcome.LICENCE_REQUIRED.value and (
                     found.after.line_outcomes[index] != Outcome.LICENCE_REQUIRED.value
@@ -396,7 +363,7 @@ def impact(
                     usable_before.append(key)
                 if licence.type in found.after.eligible[index]:
                     usable_after.append(key)
-        licences.append(
+        licence_impacts.append(
             LicenceImpact(licence.number, licence.type, licence.valid_to, covers, usable_before, usable_after)
         )
 
@@ -410,7 +377,7 @@ def impact(
         change_dates=change_dates,
         changes=changes,
         orders=results,
-        licences=licences,
+        licences=licence_impacts,
         forecast=forecast(results, sides, end, review_days),
         errors=errors,
     )

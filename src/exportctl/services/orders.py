@@ -2,8 +2,8 @@
 
 An order is determined and its parties screened whenever it is entered or changed. It is `released` when
 nothing blocks it, else `blocked` with its reasons (licence needed, screening hit, indeterminate). A line
-that needs a licence gets one from the licence book when one fits; an order whose lines all have a licence
-is released.
+that needs a licence gets one from the licence book when one fits (which one, and when that releases the
+order: `services/licences.py`); an order whose lines all have a licence is released.
 
 Fail closed: a `licence-needed` block is lifted only by a licence in the book that fits every line needing
 one, never by an officer's words. Officers override the other overridable reasons (a setting; never
@@ -28,7 +28,8 @@ from exportctl import ledger, render
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.model import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.services import checking, records
+from exportctl.services import checking, licences, records
+from exportctl.services.licences import LICENCE_NEEDED
 from exportctl.services.records import (
     WRITERS,
     Actor,
@@ -39,7 +40,6 @@ from exportctl.services.records import (
 )
 from exportctl.store.models import Drawdown, Licence, Order, OrderLine, PackVersion, Party, Release, Setting
 
-LICENCE_NEEDED = "licence-needed"
 SCREENING_HIT = "screening-hit"
 INDETERMINATE = "indeterminate"
 PROHIBITED = "prohibited"
@@ -225,9 +225,10 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
         line.licence_id = None
     order.outcome = result.outcome.value
     order.determination = render.determination_dict(snapshot, result)
-    reasons = blocking_reasons(result)
-    if reasons == [LICENCE_NEEDED] and assign_licences(db, order):
-        reasons = []
+    chosen = licences.plan(db, order, licences.needs(order, result))
+    reasons = licences.still_blocking(blocking_reasons(result), chosen)
+    if not reasons:
+        licences.assign(order, chosen)
     order.blocking_reasons = reasons
     order.status = "blocked" if reasons else "released"
     order.pack_version = pack_version
@@ -327,90 +328,6 @@ def order_by_number(db: Session, number: str) -> Order:
 
 
 # --- licences -------------------------------------------------------------------------------------------------
-
-
-def licence_fits(
-    licence: Licence, order: Order, line: OrderLine, on: dt.date | None = None, planned: tuple[float, int] = (0.0, 0)
-) -> str | None:
-    """Why this licence cannot cover this line on a date (default: the order's ship date), or None when it can.
-    `planned` is what other lines of the same order already take from it."""
-    return (
-        _terms_misfit(licence, order, line)
-        or _validity_misfit(licence, on or order.ship_date)
-        or _balance_misfit(licence, line.quantity or 0.0, line.value_jpy or 0, planned)
-    )
-
-
-def _terms_misfit(licence: Licence, order: Order, line: OrderLine) -> str | None:
-    """Type, destination, parties, item and entry: what the licence covers, whatever the date and balance."""
-    if licence.regime != order.regime:
-        return "another regime"
-    if licence.type not in line.eligible_licences:
-        return f"type {licence.type} is not eligible for this line"
-    if licence.destinations and order.destination not in licence.destinations:
-        return f"destination {order.destination} not permitted"
-    if licence.consignees and (order.consignee is None or order.consignee.code not in licence.consignees):
-        return "consignee not permitted"
-    if licence.end_users and (order.end_user is None or order.end_user.code not in licence.end_users):
-        return "end user not permitted"
-    entries = {m["entry"] for m in _line_matches(order, line)}
-    if licence.items and (line.item is None or line.item.code not in licence.items):
-        return "item not covered"
-    if licence.entries and not entries & set(licence.entries):
-        return "entry not covered"
-    return None
-
-
-def _validity_misfit(licence: Licence, day: dt.date) -> str | None:
-    return None if licence.valid_from <= day <= licence.valid_to else f"not valid on {day}"
-
-
-def _balance_misfit(licence: Licence, quantity: float, value: int, planned: tuple[float, int]) -> str | None:
-    used_quantity, used_value = licence.quantity_used + planned[0], licence.value_used_jpy + planned[1]
-    if licence.quantity_limit is not None and used_quantity + quantity > licence.quantity_limit + 1e-9:
-        return "remaining quantity too small"
-    if licence.value_limit_jpy is not None and used_value + value > licence.value_limit_jpy:
-        return "remaining value too small"
-    return None
-
-
-def _line_matches(order: Order, line: OrderLine) -> list[dict[str, Any]]:
-    lines = order.determination.get("lines", [])
-    index = line.line_no - 1
-    return list(lines[index].get("matches", [])) if index < len(lines) else []
-
-
-def _needing_licence(order: Order) -> list[OrderLine]:
-    return [line for line in order.lines if line.outcome == Outcome.LICENCE_REQUIRED.value]
-
-
-def assign_licences(db: Session, order: Order) -> bool:
-    """Give every line that needs a licence one from the book that fits (the one with the least headroom
-    first, to keep large licences for large lines; lines of one order drawing on the same licence together
-    must fit its balance together). True when every such line got one; else no line keeps one."""
-    candidates = db.scalars(select(Licence).where(Licence.regime == order.regime).order_by(Licence.id)).all()
-    planned: dict[int, tuple[float, int]] = {}
-    chosen: dict[int, Licence] = {}
-    for line in _needing_licence(order):
-        fitting = [c for c in candidates if licence_fits(c, order, line, planned=planned.get(c.id, (0.0, 0))) is None]
-        if not fitting:
-            return False
-        licence = min(fitting, key=lambda c: (c.value_limit_jpy or 0) - c.value_used_jpy - planned.get(c.id, (0, 0))[1])
-        quantity, value = planned.get(licence.id, (0.0, 0))
-        planned[licence.id] = (quantity + (line.quantity or 0.0), value + (line.value_jpy or 0))
-        chosen[line.line_no] = licence
-    for line in _needing_licence(order):
-        line.licence = chosen[line.line_no]
-    return True
-
-
-def licence_gaps(db: Session, order: Order) -> dict[int, list[str]]:
-    """For each line needing a licence, why each licence in the book does not fit it (empty book: no reasons)."""
-    candidates = db.scalars(select(Licence).where(Licence.regime == order.regime).order_by(Licence.number)).all()
-    return {
-        line.line_no: [f"{c.number}: {licence_fits(c, order, line)}" for c in candidates]
-        for line in _needing_licence(order)
-    }
 
 
 EXPIRED, EXHAUSTED, ACTIVE = "expired", "exhausted", "active"
@@ -602,8 +519,9 @@ def release_message(order: Order) -> str:
 
 def _lift_by_licence(db: Session, order: Order) -> dict[int, str]:
     """Lift `licence-needed` with licences from the book that fit every line needing one, or refuse."""
-    if not assign_licences(db, order):
-        gaps = licence_gaps(db, order)
+    chosen = licences.plan(db, order, licences.stored_needs(order))
+    if not licences.covered(chosen):
+        gaps = licences.gaps(db, order)
         lines = "; ".join(
             f"line {n}: " + (", ".join(why[:3]) + (" …" if len(why) > 3 else "") if why else "the book is empty")
             for n, why in gaps.items()
@@ -612,6 +530,7 @@ def _lift_by_licence(db: Session, order: Order) -> dict[int, str]:
             "licence-needed: no licence in the book fits every line that needs one "
             f"({lines}); enter the licence in the book first: a reason cannot lift this block"
         )
+    licences.assign(order, chosen)
     db.flush()
     return {line.line_no: line.licence.number for line in order.lines if line.licence is not None}
 
@@ -638,7 +557,7 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
         raise RecordError(f"{actor.name} has already approved this release; a second officer must approve")
     if overridden and approvals_before and actor.local_admin:  # nobody proved who they are: never the second
         raise RecordError("local admin mode cannot give a second approval; a second officer must approve as themself")
-    licences = _lift_by_licence(db, order) if LICENCE_NEEDED in before else {}
+    lifted = _lift_by_licence(db, order) if LICENCE_NEEDED in before else {}
     order.blocking_reasons = overridden
     approvals = len(approvals_before) + 1 if overridden else 1
     needed = 2 if needs_four_eyes(db, overridden) else 1
@@ -652,11 +571,11 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
         actor.name,
         "order.release",
         f"order:{number}",
-        {"reason": reason, "blocking_reasons": before, "overridden": overridden, "licences": licences,
+        {"reason": reason, "blocking_reasons": before, "overridden": overridden, "licences": lifted,
          "approvals": approvals, "needed": needed, "state": state},
         pack_version=order.pack_version,
     )  # fmt: skip
-    return ReleaseResult(order, state, approvals, needed, licences)
+    return ReleaseResult(order, state, approvals, needed, lifted)
 
 
 def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> Order:
@@ -667,14 +586,17 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
     order = lock_order(db, number)
     if order.status != "released":
         raise RecordError(f"order '{number}' is {order.status}; only a released order ships")
+    _refuse_future(shipped_on)
     _refuse_stale_determination(order, shipped_on)
-    unlicensed = [line.line_no for line in _needing_licence(order) if line.licence_id is None]
+    needing = licences.stored_needs(order)  # a licence is only ever put on a line needing one
+    unlicensed = [need.line.line_no for need in needing if need.line.licence_id is None]
     if unlicensed:
         raise RecordError(f"line {unlicensed[0]}: needs a licence and has none from the book; it cannot ship")
     # Licence rows are locked in id order: two shipments drawing on the same licences cannot deadlock.
-    for line in sorted((li for li in order.lines if li.licence_id is not None), key=lambda li: li.licence_id or 0):
+    for need in sorted(needing, key=lambda n: n.line.licence_id or 0):
+        line = need.line
         licence = _lock_licence(db, line.licence_id or 0)
-        misfit = _terms_misfit(licence, order, line)
+        misfit = licences.terms_misfit(licence, order, need)
         if misfit is not None:
             raise RecordError(f"line {line.line_no}: licence {licence.number} no longer covers it ({misfit})")
         draw_down(db, actor, licence.id, line.quantity or 0.0, line.value_jpy or 0, line.id, on=shipped_on)
@@ -684,6 +606,18 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
     payload = {"lines": len(order.lines), "shipped_on": shipped_on.isoformat()}
     ledger.append(db, actor.name, "order.ship", f"order:{number}", payload)
     return order
+
+
+# The earliest zone's offset (UTC+14): a date that has begun nowhere on Earth cannot be the day goods left.
+_EARLIEST_ZONE = dt.timedelta(hours=14)
+
+
+def _refuse_future(shipped_on: dt.date) -> None:
+    """A shipment records the day goods actually left, so a day that has not yet begun anywhere is refused
+    (recording it would draw a licence down for goods still in the warehouse)."""
+    latest = (dt.datetime.now(dt.UTC) + _EARLIEST_ZONE).date()
+    if shipped_on > latest:
+        raise RecordError(f"date: {shipped_on} is in the future; record a shipment on the day it ships")
 
 
 def _refuse_stale_determination(order: Order, shipped_on: dt.date) -> None:
