@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-drawdown bench-audit bench-orders bench-api bench-soak eval lock clean
+.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-drawdown bench-audit bench-orders bench-api bench-soak bench-pages eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ bench-orders: $(STAMP)
 # Starts uvicorn on a free loopback port (subprocesses) and loads POST /api/v1/check from 16 clients.
 bench-api: $(STAMP)
 	$(BIN)/python bench/api.py
+
+# The list pages (/orders, /, /licences …) over 13,000 orders, in process, against one order's page.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/web_pages.py
 
 # The screening evaluation runs in its own venv: nomenklatura (logic-v2, the comparison) is benchmark-only.
 EVAL_STAMP := .venv-eval/.installed

@@ -93,6 +93,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "common.name": ("Name", "名称"),
     "common.country": ("Country", "国・地域"),
     "common.pack_version": ("Pack version", "パック版"),
+    # pages of a list
+    "pager.label": ("Pages", "ページ"),
+    "pager.range": ("{first}–{last} of {total}", "{total} 件中 {first}–{last} 件"),
+    "pager.page": ("page {number} of {pages}", "{pages} ページ中 {number} ページ目"),
+    "pager.previous": ("← Previous", "← 前へ"),
+    "pager.next": ("Next →", "次へ →"),
     # dashboard
     "dash.title": ("Dashboard", "ダッシュボード"),
     "dash.reference_date": ("Reference date", "基準日"),
@@ -114,6 +120,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "lic.shipped_on": ("Shipped on", "出荷日"),
     "dash.blocked_total": ("{count} blocked orders", "保留中の受注 {count} 件"),
     "dash.view_orders": ("View orders", "受注を表示"),
+    "dash.more_orders": ("and {count} more", "ほか {count} 件"),
+    "dash.more_licences": ("{count} more in the licence book", "許可証台帳にほか {count} 件"),
     # orders
     "orders.title": ("Orders", "受注"),
     "orders.number": ("Order number", "受注番号"),

@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.api.deps import Clerk, Database, Viewer
 from exportctl.services import records
 from exportctl.store.models import Item
+from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
@@ -19,8 +21,10 @@ REGIME = "jp"
 
 
 @router.get("/items")
-def item_list(request: Request, db: Database, actor: Viewer) -> Response:
-    return render(request, "items.html", actor, items=db.scalars(select(Item).order_by(Item.code)).all())
+def item_list(request: Request, db: Database, actor: Viewer, page: PageNumber = 1) -> Response:
+    statement = select(Item).options(selectinload(Item.classifications)).order_by(Item.code)
+    items, pager = paged(db, request, statement, page)
+    return render(request, "items.html", actor, items=items, pager=pager)
 
 
 @router.get("/items/{code}")

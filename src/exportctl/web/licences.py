@@ -13,6 +13,7 @@ from exportctl.api.deps import Database, Officer, Viewer
 from exportctl.services import checking, orders
 from exportctl.services.records import RecordError
 from exportctl.store.models import Drawdown, Licence, OrderLine
+from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
@@ -24,12 +25,20 @@ def _types() -> dict[str, object]:
 
 
 @router.get("/licences")
-def licence_book(request: Request, db: Database, actor: Viewer) -> Response:
-    licences = db.scalars(select(Licence).order_by(Licence.valid_to.desc(), Licence.number)).all()
+def licence_book(request: Request, db: Database, actor: Viewer, page: PageNumber = 1) -> Response:
+    statement = select(Licence).order_by(Licence.valid_to.desc(), Licence.number)
+    licences, pager = paged(db, request, statement, page)
     today = dt.date.today()
     states = {licence.number: orders.licence_state(licence, today) for licence in licences}
     return render(
-        request, "licences.html", actor, licences=licences, types=_types(), today=today.isoformat(), states=states
+        request,
+        "licences.html",
+        actor,
+        licences=licences,
+        pager=pager,
+        types=_types(),
+        today=today.isoformat(),
+        states=states,
     )
 
 

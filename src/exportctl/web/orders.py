@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Text, cast, select
+from sqlalchemy.orm import defer, selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import views
 from exportctl.api.deps import Clerk, Database, Officer, Viewer
 from exportctl.services import orders
 from exportctl.store.models import Order
+from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
 STATUSES = ("blocked", "released", "shipped")
+REASON = r"^([a-z0-9]+(-[a-z0-9]+)*)?$"  # a blocking reason's slug (licence-needed): no LIKE wildcard gets in
+
+
+def blocked_for(reason: str) -> ColumnElement[bool]:
+    """Orders whose blocking reasons (a JSON list) include this one: a LIKE on the column's text for the quoted
+    reason (`%"licence-needed"%`), alike on SQLite and PostgreSQL; escaped although the pattern allows no
+    wildcard."""
+    return cast(Order.blocking_reasons, Text).contains(json.dumps(reason), autoescape=True)
 
 
 @router.get("/orders")
@@ -25,14 +36,33 @@ def order_list(
     db: Database,
     actor: Viewer,
     status: Annotated[str | None, Query(pattern="^(|released|blocked|shipped)$")] = None,
-    reason: str | None = None,
+    reason: Annotated[str | None, Query(pattern=REASON, max_length=40)] = None,
+    page: PageNumber = 1,
 ) -> Response:
-    statement = select(Order).order_by(Order.ship_date.desc(), Order.id.desc())
+    newest_first = (Order.ship_date.desc(), Order.id.desc())
+    chosen = select(Order.id).order_by(*newest_first)
     if status:
-        statement = statement.where(Order.status == status)
-    rows = [order for order in db.scalars(statement).all() if not reason or reason in order.blocking_reasons]
+        chosen = chosen.where(Order.status == status)
+    if reason:
+        chosen = chosen.where(blocked_for(reason))
+    # The page's ids first, then those orders: sorting narrow rows skips the stored determinations (large JSON
+    # that would otherwise be read for every order passed over on the way to a deep page).
+    ids, pager = paged(db, request, chosen, page)
+    rows = db.scalars(
+        select(Order)
+        .where(Order.id.in_(ids))
+        .options(defer(Order.determination), selectinload(Order.consignee), selectinload(Order.end_user))
+        .order_by(*newest_first)
+    ).all()
     return render(
-        request, "orders.html", actor, orders=rows, status=status or "", reason=reason or "", statuses=STATUSES
+        request,
+        "orders.html",
+        actor,
+        orders=rows,
+        pager=pager,
+        status=status or "",
+        reason=reason or "",
+        statuses=STATUSES,
     )
 
 

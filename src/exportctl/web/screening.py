@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import render as plain
@@ -13,6 +14,7 @@ from exportctl.api.deps import Database, Officer, Viewer
 from exportctl.screening.screener import Screener
 from exportctl.services import records
 from exportctl.store.models import Party, PartyHit
+from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
@@ -26,10 +28,11 @@ def workbench(
     actor: Viewer,
     name: Annotated[str, Query(max_length=500)] = "",
     country: Annotated[str, Query(pattern="^([A-Za-z]{2})?$")] = "",
+    page: PageNumber = 1,
 ) -> Response:
-    parties = [
-        p for p in db.scalars(select(Party).order_by(Party.code)).all() if any(h.status == "open" for h in p.hits)
-    ]
+    open_hit = exists().where(PartyHit.party_id == Party.id, PartyHit.status == "open")
+    statement = select(Party).where(open_hit).options(selectinload(Party.hits)).order_by(Party.code)
+    parties, pager = paged(db, request, statement, page)
     reviewed = db.scalars(
         select(PartyHit).where(PartyHit.status != "open").order_by(PartyHit.reviewed_at.desc()).limit(RECENT)
     ).all()
@@ -38,6 +41,7 @@ def workbench(
         "screening.html",
         actor,
         parties=parties,
+        pager=pager,
         reviewed=reviewed,
         name=name,
         country=country.upper(),

@@ -1,0 +1,315 @@
+"""Web pages that list records load one page of them (issue 10): 50 rows a page with `?page=N`, filters applied
+in SQL and kept in the pager's links, a bad page number refused with a clear page, and the dashboard's counts
+per blocking reason taken over every blocked order although only a few are listed.
+
+The records are written straight into the tables (no determination is needed to list them), on SQLite and on
+PostgreSQL: the reason filter reads a JSON column as text, which both must answer alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from exportctl.api import create_app
+from exportctl.demo import load_demo
+from exportctl.screening.screener import Screener
+from exportctl.services import auth, records
+from exportctl.services.auth import RateLimiter
+from exportctl.services.impact import impact
+from exportctl.store import db as store
+from exportctl.store.models import Item, Licence, Order, Party, PartyHit
+from exportctl.web import impact as impact_page
+from tests import pgserver
+from tests.test_web import logged_in
+
+VIEWER = ("vera", "viewer-password")
+ORDERS = 120
+FIRST_SHIP_DATE = dt.date(2019, 1, 1)
+LICENCES = 60
+WARNED = 25  # licences drawn to 95 % of their value: near exhaustion on the dashboard
+ITEMS = 55
+PARTIES = 55
+REVIEWED_ONLY = {"P-0007", "P-0031"}  # parties whose only hit was reviewed: not on the workbench
+ORDER_LINK = re.compile(r'<td><a href="/orders/(PG-\d{4})">')
+
+
+def number_of(i: int) -> str:
+    return f"PG-{i:04d}"
+
+
+def status_of(i: int) -> str:
+    return "blocked" if i % 4 != 3 else "shipped" if i % 8 == 7 else "released"
+
+
+def reasons_of(i: int) -> list[str]:
+    """Three in four orders are blocked: for a licence (half of all), a screening hit, or as indeterminate."""
+    if status_of(i) != "blocked":
+        return []
+    reasons = []
+    if i % 8 == 0:
+        reasons.append("indeterminate")
+    if i % 4 == 2:
+        reasons.append("screening-hit")
+    if i % 4 in (0, 1):
+        reasons.append("licence-needed")
+    return reasons
+
+
+def seed(db: Session) -> None:
+    records.add_user(db, records.SYSTEM, VIEWER[0], "viewer")
+    auth.set_password(db, records.SYSTEM, VIEWER[0], VIEWER[1])
+    for i in range(ORDERS):
+        db.add(
+            Order(
+                number=number_of(i),
+                ship_date=FIRST_SHIP_DATE + dt.timedelta(days=i),
+                destination="KR",
+                status=status_of(i),
+                blocking_reasons=reasons_of(i),
+                created_by="test",
+            )
+        )
+    for i in range(LICENCES):
+        db.add(
+            Licence(
+                regime="jp",
+                type="individual",
+                number=f"LIC-{i:04d}",
+                holder="Example Materials K.K.",
+                value_limit_jpy=1_000_000,
+                value_used_jpy=950_000 if i < WARNED else 0,
+                valid_from=dt.date(2019, 1, 1),
+                valid_to=dt.date(2030, 12, 31),
+            )
+        )
+    db.add_all(Item(code=f"ITEM-{i:04d}", description=f"item {i}") for i in range(ITEMS))
+    for i in range(PARTIES):
+        party = Party(code=f"P-{i:04d}", name=f"Party {i}", country="CN")
+        status = "false-positive" if party.code in REVIEWED_ONLY else "open"
+        party.hits.append(
+            PartyHit(
+                list_id="un",
+                list_version="2026-01-01",
+                entity_id=f"E-{i}",
+                entity_fingerprint="0" * 32,
+                entity_name=f"Listed {i}",
+                matched_name=f"Party {i}",
+                score=0.9,
+                status=status,
+            )
+        )
+        db.add(party)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    if server:
+        url = pgserver.create_database(server, prefix="exportctl_test")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'exportctl.db'}"
+    with store.session(url) as db:
+        seed(db)
+    yield create_app(database_url=url)
+    store.engine(url).dispose()
+    if server:
+        pgserver.drop_database(server, url)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
+
+
+@pytest.fixture
+def viewer(app: object) -> TestClient:
+    return logged_in(app, *VIEWER)
+
+
+def numbers_on(page: str) -> list[str]:
+    return ORDER_LINK.findall(page)
+
+
+def links(page: str, rel: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(rf'<a rel="{rel}" href="([^"]+)"', page)]
+
+
+def all_pages(browser: TestClient, path: str) -> list[str]:
+    """Every page of a list, following the next links from the first."""
+    pages = [browser.get(path)]
+    while nexts := links(pages[-1].text, "next"):
+        assert pages[-1].status_code == 200
+        pages.append(browser.get(nexts[0]))
+    return [response.text for response in pages]
+
+
+# --- orders ---------------------------------------------------------------------------------------------------
+
+
+def test_the_order_list_shows_50_rows_a_page_newest_first(viewer: TestClient) -> None:
+    newest_first = [number_of(i) for i in reversed(range(ORDERS))]
+    first = viewer.get("/orders")
+    assert first.status_code == 200
+    assert numbers_on(first.text) == newest_first[:50]
+    assert "1–50 of 120" in first.text and "page 1 of 3" in first.text
+    assert links(first.text, "next") == ["/orders?page=2"] and not links(first.text, "prev")
+
+    last = viewer.get("/orders?page=3").text
+    assert numbers_on(last) == newest_first[100:]  # 20 rows
+    assert "101–120 of 120" in last
+    assert links(last, "prev") == ["/orders?page=2"] and not links(last, "next")
+    assert links(viewer.get("/orders?page=2").text, "prev") == ["/orders"]
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ("status=blocked", lambda i: status_of(i) == "blocked"),
+        ("status=released", lambda i: status_of(i) == "released"),
+        ("reason=licence-needed", lambda i: "licence-needed" in reasons_of(i)),
+        ("status=blocked&reason=screening-hit", lambda i: "screening-hit" in reasons_of(i)),
+        ("status=shipped&reason=licence-needed", lambda i: False),
+        ("reason=licence", lambda i: False),  # a reason matches whole, never as part of another
+    ],
+)
+def test_filters_count_and_page_alike_across_pages(
+    viewer: TestClient, query: str, chosen: Callable[[int], bool]
+) -> None:
+    expected = [number_of(i) for i in reversed(range(ORDERS)) if chosen(i)]
+    pages = all_pages(viewer, f"/orders?{query}")
+    assert [n for page in pages for n in numbers_on(page)] == expected
+    assert len(pages) == max(1, -(-len(expected) // 50))
+    if expected:
+        assert f"of {len(expected)}</span>" in pages[0]
+        for page in pages[1:]:  # the filter is kept in the links between pages
+            assert all(link.startswith(f"/orders?{query}") for link in links(page, "prev"))
+    else:
+        assert "No orders." in pages[0]
+
+
+def test_blocked_for_a_licence_spans_two_pages(viewer: TestClient) -> None:
+    needed = [i for i in reversed(range(ORDERS)) if "licence-needed" in reasons_of(i)]
+    first = viewer.get("/orders?status=blocked&reason=licence-needed").text
+    assert len(needed) == 60 and "1–50 of 60" in first
+    assert links(first, "next") == ["/orders?status=blocked&reason=licence-needed&page=2"]
+    second = viewer.get(links(first, "next")[0]).text
+    assert numbers_on(second) == [number_of(i) for i in needed[50:]]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "says"),
+    [
+        ("page=0", 422, "page"),
+        ("page=-1", 422, "page"),
+        ("page=two", 422, "page"),
+        ("page=1.5", 422, "page"),
+        (f"page={10**30}", 422, "page"),  # never reaches the database as an offset
+        ("page=4", 404, "page 4 does not exist: the list has 120 rows, 3 page(s)"),
+        ("status=blocked&page=3", 404, "page 3 does not exist"),
+        ("reason=licence_needed", 422, "reason"),  # not a reason's slug: no LIKE wildcard gets in
+        ("reason=licence%25", 422, "reason"),
+    ],
+)
+def test_a_bad_page_or_filter_is_a_clear_error_page(viewer: TestClient, query: str, status: int, says: str) -> None:
+    response = viewer.get(f"/orders?{query}")
+    assert response.status_code == status
+    assert "Request refused" in response.text and says in response.text
+
+
+def test_the_pager_speaks_japanese(viewer: TestClient) -> None:
+    page = viewer.get("/orders?lang=ja&page=2").text
+    assert "120 件中 51–100 件" in page and "次へ" in page and "前へ" in page
+    assert links(page, "next") == ["/orders?lang=ja&page=3"]
+
+
+# --- the dashboard --------------------------------------------------------------------------------------------
+
+
+def test_dashboard_counts_every_blocked_order_but_lists_ten_per_reason(viewer: TestClient) -> None:
+    expected = Counter(reason for i in range(ORDERS) for reason in reasons_of(i))
+    page = viewer.get("/?today=2020-01-01").text
+    blocked = page[page.index('id="blocked"') :]
+    rows = re.findall(
+        r'reason=([\w-]+)">[^<]+</a></td>\s*<td class="num count">(\d+)</td>\s*<td class="small">(.*?)</td>',
+        blocked,
+        re.S,
+    )
+    assert {reason: int(count) for reason, count, _ in rows} == expected
+    assert expected["licence-needed"] == 60
+    blocked_orders = sum(1 for i in range(ORDERS) if reasons_of(i))
+    assert f"{blocked_orders} blocked orders" in page
+    for reason, count, listed in rows:
+        soonest = [number_of(i) for i in range(ORDERS) if reason in reasons_of(i)][:10]
+        assert re.findall(r'href="/orders/(PG-\d{4})"', listed) == soonest
+        more = f'<a class="more" href="/orders?status=blocked&amp;reason={reason}">and {int(count) - 10} more</a>'
+        assert (more in listed) == (int(count) > 10)
+
+
+def test_dashboard_lists_20_licences_and_links_to_the_book(viewer: TestClient) -> None:
+    page = viewer.get("/?today=2020-01-01").text
+    near, in_force = page.split("Licences in force")
+    assert len(re.findall(r'href="/licences/LIC-\d{4}"', near)) == 20
+    assert f"{WARNED - 20} more in the licence book" in near
+    assert len(re.findall(r'href="/licences/LIC-\d{4}"', in_force)) == 20
+    assert f"{LICENCES - 20} more in the licence book" in in_force
+
+
+# --- licences, items, screening -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "row", "expected"),
+    [
+        ("/licences", r'<td><a href="/licences/(LIC-\d{4})">', [f"LIC-{i:04d}" for i in range(LICENCES)]),
+        ("/items", r'<td><a href="/items/(ITEM-\d{4})">', [f"ITEM-{i:04d}" for i in range(ITEMS)]),
+        (
+            "/screening",
+            r'<section class="card" id="party-(P-\d{4})">',
+            [f"P-{i:04d}" for i in range(PARTIES) if f"P-{i:04d}" not in REVIEWED_ONLY],
+        ),
+    ],
+)
+def test_record_lists_are_paged(viewer: TestClient, path: str, row: str, expected: list[str]) -> None:
+    pages = all_pages(viewer, path)
+    shown = [re.findall(row, page) for page in pages]
+    assert [len(found) for found in shown] == [50, len(expected) - 50]
+    assert sorted(n for found in shown for n in found) == expected
+    assert f"1–50 of {len(expected)}" in pages[0]
+
+
+# --- impact ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[object]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('impact') / 'exportctl.db'}"
+    with store.session(url) as db:
+        load_demo(db, records.SYSTEM, screener)
+    yield create_app(database_url=url, screener=screener)
+    store.engine(url).dispose()
+
+
+def test_the_impact_table_is_paged_changes_first_with_whole_counts(
+    demo_app: object, screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(impact_page, "ORDERS_PER_PAGE", 5)  # the demo's open orders fill three pages of five
+    with store.session(demo_app.state.database_url) as db:  # type: ignore[attr-defined]
+        result = impact(db, "jp", dt.date(2019, 8, 27), dt.date(2019, 8, 28), screener=screener)
+    browser = logged_in(demo_app, "alice")
+    pages = all_pages(browser, "/impact?from=2019-08-27&to=2019-08-28")
+    shown = [re.findall(r'<td><a href="/orders/([\w-]+)">', page) for page in pages]
+    assert len(pages) == -(-len(result.orders) // 5) > 1
+    assert sorted(n for found in shown for n in found) == sorted(o.order_id for o in result.orders)
+    assert shown[0][0] == "SO-2019-0105"  # newly blocked: the changes come before the unchanged orders
+    counts = result.counts()
+    for page in pages:  # the counts per effect are of every order, on every page
+        assert f"Unchanged: <strong>{counts['unchanged']}</strong>" in page
+        assert f"Newly blocked: <strong>{counts['newly blocked']}</strong>" in page
+    assert "from=2019-08-27&amp;to=2019-08-28&amp;page=2" in pages[0]
