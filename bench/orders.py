@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exportctl import ledger
 from exportctl.determine.engine import determine
 from exportctl.model import Transaction
+from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services import checking, orders, records
-from exportctl.services.orders import LineInput, OrderInput
 from exportctl.services.records import SYSTEM
 from exportctl.store import db
 from exportctl.store.models import Order, OrderLine
@@ -58,8 +58,9 @@ def reference_data(count_items: int, seed: int = 2026) -> tuple[list[tuple[str, 
     """Items (code, reference, description) and the line references used directly on orders."""
     rng = random.Random(seed)
     pack = checking.regime("jp").pack
-    entry_ids = sorted(e for e, entry in pack.entries.items() if entry.row != "16")
-    numbers = sorted({n for entry in pack.entries.values() for n in entry.control_numbers})
+    goods = {e: entry for e, entry in pack.entries.items() if entry.kind == "goods"}  # the lines are goods lines
+    entry_ids = sorted(e for e, entry in goods.items() if entry.row != "16")
+    numbers = sorted({n for entry in goods.values() for n in entry.control_numbers})
     direct = entry_ids + numbers + [f"hs:{code}" for code in HS_CODES] * 10
     items = [(f"ITEM-{i:03d}", rng.choice(direct), f"product {i}") for i in range(count_items)]
     return items, direct

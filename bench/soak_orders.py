@@ -52,7 +52,7 @@ from tests import pgserver  # noqa: E402
 from tests.apiclient import add_users, live_server  # noqa: E402
 
 from exportctl import ledger  # noqa: E402
-from exportctl.api import create_app  # noqa: E402
+from exportctl.http.app import create_app  # noqa: E402
 from exportctl.screening.screener import Screener  # noqa: E402
 from exportctl.screening.sources import registry  # noqa: E402
 from exportctl.services import auth, orders, records  # noqa: E402

@@ -33,8 +33,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from exportctl.api import create_app
 from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.http.app import create_app
 from exportctl.screening.sources import registry
 from exportctl.services import checking, records
 from exportctl.services.screening import ConfiguredScreener

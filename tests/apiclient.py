@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from exportctl.api import create_app
+from exportctl.http.app import create_app
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records

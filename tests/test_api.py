@@ -15,7 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from exportctl.api import create_app, deps
+from exportctl.api import deps
+from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import auth
 from exportctl.store import db as store
@@ -129,6 +130,25 @@ def test_openapi_document_is_openapi_3_and_lists_every_endpoint(api: Api) -> Non
         ("/me", "GET"),
     }
     assert {(API + path, method) for path, method in expected} <= paths
+
+
+def test_the_order_body_keeps_its_field_names(api: Api) -> None:
+    """The body of POST /orders is a contract: one input model now, with the fields clients send."""
+    document = api.client.get(f"{API}/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    body = document["paths"][f"{API}/orders"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    order = schemas[body["$ref"].rsplit("/", 1)[1]]
+    line = schemas[order["properties"]["lines"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert set(order["properties"]) == {
+        "number", "regime", "ship_date", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
+        "conventional_end_use", "informed", "clearly_not", "lines",
+    }  # fmt: skip
+    assert set(order["required"]) == {"number", "ship_date", "destination", "lines"}
+    line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "residency", "tech_purpose"}
+    assert set(line["properties"]) == line_fields
+    both = resist_order("SO-1") | {"lines": [{"item": "EMK-R100", "reference": "7(19)"}]}
+    refused = problem_of(api.post("/orders", "clerk", both), 422)
+    assert "lines" in str(refused) and "exactly one of item or reference" in str(refused)
 
 
 # --- one-shot check and screening -------------------------------------------------------------------------------

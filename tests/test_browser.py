@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from exportctl.api import create_app
 from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.store import db as store

@@ -306,6 +306,22 @@ def test_items_parties_licences_and_orders_by_hand(database: Path, tmp_path: Pat
     assert code == 2 and "lines" in err
 
 
+def test_an_order_from_flags_is_refused_naming_the_flag(database: Path) -> None:
+    """Flags give the same order input as a file: what it refuses is named by the flag that gave it."""
+    order = ["orders", "add", "--number", "SO-1", "--ship-date", "2019-09-02", "--to", "KR", "--reference", "7(19)"]
+    cases = {
+        "--number": ["--number", "SO/1"],  # /orders/SO/1 would open no page
+        "--to": ["--to", "XX"],
+        "--end-use": ["--end-use", "wafer\x00handling"],
+        "--residency": ["--technology", "--residency", "abroad"],
+        "--tech-purpose": ["--technology", "--tech-purpose", "repair"],
+    }
+    for flag, changed in cases.items():
+        code, _out, err = invoke(*order, *changed)
+        assert code == 2 and f"{flag}: " in err, (flag, err)
+    assert invoke("orders", "list", "--format", "json")[1].strip() == "[]"
+
+
 def test_import_through_the_cli_names_the_bad_row(database: Path, tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     path.write_text("code,description,hs_code\nA,Good,3926.90\nB,,3926.90\n", encoding="utf-8")

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from exportctl import ledger
-from exportctl.api import create_app
 from exportctl.cli import app as cli
+from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import importing, records
 from exportctl.services.records import Actor, RecordError

@@ -30,9 +30,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from exportctl.api import create_app
 from exportctl.cli import app
 from exportctl.cli.serve import UVICORN
+from exportctl.http.app import create_app
 from exportctl.services import auth, records
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, User

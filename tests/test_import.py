@@ -177,6 +177,25 @@ def test_order_rows_must_agree_on_the_header(url: str, tmp_path: Path) -> None:
     refused(url, "orders", write_xlsx(tmp_path / "o.xlsx", rows), "row 3, column destination", "differs from row 2")
 
 
+def test_an_order_takes_at_most_500_lines(url: str, tmp_path: Path) -> None:
+    """The engine determines at most 500 lines at once: the 501st row of an order is refused, named."""
+    line = ["SO-BIG", "2019-09-10", "DE", "", "", "", "", "", "", "", "", "hs:3926.90", "", 1, 1_000, ""]
+    path = write_csv(tmp_path / "big.csv", [ORDERS[0], *[line] * 501])
+    refused(url, "orders", path, "big.csv: row 502: order SO-BIG has more than 500 lines")
+    assert run(url, "orders", write_csv(tmp_path / "full.csv", [ORDERS[0], *[line] * 500])) == {
+        "orders": 1, "lines": 500, "released": 1, "blocked": 0,
+    }  # fmt: skip
+
+
+def test_yes_no_facts_are_read_from_their_columns(url: str, tmp_path: Path) -> None:
+    master_data(url, tmp_path)
+    rows = [ORDERS[0], [*ORDERS[3][:8], "yes", "1", *ORDERS[3][10:]]]  # informed, clearly not
+    run(url, "orders", write_csv(tmp_path / "o.csv", rows))
+    with store.session(url) as db:
+        order = order_by_number(db, "SO-2")
+        assert (order.informed, order.clearly_not, order.wmd_end_use) == (True, True, False)
+
+
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [

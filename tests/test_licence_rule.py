@@ -9,7 +9,6 @@ comes last; ties go to the lower number; an order's lines share the balances in 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import random
@@ -19,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from exportctl.order_input import LineInput
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.services import licences, orders
 from exportctl.services.impact import impact
 from exportctl.services.licences import LICENCE_NEEDED, Need, Taken
-from exportctl.services.orders import LineInput
 from exportctl.store import db
 from exportctl.store.models import Item, Licence, Order, OrderLine, Party
 from tests.conftest import screened
@@ -80,7 +79,7 @@ def test_lines_sharing_the_book_get_the_same_licences_in_the_order_and_the_repor
     two = [LineInput(item="RESIST", quantity=10, value_jpy=30_000_000)] * 2
     with db.session(database_url) as s:
         enter_book(s)
-        order = orders.add_order(s, CLERK, dataclasses.replace(resist_order("SO-1"), lines=two), screened(eul))
+        order = orders.add_order(s, CLERK, resist_order("SO-1").model_copy(update={"lines": two}), screened(eul))
         assert line_licences(order) == ["L-2-TIGHT", "L-1-ROOMY"]
     with db.session(database_url) as s:
         (found,) = impact(s, "jp", SHIP, SHIP, screener=screened(eul)).orders

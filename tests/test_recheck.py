@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from exportctl.order_input import LineInput
 from exportctl.screening.entities import LoadedList
 from exportctl.services import orders, recheck, records
-from exportctl.services.orders import LICENCE_NEEDED, SCREENING_HIT, LineInput
+from exportctl.services.orders import LICENCE_NEEDED, SCREENING_HIT
 from exportctl.services.recheck import REVIEW
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Order, Party
@@ -120,7 +121,7 @@ def test_recheck_when_a_dated_change_comes_into_force(database_url: str) -> None
         records.classify(s, CLERK, item, "jp", ELASTOMER, "not one of the three items", dt.date(2019, 1, 1))
         individual_licence(s, "GB-1", type="general-bulk", items=["ELASTOMER"], valid_from=dt.date(2019, 1, 1))
         line = LineInput(item="ELASTOMER", value_jpy=8_000_000)
-        entered = dataclasses.replace(resist_order("SO-1", ship_date=dt.date(2019, 8, 20)), lines=[line])
+        entered = resist_order("SO-1", ship_date=dt.date(2019, 8, 20)).model_copy(update={"lines": [line]})
         order = orders.add_order(s, CLERK, entered, required_screener())
         assert order.status == "released" and order.lines[0].licence is not None
         assert order.lines[0].licence.type == "general-bulk"

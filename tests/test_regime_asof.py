@@ -36,8 +36,7 @@ def test_every_dated_fact_resolves_to_exactly_one_period(jp: Regime, when: dt.da
     pack = jp.pack
     groups_of_periods = [periods for table in pack.destinations.tables.values() for periods in table.members.values()]
     groups_of_periods += [entry.periods for entry in pack.entries.values()]
-    groups_of_periods += [rule.periods for rule in pack.catch_all]
-    groups_of_periods += [record.periods for record in [*pack.licences.coverage, *pack.licences.measures]]
+    groups_of_periods += [record.periods for section in pack.sections for _, record in pack.records(section)]
     for periods in groups_of_periods:
         in_force = [p for p in periods if Interval(p.start, p.end).contains(when)]
         assert len(in_force) <= 1

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
+from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import orders, records
 from exportctl.services.orders import (
@@ -34,9 +35,7 @@ from exportctl.services.orders import (
     LICENCE_NEEDED,
     PROHIBITED,
     SCREENING_HIT,
-    LineInput,
     NotValidOn,
-    OrderInput,
     Overdraw,
 )
 from exportctl.services.records import SYSTEM, Actor, RecordError
@@ -81,7 +80,7 @@ def resist_order(number: str, *, value: int = 2_000_000, quantity: float = 1.0, 
 def machine_to_china(number: str) -> OrderInput:
     """No declared end use: the catch-all cannot be assessed, so the order is blocked as indeterminate."""
     line = LineInput(reference="hs:8457.10", quantity=1, value_jpy=2_000_000)
-    return OrderInput(number, dt.date(2024, 6, 1), "CN", end_user="ACME", lines=[line])
+    return OrderInput(number=number, ship_date=dt.date(2024, 6, 1), destination="CN", end_user="ACME", lines=[line])
 
 
 def licence(s: Session, number: str = "L-1", **fields: Any) -> Licence:
@@ -317,7 +316,9 @@ def test_a_prohibited_order_is_never_released(database_url: str, screener: Scree
     master_data(database_url)
     with db.session(database_url) as s:
         line = LineInput(reference="hs:3926.90", quantity=1, value_jpy=10_000)
-        order = orders.add_order(s, CLERK, OrderInput("KP-1", AUTUMN_2019, "KP", lines=[line]), screener)
+        order = orders.add_order(
+            s, CLERK, OrderInput(number="KP-1", ship_date=AUTUMN_2019, destination="KP", lines=[line]), screener
+        )
         assert PROHIBITED in order.blocking_reasons
     with db.session(database_url) as s, pytest.raises(RecordError, match="prohibited"):
         orders.release_order(s, SYSTEM, "KP-1", "humanitarian")
@@ -394,7 +395,7 @@ def test_lines_sharing_a_licence_must_fit_it_together(database_url: str, screene
         licence(s)
         data = resist_order("SO-1")
         two = [LineInput(item="RESIST", quantity=1, value_jpy=6_000_000)] * 2
-        order = orders.add_order(s, CLERK, OrderInput(**{**data.__dict__, "lines": two}), screener)
+        order = orders.add_order(s, CLERK, data.model_copy(update={"lines": two}), screener)
         assert (order.status, order.blocking_reasons) == ("blocked", [LICENCE_NEEDED])
         assert [line.licence_id for line in order.lines] == [None, None]
 

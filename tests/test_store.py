@@ -20,10 +20,11 @@ from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
+from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.screener import Screener
 from exportctl.services import audit, licences, orders, records
-from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, LineInput, OrderInput, Overdraw
+from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, Overdraw
 from exportctl.services.records import SYSTEM, Actor, PermissionDenied, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Base, Drawdown, LedgerHead, Licence, PartyHit, Release
@@ -165,10 +166,16 @@ def test_listed_end_user_blocks_a_machining_centre(database_url: str, eul: EndUs
         machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=60_000_000)]
         day, civil = dt.date(2024, 6, 1), "automotive parts machining"
         listed = orders.add_order(
-            s, CLERK, OrderInput("MC-1", day, "AE", end_user="DEC", end_use=civil, lines=machine), screened(eul)
+            s,
+            CLERK,
+            OrderInput(number="MC-1", ship_date=day, destination="AE", end_user="DEC", end_use=civil, lines=machine),
+            screened(eul),
         )
         unlisted = orders.add_order(
-            s, CLERK, OrderInput("MC-2", day, "AE", end_user="ACME", end_use=civil, lines=machine), screened(eul)
+            s,
+            CLERK,
+            OrderInput(number="MC-2", ship_date=day, destination="AE", end_user="ACME", end_use=civil, lines=machine),
+            screened(eul),
         )
         assert (listed.status, listed.blocking_reasons) == ("blocked", [LICENCE_NEEDED])
         assert listed.lines[0].eligible_licences == ["individual"]
@@ -250,7 +257,12 @@ def test_four_eyes_release_needs_a_second_officer(database_url: str, eul: EndUse
         # Issue 10: licence-needed is never overridden, so four-eyes is shown on an overridable reason: a
         # machining centre to China with no declared end use is indeterminate.
         machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=2_000_000)]
-        orders.add_order(s, CLERK, OrderInput("SO-1", dt.date(2024, 6, 1), "CN", lines=machine), screened(eul))
+        orders.add_order(
+            s,
+            CLERK,
+            OrderInput(number="SO-1", ship_date=dt.date(2024, 6, 1), destination="CN", lines=machine),
+            screened(eul),
+        )
     with db.session(database_url) as s:
         assert orders.release_order(s, OFFICER, "SO-1", "end use on file").order.status == "blocked"
     with db.session(database_url) as s, pytest.raises(RecordError, match="second officer"):
@@ -274,7 +286,13 @@ def test_false_positive_is_remembered_while_the_list_entry_is_unchanged(database
         order = orders.add_order(
             s,
             CLERK,
-            OrderInput("CO-1", dt.date(2024, 6, 1), "ES", consignee="BNC", lines=[LineInput(reference="hs:0901.11")]),
+            OrderInput(
+                number="CO-1",
+                ship_date=dt.date(2024, 6, 1),
+                destination="ES",
+                consignee="BNC",
+                lines=[LineInput(reference="hs:0901.11")],
+            ),
             screener,
         )
         assert (order.status, order.blocking_reasons) == ("blocked", [SCREENING_HIT])
@@ -478,7 +496,14 @@ def test_replay_of_a_determination_is_identical(database_url: str, eul: EndUserL
     with db.session(database_url) as s:
         records.add_party(s, CLERK, "DEC", DEC, "AE", ["end-user"], None)
         machine = [LineInput(reference="hs:8457.10", quantity=1, value_jpy=60_000_000)]
-        data = OrderInput("MC-1", dt.date(2024, 6, 1), "AE", end_user="DEC", end_use="automotive parts", lines=machine)
+        data = OrderInput(
+            number="MC-1",
+            ship_date=dt.date(2024, 6, 1),
+            destination="AE",
+            end_user="DEC",
+            end_use="automotive parts",
+            lines=machine,
+        )
         orders.add_order(s, CLERK, data, screened(eul))
         orders.add_order(s, CLERK, resist_order(), screened(eul))
     with db.session(database_url) as s:

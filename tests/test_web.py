@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from exportctl.api import create_app
 from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.services.auth import RateLimiter
@@ -239,6 +239,22 @@ def test_live_determination_names_a_bad_field(app_for: object) -> None:
     form = order_form("PREVIEW", ship_date="2019-09-02", destination="XX")
     response = browser.post("/orders/new/check", data=form, headers={"X-CSRF-Token": token(browser)})
     assert response.status_code == 200 and "destination" in response.text and "flash error" in response.text
+
+
+def test_live_determination_names_the_line_of_an_unknown_item(app_for: object) -> None:
+    browser = logged_in(app_for, *VIEWER)
+    form = order_form("", line_item=["EMK-R100", "NO-SUCH-ITEM"], line_reference=["", ""])
+    response = browser.post("/orders/new/check", data=form, headers={"X-CSRF-Token": token(browser)})
+    assert response.status_code == 200 and "line 2: item &#39;NO-SUCH-ITEM&#39; does not exist" in response.text
+
+
+def test_a_refused_form_comes_back_with_its_boxes_ticked(app_for: object) -> None:
+    browser = logged_in(app_for, "alice")
+    form = order_form("WEB/1", informed="1", clearly_not="1")
+    response = browser.post("/orders/new", data={**form, "csrf_token": token(browser, "/orders/new")})
+    assert response.status_code == 422 and "number: may not contain /" in response.text
+    ticked = re.findall(r'name="(\w+)" value="1" checked', response.text)
+    assert ticked == ["informed", "clearly_not"]
 
 
 def test_entering_an_order_through_the_form(app_for: object) -> None:

@@ -12,22 +12,24 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportctl.api import create_app
 from exportctl.demo import load_demo
+from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.services.auth import RateLimiter
 from exportctl.services.impact import impact
 from exportctl.store import db as store
-from exportctl.store.models import Item, Licence, Order, Party, PartyHit
+from exportctl.store.models import Drawdown, Item, Licence, Order, Party, PartyHit
 from exportctl.web import impact as impact_page
 from tests import pgserver
-from tests.test_web import logged_in
+from tests.test_web import csrf_of, logged_in
 
 VIEWER = ("vera", "viewer-password")
 ORDERS = 120
@@ -108,8 +110,9 @@ def seed(db: Session) -> None:
         db.add(party)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+@contextmanager
+def seeded_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The application over a new database of request.param's kind holding `seed`."""
     server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
     if server:
         url = pgserver.create_database(server, prefix="exportctl_test")
@@ -121,6 +124,19 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     store.engine(url).dispose()
     if server:
         pgserver.drop_database(server, url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    with seeded_app(request, tmp_path_factory) as found:
+        yield found
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """An application of the test's own, for tests that write: the module's `app` stays as seeded."""
+    with seeded_app(request, tmp_path_factory) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)
@@ -282,6 +298,80 @@ def test_record_lists_are_paged(viewer: TestClient, path: str, row: str, expecte
     assert [len(found) for found in shown] == [50, len(expected) - 50]
     assert sorted(n for found in shown for n in found) == expected
     assert f"1–50 of {len(expected)}" in pages[0]
+
+
+def test_the_licence_warnings_api_is_paged_by_licence_number(viewer: TestClient) -> None:
+    """Near the end of 2030 every licence expires within 60 days (all end 2030-12-31), and the first WARNED
+    are also 95 % used: one expiry warning each, and one exhaustion warning for those, by licence number."""
+    expected = [
+        (f"LIC-{i:04d}", kind)
+        for i in range(LICENCES)
+        for kind in ("expiry", "exhaustion")
+        if kind == "expiry" or i < WARNED
+    ]
+    shown: list[tuple[str, str]] = []
+    for offset in (0, 50):
+        answer = viewer.get("/api/v1/licences/warnings", params={"today": "2030-11-15", "offset": offset})
+        assert answer.status_code == 200
+        body = answer.json()
+        assert (body["total"], body["limit"], body["offset"]) == (len(expected), 50, offset)
+        shown += [(w["number"], w["kind"]) for w in body["warnings"]]
+    assert shown == expected and len(expected) == LICENCES + WARNED
+    early = viewer.get("/api/v1/licences/warnings", params={"today": "2020-01-01", "limit": 10, "offset": 20}).json()
+    assert early["total"] == WARNED  # in 2020 no licence is near its end: only the 95 % used ones
+    assert [w["number"] for w in early["warnings"]] == [f"LIC-{i:04d}" for i in range(20, WARNED)]
+    assert early["warnings"][0]["text"] == "value 950,000 of 1,000,000 used"
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"days": -1}):
+        assert viewer.get("/api/v1/licences/warnings", params=bad).status_code == 422
+
+
+def test_a_licence_shows_its_drawdowns_50_a_page_in_the_order_drawn(own_app: object) -> None:
+    drawn = 120
+    with store.session(own_app.state.database_url) as db:  # type: ignore[attr-defined]
+        licence = db.scalars(select(Licence).where(Licence.number == "LIC-0000")).one()
+        db.add_all(
+            Drawdown(licence_id=licence.id, quantity=1.0, value_jpy=1_000, drawn_by=f"clerk-{i:03d}")
+            for i in range(drawn)
+        )
+    pages = all_pages(logged_in(own_app, *VIEWER), "/licences/LIC-0000")
+    shown = [re.findall(r"<td>(clerk-\d{3})</td>", page) for page in pages]
+    assert [len(found) for found in shown] == [50, 50, 20]
+    assert [name for found in shown for name in found] == [f"clerk-{i:03d}" for i in range(drawn)]
+    assert f"1–50 of {drawn}" in pages[0] and "/licences/LIC-0000?page=3" in pages[1]
+    assert "Nothing drawn yet." in logged_in(own_app, *VIEWER).get("/licences/LIC-0001").text
+
+
+def test_a_screening_review_returns_to_the_page_that_holds_the_party(own_app: object) -> None:
+    """53 parties have open hits: P-0052 is the 51st by code (P-0007 and P-0031 are reviewed), on page 2.
+    With a second open hit it stays listed after one review: the redirect goes to page 2 at its card. Once its
+    last hit is reviewed it leaves the list, and the officer is back where it stood."""
+    with store.session(own_app.state.database_url) as db:  # type: ignore[attr-defined]
+        records.add_user(db, records.SYSTEM, "olga", "officer")
+        auth.set_password(db, records.SYSTEM, "olga", "officer-password")
+        party = db.scalars(select(Party).where(Party.code == "P-0052")).one()
+        party.hits.append(
+            PartyHit(
+                list_id="eul",
+                list_version="2026-01-01",
+                entity_id="E-52b",
+                entity_fingerprint="1" * 32,
+                entity_name="Listed 52b",
+                matched_name="Party 52",
+                score=0.8,
+            )
+        )
+        db.flush()
+        hits = [hit.id for hit in party.hits]
+    officer = logged_in(own_app, "olga", "officer-password")
+    for hit, place in zip(hits, ["/screening?page=2#party-P-0052", "/screening?page=2"], strict=True):
+        page = officer.get("/screening?page=2").text
+        answer = officer.post(
+            f"/screening/hits/{hit}/review",
+            data={"decision": "false-positive", "reason": "another company", "csrf_token": csrf_of(page)},
+        )
+        assert (answer.status_code, answer.headers["location"]) == (303, place)
+    after = officer.get("/screening?page=2").text
+    assert 'id="party-P-0052"' not in after and 'id="party-P-0053"' in after
 
 
 # --- impact ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,36 @@
-"""Country names as the lists and law texts write them → ISO 3166-1 alpha-2 codes (pure: pycountry's data)."""
+"""Country codes: the one rule every interface validates a code with, and country names as the lists and law
+texts write them → ISO 3166-1 alpha-2 codes (pure: pycountry's data)."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Annotated
 
 import pycountry
+from pydantic import AfterValidator
+
+# The assigned ISO 3166-1 alpha-2 codes. User-assigned codes (XX, ZZ, XK for Kosovo, ...) are not in it: no
+# pack lists them, so a transaction to one would be determined as "every other country" without anyone noticing.
+ASSIGNED = frozenset(str(country.alpha_2) for country in pycountry.countries)
+
+
+def alpha_2(value: str) -> str:
+    """The assigned ISO 3166-1 alpha-2 code written, upper-cased and without surrounding spaces ('de ' → 'DE').
+
+    Every interface that takes a country (flags, files, imports, REST, packs) goes through here, so they all
+    accept and refuse the same values; the ValueError's message is shown after the field, flag or cell."""
+    code = value.strip()
+    if not code:
+        raise ValueError("must not be blank (an ISO 3166-1 alpha-2 country code)")
+    # ASCII first: str.upper() turns 'ß' into 'SS' (South Sudan) and 'ı' into 'I'.
+    if not code.isascii() or code.upper() not in ASSIGNED:
+        quoted = repr(code if len(code) <= 20 else code[:20] + "…")
+        raise ValueError(f"{quoted} is not an ISO 3166-1 alpha-2 country code")
+    return code.upper()
+
+
+# A country field: what pydantic models (engine input, REST bodies and queries, order files, packs) declare.
+CountryCode = Annotated[str, AfterValidator(alpha_2)]
 
 # Names the lists use that pycountry does not resolve (or resolves ambiguously).
 COUNTRY_OVERRIDES = {
@@ -85,7 +111,7 @@ def country_code(name: str) -> str | None:
         return None
     if text in COUNTRY_OVERRIDES:
         return COUNTRY_OVERRIDES[text]
-    if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()):
+    if len(text) == 2 and text.upper() in ASSIGNED:
         return text.upper()
     try:
         return str(pycountry.countries.lookup(text).alpha_2)

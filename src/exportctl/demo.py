@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl.model import PartyScreener
+from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, orders, records
-from exportctl.services.orders import LineInput, OrderInput
-from exportctl.services.records import Actor, RecordError
+from exportctl.services.records import Actor, Conflict, RecordError, Role
+from exportctl.settings import DEMO_REGIME
 from exportctl.store.models import Item, Licence, Order, Party, Setting, User
 
 EXPORTER = "Example Materials K.K."
@@ -146,9 +147,9 @@ def is_new_database(db: Session) -> bool:
 def load_demo(db: Session, actor: Actor, screener: Screener | None) -> dict[str, int]:
     """Enter the demo data set through the services; refuse when it is already there, or when the database
     holds other records (its users would get the public demo password). Returns counts."""
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     if demo_present(db):
-        raise RecordError("the demo data set is already loaded in this database (party KR-HANBIT exists)")
+        raise Conflict("the demo data set is already loaded in this database (party KR-HANBIT exists)")
     if not is_new_database(db) and not is_demo_database(db):
         raise RecordError(NOT_A_DEMO_DATABASE)
     db.merge(Setting(key=DEMO_SETTING, value={"public_password": True}))
@@ -160,12 +161,12 @@ def load_demo(db: Session, actor: Actor, screener: Screener | None) -> dict[str,
         records.add_party(db, actor, code, name, country, roles, screener)
     for code, description, hs_code, reference, rationale in ITEMS:
         item = records.add_item(db, actor, code, description, hs_code)
-        records.classify(db, actor, item, "jp", reference, rationale, CLASSIFIED_FROM)
+        records.classify(db, actor, item, DEMO_REGIME, reference, rationale, CLASSIFIED_FROM)
     for licence in LICENCES:
         orders.add_licence(
             db,
             actor,
-            regime="jp",
+            regime=DEMO_REGIME,
             type=licence.type,
             number=licence.number,
             holder=EXPORTER,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from exportctl.model import Line, Specification, Transaction
+from exportctl.settings import DEMO_REGIME
 
 KOREA_TIMELINE_DATES: tuple[tuple[dt.date, str], ...] = (
     (dt.date(2019, 7, 3), "before the measures"),
@@ -18,7 +19,7 @@ KOREA_TIMELINE_DATES: tuple[tuple[dt.date, str], ...] = (
 )
 
 
-def korea_order(day: dt.date, regime: str = "jp") -> Transaction:
+def korea_order(day: dt.date, regime: str = DEMO_REGIME) -> Transaction:
     return Transaction(
         regime=regime,
         date=day,

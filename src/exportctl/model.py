@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Protocol
 
-import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exportctl.countries import CountryCode
 from exportctl.regime.schema import Purpose, Residency, Scalar
+from exportctl.settings import DEFAULT_REGIME
 
 LineKind = Literal["goods", "technology"]
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 HS_PATTERN = r"^\d{4}(\.?\d{2}){0,3}$"
 
 # Limits on what a transaction may carry, the same on every interface (flags, files, REST, web): longer
@@ -69,16 +68,6 @@ SEVERITY = {
     Outcome.INDETERMINATE: 2,
     Outcome.PROHIBITED: 3,
 }
-
-
-def _country(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = value.strip().upper()
-    # pycountry knows only assigned codes: user-assigned ones (XX, ZZ, XK) are refused here.
-    if not COUNTRY_CODE.match(code) or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"{value[:10]!r} is not an ISO 3166-1 alpha-2 country code")
-    return code
 
 
 class Specification(BaseModel):
@@ -141,24 +130,19 @@ class Line(BaseModel):
 class Transaction(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    regime: str = "jp"
+    regime: str = DEFAULT_REGIME
     date: dt.date
-    destination: str
+    destination: CountryCode
     exporter: Name | None = None
     consignee: Name | None = None
     end_user: Name | None = None
-    end_user_country: str | None = None
+    end_user_country: CountryCode | None = None
     end_use: FreeText | None = None
     wmd_end_use: bool | None = Field(default=None, description="Declared end use is WMD-related; null = unknown")
     conventional_end_use: bool | None = Field(default=None, description="Conventional-weapons end use; null = unknown")
     informed: bool = Field(default=False, description="METI has informed the exporter (インフォーム通知)")
     clearly_not: bool = Field(default=False, description="The 'clearly not' guideline was applied and documented")
     lines: list[Line] = Field(min_length=1, max_length=500)
-
-    @field_validator("destination", "end_user_country", mode="before")
-    @classmethod
-    def _iso(cls, value: Any) -> Any:
-        return _country(value) if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

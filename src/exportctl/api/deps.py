@@ -1,4 +1,4 @@
-"""Request plumbing: one database transaction per request, the calling user, role checks, CSRF, limits.
+"""Request plumbing: one database transaction per request, the calling user, role checks, CSRF.
 
 A caller is a system with `Authorization: Bearer <token>` or a person with the web session cookie. Writes
 made with the cookie must also carry the session's CSRF token (form field `csrf_token` or header
@@ -16,22 +16,19 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exportctl.services import auth, records
-from exportctl.services.records import Actor
+from exportctl.services.records import Actor, Role
 from exportctl.store import db as store
 
-MAX_BODY = 1 << 20  # 1 MiB: orders and checks are small; an import goes through the CLI
 SAFE = {"GET", "HEAD", "OPTIONS"}
-ROLE_RANK = {"viewer": 0, "clerk": 1, "officer": 2, "admin": 3}
 
 
 def database(request: Request) -> Iterator[Session]:
     """The request's transaction. A GET reads in a read transaction (on SQLite it neither waits for nor
     holds the write lock); any other method writes in one transaction that commits when the endpoint
     returns — before the response is sent (scope "function" below), so a 2xx means the change is stored,
-    and a commit that fails becomes an error response (see problems.py), never a success."""
+    and a commit that fails becomes an error response (see http/errors.py), never a success."""
     readonly = request.method in SAFE
     with records.database_errors(), store.session(request.app.state.database_url, readonly=readonly) as db:
         yield db
@@ -71,10 +68,21 @@ def _token_actor(database_url: str, token: str) -> Actor | None:
 
 
 def _session_actor(database_url: str, remembered: dict[str, Any]) -> Actor | None:
-    # Checked on every request (a read, in a worker thread): a cookie saved before a logout, a password or
-    # role change or a deactivation must stop working at once, on every server process.
     with store.session(database_url, readonly=True) as db:
         return auth.actor_for_session(db, remembered)
+
+
+async def session_actor(request: Request) -> Actor | None:
+    """The person the session cookie names, while the session holds; None if there is none or it has ended
+    (then the cookie is cleared). Checked on every request (a read, in a worker thread): a cookie saved before a
+    logout, a password or role change or a deactivation must stop working at once, on every server process."""
+    user = request.session.get("user")
+    if not user:
+        return None
+    actor = await run_in_threadpool(_session_actor, request.app.state.database_url, dict(user))
+    if actor is None:
+        request.session.clear()
+    return actor
 
 
 async def _bearer_actor(database_url: str, token: str) -> Actor | None:
@@ -96,6 +104,8 @@ async def _bearer_actor(database_url: str, token: str) -> Actor | None:
 
 
 async def current_actor(request: Request) -> Actor:
+    """The caller (a Bearer token's user, else the session's person), or 401. Kept on the request, so a page
+    answering an error later shows who is signed in without asking the database again."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         # In a worker thread: a blocking database call on the event loop would stall every other request
@@ -103,13 +113,17 @@ async def current_actor(request: Request) -> Actor:
         actor = await _bearer_actor(request.app.state.database_url, header[7:].strip())
         if actor is None:
             raise HTTPException(401, "invalid or revoked token")
-        return actor
-    user = request.session.get("user")
-    if not user:
+    else:
+        actor = await _cookie_actor(request)
+    request.state.actor = actor
+    return actor
+
+
+async def _cookie_actor(request: Request) -> Actor:
+    if not request.session.get("user"):
         raise HTTPException(401, "log in, or send a Bearer token")
-    actor = await run_in_threadpool(_session_actor, request.app.state.database_url, dict(user))
+    actor = await session_actor(request)
     if actor is None:  # logged out elsewhere, new password or role, deactivated: this cookie is done
-        request.session.clear()
         raise HTTPException(401, "the session has ended; log in again")
     if request.method not in SAFE:
         sent = await _csrf_sent(request)
@@ -118,54 +132,21 @@ async def current_actor(request: Request) -> Actor:
     return actor
 
 
-def role(minimum: str) -> Callable[..., Awaitable[Actor]]:
+async def signed_in(request: Request) -> Actor | None:
+    """Who is signed in, for a page that shows it whatever happened (an error page): the caller already
+    authenticated for this request, else the session's person, else nobody."""
+    known: Actor | None = getattr(request.state, "actor", None)
+    return known if known is not None else await session_actor(request)
+
+
+def role(minimum: Role) -> Callable[..., Awaitable[Actor]]:
     async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-        if ROLE_RANK.get(actor.role, -1) < ROLE_RANK[minimum]:
-            raise HTTPException(403, f"{actor.name} ({actor.role}) may not do this: needs {minimum} or above")
+        actor.require(minimum)
         return actor
 
     return check
 
 
-Viewer = Annotated[Actor, Depends(role("viewer"))]
-Clerk = Annotated[Actor, Depends(role("clerk"))]
-Officer = Annotated[Actor, Depends(role("officer"))]
-Admin = Annotated[Actor, Depends(role("admin"))]
-
-
-class BodyLimit:
-    """Refuse request bodies over MAX_BODY with 413, whether or not Content-Length is sent."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY:
-            await _too_large(send)
-            return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise HTTPException(413, f"request body over {MAX_BODY} bytes")
-            return message
-
-        await self.app(scope, limited, send)
-
-
-async def _too_large(send: Send) -> None:
-    body = (
-        b'{"type":"https://exportctl.org/problems/request-too-large","title":"Request too large",'
-        b'"status":413,"detail":"request body over 1048576 bytes"}'
-    )
-    await send(
-        {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/problem+json")]}
-    )
-    await send({"type": "http.response.body", "body": body})
+Viewer = Annotated[Actor, Depends(role(Role.VIEWER))]
+Clerk = Annotated[Actor, Depends(role(Role.CLERK))]
+Officer = Annotated[Actor, Depends(role(Role.OFFICER))]

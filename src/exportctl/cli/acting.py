@@ -105,11 +105,11 @@ def transaction() -> Iterator[tuple[Session, Actor]]:
     """One command's work, all or nothing: any refusal rolls everything back and exits 2 with the message."""
     given = credential()
     try:
-        with input_errors(), store.session() as db:
+        with input_errors(), records.database_errors(busy=False), store.session() as db:
             yield db, acting_user(db, given)
     except (RecordError, OutsideCoverage) as exc:
         fail(str(exc))
-    except OperationalError as exc:
+    except OperationalError as exc:  # the database cannot be opened or is locked: name it
         fail(f"database {make_url(store.database_url()).render_as_string(hide_password=True)}: {exc.orig}")
 
 

@@ -14,6 +14,7 @@ from exportctl.cli.app import app
 from exportctl.cli.common import (
     Format,
     FormatOption,
+    country_option,
     emit_json,
     fail,
     input_errors,
@@ -28,18 +29,19 @@ from exportctl.model import Determination, Line, Specification, Transaction
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
 from exportctl.services.screening import ListConfigError
+from exportctl.settings import DEFAULT_REGIME
 
 
 @app.command()
 def check(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Transaction as YAML or JSON.")] = None,
-    regime: Annotated[str, typer.Option("--regime", help="Regime pack id.")] = "jp",
+    regime: Annotated[str, typer.Option("--regime", help="Regime pack id.")] = DEFAULT_REGIME,
     date: Annotated[str | None, typer.Option("--date", help="Date of the export (YYYY-MM-DD).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination country (ISO 3166-1 alpha-2).")] = None,
     item: Annotated[str | None, typer.Option("--item", help="Entry id, international number or hs:CODE.")] = None,
     product: Annotated[str | None, typer.Option("--product", help="Classify by specification: product key.")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", help="Specification parameter NAME=VALUE.")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS code of a specified product (row 16).")] = None,
+    hs: Annotated[str | None, typer.Option("--hs", help="HS code of a specified product (catch-all row).")] = None,
     technology: Annotated[bool, typer.Option("--technology", help="The line is technology, not goods.")] = False,
     residency: Annotated[
         str | None,
@@ -102,10 +104,10 @@ def check(
             transaction = Transaction(
                 regime=regime,
                 date=parse_date(date, "--date"),
-                destination=to,
+                destination=country_option(to, "--to (destination)"),
                 consignee=consignee,
                 end_user=end_user,
-                end_user_country=end_user_country,
+                end_user_country=country_option(end_user_country, "--end-user-country"),
                 end_use=end_use,
                 wmd_end_use=wmd_end_use,
                 conventional_end_use=conventional_end_use,
@@ -168,8 +170,8 @@ def print_determination(snapshot: Snapshot, determination: Determination) -> Non
 def classify(
     product: Annotated[str, typer.Option("--product", help="Product key, e.g. hydrogen-fluoride.")],
     param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE, repeatable.")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS code, for row 16 when not listed.")] = None,
-    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    hs: Annotated[str | None, typer.Option("--hs", help="HS code, for the catch-all row when not listed.")] = None,
+    regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
     date: Annotated[str | None, typer.Option("--date", help="Date (default: the pack's latest rules).")] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
@@ -190,7 +192,7 @@ def classify(
     if output_format is Format.json:
         emit_json(data)
         return
-    label = STATUS_LABELS[result.status]
+    label = _status_label(snapshot, result.status)
     out.print(f"[bold]{product}[/]: {label}" + (f" — {result.note}" if result.note else ""))
     for match in result.matches:
         out.print(f"  {match.entry}#{match.clause} ({', '.join(match.control_numbers)})")
@@ -199,17 +201,19 @@ def classify(
             out.print(f"    {c.param} = {c.actual} {c.op} {c.required}: {verdict}")
 
 
-STATUS_LABELS = {
-    "listed": "listed",
-    "catch-all": "not listed in rows 1–15 (row 16 catch-all may apply)",
-    "not-controlled": "not controlled",
-    "undetermined": "undetermined",
-}
+STATUS_LABELS = {"listed": "listed", "not-controlled": "not controlled", "undetermined": "undetermined"}
+
+
+def _status_label(snapshot: Snapshot, status: str) -> str:
+    if status != "catch-all":
+        return STATUS_LABELS[status]
+    rows = "/".join(snapshot.pack.catch_all_rows())
+    return f"{snapshot.pack.meta.terms.not_listed} (row {rows} catch-all may apply)"
 
 
 @app.command()
 def timeline(
-    regime_id: Annotated[str, typer.Option("--regime")] = "jp",
+    regime_id: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
     output_format: FormatOption = Format.table,
 ) -> None:
     """The Korea 2019–2023 timeline: one order checked on the dates the rules changed."""
@@ -236,24 +240,17 @@ def timeline(
         emit_json(rows)
         return
     order = korea_order(KOREA_TIMELINE_DATES[0][0], regime_id)
+    codes = _licence_codes(regime_id)
     table = Table("date", "event", "KR", *(_line_heading(line) for line in order.lines), show_lines=True)
     for row in rows:
-        cells = [_licence_cell(line) for line in row["lines"]]
+        cells = [_licence_cell(line, codes) for line in row["lines"]]
         table.add_row(row["date"], row["event"], row["group"], *cells)
     out.print("[bold]One order to the Republic of Korea, checked on each date the rules changed[/]")
     out.print(table)
-    legend = ", ".join(f"{code} = {licence}" for licence, code in LICENCE_CODES.items())
+    legend = ", ".join(f"{code} = {licence}" for licence, code in codes.items())
     out.print(f"Licence types usable: {legend}. '-' = no licence needed; '?' = indeterminate.")
 
 
-LICENCE_CODES = {
-    "individual": "IND",
-    "general-bulk": "GB",
-    "special-general-bulk": "SGB",
-    "specific-bulk": "SB",
-    "specific-subsidiary-bulk": "SSB",
-    "special-return-bulk": "SRB",
-}
 OUTCOME_CODES = {"no_licence_required": "-", "indeterminate": "?", "prohibited": "prohibited"}
 
 
@@ -261,7 +258,13 @@ def _line_heading(line: Line) -> str:
     return line.description or line.item or "line"
 
 
-def _licence_cell(line: dict[str, Any]) -> str:
+def _licence_codes(regime_id: str) -> dict[str, str]:
+    """Each licence type of the pack by the abbreviation the pack gives it (its id where it gives none)."""
+    types = checking.regime(regime_id).pack.licences.types
+    return {licence: found.abbreviation or licence for licence, found in types.items()}
+
+
+def _licence_cell(line: dict[str, Any], codes: dict[str, str]) -> str:
     if line["outcome"] != "licence_required":
         return OUTCOME_CODES[line["outcome"]]
-    return " ".join(LICENCE_CODES.get(licence, licence) for licence in line["eligible_licences"])
+    return " ".join(codes.get(licence, licence) for licence in line["eligible_licences"])

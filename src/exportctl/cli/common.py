@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, overload
 
 import typer
 import yaml
 from pydantic import ValidationError
 from rich.console import Console
 
+from exportctl.countries import alpha_2
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.screening.sources.common import ListFileError
@@ -59,6 +60,20 @@ def parse_date(value: str, flag: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{flag}: '{value}' is not a date (YYYY-MM-DD)")
+
+
+@overload
+def country_option(value: str, flag: str) -> str: ...
+@overload
+def country_option(value: None, flag: str) -> None: ...
+def country_option(value: str | None, flag: str) -> str | None:
+    """A country flag (or CSV cell, `flag` naming it) by the one rule of `countries.alpha_2`; None when not given."""
+    if value is None:
+        return None
+    try:
+        return alpha_2(value)
+    except ValueError as exc:
+        fail(f"{flag}: {exc}")
 
 
 def parse_params(pairs: list[str], flag: str) -> dict[str, bool | int | float | str]:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from exportctl.cli.acting import transaction
 from exportctl.cli.app import licences_app
-from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
-from exportctl.cli.records import ImportFile, country_option, report_import
+from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
+from exportctl.cli.records import ImportFile, report_import
 from exportctl.services import importing, orders, records
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
 from exportctl.views import licence_dict
 
@@ -30,7 +31,7 @@ def licences_add(
     holder: Annotated[str, typer.Option("--holder", help="The exporter holding it.")],
     valid_from: Annotated[str, typer.Option("--valid-from", help="YYYY-MM-DD.")],
     valid_to: Annotated[str, typer.Option("--valid-to", help="YYYY-MM-DD (inclusive).")],
-    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
     destination: Annotated[list[str] | None, typer.Option("--destination", help="Country (repeat; none: any).")] = None,
     consignee: Annotated[list[str] | None, typer.Option("--consignee", help="Party code (repeat; none: any).")] = None,
     end_user: Annotated[list[str] | None, typer.Option("--end-user", help="Party code (repeat; none: any).")] = None,

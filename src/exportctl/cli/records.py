@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from exportctl.cli.acting import party_screener, transaction
 from exportctl.cli.app import items_app, parties_app, settings_app, users_app
-from exportctl.cli.common import Format, FormatOption, emit_json, fail, out, parse_date
+from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
 from exportctl.services import auth, importing, orders, records
-from exportctl.services.tables import country_code
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Party
 from exportctl.views import item_dict, party_dict
 
@@ -24,22 +24,13 @@ def report_import(counts: dict[str, int]) -> None:
     out.print("imported: " + ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in counts.items()))
 
 
-def country_option(value: str | None, flag: str) -> str | None:
-    if value is None:
-        return None
-    code = country_code(value)
-    if code is None:
-        fail(f"{flag}: '{value}' is not an ISO 3166-1 alpha-2 country code")
-    return code
-
-
 # --- users ----------------------------------------------------------------------------------------------------
 
 
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(records.ROLES)}.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(records.Role)}.")],
     password: Annotated[
         str | None, typer.Option("--password", help="Web login password (≥ 10 characters); prompted with -p.")
     ] = None,
@@ -97,7 +88,7 @@ def users_list(output_format: FormatOption = Format.table) -> None:
 @users_app.command("role")
 def users_role(
     name: Annotated[str, typer.Argument(help="User name.")],
-    role: Annotated[str, typer.Argument(help=f"One of {', '.join(records.ROLES)}.")],
+    role: Annotated[str, typer.Argument(help=f"One of {', '.join(records.Role)}.")],
 ) -> None:
     """Change a user's role (admin only); the user's web sessions end, their tokens act in the new role."""
     with transaction() as (db, actor):
@@ -286,7 +277,7 @@ def items_add(
     ] = None,
     rationale: Annotated[str | None, typer.Option("--rationale", help="Why it is classified so.")] = None,
     valid_from: Annotated[str | None, typer.Option("--valid-from", help="Classification valid from.")] = None,
-    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
 ) -> None:
     """Add an item, optionally with its first classification."""
     if reference is not None and (not rationale or valid_from is None):
@@ -313,7 +304,7 @@ def items_classify(
     reference: Annotated[str, typer.Option("--reference", help="Entry id, international number or hs:CODE.")],
     rationale: Annotated[str, typer.Option("--rationale", help="Why it is classified so.")],
     valid_from: Annotated[str, typer.Option("--valid-from", help="In force from (YYYY-MM-DD).")],
-    regime: Annotated[str, typer.Option("--regime")] = "jp",
+    regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
 ) -> None:
     """(Re)classify an item: a new row in its history; orders use the one in force on their ship date."""
     day = parse_date(valid_from, "--valid-from")

@@ -32,11 +32,7 @@ def regime_show(
 ) -> None:
     """Country groups, tables and special measures in force on a date."""
     snapshot = _regime_snapshot(regime_id, date, "--date")
-    groups = {
-        "A": sorted(snapshot.tables["table-3"]),
-        "B": sorted(c for c in snapshot.tables["group-b"] if snapshot.group(c) == "B"),
-        "D": sorted(snapshot.tables["table-3-2"].keys() | snapshot.tables["table-4"].keys()),
-    }
+    groups, rest = snapshot.group_members(), snapshot.pack.destinations.rest.id
     measures = [render.fact_dict(snapshot, f) for k, f in snapshot.facts.items() if k.startswith("measure/")]
     if output_format is Format.json:
         emit_json(
@@ -44,7 +40,7 @@ def regime_show(
                 "regime": snapshot.regime,
                 "pack_version": snapshot.pack_version,
                 "date": date,
-                "groups": {**groups, "C": "every other country"},
+                "groups": {**groups, rest: "every other country"},
                 "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
                 "embargoes": sorted(snapshot.embargoes),
                 "measures": measures,
@@ -56,7 +52,7 @@ def regime_show(
     table = Table("group", "members")
     for group, members in groups.items():
         table.add_row(group, " ".join(members))
-    table.add_row("C", "every other country")
+    table.add_row(rest, "every other country")
     out.print(table)
     out.print(f"embargoes: {', '.join(sorted(snapshot.embargoes)) or 'none'}")
     out.print("special measures:" if measures else "special measures: none")

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from exportctl import render
 from exportctl.cli.app import app
-from exportctl.cli.common import Format, FormatOption, emit_json, err, fail, out
-from exportctl.model import COUNTRY_CODE, ScreeningHit
+from exportctl.cli.common import Format, FormatOption, country_option, emit_json, err, fail, out
+from exportctl.model import ScreeningHit
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.screening.screener import QueryKind, Screener
 from exportctl.services import screening
@@ -35,15 +35,6 @@ def _screener(lists: frozenset[str] | None) -> Screener:
     if missing:
         fail(f"--lists: not loaded: {', '.join(missing)} (loaded: {', '.join(sorted(screener.index.lists))})")
     return screener
-
-
-def _country(value: str | None, where: str) -> str | None:
-    if not value:
-        return None
-    code = value.strip().upper()
-    if not COUNTRY_CODE.match(code):
-        fail(f"{where}: '{value}' is not an ISO 3166-1 alpha-2 country code")
-    return code
 
 
 @app.command()
@@ -73,7 +64,7 @@ def screen(
     if not name:
         fail("give a NAME to screen, or --input FILE")
     result = _screener(chosen).screen(
-        name, _country(country, "--country"), kind=query_kind, lists=chosen, threshold=threshold, limit=limit
+        name, country_option(country, "--country"), kind=query_kind, lists=chosen, threshold=threshold, limit=limit
     )
     if output_format is Format.json:
         emit_json(
@@ -130,7 +121,10 @@ def _batch(
             (
                 row.get("id") or str(row_number - 1),
                 party,
-                _country(row.get("country"), f"{source}: row {row_number}, column country"),
+                # An empty cell is a party without a country (as in every imported table), not a blank code.
+                country_option(
+                    (row.get("country") or "").strip() or None, f"{source}: row {row_number}, column country"
+                ),
             )
         )
     rows: list[list[str]] = []

@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exportctl.api import create_app
 from exportctl.cli.acting import party_screener
 from exportctl.cli.app import app
 from exportctl.cli.common import err, fail, out
@@ -26,6 +25,7 @@ from exportctl.demo import (
     is_new_database,
     load_demo,
 )
+from exportctl.http.app import create_app
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.services import checking, records

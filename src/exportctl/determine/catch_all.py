@@ -1,4 +1,4 @@
-"""Catch-all controls (row 16): does any requirement in force make a licence necessary?
+"""Catch-all controls (goods of the catch-all row): does any requirement in force make a licence necessary?
 
 Each rule is checked on its own; the result is "met" (licence required), "not met", or "unknown" with
 the facts that are missing. A line with an unknown requirement and none met is indeterminate.
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from exportctl.model import Reason, ScreeningHit, Transaction
 from exportctl.regime import schema as s
+from exportctl.regime.sections import CATCH_ALL
 from exportctl.regime.snapshot import Snapshot
 
 
@@ -20,16 +21,6 @@ class CatchAllResult:
     not_met: tuple[Reason, ...] = ()
     missing: tuple[str, ...] = ()
     unknown: tuple[Reason, ...] = field(default=())
-
-
-def _in_scope(snapshot: Snapshot, scope: s.Scope, destination: str, group: str) -> bool:
-    if scope == "all":
-        return True
-    if scope == "group-a":
-        return group == "A"
-    if scope == "outside-group-a":
-        return group != "A"
-    return snapshot.in_table("table-3-2", destination)
 
 
 @dataclass
@@ -51,20 +42,21 @@ def evaluate(
     group: str,
     end_user_hits: Sequence[ScreeningHit] | None,
 ) -> CatchAllResult:
-    """`entry_ids` holds the row-16 entry of the line, or None when its HS code (so 16(1)/16(2)) is unknown."""
+    """`entry_ids` holds the catch-all row's entry of the line, or None when its HS code (so the entry) is unknown."""
     tally = _Tally()
     destination = transaction.destination
-    for active in snapshot.catch_all:
+    terms = snapshot.pack.meta.terms
+    for active in snapshot.active(CATCH_ALL):
         rule, source = active.record, active.source
-        if not _in_scope(snapshot, rule.destinations, destination, group):
+        if not snapshot.reaches(rule.destinations, destination, group):
             continue
         if None not in entry_ids and not any(entry_id in rule.entries for entry_id in entry_ids):
             continue
         if rule.requirement == "informed":
             if transaction.informed:
-                tally.add(tally.met, rule, source, "METI has informed the exporter")
+                tally.add(tally.met, rule, source, terms.informed)
             else:
-                tally.add(tally.not_met, rule, source, "no inform notice")
+                tally.add(tally.not_met, rule, source, terms.not_informed)
         elif rule.requirement == "end-use":
             wmd = rule.weapon == "wmd"
             declared = transaction.wmd_end_use if wmd else transaction.conventional_end_use
@@ -76,7 +68,7 @@ def evaluate(
             else:
                 tally.add(tally.not_met, rule, source, "declared end use is not weapons-related")
         else:
-            _end_user(tally, rule, source, transaction, end_user_hits)
+            _end_user(tally, rule, source, transaction, end_user_hits, terms.end_user_list)
     if None in entry_ids and (tally.met or tally.unknown):
         tally.missing.append("hs_code")
     return CatchAllResult(
@@ -90,12 +82,13 @@ def _end_user(
     source: str,
     transaction: Transaction,
     hits: Sequence[ScreeningHit] | None,
+    end_user_list: str,
 ) -> None:
     if transaction.end_user is None:
         tally.add(tally.unknown, rule, source, "the end user is not named", "end_user")
         return
     if hits is None:
-        tally.add(tally.unknown, rule, source, "the End User List is not loaded", "end_user_list")
+        tally.add(tally.unknown, rule, source, f"the {end_user_list} is not loaded", "end_user_list")
         return
     concerned = [hit for hit in hits if set(hit.concerns) & set(rule.eul_concerns)]
     if not concerned:
@@ -105,7 +98,7 @@ def _end_user(
             tally.not_met,
             rule,
             source,
-            f"'{transaction.end_user}' is not on the End User List for {wanted}{listed}",
+            f"'{transaction.end_user}' is not on the {end_user_list} for {wanted}{listed}",
         )
         return
     hit = concerned[0]

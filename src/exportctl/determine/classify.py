@@ -1,7 +1,8 @@
 """Line identification → control-list entries.
 
 A line names its item in one of four ways: a pack entry id, an international list number the pack maps,
-an HS code stated as not listed in rows 1–15 (`hs:8456.11`), or a specification (product + parameters).
+an HS code of goods stated as listed in no row but the catch-all row (`hs:8456.11`), or a specification (product +
+parameters).
 The result says which entries match and how; when a parameter needed to decide is missing the result is
 undetermined, never "not listed".
 """
@@ -20,7 +21,6 @@ from exportctl.regime.snapshot import ClauseRef, Snapshot
 
 Status = Literal["listed", "catch-all", "not-controlled", "undetermined"]
 HS_CODE = re.compile(r"^\d{4}(\.?\d{2}){0,3}$")
-CATCH_ALL_ROW = "16"
 
 
 class UnknownItem(ValueError):
@@ -121,7 +121,8 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         return Classification(found.status, found.matches, found.missing, found.note, found.hs, assessed)
     return Classification(
         "catch-all",
-        note=f"{spec.product} is not listed in rows 1–15 ({candidates_summary(candidates)}); row 16 needs its HS code",
+        note=f"{spec.product} is {snapshot.pack.meta.terms.not_listed} ({candidates_summary(candidates)});"
+        f" row {'/'.join(snapshot.pack.catch_all_rows())} needs its HS code",
         assessed=assessed,
     )
 
@@ -146,23 +147,23 @@ def _hs_digits(code: str) -> str:
 
 
 def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classification:
-    """An HS code of goods stated as not listed in rows 1–15: row 16 by heading, then by chapter."""
+    """An HS code of goods stated as in no row but the catch-all row: its entries by heading, then by chapter."""
     if not HS_CODE.match(code):
         raise UnknownItem(f"'{code}' is not an HS code such as 8456.11")
     digits = _hs_digits(code)
     chapter = int(digits[:2])
-    prefix = f"not listed in rows 1–15{' (' + evaluated + ')' if evaluated else ''}; HS {code}"
+    prefix = f"{snapshot.pack.meta.terms.not_listed}{' (' + evaluated + ')' if evaluated else ''}; HS {code}"
     by_heading: list[s.Entry] = []
     by_chapter: list[s.Entry] = []
     for active in snapshot.entries.values():
         entry = active.record
-        if entry.row != CATCH_ALL_ROW or entry.hs is None:
+        if entry.hs is None or not snapshot.pack.rows[entry.row].catch_all:
             continue
         if any(digits.startswith(_hs_digits(heading)) for heading in entry.hs.headings):
             by_heading.append(entry)
         elif chapter in entry.hs.chapters:
             by_chapter.append(entry)
-    chosen = by_heading or by_chapter  # a specified heading (16(1)) takes precedence over the chapter list
+    chosen = by_heading or by_chapter  # an entry for a specified heading takes precedence over the chapter list
     if not chosen:
         return Classification("not-controlled", note=f"{prefix} is outside the catch-all chapters", hs=code)
     matches = tuple(EntryMatch(entry.id, None, (), "hs-code") for entry in chosen)
@@ -219,7 +220,7 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
             return unclassified(
                 f"{entry_id}#{clause_id} is not in the law's text on this date; use the text then in force",
             )
-        if entry.row == CATCH_ALL_ROW:
+        if snapshot.pack.rows[entry.row].catch_all:
             return Classification("catch-all", (EntryMatch(entry.id, None, (), "entry"),))
         clause = next((c for c in entry.clauses if c.id == clause_id), None)
         numbers = tuple(clause.control_numbers if clause else entry.control_numbers)

@@ -2,7 +2,7 @@
 
 Order of questions for each line, mirroring how an officer reasons:
   embargo → classification → (technology) is the transfer controlled → list control or catch-all →
-  small-value exception → licence types and special measures.
+  the pack's exceptions (its rules module) → licence types and special measures.
 Every step adds reasons citing the pack source that decided it.
 """
 
@@ -31,10 +31,9 @@ from exportctl.model import (
     Transaction,
 )
 from exportctl.regime import schema as s
-from exportctl.regime.snapshot import Snapshot
-
-GOODS_LICENCE_SOURCE = "jp.fefta.art48"
-TECHNOLOGY_LICENCE_SOURCE = "jp.fefta.art25"
+from exportctl.regime.plugin import ListedLine
+from exportctl.regime.sections import EXEMPTIONS
+from exportctl.regime.snapshot import Placement, Snapshot
 
 
 class InvalidTransaction(ValueError):
@@ -70,11 +69,14 @@ def _classify(snapshot: Snapshot, line: Line, index: int) -> Classification:
 
 def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | None:
     """The first technology exemption the exporter claims that is in force (an unknown id is an input error)."""
+    if not line.exemptions:
+        return None
+    known = dict(snapshot.pack.records(EXEMPTIONS))  # on any date: a claim out of force is no input error
     for claimed in line.exemptions:
-        if claimed not in snapshot.known_technology_exemptions:
-            known = ", ".join(snapshot.known_technology_exemptions) or "none"
-            raise InvalidTransaction(f"lines[{index}].exemptions", f"unknown exemption '{claimed}' (known: {known})")
-        active = snapshot.technology_exemptions.get(claimed)
+        if claimed not in known:
+            names = ", ".join(known) or "none"
+            raise InvalidTransaction(f"lines[{index}].exemptions", f"unknown exemption '{claimed}' (known: {names})")
+        active = snapshot.named(EXEMPTIONS).get(claimed)
         if active is not None:
             exemption = active.record
             return Reason(f"exemption:{exemption.id}", f"{exemption.title.en}: {exemption.condition.en}", active.source)
@@ -112,7 +114,9 @@ class _Context:
 
     snapshot: Snapshot
     transaction: Transaction
-    group: str
+    placement: Placement  # the destination's group, and what puts it there
+    group: str  # its id
+
     hits: Sequence[ScreeningHit] | None
     values_by_entry: Mapping[str, list[int | None]]
 
@@ -147,13 +151,15 @@ class _LineBuilder:
 
 def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScreener | None = None) -> Determination:
     destination = transaction.destination
-    group = snapshot.group(destination)
+    placement = snapshot.placement(destination)
+    group = placement.group.id
     where = (
-        "JP: technology provided in Japan (country groups apply to foreign destinations)"
-        if destination == "JP"
-        else f"{destination} is in Group {group} on {transaction.date}"
+        f"{destination}: technology provided in {snapshot.pack.meta.terms.home} (country groups apply to foreign"
+        " destinations)"
+        if destination in snapshot.pack.meta.home
+        else f"{destination} is in {placement.group.title.en} on {transaction.date}"
     )
-    reasons = [Reason("destination-group", where, snapshot.group_source(destination))]
+    reasons = [Reason("destination-group", where, placement.source)]
     parties = screen_parties(snapshot, transaction, screener)
     reasons.extend(parties.reasons)
     reasons.extend(parties.reviews)
@@ -169,7 +175,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
             for entry_id in dict.fromkeys(match.entry for match in classification.matches):
                 values_by_entry[entry_id].append(line.value_jpy)
 
-    context = _Context(snapshot, transaction, group, parties.eul_hits, values_by_entry)
+    context = _Context(snapshot, transaction, placement, group, parties.eul_hits, values_by_entry)
     lines: list[LineDetermination] = []
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
@@ -251,8 +257,11 @@ def _determine_line(context: _Context, builder: _LineBuilder, classification: Cl
 def _listed_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
     snapshot, transaction, group = context.snapshot, context.transaction, context.group
     line = builder.line
-    law = TECHNOLOGY_LICENCE_SOURCE if line.kind == "technology" else GOODS_LICENCE_SOURCE
-    table = "the Foreign Exchange Order's Appended Table" if line.kind == "technology" else "Appended Table 1"
+    basis = (
+        snapshot.pack.licences.required.technology
+        if line.kind == "technology"
+        else snapshot.pack.licences.required.goods
+    )
     eligible: list[tuple[str, ...]] = []
     for match in classification.matches:
         active = snapshot.entries[match.entry]
@@ -263,7 +272,7 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
             Reason(
                 "list-control",
                 f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in row {entry.row}"
-                f" of {table}, controlled for every destination",
+                f" of {basis.listed_in}, controlled for every destination",
                 active.source,
             )
         )
@@ -276,17 +285,14 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                     active.source,
                 )
             )
-        if line.kind == "goods":
-            result = licensing.small_value(
-                snapshot, transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits
-            )
-            if result.check is not None:
-                builder.exceptions.append(result.check)
-                if result.check.applied:
-                    builder.reasons.append(Reason("exception:small-value", result.check.why, result.check.source))
-                    return builder.build(Outcome.NO_LICENCE_REQUIRED)
-                if result.missing:
-                    builder.missing.extend(result.missing)
+        listed = ListedLine(transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits)
+        for result in snapshot.pack.rules.exceptions(snapshot, listed):
+            check = result.check
+            builder.exceptions.append(check)
+            if check.applied:
+                builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source))
+                return builder.build(Outcome.NO_LICENCE_REQUIRED)
+            builder.missing.extend(result.missing)
         eligibility = licensing.eligible_licences(snapshot, line.kind, entry, match, transaction.destination, group)
         builder.reasons.extend(eligibility.reasons)
         builder.conditions.update(eligibility.conditions)
@@ -296,12 +302,8 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
         return builder.build(Outcome.INDETERMINATE)
     common = set(eligible[0]).intersection(*eligible[1:])
     builder.licences = tuple(licence for licence in eligible[0] if licence in common)
-    builder.reasons.append(Reason("licence-required", f"a licence is required ({_law_name(line.kind)})", law))
+    builder.reasons.append(Reason("licence-required", f"a licence is required ({basis.law})", basis.source))
     return builder.build(Outcome.LICENCE_REQUIRED)
-
-
-def _law_name(kind: str) -> str:
-    return "FEFTA art. 25(1)" if kind == "technology" else "FEFTA art. 48(1)"
 
 
 def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
@@ -319,15 +321,15 @@ def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Cl
         builder.licences = eligibility.licences
         return builder.build(Outcome.LICENCE_REQUIRED)
     if result.met or result.unknown:
-        # A requirement is met but without the HS code it is unknown whether the goods are row 16 at all.
+        # A requirement is met but without the HS code it is unknown whether the goods are of the catch-all row.
         builder.missing.extend(result.missing)
         return builder.build(Outcome.INDETERMINATE)
     if not result.not_met:
         builder.reasons.append(
             Reason(
                 "catch-all:out-of-scope",
-                f"no catch-all requirement applies to Group {group} destinations on this date",
-                snapshot.group_source(transaction.destination),
+                f"no catch-all requirement applies to {context.placement.group.title.en} destinations on this date",
+                context.placement.source,
             )
         )
     return builder.build(Outcome.NO_LICENCE_REQUIRED)

@@ -1,8 +1,8 @@
 """Screening the transaction's parties, and what each hit means under the regime's list policies.
 
-End User List hits go to the catch-all end-user requirement. A confirmed hit on a prohibiting list
-(e.g. Japan's asset-freeze list) prohibits the transaction; a weaker hit there, or any hit on a list whose
-policy is review (e.g. US lists for a Japanese exporter), blocks it until an officer reviews the hit.
+Hits on a list whose policy is `end-user-list` go to the catch-all end-user requirement. A confirmed hit on a
+prohibiting list (e.g. an asset-freeze list) prohibits the transaction; a weaker hit there, or any hit on a list
+whose policy is review (e.g. another country's lists), blocks it until an officer reviews the hit.
 A party is cleared only against the lists the regime requires: while one is not loaded, or is older than
 its maximum age, the parties are unscreened (`unscreened`) and nothing can be cleared.
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exportctl.model import PartyScreener, Reason, ScreeningHit, Transaction
+from exportctl.regime.sections import LIST_POLICIES
 from exportctl.regime.snapshot import Snapshot
-
-END_USER_LIST = "jp-eul"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ class ListGap:
 def list_gaps(snapshot: Snapshot, screener: PartyScreener | None) -> tuple[ListGap, ...]:
     """The lists required on the snapshot's date that are not loaded, or older than their maximum age."""
     gaps: list[ListGap] = []
-    for list_id, active in snapshot.list_policies.items():
+    for list_id, active in snapshot.named(LIST_POLICIES).items():
         policy = active.record
         if not policy.required:
             continue
@@ -95,24 +94,27 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
     blocked: list[str] = []
     reasons: list[Reason] = []
     eul: list[ScreeningHit] = []
+    policies, settings = snapshot.named(LIST_POLICIES), snapshot.pack.screening
     for role, role_hits in hits.items():
         party = parties[role][0] or ""
         for hit in role_hits:
-            policy = snapshot.list_policies.get(hit.list_id)
-            effect = policy.record.effect if policy else snapshot.unknown_list_effect
+            policy = policies.get(hit.list_id)
+            effect = policy.record.effect if policy else settings.unknown_list_effect
             source = policy.source if policy else None
             text = _describe(role, party, hit)
             if effect == "end-user-list":
                 if role == "end user":
                     eul.append(hit)
                 reasons.append(Reason("screening:end-user-list", text, source))
-            elif effect == "prohibited" and hit.score >= snapshot.confirmed_score:
+            elif effect == "prohibited" and hit.score >= settings.confirmed_score:
                 prohibitions.append(Reason(f"screening:{hit.list_id}", f"{text}: prohibited", source))
             else:
                 why = "below the confirmed score" if effect == "prohibited" else "review list"
                 reviews.append(Reason(f"screening:{hit.list_id}", f"{text}: blocked pending review ({why})", source))
                 blocked.append(f"{role}: {hit.list_id} {hit.entity_id}")
-    can_check_eul = transaction.end_user is not None and screener.has_list(END_USER_LIST)
+    can_check_eul = transaction.end_user is not None and any(
+        active.record.effect == "end-user-list" and screener.has_list(name) for name, active in policies.items()
+    )
     return PartyFindings(
         end_user_hits=hits["end user"],
         consignee_hits=hits["consignee"],

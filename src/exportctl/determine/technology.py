@@ -1,6 +1,7 @@
-"""Technology lines → entries of the Foreign Exchange Order's Appended Table, and whether the transfer is one.
+"""Technology lines → the pack's technology entries, and whether the transfer is a controlled one.
 
-A technology line names its item as a technology entry (`tech:2(1)`), an international technology number
+A technology line names its item as a technology entry (an id of the pack's technology grammar), an international
+technology number
 (`1E001`), or goods (an entry id, goods number, CAS number or HS code) whose technology is meant; goods resolve
 to the technology entries that name them. The ordinance controls some technology only for some purposes
 (design, manufacture, use): where control depends on the purpose and it is not stated, the answer is
@@ -20,10 +21,9 @@ from exportctl.determine.classify import (
 )
 from exportctl.model import EntryMatch, Line, Reason
 from exportctl.regime import schema as s
+from exportctl.regime.sections import TECHNOLOGY
 from exportctl.regime.snapshot import Active, Snapshot
 
-TECHNOLOGY_LAW_SOURCE = "jp.fefta.art25"
-CATCH_ALL_ROW = "16"
 Candidate = tuple[s.Entry, tuple[str, ...], str]  # technology entry, goods it relates to, how it was found
 
 
@@ -38,7 +38,7 @@ def classify_technology(
             return direct
         goods = classify_item(snapshot, line.item, known_entries)
     if goods.status != "listed" or _is_catch_all(snapshot, goods):
-        return goods  # row 16 (catch-all) technology, not listed, or undetermined: as for the goods
+        return goods  # catch-all row technology, not listed, or undetermined: as for the goods
     candidates: list[Candidate] = []
     unmapped: list[str] = []
     for match in goods.matches:
@@ -49,21 +49,22 @@ def classify_technology(
         candidates.extend((entry, (label,), "goods-entry") for entry in related)
     if unmapped and not candidates:
         return unclassified(
-            f"no entry of the Foreign Exchange Order's Appended Table in force names goods {', '.join(unmapped)};"
-            " name the technology entry (tech:ROW(N)) or its international number",
+            f"no entry of {snapshot.pack.licences.required.technology.listed_in} in force names goods"
+            f" {', '.join(unmapped)}; name the technology entry (such as"
+            f" {snapshot.pack.meta.entry_ids.technology.such_as()}) or its international number",
         )
     return _by_purpose(_merge(candidates), line.tech_purpose)
 
 
 def _is_catch_all(snapshot: Snapshot, goods: Classification) -> bool:
-    return any(snapshot.entries[m.entry].record.row == CATCH_ALL_ROW for m in goods.matches)
+    return any(snapshot.pack.rows[snapshot.entries[m.entry].record.row].catch_all for m in goods.matches)
 
 
 def _direct(
     snapshot: Snapshot, text: str, purpose: str | None, known_entries: Mapping[str, s.Entry]
 ) -> Classification | None:
     """A technology entry id or an international technology number; None when the item names goods."""
-    if text.startswith(s.TECHNOLOGY_PREFIX):
+    if snapshot.pack.meta.entry_ids.technology.matches(text):
         active = snapshot.entries.get(text)
         if active is None:
             if text in known_entries:
@@ -134,13 +135,14 @@ def _entries(candidates: Sequence[Candidate], matches: Sequence[EntryMatch]) -> 
 
 
 def transfer_controlled(snapshot: Snapshot, line: Line, destination: str) -> tuple[bool | None, Reason]:
-    """FEFTA art. 25(1): provision in a foreign state (any recipient), or in Japan to a non-resident (and, from
-    2022-05-01, to a resident of a specified category). A destination other than JP means provided there."""
-    abroad = destination != "JP" or line.provided_abroad
-    for active in snapshot.technology:
+    """Provision in a foreign state (any recipient) or at home to the residencies the pack's technology rules in force
+    name (`residency`). A destination outside the pack's territory (`home`) means provided there."""
+    home, at_home = snapshot.pack.meta.terms.home, destination in snapshot.pack.meta.home
+    abroad = not at_home or line.provided_abroad
+    for active in snapshot.active(TECHNOLOGY):
         rule = active.record
         if abroad and rule.provided_abroad:
-            where = "in a foreign state" if destination == "JP" else f"in {destination}, a foreign state"
+            where = "in a foreign state" if at_home else f"in {destination}, a foreign state"
             return True, Reason(
                 f"technology:{rule.id}",
                 f"{rule.title.en}: the technology is provided {where}, controlled whatever the recipient's residency",
@@ -152,11 +154,11 @@ def transfer_controlled(snapshot: Snapshot, line: Line, destination: str) -> tup
         return False, Reason("technology:abroad", "no rule in force controls technology provided abroad on this date")
     if line.residency is None:
         return None, Reason(
-            "technology:residency", "the technology is provided in Japan and the recipient's residency is not stated"
+            "technology:residency", f"the technology is provided in {home} and the recipient's residency is not stated"
         )
     return False, Reason(
         "technology:resident",
-        f"recipient is a {line.residency} in Japan and the technology is provided in Japan: not a controlled transfer"
-        " on this date",
-        TECHNOLOGY_LAW_SOURCE,
+        f"recipient is a {line.residency} in {home} and the technology is provided in {home}: not a controlled"
+        " transfer on this date",
+        snapshot.pack.licences.required.technology.source,
     )

@@ -18,10 +18,15 @@ class FactChange:
     after: Fact | None
 
     @property
-    def text(self) -> str:
+    def fact(self) -> Fact:
+        """The fact as it is after the change, or as it was before one that removed it."""
         fact = self.after or self.before
         assert fact is not None
-        return fact.text
+        return fact
+
+    @property
+    def text(self) -> str:
+        return self.fact.text
 
     @property
     def source(self) -> str:

@@ -19,23 +19,13 @@ def _all_periods(pack: Pack) -> Iterator[s.Period]:
     for table in pack.destinations.tables.values():
         for periods in table.members.values():
             yield from periods
-    for embargo in pack.destinations.embargoes.values():
-        yield from embargo.periods
     for entry in pack.entries.values():
         yield from entry.periods
         for clause in entry.clauses:
             yield from clause.periods
-    records: list[s.Dated] = [
-        *pack.catch_all,
-        *pack.licences.coverage,
-        *pack.licences.measures,
-        *pack.rules.small_value,
-        *pack.rules.technology,
-        *pack.rules.technology_exemptions,
-        *pack.screening.lists.values(),
-    ]
-    for record in records:
-        yield from record.periods
+    for section in pack.sections:
+        for _, record in pack.records(section):
+            yield from record.periods
 
 
 class Regime:

@@ -8,26 +8,44 @@ of silently dropping a rule. The pack format is documented in docs/pack-format.m
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ENTRY_ID = re.compile(r"^(tech:)?\d{1,2}(-2)?(\(\d{1,2}(-\d{1,2})?\))?$")
-TECHNOLOGY_PREFIX = "tech:"
-ROW_ID = re.compile(r"^\d{1,2}(-2)?$")
-COUNTRY = re.compile(r"^[A-Z]{2}$")
+from exportctl.countries import CountryCode
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
 CAS_NUMBER = re.compile(r"^\d{2,7}-\d{2}-\d$")
 
 Kind = Literal["goods", "technology"]
 Purpose = Literal["design", "manufacture", "use"]
 Weapon = Literal["wmd", "conventional"]
 Requirement = Literal["informed", "end-use", "end-user"]
-Scope = Literal["all", "group-a", "outside-group-a", "table-3-2"]
-Group = Literal["A", "B", "C", "D"]
 Residency = Literal["non-resident", "resident", "resident-specified-category"]
 Operator = Literal[">", ">=", "<", "<=", "==", "!=", "in", "not-in"]
 Scalar = bool | int | float | str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field that names another part of the pack; the loader checks every such name exists.
+
+    `kind` is what it names: source, entry, goods-entry, row, entry-or-row, licence, parameter, group, table."""
+
+    kind: str
+
+
+SourceId = Annotated[str, Ref("source")]
+EntryId = Annotated[str, Ref("entry")]
+GoodsEntryId = Annotated[str, Ref("goods-entry")]
+RowId = Annotated[str, Ref("row")]
+EntryOrRowId = Annotated[str, Ref("entry-or-row")]
+LicenceId = Annotated[str, Ref("licence")]
+ParameterId = Annotated[str, Ref("parameter")]
+GroupId = Annotated[str, Ref("group")]
+TableId = Annotated[str, Ref("table")]
 
 
 class Strict(BaseModel):
@@ -42,8 +60,8 @@ class Text(Strict):
 class Period(Strict):
     start: date | None = Field(default=None, alias="from")
     end: date | None = Field(default=None, alias="to")
-    source: str
-    ended_by: str | None = None
+    source: SourceId
+    ended_by: SourceId | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -70,11 +88,66 @@ class Source(Strict):
     note: str | None = None
 
 
+class IdGrammar(Strict):
+    """How the pack writes one kind of id: a regular expression (for entries, capturing the row as `(?P<row>…)`)
+    and examples for the error messages."""
+
+    pattern: str
+    examples: list[str] = Field(min_length=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return pattern
+
+    def matches(self, value: str) -> re.Match[str] | None:
+        return re.fullmatch(self.pattern, value)
+
+    def such_as(self) -> str:
+        quoted = [f"'{example}'" for example in self.examples]
+        return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+class EntryIds(Strict):
+    """The pack's grammar of control-list ids: goods and technology entries (each naming its row), and rows."""
+
+    goods: IdGrammar
+    technology: IdGrammar
+    rows: IdGrammar
+
+    @model_validator(mode="after")
+    def _entries_name_their_row(self) -> EntryIds:
+        for kind in ("goods", "technology"):
+            if "(?P<row>" not in getattr(self, kind).pattern:
+                raise ValueError(f"the {kind} pattern must capture the entry's row as (?P<row>...)")
+        return self
+
+
+class Terms(Strict):
+    """The pack's own words for what its reasons name, so that they cite the law in its terms."""
+
+    home: str = Field(description="the name of the pack's territory (`home`)")
+    not_listed: str = Field(description="how the law says goods are in no row but the catch-all row")
+    informed: str = Field(description="the authority has informed the exporter (a catch-all requirement met)")
+    not_informed: str = Field(description="no such notice (the informed requirement not met)")
+    end_user_list: str = Field(description="the list the catch-all end-user requirement looks the end user up in")
+
+
 class PackMeta(Strict):
+    format: int = Field(description="The pack format the files are written in (the loader upgrades an older one)")
     id: str
     title: Text
     coverage_from: date
     description: str | None = None
+    home: list[CountryCode] = Field(
+        min_length=1, description="The regime's territory: technology provided there is decided by residency"
+    )
+    entry_ids: EntryIds
+    terms: Terms
 
 
 class SourcesFile(Strict):
@@ -96,15 +169,7 @@ class ParametersFile(Strict):
 
 class CountryTable(Strict):
     title: Text
-    members: dict[str, list[Period]]
-
-    @field_validator("members")
-    @classmethod
-    def _iso_codes(cls, members: dict[str, list[Period]]) -> dict[str, list[Period]]:
-        for code in members:
-            if not COUNTRY.match(code):
-                raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code")
-        return members
+    members: dict[CountryCode, list[Period]]
 
 
 class Embargo(Dated):
@@ -112,10 +177,44 @@ class Embargo(Dated):
     kinds: list[Kind] = ["goods", "technology"]
 
 
+class Group(Strict):
+    """A destination group: the countries of its `tables` that no earlier group holds. The one group without
+    tables holds every other country."""
+
+    id: str
+    title: Text
+    tables: list[TableId] = []
+
+
 class DestinationsFile(Strict):
-    tables: dict[Literal["table-3", "table-3-2", "table-4", "group-b"], CountryTable]
-    group_rule_source: str
-    embargoes: dict[str, Embargo] = {}
+    tables: dict[Annotated[str, Field(pattern=SLUG)], CountryTable]
+    groups: list[Group] = Field(min_length=1)
+    group_rule_source: SourceId = Field(description="What derives the groups; cited for the group without tables")
+
+    @field_validator("groups")
+    @classmethod
+    def _one_group_for_the_rest(cls, groups: list[Group]) -> list[Group]:
+        ids = [group.id for group in groups]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"group ids must be unique: {', '.join(ids)}")
+        if sum(1 for group in groups if not group.tables) != 1:
+            raise ValueError("exactly one group has no tables: it holds every country the others do not")
+        return groups
+
+    @property
+    def rest(self) -> Group:
+        """The group of every country no table places in another group."""
+        return next(group for group in self.groups if not group.tables)
+
+
+class Destinations(Strict):
+    """The destinations a rule reaches: those in one of `groups` or `tables` (every one when both are empty),
+    less those in one of `outside_groups` or `outside_tables`."""
+
+    groups: list[GroupId] = []
+    tables: list[TableId] = []
+    outside_groups: list[GroupId] = []
+    outside_tables: list[TableId] = []
 
 
 # --- control list -----------------------------------------------------------------------------------------
@@ -126,19 +225,19 @@ class Row(Strict):
     regime: str
     goods_title: Text
     technology_title: Text
-    goods_source: str
-    technology_source: str
-    destinations: Literal["all", "outside-table-3"]
+    goods_source: SourceId
+    technology_source: SourceId
+    destinations: str = Field(
+        pattern=SLUG,
+        description="The destinations the law's column gives the row, in the pack's words (`all`, a table it"
+        " excludes): checked against the law's text; what the engine applies are the catch-all rules' scopes",
+    )
+    catch_all: bool = Field(
+        default=False, description="Goods and technology of this row are controlled only by catch-all requirements"
+    )
     sub_items: list[str] = Field(
         default=[], description="The row's live sub-items in the law's text: each must be an entry for 'not listed'"
     )
-
-    @field_validator("id")
-    @classmethod
-    def _row_id(cls, value: str) -> str:
-        if not ROW_ID.match(value):
-            raise ValueError(f"'{value}' is not a row id such as '5' or '3-2'")
-        return value
 
 
 class Verified(Strict):
@@ -146,9 +245,7 @@ class Verified(Strict):
 
     start: date = Field(alias="from")
     end: date | None = Field(default=None, alias="to")
-    text: str = Field(
-        description="the consolidated text checked, e.g. 'METI Ordinance No. 49 of 1991 as of 2026-02-14'"
-    )
+    text: str = Field(description="the consolidated text checked, e.g. 'the ministerial ordinance as of 2026-02-14'")
 
     @model_validator(mode="after")
     def _ordered(self) -> Verified:
@@ -158,7 +255,7 @@ class Verified(Strict):
 
 
 class Criterion(Strict):
-    param: str
+    param: ParameterId
     op: Operator
     value: Scalar | list[Scalar]
     note: str | None = None
@@ -207,7 +304,7 @@ class HsScope(Strict):
 
 
 class Entry(Dated):
-    """A sub-item of a control list: goods (Appended Table 1) or technology (`tech:` ids, FEO Appended Table).
+    """A sub-item of a control list, goods or technology; its id follows the pack's grammar (`entry_ids`).
 
     `complete` says the clauses encode every alternative of the sub-item's text, so a product that fails them
     all is not of this sub-item; without it the entry can rule a product in but never out. A technology entry
@@ -217,30 +314,21 @@ class Entry(Dated):
 
     id: str
     kind: Kind = "goods"
-    row: str
+    row: RowId
     title: Text
     regime: str | None = None
     control_numbers: list[str] = []
     clauses: list[Clause] = []
     hs: HsScope | None = None
     technology: bool = True
-    goods_entries: list[str] = []
+    goods_entries: list[GoodsEntryId] = []
     purposes: list[Purpose] = []
     complete: bool = False
     note: str | None = None
     verified: list[Verified] = []
 
-    @field_validator("id")
-    @classmethod
-    def _entry_id(cls, value: str) -> str:
-        if not ENTRY_ID.match(value):
-            raise ValueError(f"'{value}' is not an entry id such as '5(17)', '3-2(1)', '16' or 'tech:2(1)'")
-        return value
-
     @model_validator(mode="after")
-    def _kind_matches_id(self) -> Entry:
-        if (self.kind == "technology") != self.id.startswith(TECHNOLOGY_PREFIX):
-            raise ValueError(f"entry '{self.id}': technology entries, and only they, have ids starting 'tech:'")
+    def _technology_fields(self) -> Entry:
         if self.kind == "goods" and (self.goods_entries or self.purposes):
             raise ValueError(f"entry '{self.id}': goods_entries and purposes belong to technology entries")
         return self
@@ -259,77 +347,60 @@ class CatchAllRule(Dated):
     title: Text
     weapon: Weapon
     requirement: Requirement
-    entries: list[str] = Field(min_length=1)
-    destinations: Scope
+    entries: list[EntryOrRowId] = Field(min_length=1)
+    destinations: Destinations
     eul_concerns: list[str] = []
     clearly_not_applies: bool = False
 
 
-class CatchAllFile(Strict):
-    rules: list[CatchAllRule]
-
-
 class LicenceType(Strict):
     title: Text
-    source: str
+    source: SourceId
+    abbreviation: str | None = Field(default=None, description="A short code for tables, e.g. 'GB'")
     note: str | None = None
 
 
 class Coverage(Dated):
-    licence: str
+    licence: LicenceId
     kinds: list[Kind] = ["goods", "technology"]
-    rows: list[str] = []
-    entries: list[str] = []
-    exclude_entries: list[str] = []
-    destinations: list[Group] = Field(min_length=1)
+    rows: list[EntryOrRowId] = []
+    entries: list[EntryOrRowId] = []
+    exclude_entries: list[EntryOrRowId] = []
+    destinations: list[GroupId] = Field(min_length=1)
     condition: Text | None = None
 
 
 class Target(Strict):
-    entry: str
+    entry: EntryId
     clause: str | None = None
 
 
 class Measure(Dated):
     id: str
     title: Text
-    destinations: list[str] = Field(min_length=1)
+    destinations: list[CountryCode] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
     kinds: list[Kind] = ["goods", "technology"]
-    allowed_licences: list[str] = Field(min_length=1)
+    allowed_licences: list[LicenceId] = Field(min_length=1)
     review_days: int | None = None
+
+
+class LegalBasis(Strict):
+    """What a licence is required under (cited by every "licence required" reason), and the list it controls."""
+
+    source: SourceId
+    law: str = Field(description="the provision as the reason cites it")
+    listed_in: str = Field(description="the name of the list whose entries it controls")
+
+
+class Required(Strict):
+    goods: LegalBasis
+    technology: LegalBasis
 
 
 class LicencesFile(Strict):
     types: dict[str, LicenceType]
-    coverage: list[Coverage]
-    measures: list[Measure] = []
-
-
-class ReducedThreshold(Strict):
-    """Appended Table 3-3: goods of `rows`/`entries` always take the lower threshold; goods of `designated_rows`/
-    `designated_entries` only where a ministerial notice designates them (`designation_source`)."""
-
-    threshold_jpy: int
-    rows: list[str] = []
-    entries: list[str] = []
-    designated_rows: list[str] = []
-    designated_entries: list[str] = []
-    designation_source: str | None = None
-
-
-class SmallValue(Dated):
-    id: str
-    title: Text
-    rows: list[str]
-    threshold_jpy: int
-    reduced: ReducedThreshold
-    excluded_destinations: Literal["table-4"]
-    end_user_concerns: list[str] = Field(
-        default=[], description="End User List concern types that lose the exception outside Group A"
-    )
-    clearly_not_applies: bool = False
-    informed_in_group_a: bool = Field(default=True, description="An inform notice also removes it for Group A")
+    required: Required
 
 
 class TechnologyRule(Dated):
@@ -353,7 +424,6 @@ class ListPolicy(Dated):
 
 
 class ScreeningFile(Strict):
-    lists: dict[str, ListPolicy]
     unknown_list_effect: Literal["prohibited", "review"] = "review"
     confirmed_score: float = Field(ge=0, le=1, description="Below this, a hit on a prohibiting list needs review")
 
@@ -364,9 +434,3 @@ class TechnologyExemption(Dated):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Text
     condition: Text
-
-
-class RulesFile(Strict):
-    small_value: list[SmallValue] = []
-    technology: list[TechnologyRule] = []
-    technology_exemptions: list[TechnologyExemption] = []

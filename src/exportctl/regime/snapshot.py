@@ -1,25 +1,26 @@
 """A pack resolved at a date: immutable, with dictionary lookups for the engine's hot path.
 
 Snapshots are built once per segment between change points (see `Regime.at`), so every date inside a
-segment gets the very same object. `facts` flattens everything in force into keyed, cited statements;
-`regime show` prints them and `regime diff` compares two of them.
+segment gets the very same object. `facts` flattens everything in force into keyed, cited statements, each with
+its text in English and Japanese; `regime show` prints them and `regime diff` compares two of them. The dated
+sections are resolved by walking the table of sections (`sections.py`): `active(SECTION)` gives the records of a
+section in force, `named(SECTION)` the same by name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from exportctl.regime import schema as s
 from exportctl.regime.loader import Pack
+from exportctl.regime.sections import EMBARGOES, MEASURES, R, Section
 from exportctl.timeline import Interval
 
 T = TypeVar("T")
-D = TypeVar("D", bound=s.Dated)
-TABLE_OF_GROUP = {"A": "table-3", "B": "group-b"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +37,23 @@ class Active(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Fact:
+    """A statement in force, keyed `section/name`: `title.en` is its text (printed and compared), `title.ja` its
+    Japanese label; `source` put it in force and `ended_by` (if any) ends it."""
+
     key: str
-    text: str
+    title: s.Text
     source: str
     ended_by: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.title.en
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    group: s.Group
+    source: str  # the table membership or rule that places the country in `group`
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +64,10 @@ class ClauseRef:
 
 @dataclass(frozen=True)
 class Snapshot:
-    regime: str
-    pack_version: str
+    pack: Pack
     valid: Interval
     tables: Mapping[str, Mapping[str, s.Period]]
-    embargoes: Mapping[str, Active[s.Embargo]]
-    rows: Mapping[str, s.Row]
     entries: Mapping[str, Active[s.Entry]]
-    known_entries: Mapping[str, s.Entry]
     control_numbers: Mapping[str, tuple[ClauseRef, ...]]
     cas_numbers: Mapping[str, tuple[ClauseRef, ...]]
     clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]  # with the broader products' clauses
@@ -65,42 +75,77 @@ class Snapshot:
     technology_of: Mapping[str, tuple[s.Entry, ...]]  # goods entry id → technology entries in force
     unencoded: tuple[str, ...]  # sub-items the rows declare that have no entry: "not listed" cannot be concluded
     clauses_out_of_force: frozenset[str]  # `entry#clause` of entries in force whose clause is not, on this date
-    catch_all: tuple[Active[s.CatchAllRule], ...]
-    coverage: tuple[Active[s.Coverage], ...]
-    measures: tuple[Active[s.Measure], ...]
-    small_value: Active[s.SmallValue] | None
-    technology: tuple[Active[s.TechnologyRule], ...]
-    technology_exemptions: Mapping[str, Active[s.TechnologyExemption]]
-    known_technology_exemptions: tuple[str, ...]
-    list_policies: Mapping[str, Active[s.ListPolicy]]
-    unknown_list_effect: str
-    confirmed_score: float
-    licence_types: Mapping[str, s.LicenceType]
-    sources: Mapping[str, s.Source]
-    group_rule_source: str
+    in_force: Mapping[str, tuple[Active[Any], ...]]  # section name → its records in force, in file order
+    by_name: Mapping[str, Mapping[str, Active[Any]]]  # section name → its records in force by name
     facts: Mapping[str, Fact]
+
+    def active(self, section: Section[R]) -> tuple[Active[R], ...]:
+        return self.in_force[section.name]  # records of `section.model`: the snapshot was built by this table
+
+    def named(self, section: Section[R]) -> Mapping[str, Active[R]]:
+        return self.by_name[section.name]
+
+    @property
+    def regime(self) -> str:
+        return self.pack.meta.id
+
+    @property
+    def pack_version(self) -> str:
+        return self.pack.version
+
+    @property
+    def sources(self) -> Mapping[str, s.Source]:
+        return self.pack.sources
+
+    @property
+    def known_entries(self) -> Mapping[str, s.Entry]:
+        """Every entry of the pack, in force on this date or not (to tell "not in force" from "unknown")."""
+        return self.pack.entries
+
+    @property
+    def embargoes(self) -> Mapping[str, Active[s.Embargo]]:
+        return self.named(EMBARGOES)
+
+    @property
+    def measures(self) -> tuple[Active[s.Measure], ...]:
+        return self.active(MEASURES)
 
     def in_table(self, table: str, country: str) -> bool:
         return country in self.tables[table]
 
-    def group(self, country: str) -> str:
-        """Country group A–D. A = Appended Table 3; D = Tables 3-2 or 4; B = administrative list; C = rest."""
-        if country in self.tables["table-3"]:
-            return "A"
-        if country in self.tables["table-3-2"] or country in self.tables["table-4"]:
-            return "D"
-        if country in self.tables["group-b"]:
-            return "B"
-        return "C"
+    def placement(self, country: str) -> Placement:
+        """The country's destination group on this date (the first of the pack's groups one of whose tables lists
+        it, else the group without tables) and what puts it there: its membership of that table, or the rule that
+        derives the groups."""
+        for group in self.pack.destinations.groups:
+            for table in group.tables:
+                period = self.tables[table].get(country)
+                if period is not None:
+                    return Placement(group, period.source)
+        return Placement(self.pack.destinations.rest, self.pack.destinations.group_rule_source)
 
-    def group_source(self, country: str) -> str:
-        group = self.group(country)
-        if group == "D":
-            table = "table-4" if country in self.tables["table-4"] else "table-3-2"
-            return self.tables[table][country].source
-        if group in TABLE_OF_GROUP:
-            return self.tables[TABLE_OF_GROUP[group]][country].source
-        return self.group_rule_source
+    def group(self, country: str) -> str:
+        return self.placement(country).group.id
+
+    def group_members(self) -> dict[str, list[str]]:
+        """The members of each group its tables define, by group id; the group without tables is every other."""
+        members: dict[str, list[str]] = {}
+        for group in sorted(self.pack.destinations.groups, key=lambda group: group.id):
+            if group.tables:
+                listed = {code for table in group.tables for code in self.tables[table]}
+                members[group.id] = sorted(code for code in listed if self.group(code) == group.id)
+        return members
+
+    def reaches(self, destinations: s.Destinations, country: str, group: str) -> bool:
+        """Whether a rule for `destinations` applies to `country` (in `group` on this date)."""
+        if group in destinations.outside_groups:
+            return False
+        for table in destinations.outside_tables:
+            if country in self.tables[table]:
+                return False
+        if group in destinations.groups or not (destinations.groups or destinations.tables):
+            return True
+        return any(country in self.tables[table] for table in destinations.tables)
 
 
 def _active(periods: list[s.Period], day: dt.date) -> s.Period | None:
@@ -118,8 +163,8 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
     """The snapshot of `pack` in force on `day`; `valid` is the segment it stays unchanged over."""
     facts: dict[str, Fact] = {}
 
-    def add_fact(key: str, text: str, period: s.Period) -> None:
-        facts[key] = Fact(key, text, period.source, period.ended_by)
+    def add_fact(key: str, title: s.Text, period: s.Period) -> None:
+        facts[key] = Fact(key, title, period.source, period.ended_by)
 
     tables: dict[str, Mapping[str, s.Period]] = {}
     for table_id, table in pack.destinations.tables.items():
@@ -128,19 +173,9 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
             period = _active(periods, day)
             if period is not None:
                 members[code] = period
-                add_fact(f"{table_id}/{code}", f"{code} is in {table.title.en}", period)
+                title = s.Text(en=f"{code} is in {table.title.en}", ja=f"{code}：{table.title.ja}")
+                add_fact(f"{table_id}/{code}", title, period)
         tables[table_id] = _freeze(members)
-
-    def keyed(records: Mapping[str, D], key: str, describe: Callable[[str, D], str]) -> dict[str, Active[D]]:
-        active: dict[str, Active[D]] = {}
-        for name, record in records.items():
-            period = _active(record.periods, day)
-            if period is not None:
-                active[name] = Active(record, period)
-                add_fact(f"{key}/{name}", describe(name, record), period)
-        return active
-
-    embargoes = keyed(pack.destinations.embargoes, "embargo", lambda code, e: f"{code}: {e.title.en}")
 
     entries: dict[str, Active[s.Entry]] = {}
     control_numbers: dict[str, list[ClauseRef]] = {}
@@ -153,7 +188,8 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         if period is None:
             continue
         entries[entry_id] = Active(entry, period)
-        add_fact(f"entry/{entry_id}", f"Entry {entry_id} ({entry.title.en}) is controlled", period)
+        title = s.Text(en=f"Entry {entry_id} ({entry.title.en}) is controlled", ja=f"{entry_id} {entry.title.ja}")
+        add_fact(f"entry/{entry_id}", title, period)
         for number in entry.control_numbers:
             control_numbers.setdefault(number.upper(), []).append(ClauseRef(entry_id, None))
         for clause in entry.clauses:
@@ -162,7 +198,9 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
                 if clause_period is None:
                     out_of_force.add(f"{entry_id}#{clause.id}")
                     continue  # the law's wording did not (yet, or any more) include this alternative
-                add_fact(f"clause/{entry_id}#{clause.id}", f"{entry_id}: {clause.title.en}", clause_period)
+                name = f"{entry_id}#{clause.id}"
+                title = s.Text(en=f"{entry_id}: {clause.title.en}", ja=f"{name} {clause.title.ja}")
+                add_fact(f"clause/{name}", title, clause_period)
             for number in clause.control_numbers:
                 refs = control_numbers.setdefault(number.upper(), [])
                 if ClauseRef(entry_id, None) not in refs:
@@ -175,34 +213,24 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         for goods_id in entry.goods_entries:
             technology_of.setdefault(goods_id, []).append(entry)
 
-    def dated(records: list[T], key: str) -> tuple[Active[T], ...]:
-        active: list[Active[T]] = []
-        for index, record in enumerate(records):
-            period = _active(record.periods, day)  # type: ignore[attr-defined]
+    in_force: dict[str, tuple[Active[Any], ...]] = {}
+    by_name: dict[str, Mapping[str, Active[Any]]] = {}
+    for section in pack.sections:
+        active: dict[str, Active[Any]] = {}  # names are unique among records in force (the loader checks)
+        for name, record in pack.records(section):
+            period = _active(record.periods, day)
             if period is not None:
-                active.append(Active(record, period))
-                name = getattr(record, "id", None) or f"{getattr(record, 'licence', '')}#{index}"
-                add_fact(f"{key}/{name}", _describe(record), period)
-        return tuple(active)
-
-    catch_all = dated(list(pack.catch_all), "catch-all")
-    coverage = dated(list(pack.licences.coverage), "coverage")
-    measures = dated(list(pack.licences.measures), "measure")
-    small_values = dated(list(pack.rules.small_value), "exception")
-    technology = dated(list(pack.rules.technology), "technology")
-    exemptions = {active.record.id: active for active in dated(list(pack.rules.technology_exemptions), "exemption")}
-    list_policies = keyed(pack.screening.lists, "screening", lambda name, p: f"{name}: {p.title.en} ({p.effect})")
+                active[name] = Active(record, period)
+                add_fact(f"{section.name}/{name}", section.fact(name, record), period)
+        in_force[section.name] = tuple(active.values())
+        by_name[section.name] = _freeze(active)
 
     clauses_of, narrower_of = _kinds(by_product)
     return Snapshot(
-        regime=pack.meta.id,
-        pack_version=pack.version,
+        pack=pack,
         valid=valid,
         tables=_freeze(tables),
-        embargoes=_freeze(embargoes),
-        rows=pack.rows,
         entries=_freeze(entries),
-        known_entries=pack.entries,
         control_numbers=_freeze({k: tuple(v) for k, v in control_numbers.items()}),
         cas_numbers=_freeze({k: tuple(v) for k, v in cas_numbers.items()}),
         clauses_by_product=_freeze(clauses_of),
@@ -210,19 +238,8 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         technology_of=_freeze({k: tuple(v) for k, v in technology_of.items()}),
         clauses_out_of_force=frozenset(out_of_force),
         unencoded=tuple(sub for row in pack.rows.values() for sub in row.sub_items if sub not in pack.entries),
-        catch_all=catch_all,
-        coverage=coverage,
-        measures=measures,
-        small_value=small_values[0] if small_values else None,
-        technology=technology,
-        technology_exemptions=_freeze(exemptions),
-        known_technology_exemptions=tuple(e.id for e in pack.rules.technology_exemptions),
-        list_policies=_freeze(list_policies),
-        unknown_list_effect=pack.screening.unknown_list_effect,
-        confirmed_score=pack.screening.confirmed_score,
-        licence_types=pack.licences.types,
-        sources=pack.sources,
-        group_rule_source=pack.destinations.group_rule_source,
+        in_force=_freeze(in_force),
+        by_name=_freeze(by_name),
         facts=_freeze(facts),
     )
 
@@ -254,18 +271,3 @@ def _kinds(by_product: Mapping[str, list[tuple[s.Entry, s.Clause]]]) -> tuple[Cl
                     found.append((entry, clause))
         clauses[product] = tuple(found)
     return clauses, {product: tuple(kinds) for product, kinds in narrower.items()}
-
-
-def _describe(record: object) -> str:
-    if isinstance(record, s.Coverage):
-        scope = ", ".join(record.rows + record.entries)
-        return f"{record.licence} covers {'/'.join(record.kinds)} of {scope} to groups {', '.join(record.destinations)}"
-    if isinstance(record, s.Measure):
-        return f"{record.title.en}: only {', '.join(record.allowed_licences)} to {', '.join(record.destinations)}"
-    if isinstance(record, s.SmallValue):
-        return (
-            f"{record.title.en}: rows {', '.join(record.rows)} up to ¥{record.threshold_jpy:,}"
-            f" (¥{record.reduced.threshold_jpy:,} for Appended Table 3-3 goods)"
-        )
-    title = getattr(record, "title", None)
-    return title.en if isinstance(title, s.Text) else str(record)

@@ -52,7 +52,6 @@ LATIN_LEGAL_FORMS: dict[str, str] = {
     "gufen youxian gongsi": "jsc", "llp": "llp", "lp": "lp", "fze": "fz", "fzc": "fz", "fzco": "fz",
     "fz llc": "fz", "fz co": "fz", "tbk": "jsc", "pt": "jsc", "jv": "jv",
 }  # fmt: skip
-_LATIN_FORMS_BY_LENGTH = sorted(LATIN_LEGAL_FORMS, key=lambda form: -len(form.split()))
 _MAX_FORM_TOKENS = max(len(form.split()) for form in LATIN_LEGAL_FORMS)
 # Forms written as a prefix ("OOO Romashka", "PT Bank X", "AO Vympel") as well as a suffix.
 _PREFIX_FORMS = {"ooo", "oao", "zao", "pao", "ao", "jsc", "ojsc", "pjsc", "cjsc", "pt", "kk", "llc", "tov", "too"}
@@ -100,10 +99,6 @@ class NameForm:
     legal: str | None
     joined: str
     skeleton: str | None = None  # consonant skeleton, for names written in Arabic script or katakana
-
-    @property
-    def total_weight(self) -> float:
-        return sum(self.weights)
 
 
 def token_weight(token: str, person: bool = False) -> float:

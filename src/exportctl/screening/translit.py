@@ -142,10 +142,6 @@ def pinyin(word: str) -> str:
     return " ".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
 
 
-def han_variants(word: str) -> list[str]:
-    return list(dict.fromkeys([pinyin(word), hepburn(word)]))
-
-
 # --- everything else: one ASCII rendering -------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ from exportctl.determine.engine import determine
 from exportctl.model import ScreeningHit, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
-from exportctl.services.records import RecordError
+from exportctl.services.records import NotFound, RecordError
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 
 
@@ -81,7 +81,7 @@ class Replay:
 def replay(db: Session, record_id: int) -> Replay:
     record = db.get(AuditRecord, record_id)
     if record is None:
-        raise RecordError(f"audit record {record_id} does not exist")
+        raise NotFound(f"audit record {record_id} does not exist")
     if record.action != "order.determine" or record.pack_version is None:
         raise RecordError(f"audit record {record_id} is '{record.action}', not a determination")
     stored = db.get(PackVersion, record.pack_version)

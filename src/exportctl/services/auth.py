@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.services.records import LOCAL_ADMIN, ROLES, Actor, RecordError
+from exportctl.services.records import LOCAL_ADMIN, Actor, NotFound, RecordError, Role
 from exportctl.store.models import ApiToken, Setting, User
 
 _HASHER = PasswordHasher()
@@ -141,7 +141,7 @@ def _dummy_hash() -> str:
 def set_password(db: Session, actor: Actor, name: str, password: str) -> None:
     """A new password; it ends the user's sessions (whoever held the old one is logged out)."""
     if actor.name != name:
-        actor.require("admin")
+        actor.require(Role.ADMIN)
     if len(password) < MIN_PASSWORD:
         raise RecordError(f"password: at least {MIN_PASSWORD} characters")
     user = _user(db, name)
@@ -160,7 +160,7 @@ def verify_password(db: Session, name: str, password: str) -> Actor:
         raise LoginRefused("wrong user name or password") from None
     if user is None or stored is None or not is_active(db, user):
         raise LoginRefused("wrong user name or password")
-    return Actor(user.name, user.role)
+    return Actor(user.name, Role(user.role))
 
 
 def login(db: Session, name: str, password: str, client: str = "") -> Actor:
@@ -180,7 +180,7 @@ def login(db: Session, name: str, password: str, client: str = "") -> Actor:
 def _user(db: Session, name: str) -> User:
     user = db.scalars(select(User).where(User.name == name)).first()
     if user is None:
-        raise RecordError(f"user '{name}' does not exist")
+        raise NotFound(f"user '{name}' does not exist")
     return user
 
 
@@ -227,7 +227,7 @@ def actor_for_session(db: Session, remembered: dict[str, Any]) -> Actor | None:
         return None
     if remembered.get("generation") != session_generation(db, user):
         return None
-    return Actor(user.name, user.role)
+    return Actor(user.name, Role(user.role))
 
 
 def log_out(db: Session, actor: Actor) -> None:
@@ -236,22 +236,21 @@ def log_out(db: Session, actor: Actor) -> None:
 
 
 def _active_admins(db: Session) -> int:
-    admins = db.scalars(select(User).where(User.role == "admin"))
+    admins = db.scalars(select(User).where(User.role == Role.ADMIN.value))
     return sum(1 for user in admins if is_active(db, user))
 
 
 def _keep_an_admin(db: Session, user: User) -> None:
-    if user.role == "admin" and is_active(db, user) and _active_admins(db) <= 1:
+    if user.role == Role.ADMIN and is_active(db, user) and _active_admins(db) <= 1:
         raise RecordError(f"'{user.name}' is the last active admin")
 
 
 def set_role(db: Session, actor: Actor, name: str, role: str) -> None:
     """A new role (admin only); the user's sessions end, so the old role is not used any more."""
-    actor.require("admin")
-    if role not in ROLES:
-        raise RecordError(f"role: '{role}' is not one of {', '.join(ROLES)}")
+    actor.require(Role.ADMIN)
+    role = Role.named(role).value
     user = _user(db, name)
-    if role != "admin":
+    if role != Role.ADMIN:
         _keep_an_admin(db, user)
     before, user.role = user.role, role
     _end_sessions(db, user)
@@ -261,7 +260,7 @@ def set_role(db: Session, actor: Actor, name: str, role: str) -> None:
 def set_active(db: Session, actor: Actor, name: str, active: bool) -> None:
     """Deactivate (no login, no token works, sessions end) or activate again (admin only). Nothing is
     revoked or deleted: the user's records and tokens remain, and work again on reactivation."""
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     user = _user(db, name)
     if not active:
         _keep_an_admin(db, user)
@@ -287,7 +286,7 @@ def local_admin() -> Actor:
         who = getpass.getuser()
     except (KeyError, OSError):  # no name for the uid (a container): still recorded as local admin
         who = "unknown"
-    return Actor((LOCAL_ADMIN + who)[:100], "admin")
+    return Actor((LOCAL_ADMIN + who)[:100], Role.ADMIN)
 
 
 # --- tokens ---------------------------------------------------------------------------------------------------
@@ -299,7 +298,7 @@ def _digest(token: str) -> str:
 
 def create_token(db: Session, actor: Actor, user_name: str, token_name: str) -> str:
     """A new API token for a user; shown once."""
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     user = _user(db, user_name)
     token = "xc_" + secrets.token_urlsafe(32)
     db.add(ApiToken(user_id=user.id, name=token_name, token_hash=_digest(token)))
@@ -315,13 +314,13 @@ def actor_for_token(db: Session, token: str) -> Actor | None:
     ).first()
     if row is None or not is_active(db, row.User):
         return None
-    return Actor(row.User.name, row.User.role)
+    return Actor(row.User.name, Role(row.User.role))
 
 
 def tokens(db: Session, actor: Actor, user_name: str) -> list[dict[str, Any]]:
     """A user's tokens (their own, or anyone's as admin): id, name, created, revoked. Never the token."""
     if actor.name != user_name:
-        actor.require("admin")
+        actor.require(Role.ADMIN)
     user = _user(db, user_name)
     rows = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
     return [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(), "revoked": t.revoked} for t in rows]
@@ -331,10 +330,10 @@ def revoke_token(db: Session, actor: Actor, token_id: int) -> str:
     """Revoke one token (its user's own, or any as admin); returns its user's name."""
     token = db.get(ApiToken, token_id)
     if token is None:
-        raise RecordError(f"token {token_id} does not exist")
+        raise NotFound(f"token {token_id} does not exist")
     owner = token.user.name
     if actor.name != owner:
-        actor.require("admin")
+        actor.require(Role.ADMIN)
     if token.revoked:
         raise RecordError(f"token {token_id} is already revoked")
     token.revoked = True

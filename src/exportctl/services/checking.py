@@ -12,6 +12,7 @@ from exportctl.determine.parties import ListGap, list_gaps
 from exportctl.model import Determination, PartyScreener, ScreeningHit, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_packs, load_builtin_pack
+from exportctl.regime.sections import LIST_POLICIES
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.sources.jp_eul import read_end_user_list
 from exportctl.services import screening
@@ -70,7 +71,7 @@ def required_gaps(screener: PartyScreener | None, day: dt.date) -> dict[str, tup
 
 def required_lists(pack_id: str) -> frozenset[str]:
     """The lists a regime requires on any date (their policies are dated; the engine applies the dates)."""
-    return frozenset(list_id for list_id, policy in regime(pack_id).pack.screening.lists.items() if policy.required)
+    return frozenset(list_id for list_id, policy in regime(pack_id).pack.records(LIST_POLICIES) if policy.required)
 
 
 @dataclass

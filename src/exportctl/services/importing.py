@@ -14,37 +14,32 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union
 
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exportctl.determine.classify import UnknownItem, classify_item
+from exportctl.order_input import HEADER, MAX_LINES, PARTY_FIELDS, LineInput, OrderInput, problems
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_packs
-from exportctl.regime.schema import Purpose, Residency
 from exportctl.screening.screener import Screener
 from exportctl.services import checking, orders, records
-from exportctl.services.orders import LineInput, OrderInput
-from exportctl.services.records import WRITERS, Actor, RecordError, classification_on
+from exportctl.services.records import Actor, RecordError, Role, classification_on
 from exportctl.services.tables import InvalidImport, Row, Table, read_table
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party
 
 KINDS = ("items", "parties", "orders", "licences")
 PARTY_ROLES = records.PARTY_ROLES
-LINE_KINDS = ("goods", "technology")
-RESIDENCIES = typing.get_args(Residency)
-PURPOSES = typing.get_args(Purpose)
 MOST_PROBLEMS = 20
 T = TypeVar("T")
 
 ITEM_COLUMNS = (("code", "description"), ("hs_code", "regime", "reference", "rationale", "valid_from"))
 PARTY_COLUMNS = (("code", "name"), ("country", "roles"))
-ORDER_HEADER = ("number", "regime", "ship_date", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
-                "conventional_end_use", "informed", "clearly_not")  # fmt: skip
-ORDER_LINE = ("item", "reference", "kind", "quantity", "value_jpy", "residency", "tech_purpose")
-ORDER_COLUMNS = (("number", "ship_date", "destination"), tuple(c for c in ORDER_HEADER + ORDER_LINE if c not in
-                 ("number", "ship_date", "destination")))  # fmt: skip
 LICENCE_COLUMNS = (("type", "number", "holder", "valid_from", "valid_to"),
                    ("regime", "destinations", "consignees", "end_users", "entries", "items", "quantity_limit",
                     "value_limit_jpy"))  # fmt: skip
@@ -54,7 +49,7 @@ def import_file(db: Session, actor: Actor, kind: str, path: Path, screener: Scre
     """Validate every row of the file, then write them all in `db`'s transaction. Returns what was written."""
     if kind not in IMPORTERS:
         raise RecordError(f"kind: '{kind}' is not one of {', '.join(KINDS)}")
-    actor.require(*(("officer", "admin") if kind == "licences" else WRITERS))
+    actor.require(Role.OFFICER if kind == "licences" else Role.CLERK)
     return IMPORTERS[kind](db, actor, read_table(path), screener)
 
 
@@ -98,7 +93,7 @@ def _valid(row: Row, column: str, check: Callable[[str, str], object], value: st
 
 
 def _regime(row: Row, column: str = "regime") -> tuple[str, Regime]:
-    regime_id = row.text(column) or "jp"
+    regime_id = row.text(column) or DEFAULT_REGIME
     if regime_id not in builtin_packs():
         raise row.problem(column, f"'{regime_id}' is not an installed regime ({', '.join(builtin_packs())})")
     return regime_id, checking.regime(regime_id)
@@ -204,10 +199,48 @@ def _import_parties(db: Session, actor: Actor, table: Table, screener: Screener 
 # --- orders ---------------------------------------------------------------------------------------------------
 
 
+def _reader(column: str, info: FieldInfo) -> Callable[[Row], Any]:
+    """How a column's cells are read: as its field's type, so that a bad one is named in the file's words (row,
+    column, value) before the model sees it."""
+    kind, required = _bare(info.annotation), info.is_required()
+    if kind is bool:
+        return lambda row: row.boolean(column)
+    if kind is dt.date:
+        return lambda row: row.date(column, required=required)
+    if kind is float:
+        return lambda row: row.decimal(column)
+    if kind is int:
+        return lambda row: row.integer(column)
+    if typing.get_origin(kind) is Literal:
+        allowed = typing.get_args(kind)
+        return lambda row: row.choice(column, allowed)
+    return lambda row: row.text(column, required=required)
+
+
+def _bare(annotation: Any) -> Any:
+    """The type of `X | None` and of `Annotated[X, ...]`: X."""
+    if typing.get_origin(annotation) is Annotated:
+        return _bare(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (Union, UnionType):
+        (kind,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _bare(kind)
+    return annotation
+
+
+# An order's columns are the order input's fields, each read by its type: one row per line, each row repeating
+# its order's header. A new field of the input is a new column.
+HEADER_CELLS = {name: _reader(name, OrderInput.model_fields[name]) for name in HEADER}
+LINE_CELLS = {name: _reader(name, info) for name, info in LineInput.model_fields.items()}
+ORDER_COLUMNS = (
+    tuple(name for name in HEADER if OrderInput.model_fields[name].is_required()),
+    tuple(name for name in HEADER if not OrderInput.model_fields[name].is_required()) + tuple(LINE_CELLS),
+)
+
+
 @dataclass
 class _OrderRows:
     first: Row
-    header: dict[str, Any]
+    header: OrderInput  # the first row's (with its line)
     lines: list[LineInput] = field(default_factory=list)
 
 
@@ -218,79 +251,63 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
     items = {item.code: item for item in db.scalars(select(Item)).all()}
     grouped: dict[str, _OrderRows] = {}
 
-    def party(row: Row, column: str) -> str | None:
-        code = row.text(column)
-        if code is not None and code not in parties:
-            raise row.problem(column, f"party '{code}' does not exist")
-        return code
-
-    def header(row: Row) -> dict[str, Any]:
-        number = row.required("number")
-        _valid(row, "number", records.check_code, number)
-        _valid(row, "end_use", lambda f, v: records.check_text(f, v, records.END_USE_MAX), row.text("end_use"))
-        if number in existing:
-            raise row.problem("number", f"order '{number}' already exists")
-        regime_id, regime = _regime(row)
-        ship_date = row.date("ship_date", required=True)
-        assert ship_date is not None
-        if ship_date < regime.pack.meta.coverage_from:
-            raise row.problem("ship_date", f"{ship_date} is before the {regime_id} pack's coverage")
-        return {
-            "number": number,
-            "regime": regime_id,
-            "ship_date": ship_date,
-            "destination": row.country("destination", required=True),
-            "consignee": party(row, "consignee"),
-            "end_user": party(row, "end_user"),
-            "end_use": row.text("end_use"),
-            "wmd_end_use": row.boolean("wmd_end_use"),
-            "conventional_end_use": row.boolean("conventional_end_use"),
-            "informed": bool(row.boolean("informed")),
-            "clearly_not": bool(row.boolean("clearly_not")),
-        }
-
-    def line(row: Row, order: dict[str, Any]) -> LineInput:
-        code, reference = row.text("item"), row.text("reference")
-        if (code is None) == (reference is None):
+    def entered(row: Row) -> OrderInput:
+        """The row as an order of one line, each cell read as its field's type and the whole checked by the model."""
+        cells = {name: read(row) for name, read in HEADER_CELLS.items()}
+        line = {name: read(row) for name, read in LINE_CELLS.items()}
+        if (line["item"] is None) == (line["reference"] is None):
             raise row.problem("item", "give exactly one of item (a product code) or reference")
-        if code is not None:
-            item = items.get(code)
+        given = {name: value for name, value in cells.items() if value is not None}
+        try:
+            return OrderInput.model_validate(given | {"lines": [{k: v for k, v in line.items() if v is not None}]})
+        except ValidationError as exc:
+            refused = problems(exc)[0]
+            raise row.problem(refused.field or None, refused.text) from None
+
+    def known(row: Row, order: OrderInput) -> None:
+        """What the model cannot know: the number is new, the regime installed, parties and items exist."""
+        if order.number in existing:
+            raise row.problem("number", f"order '{order.number}' already exists")
+        regime = _regime(row)[1]
+        if order.ship_date < regime.pack.meta.coverage_from:
+            raise row.problem("ship_date", f"{order.ship_date} is before the {order.regime} pack's coverage")
+        for column in PARTY_FIELDS:
+            code = getattr(order, column)
+            if code is not None and code not in parties:
+                raise row.problem(column, f"party '{code}' does not exist")
+        (line,) = order.lines
+        if line.item is not None:
+            item = items.get(line.item)
             if item is None:
-                raise row.problem("item", f"item '{code}' does not exist")
-            if classification_on(item, order["regime"], order["ship_date"]) is None:
-                raise row.problem("item", f"item '{code}' has no {order['regime']} classification on the ship date")
-        if reference is not None:
-            _check_reference(row, checking.regime(order["regime"]), reference, order["ship_date"])
-        return LineInput(
-            item=code,
-            reference=reference,
-            kind=row.choice("kind", LINE_KINDS, "goods") or "goods",
-            quantity=row.decimal("quantity"),
-            value_jpy=row.integer("value_jpy"),
-            residency=row.choice("residency", RESIDENCIES),
-            tech_purpose=row.choice("tech_purpose", PURPOSES),
-        )
+                raise row.problem("item", f"item '{line.item}' does not exist")
+            if classification_on(item, order.regime, order.ship_date) is None:
+                raise row.problem("item", f"item '{line.item}' has no {order.regime} classification on the ship date")
+        if line.reference is not None:
+            _check_reference(row, regime, line.reference, order.ship_date)
 
     def parse(row: Row) -> None:
-        fields = header(row)
-        group = grouped.get(fields["number"])
+        order = entered(row)
+        known(row, order)
+        group = grouped.get(order.number)
         if group is None:
-            group = grouped[fields["number"]] = _OrderRows(row, fields)
+            group = grouped[order.number] = _OrderRows(row, order)
         else:
-            for column in ORDER_HEADER:
-                if fields[column] != group.header[column]:
+            for column in HEADER:
+                if getattr(order, column) != getattr(group.header, column):
                     raise row.problem(
                         column,
                         f"'{row.values.get(column, '')}' differs from row {group.first.number} "
-                        f"('{group.first.values.get(column, '')}'); the rows of order {fields['number']} must agree",
+                        f"('{group.first.values.get(column, '')}'); the rows of order {order.number} must agree",
                     )
-        group.lines.append(line(row, fields))
+            if len(group.lines) == MAX_LINES:
+                raise row.problem(None, f"order {order.number} has more than {MAX_LINES} lines")
+        group.lines.extend(order.lines)
 
     _validate(table, parse)
     counts = {"orders": 0, "lines": 0, "released": 0, "blocked": 0}
     for group in grouped.values():
         with _writing(group.first):
-            order = orders.add_order(db, actor, OrderInput(**group.header, lines=group.lines), screener)
+            order = orders.add_order(db, actor, group.header.model_copy(update={"lines": group.lines}), screener)
         counts["orders"] += 1
         counts["lines"] += len(group.lines)
         if order.status in ("released", "blocked"):

@@ -16,10 +16,10 @@ ship an order once and never overdraw a licence.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,17 +27,22 @@ from sqlalchemy.orm import Session
 from exportctl import ledger, render
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.model import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
+from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderInput
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.services import checking, licences, records
 from exportctl.services.licences import LICENCE_NEEDED
 from exportctl.services.records import (
-    WRITERS,
     Actor,
+    Conflict,
+    Invalid,
+    NotFound,
     RecordError,
+    Role,
     classification_on,
     item_by_code,
     party_by_code,
 )
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, Order, OrderLine, PackVersion, Party, Release, Setting
 
 SCREENING_HIT = "screening-hit"
@@ -48,33 +53,8 @@ FOUR_EYES_SETTING = "release.four_eyes"
 OVERRIDABLE_SETTING = "release.overridable"
 # Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
 NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
-
-
-@dataclass(frozen=True)
-class LineInput:
-    item: str | None = None  # an item code from the product master
-    reference: str | None = None  # or an entry id, international number or hs:CODE
-    kind: str = "goods"
-    quantity: float | None = None
-    value_jpy: int | None = None
-    residency: str | None = None
-    tech_purpose: str | None = None
-
-
-@dataclass(frozen=True)
-class OrderInput:
-    number: str
-    ship_date: dt.date
-    destination: str
-    consignee: str | None = None  # party codes
-    end_user: str | None = None
-    end_use: str | None = None
-    wmd_end_use: bool | None = None
-    conventional_end_use: bool | None = None
-    informed: bool = False
-    clearly_not: bool = False
-    regime: str = "jp"
-    lines: list[LineInput] = field(default_factory=list)
+# The header facts a change may name: an order's regime, number and lines are fixed once it is entered.
+CHANGEABLE = frozenset(OrderFacts.model_fields) - {"regime", "lines"}
 
 
 # --- pack versions --------------------------------------------------------------------------------------------
@@ -119,8 +99,43 @@ class _ReviewedScreener:
         return self.inner.max_list_age_days(pack_limit)
 
 
+def order_of(db: Session, facts: OrderFacts) -> Order:
+    """The order record of these facts, its parties and items looked up, not stored: what `add_order` stores
+    and the web form's live check determines (both through `transaction_of`)."""
+    order = Order(
+        **facts.model_dump(exclude={"lines", *PARTY_FIELDS}),
+        consignee=_party(db, "consignee", facts.consignee),
+        end_user=_party(db, "end_user", facts.end_user),
+    )
+    for number, line in enumerate(facts.lines, start=1):
+        try:
+            item = item_by_code(db, line.item) if line.item else None
+        except RecordError as exc:
+            raise type(exc)(f"line {number}: {exc}") from None
+        order.lines.append(
+            OrderLine(
+                **line.model_dump(exclude={"item", "reference"}),
+                line_no=number,
+                item=item,
+                reference=line.reference or line.item,
+            )
+        )
+    return order
+
+
+def _party(db: Session, field: str, code: str | None) -> Party | None:
+    """The party a field names by its code: a code naming no party is a bad value of that field."""
+    if code is None:
+        return None
+    try:
+        return party_by_code(db, code)
+    except NotFound as exc:
+        raise Invalid(f"{field}: {exc}") from None
+
+
 def transaction_of(order: Order) -> Transaction:
-    """The engine's input for a stored order: item lines resolved to their classification on the ship date."""
+    """The engine's input for an order record (stored, or of `order_of`): item lines resolved to their
+    classification on the ship date. The one conversion of an order to a transaction."""
     lines: list[Line] = []
     for line in order.lines:
         reference = line.reference
@@ -192,7 +207,7 @@ def lock_order(db: Session, number: str) -> Order:
         statement = statement.with_for_update(key_share=True)  # FOR NO KEY UPDATE: lines may still reference it
     order = db.scalars(statement.execution_options(populate_existing=True)).first()
     if order is None:
-        raise RecordError(f"order '{number}' does not exist")
+        raise NotFound(f"order '{number}' does not exist")
     return order
 
 
@@ -204,7 +219,7 @@ def _refuse_shipped(order: Order) -> None:
 def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     """(Re)determine and screen an order that has not shipped; assign licences; set its status; record it all
     in the ledger. A shipped order is refused: determining it again would put it back to `released`."""
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     order = lock_order(db, order.number)
     _refuse_shipped(order)
     return _determine(db, actor, order, screener, cause)
@@ -260,41 +275,11 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
 
 
 def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreener | None) -> Order:
-    actor.require(*WRITERS)
-    if not data.lines:
-        raise RecordError("lines: an order needs at least one line")
-    records.check_order_input(db, data)
+    actor.require(Role.CLERK)
     if db.scalars(select(Order).where(Order.number == data.number)).first():
-        raise RecordError(f"number: order '{data.number}' exists")
-    order = Order(
-        number=data.number,
-        regime=data.regime,
-        ship_date=data.ship_date,
-        destination=data.destination.upper(),
-        consignee=party_by_code(db, data.consignee) if data.consignee else None,
-        end_user=party_by_code(db, data.end_user) if data.end_user else None,
-        end_use=data.end_use,
-        wmd_end_use=data.wmd_end_use,
-        conventional_end_use=data.conventional_end_use,
-        informed=data.informed,
-        clearly_not=data.clearly_not,
-        created_by=actor.name,
-    )
-    for number, line in enumerate(data.lines, start=1):
-        if (line.item is None) == (line.reference is None):
-            raise RecordError(f"line {number}: give exactly one of item or reference")
-        order.lines.append(
-            OrderLine(
-                line_no=number,
-                item=item_by_code(db, line.item) if line.item else None,
-                reference=line.reference or line.item or "",
-                kind=line.kind,
-                quantity=line.quantity,
-                value_jpy=line.value_jpy,
-                residency=line.residency,
-                tech_purpose=line.tech_purpose,
-            )
-        )
+        raise Conflict(f"number: order '{data.number}' exists")
+    order = order_of(db, data)
+    order.created_by = actor.name
     db.add(order)
     db.flush()
     return _determine(db, actor, order, screener, "entered")
@@ -304,18 +289,14 @@ def update_order(
     db: Session, actor: Actor, number: str, changes: dict[str, Any], screener: PartyScreener | None
 ) -> Order:
     """Change header fields (ship date, destination, end use, flags, parties) and redetermine."""
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     order = lock_order(db, number)
     _refuse_shipped(order)
     records.check_order_changes(db, changes)
-    allowed = {"ship_date", "destination", "end_use", "wmd_end_use", "conventional_end_use", "informed", "clearly_not"}
     for key, value in changes.items():
-        if key in ("consignee", "end_user"):
-            setattr(order, key, party_by_code(db, value) if value else None)
-        elif key in allowed:
-            setattr(order, key, value)
-        else:
+        if key not in CHANGEABLE:
             raise RecordError(f"{key}: not a field that can change")
+        setattr(order, key, (party_by_code(db, value) if value else None) if key in PARTY_FIELDS else value)
     db.flush()
     return _determine(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
 
@@ -323,7 +304,7 @@ def update_order(
 def order_by_number(db: Session, number: str) -> Order:
     order = db.scalars(select(Order).where(Order.number == number)).first()
     if order is None:
-        raise RecordError(f"order '{number}' does not exist")
+        raise NotFound(f"order '{number}' does not exist")
     return order
 
 
@@ -349,12 +330,13 @@ def _exhausted(licence: Licence) -> bool:
 
 
 def add_licence(db: Session, actor: Actor, **fields: Any) -> Licence:
-    actor.require("officer", "admin")
-    if fields.get("type") not in checking.regime(fields.get("regime", "jp")).pack.licences.types:
-        raise RecordError(f"type: '{fields.get('type')}' is not a licence type of regime {fields.get('regime', 'jp')}")
+    actor.require(Role.OFFICER)
+    regime_id = fields.get("regime", DEFAULT_REGIME)
+    if fields.get("type") not in checking.regime(regime_id).pack.licences.types:
+        raise RecordError(f"type: '{fields.get('type')}' is not a licence type of regime {regime_id}")
     records.check_licence_terms(db, fields)
     if db.scalars(select(Licence).where(Licence.number == fields["number"])).first():
-        raise RecordError(f"number: licence '{fields['number']}' exists")
+        raise Conflict(f"number: licence '{fields['number']}' exists")
     licence = Licence(**fields)
     db.add(licence)
     db.flush()
@@ -370,10 +352,10 @@ AMENDABLE = {"holder", "destinations", "consignees", "end_users", "entries", "it
 def amend_licence(db: Session, actor: Actor, number: str, changes: dict[str, Any]) -> Licence:
     """Change a licence's terms (METI amends licences: validity, limits, parties). The ledger keeps the
     before and after; limits may not fall below what has already been drawn."""
-    actor.require("officer", "admin")
+    actor.require(Role.OFFICER)
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
-        raise RecordError(f"licence '{number}' does not exist")
+        raise NotFound(f"licence '{number}' does not exist")
     unknown = sorted(set(changes) - AMENDABLE)
     if unknown:
         raise RecordError(f"{unknown[0]}: not a term that can be amended")
@@ -406,21 +388,63 @@ class LicenceWarning:
     text: str
 
 
-def licence_warnings(db: Session, today: dt.date, days: int = 60, share: float = 0.9) -> list[LicenceWarning]:
-    warnings: list[LicenceWarning] = []
-    for licence in db.scalars(select(Licence).order_by(Licence.number)).all():
-        if today <= licence.valid_to <= today + dt.timedelta(days=days):
-            warnings.append(LicenceWarning(licence.number, "expiry", f"expires {licence.valid_to}"))
-        for used, limit, unit in (
-            (licence.value_used_jpy, licence.value_limit_jpy, "value"),
-            (licence.quantity_used, licence.quantity_limit, "quantity"),
-        ):
-            if limit is None or used < share * limit:
-                continue
-            # A licence at 100 % cannot be drawn on at all: that is not "near" exhaustion.
-            kind = "exhausted" if used >= limit - 1e-9 else "exhaustion"
-            warnings.append(LicenceWarning(licence.number, kind, f"{unit} {used:,} of {limit:,} used"))
-    return warnings
+EXPIRY_CHECK, VALUE_CHECK, QUANTITY_CHECK = 0, 1, 2  # a licence's warnings in this order
+
+
+def _warning_rows(today: dt.date, days: int, share: float) -> Select[Licence, int]:
+    """One row per warning, (licence, check), by licence number: the rule is asked in SQL, so only the
+    licences warned of are loaded, and a page of warnings is a page of rows. A limit that is not set (NULL)
+    makes its comparison unknown: no warning."""
+    checks = union_all(
+        select(Licence.id.label("licence_id"), literal_column(str(EXPIRY_CHECK)).label("kind")).where(
+            Licence.valid_to.between(today, today + dt.timedelta(days=days))
+        ),
+        select(Licence.id, literal_column(str(VALUE_CHECK))).where(
+            Licence.value_used_jpy >= share * Licence.value_limit_jpy
+        ),
+        select(Licence.id, literal_column(str(QUANTITY_CHECK))).where(
+            Licence.quantity_used >= share * Licence.quantity_limit
+        ),
+    ).subquery()
+    return (
+        select(Licence, checks.c.kind)
+        .join(checks, checks.c.licence_id == Licence.id)
+        .order_by(Licence.number, checks.c.kind)
+    )
+
+
+def _warning(licence: Licence, check: int) -> LicenceWarning:
+    if check == EXPIRY_CHECK:
+        return LicenceWarning(licence.number, "expiry", f"expires {licence.valid_to}")
+    used, limit, unit = (
+        (licence.value_used_jpy, licence.value_limit_jpy, "value")
+        if check == VALUE_CHECK
+        else (licence.quantity_used, licence.quantity_limit, "quantity")
+    )
+    assert limit is not None  # the SQL rule selects a used share of a limit only
+    # A licence at 100 % cannot be drawn on at all: that is not "near" exhaustion.
+    kind = "exhausted" if used >= limit - 1e-9 else "exhaustion"
+    return LicenceWarning(licence.number, kind, f"{unit} {used:,} of {limit:,} used")
+
+
+def licence_warnings(
+    db: Session,
+    today: dt.date,
+    days: int = 60,
+    share: float = 0.9,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[LicenceWarning]:
+    """Licences expiring within `days` of `today`, and limits `share` or more used (or fully used), by
+    licence number; `limit`/`offset` give one page of them."""
+    rows = db.execute(_warning_rows(today, days, share).limit(limit).offset(offset))
+    return [_warning(licence, check) for licence, check in rows]
+
+
+def count_licence_warnings(db: Session, today: dt.date, days: int = 60, share: float = 0.9) -> int:
+    counted = select(func.count()).select_from(_warning_rows(today, days, share).order_by(None).subquery())
+    return db.scalar(counted) or 0
 
 
 # --- release and shipment -------------------------------------------------------------------------------------
@@ -457,14 +481,14 @@ def _refuse_never_overridden(reasons: list[str], what: str) -> None:
 
 
 def set_four_eyes(db: Session, actor: Actor, reasons: list[str]) -> None:
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     _refuse_never_overridden(reasons, "set for four-eyes release")
     _set_reasons(db, actor, FOUR_EYES_SETTING, "settings.four_eyes", reasons)
 
 
 def set_overridable(db: Session, actor: Actor, reasons: list[str]) -> None:
     """Which blocking reasons an officer may override with a reason (admin)."""
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     _refuse_never_overridden(reasons, "overridden")
     _set_reasons(db, actor, OVERRIDABLE_SETTING, "settings.overridable", reasons)
 
@@ -539,7 +563,7 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
     """An officer releases a blocked order. `licence-needed` is lifted only by licences in the book that fit
     (assigned here); the other reasons are overridden with the officer's reason if they may be, by two
     officers when four-eyes applies. `prohibited` is never released."""
-    actor.require("officer", "admin")
+    actor.require(Role.OFFICER)
     if not reason.strip():
         raise RecordError("reason: a release needs a reason")
     order = lock_order(db, number)
@@ -582,7 +606,7 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
     """Ship a released order on the date it actually ships: lock the order (a shipment happens once), then
     draw each licensed line down on its licence, which must still cover it, be valid on that date and hold
     the balance. Any refusal leaves the order unshipped and nothing drawn (one transaction)."""
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     order = lock_order(db, number)
     if order.status != "released":
         raise RecordError(f"order '{number}' is {order.status}; only a released order ships")

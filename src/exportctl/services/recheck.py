@@ -175,7 +175,7 @@ def delta_screen(
     """Re-screen the parties a list update could affect; redetermine their open orders that got new hits.
 
     `screener` is the full screener, already holding `after`. With no `before`, every entry counts as added."""
-    actor.require(*records.WRITERS)
+    actor.require(records.Role.CLERK)
     empty = LoadedList(after.list_id, "", after.source, None, ())
     changes = diff_versions(before or empty, after)
     touched = [c.after for c in changes if c.kind in ("added", "changed") and c.after is not None]
@@ -261,7 +261,7 @@ def _last_determined(order: Order) -> dt.date:
 def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener | None) -> RecheckResult:
     """Redetermine the open orders whose pack version is not the installed one, or for which a dated change
     has come into force since their last determination (on or before their ship date)."""
-    actor.require(*records.WRITERS)
+    actor.require(records.Role.CLERK)
     open_orders = _open_orders(db)
     result = RecheckResult(today, len(open_orders))
     for order in open_orders:

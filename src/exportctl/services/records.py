@@ -11,53 +11,90 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-import pycountry
 from sqlalchemy import String, Text, event, inspect, or_, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
+from exportctl.countries import alpha_2
 from exportctl.determine.classify import HS_CODE, UnknownItem, classify_item
 from exportctl.model import PartyScreener, ScreeningHit
 from exportctl.screening.screener import Screener
 from exportctl.services import checking
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Classification, Item, Order, Party, PartyHit, User
 
-ROLES = ("viewer", "clerk", "officer", "admin")
-WRITERS = ("clerk", "officer", "admin")
 PARTY_ROLES = ("customer", "consignee", "end-user")
 
 
+# The kinds of refusal. Each interface answers by the kind, never by the message: the HTTP application maps
+# them to statuses in one table (refused 422, invalid 422, not found 404, conflict 409, permission 403, busy 503).
+
+
 class RecordError(ValueError):
-    """A request the records refuse: names the field or record."""
+    """A request the records refuse (the state of a record does not allow it): names the field or record."""
 
 
 class PermissionDenied(RecordError):
-    pass
+    """The actor's role does not allow this."""
 
 
 class Invalid(RecordError):
-    """A value in the request that cannot be accepted (422), whatever its message says."""
+    """A value in the request that cannot be accepted, whatever its message says."""
+
+
+class NotFound(RecordError):
+    """The record the request names (in its path or as its subject) does not exist."""
 
 
 class Conflict(RecordError):
-    """Another transaction wrote the same key first (a race the existence checks cannot see): 409."""
+    """The record exists already, or another transaction wrote the same key first (a race the existence checks
+    cannot see)."""
 
 
 class Busy(RecordError):
-    """The database could not take the change now (locked, serialisation failure, unreachable): 503."""
+    """The database could not take the change now (locked, serialisation failure, unreachable)."""
+
+
+class Role(StrEnum):
+    """A user's role, lowest first: each role may do all that the roles before it may."""
+
+    VIEWER = "viewer"
+    CLERK = "clerk"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+    @classmethod
+    def named(cls, value: str) -> Role:
+        try:
+            return cls(value)
+        except ValueError:
+            raise Invalid(f"role: {shown(value)} is not one of {', '.join(cls)}") from None
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def at_least(self, minimum: Role) -> bool:
+        return self.rank >= minimum.rank
 
 
 @dataclass(frozen=True)
 class Actor:
     name: str
-    role: str
+    role: Role
 
-    def require(self, *roles: str) -> None:
-        if self.role not in roles:
-            raise PermissionDenied(f"{self.name} ({self.role}) may not do this: needs {' or '.join(roles)}")
+    def __post_init__(self) -> None:
+        # A role read from the database or a session arrives as text: it becomes a Role here, once, for all.
+        object.__setattr__(self, "role", Role(self.role))
+
+    def require(self, minimum: Role) -> None:
+        if not self.role.at_least(minimum):
+            allowed = " or ".join(role for role in Role if role.at_least(minimum))
+            raise PermissionDenied(f"{self.name} ({self.role}) may not do this: needs {allowed}")
 
     @property
     def local_admin(self) -> bool:
@@ -66,7 +103,7 @@ class Actor:
 
 
 LOCAL_ADMIN = "local-admin:"  # prefix of the local admin mode's actor name; no user may be named so
-SYSTEM = Actor("system", "admin")
+SYSTEM = Actor("system", Role.ADMIN)
 
 
 # --- valid values ---------------------------------------------------------------------------------------------
@@ -123,12 +160,13 @@ def check_code(field: str, value: str) -> str:
 
 
 def check_country(field: str, value: str | None) -> str | None:
-    """An assigned ISO 3166-1 alpha-2 code (XX, ZZ and other user-assigned codes are refused)."""
+    """The country code as stored (`countries.alpha_2`: assigned codes only, upper-cased; XX and ZZ refused)."""
     if value is None:
         return None
-    if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
-        raise Invalid(f"{field}: {shown(value)} is not an ISO 3166-1 alpha-2 country code")
-    return value
+    try:
+        return alpha_2(value)
+    except ValueError as exc:
+        raise Invalid(f"{field}: {exc}") from None
 
 
 def check_hs_code(field: str, value: str | None) -> str | None:
@@ -167,24 +205,6 @@ def check_period(valid_from: dt.date, valid_to: dt.date) -> None:
 END_USE_MAX = 500
 
 
-def check_order_input(db: Session, data: Any) -> None:
-    """An order's header and lines (an `orders.OrderInput`), before anything is stored."""
-    check_code("number", data.number)
-    check_country("destination", data.destination.upper())
-    check_text("end_use", data.end_use, END_USE_MAX)
-    for field in ("consignee", "end_user"):
-        code = getattr(data, field)
-        if code is not None:
-            check_parties_exist(db, field, [code])
-    for number, line in enumerate(data.lines, start=1):
-        for field in ("item", "reference"):
-            value = getattr(line, field)
-            if value is not None:
-                check_name(f"lines.{number}.{field}", value, CODE_MAX)
-        check_amount(f"lines.{number}.quantity", line.quantity)
-        check_amount(f"lines.{number}.value_jpy", line.value_jpy)
-
-
 def check_order_changes(db: Session, changes: dict[str, Any]) -> None:
     if changes.get("destination") is not None:
         check_country("destination", changes["destination"])
@@ -210,10 +230,11 @@ def check_licence_terms(db: Session, terms: dict[str, Any]) -> None:
     if missing:
         raise Invalid(f"items: item {shown(missing[0])} does not exist")
     if terms.get("entries"):
-        entries = checking.regime(terms.get("regime", "jp")).pack.entries
+        regime_id = terms.get("regime", DEFAULT_REGIME)
+        entries = checking.regime(regime_id).pack.entries
         unknown = [entry for entry in terms["entries"] if entry not in entries]
         if unknown:
-            raise Invalid(f"entries: {shown(str(unknown[0]))} is not an entry of regime {terms.get('regime', 'jp')}")
+            raise Invalid(f"entries: {shown(str(unknown[0]))} is not an entry of regime {regime_id}")
     check_amount("quantity_limit", terms.get("quantity_limit"))
     check_amount("value_limit_jpy", terms.get("value_limit_jpy"))
     if terms.get("valid_from") is not None and terms.get("valid_to") is not None:
@@ -249,9 +270,10 @@ def _constraint_column(exc: IntegrityError) -> str:
 
 
 @contextmanager
-def database_errors() -> Iterator[None]:
+def database_errors(busy: bool = True) -> Iterator[None]:
     """The database's refusals as record errors (nothing was written): a race on a unique key is a conflict
-    (409), a lock or serialisation failure is 'busy' (503). Messages carry no SQL, paths or parameters."""
+    (409), a lock or serialisation failure is 'busy' (503). Messages carry no SQL, paths or parameters.
+    `busy=False` lets operational errors through (the CLI names its database in them)."""
     try:
         yield
     except IntegrityError as exc:
@@ -261,18 +283,19 @@ def database_errors() -> Iterator[None]:
     except DataError:
         raise Invalid("a value does not fit its field (too long, out of range or not allowed)") from None
     except OperationalError:
+        if not busy:
+            raise
         raise Busy("the database is busy or unavailable; nothing was written — try again") from None
 
 
 def add_user(db: Session, actor: Actor, name: str, role: str) -> User:
-    actor.require("admin")
+    actor.require(Role.ADMIN)
     check_code("name", name)
-    if role not in ROLES:
-        raise RecordError(f"role: {shown(role)} is not one of {', '.join(ROLES)}")
+    role = Role.named(role).value
     if name == SYSTEM.name or name.startswith(LOCAL_ADMIN):
         raise RecordError(f"user name '{name}' is reserved")  # the ledger's names for system and local admin
     if db.scalars(select(User).where(User.name == name)).first():
-        raise RecordError(f"user '{name}' exists")
+        raise Conflict(f"user '{name}' exists")
     user = User(name=name, role=role)
     db.add(user)
     db.flush()
@@ -283,8 +306,8 @@ def add_user(db: Session, actor: Actor, name: str, role: str) -> User:
 def actor_named(db: Session, name: str) -> Actor:
     user = db.scalars(select(User).where(User.name == name)).first()
     if user is None:
-        raise RecordError(f"user '{name}' does not exist (exportctl users add)")
-    return Actor(user.name, user.role)
+        raise NotFound(f"user '{name}' does not exist (exportctl users add)")
+    return Actor(user.name, Role(user.role))
 
 
 # --- parties --------------------------------------------------------------------------------------------------
@@ -293,22 +316,22 @@ def actor_named(db: Session, name: str) -> Actor:
 def party_by_code(db: Session, code: str) -> Party:
     party = db.scalars(select(Party).where(Party.code == code)).first()
     if party is None:
-        raise RecordError(f"party '{code}' does not exist")
+        raise NotFound(f"party '{code}' does not exist")
     return party
 
 
 def add_party(
     db: Session, actor: Actor, code: str, name: str, country: str | None, roles: list[str], screener: Screener | None
 ) -> Party:
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     check_code("code", code)
     check_name("name", name)
-    check_country("country", country)
+    country = check_country("country", country)
     for role in roles:
         if role not in PARTY_ROLES:
             raise RecordError(f"roles: {shown(role)} is not one of {', '.join(PARTY_ROLES)}")
     if db.scalars(select(Party).where(Party.code == code)).first():
-        raise RecordError(f"party '{code}' exists")
+        raise Conflict(f"party '{code}' exists")
     party = Party(code=code, name=name, country=country, roles=roles)
     db.add(party)
     db.flush()
@@ -379,14 +402,14 @@ def review_hit(
     """An officer confirms a hit or clears it as a false positive; the party's open orders are determined again
     in the same transaction with `screener` (no screener: the lists are missing, so they come back
     indeterminate), so a cleared hit releases what it alone blocked and a confirmed one keeps it blocked."""
-    actor.require("officer", "admin")
+    actor.require(Role.OFFICER)
     if decision not in ("confirmed", "false-positive"):
         raise RecordError(f"decision: '{decision}' is not confirmed or false-positive")
     if decision == "false-positive" and not reason.strip():
         raise RecordError("reason: a false-positive decision needs a reason")
     hit = db.get(PartyHit, hit_id)
     if hit is None:
-        raise RecordError(f"hit {hit_id} does not exist")
+        raise NotFound(f"hit {hit_id} does not exist")
     hit.status, hit.reviewed_by, hit.reviewed_at, hit.review_reason = (
         decision,
         actor.name,
@@ -435,17 +458,17 @@ def false_positives(party: Party) -> set[tuple[str, str]]:
 def item_by_code(db: Session, code: str) -> Item:
     item = db.scalars(select(Item).where(Item.code == code)).first()
     if item is None:
-        raise RecordError(f"item '{code}' does not exist")
+        raise NotFound(f"item '{code}' does not exist")
     return item
 
 
 def add_item(db: Session, actor: Actor, code: str, description: str, hs_code: str | None) -> Item:
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     check_code("code", code)
     check_name("description", description, 500)
     check_hs_code("hs_code", hs_code)
     if db.scalars(select(Item).where(Item.code == code)).first():
-        raise RecordError(f"item '{code}' exists")
+        raise Conflict(f"item '{code}' exists")
     item = Item(code=code, description=description, hs_code=hs_code)
     db.add(item)
     db.flush()
@@ -457,7 +480,7 @@ def classify(
     db: Session, actor: Actor, item: Item, regime: str, reference: str, rationale: str, valid_from: dt.date
 ) -> Classification:
     """Record a classification (a reclassification adds a row; the history stays)."""
-    actor.require(*WRITERS)
+    actor.require(Role.CLERK)
     check_name("reference", reference, CODE_MAX)
     if check_text("rationale", rationale) is None or not rationale.strip():
         raise RecordError("rationale: must not be blank")

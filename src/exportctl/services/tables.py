@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile, ZipFile
 
-import pycountry
 from openpyxl import load_workbook
 
-from exportctl.model import COUNTRY_CODE
+from exportctl.countries import alpha_2
 from exportctl.services.records import MAX_JPY, RecordError, shown
 
 TRUE = ("true", "yes", "1")
@@ -27,12 +26,6 @@ FALSE = ("false", "no", "0")
 
 class InvalidImport(RecordError):
     """A file that cannot be imported: names the file, the row (header = row 1) and the column."""
-
-
-def country_code(value: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code written (in any case), or None when it is not one."""
-    code = value.strip().upper()
-    return code if COUNTRY_CODE.match(code) and pycountry.countries.get(alpha_2=code) is not None else None
 
 
 @dataclass(frozen=True)
@@ -111,10 +104,10 @@ class Row:
         return [self._country(column, value) for value in self.codes(column)]
 
     def _country(self, column: str, value: str) -> str:
-        code = country_code(value)
-        if code is None:
-            raise self.problem(column, f"{shown(value)} is not an ISO 3166-1 alpha-2 country code")
-        return code
+        try:
+            return alpha_2(value)
+        except ValueError as exc:
+            raise self.problem(column, str(exc)) from None
 
     def codes(self, column: str) -> list[str]:
         """A list written with ';' between its values."""

@@ -82,10 +82,6 @@ def engine(url: str | None = None, readonly: bool = False) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=10)
 
 
-def is_postgres(bind: Engine) -> bool:
-    return bind.dialect.name == "postgresql"
-
-
 def upgrade(url: str | None = None) -> None:
     """Apply every Alembic migration not yet applied."""
     config = Config()

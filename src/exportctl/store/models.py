@@ -9,8 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from exportctl.settings import DEFAULT_REGIME
 
 
 class Base(DeclarativeBase):
@@ -124,6 +138,8 @@ class Classification(Base):
 
 class Licence(Base):
     __tablename__ = "licences"
+    # The licence book lists by expiry; the dashboard asks which are in force or expire soon.
+    __table_args__ = (Index("ix_licences_valid_to_number", "valid_to", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     regime: Mapped[str] = mapped_column(String(16))
@@ -146,10 +162,16 @@ class Licence(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    # Lists page orders newest first (ship date, then id), all of them or those of one status (the dashboard's
+    # blocked orders, /orders?status=…): one index each reads a page in order without sorting the table.
+    __table_args__ = (
+        Index("ix_orders_ship_date_id", "ship_date", "id"),
+        Index("ix_orders_status_ship_date_id", "status", "ship_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
-    regime: Mapped[str] = mapped_column(String(16), default="jp")
+    regime: Mapped[str] = mapped_column(String(16), default=DEFAULT_REGIME)
     ship_date: Mapped[dt.date] = mapped_column(Date)
     destination: Mapped[str] = mapped_column(String(2))
     consignee_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))

@@ -1,7 +1,8 @@
-"""The web application: server-rendered pages (Jinja2) with htmx for live parts; no Node build step.
+"""The web pages: server-rendered (Jinja2) with htmx for live parts; no Node build step.
 
-Pages use the API's plumbing: the session cookie, CSRF tokens on every form, role dependencies and one
-database transaction per request. `install` mounts the pages, the static files and the page errors.
+Pages use the application's plumbing (exportctl.http): the session cookie, CSRF tokens on every form, role
+dependencies and one database transaction per request. `install` mounts the pages and the static files; the
+pages' answer to an error is web/errors.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from exportctl.web import (
     control_list,
     dashboard,
-    errors,
     impact,
     items,
     licences,
@@ -34,4 +34,3 @@ def install(app: FastAPI) -> None:
     for module in ROUTERS:
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    errors.install(app)

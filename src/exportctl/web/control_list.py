@@ -18,10 +18,11 @@ from exportctl.model import Comparison, Specification
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.web.templating import render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 MAX_RESULTS = 50
 
 

@@ -20,13 +20,14 @@ from starlette.responses import Response
 from exportctl.api.deps import Database, Viewer
 from exportctl.api.v1.pages import page
 from exportctl.services import checking, orders
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Licence, Order
 from exportctl.web.facts import recent_changes
 from exportctl.web.i18n import translator
 from exportctl.web.templating import render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 WARNING_DAYS = 60
 NUMBERS_SHOWN = 10  # order numbers listed per blocking reason; /orders?status=blocked&reason=… has them all
 LICENCES_SHOWN = 20  # per licence list; /licences has them all

@@ -47,6 +47,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "impact.item": ("Item", "品目"),
     "impact.lines": ("Orders", "受注"),
     "impact.no_applications": ("No individual licence application is needed.", "個別許可の申請は不要です。"),
+    "impact.computing": (
+        "Computing… ({orders} open orders to determine on both dates). This page shows the result when it is ready.",
+        "計算中…（未出荷の受注 {orders} 件を両日付で判定しています）。結果ができしだい、このページに表示します。",
+    ),
+    "impact.refresh": ("Refresh", "再表示"),
+    "impact.failed": ("The impact analysis failed", "影響分析に失敗しました"),
     "lang.switch": ("日本語", "English"),
     "user.signed_in_as": ("Signed in as {name} ({role})", "{name}（{role}）でログイン中"),
     "user.logout": ("Log out", "ログアウト"),

@@ -1,31 +1,77 @@
 """The impact page: what a change of the rules between two dates does to open orders and licences, with the
-licence workload forecast (the same analysis as `exportctl impact`)."""
+licence workload forecast (the same analysis as `exportctl impact`).
+
+The analysis determines every open order twice: over 13,000 orders it takes minutes, far too long for a
+request. It runs as a job (services/jobs.py) in its own read-only transaction; the page waits a moment (a
+small book is shown at once), else says "computing" and asks again until the job is done. A result is kept
+for the analysis' inputs and shown only while the data it read is unchanged: the ledger's last record (every
+change to orders, licences and screening reviews writes one), the pack version and the screening lists'
+versions. After any change the next view computes afresh.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from exportctl.api.deps import Database, Viewer
+from exportctl import ledger
+from exportctl.api.deps import Viewer
 from exportctl.impact_report import slip_chart
-from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, impact
+from exportctl.model import PartyScreener
+from exportctl.services import checking, jobs, records
+from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
+from exportctl.services.records import RecordError
+from exportctl.settings import DEFAULT_REGIME
+from exportctl.store import db as store
+from exportctl.store.models import LedgerHead, Order
 from exportctl.web.paging import PAGE_SIZE, PageNumber, paged_list
 from exportctl.web.templating import render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 ORDERS_PER_PAGE = PAGE_SIZE  # rows of the affected orders table
+WAIT_SECONDS = 1.0  # a request waits this long for the job before answering "computing"
+POLL_SECONDS = 2  # the computing page asks again after this long
+JOBS = jobs.Jobs("impact", workers=2, kept=4)  # a result over 13,000 orders holds tens of MB: keep a few
+
+
+def data_fingerprint(db: Session, screener: PartyScreener | None) -> tuple[Any, ...]:
+    """What the analysis reads, in one comparable value (see the module's docstring)."""
+    last_record = db.scalar(select(LedgerHead.last_id).where(LedgerHead.id == ledger.HEAD_ID)) or 0
+    lists = sorted(getattr(screener, "versions", {}).items())
+    return (last_record, checking.regime(REGIME).version, tuple(lists))
+
+
+def analysis(
+    url: str, screener: PartyScreener | None, start: dt.date, end: dt.date, review_days: int
+) -> jobs.Computed[Impact]:
+    """The job: the analysis in a read-only transaction of its own, with the fingerprint of what it read."""
+    with store.session(url, readonly=True) as db:
+        if db.get_bind().dialect.name == "postgresql":
+            # One snapshot for the whole analysis (and its fingerprint), as SQLite's read transaction gives.
+            db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        seen = data_fingerprint(db, screener)
+        return jobs.Computed(seen, impact(db, REGIME, start, end, screener=screener, review_days=review_days))
+
+
+def looked_up(url: str, screener: PartyScreener | None) -> tuple[tuple[Any, ...], int]:
+    """The data's fingerprint now, and how many open orders the analysis determines. A short read of its own:
+    no database connection is held while the request waits for the job."""
+    with records.database_errors(), store.session(url, readonly=True) as db:
+        counted = select(func.count()).where(Order.regime == REGIME, Order.status != "shipped")
+        return data_fingerprint(db, screener), db.scalar(counted) or 0
 
 
 @router.get("/impact")
 def impact_page(
     request: Request,
     actor: Viewer,
-    db: Database,
     start: Annotated[dt.date, Query(alias="from")] = dt.date(2019, 8, 27),
     end: Annotated[dt.date, Query(alias="to")] = dt.date(2019, 8, 28),
     review_days: Annotated[int, Query(ge=0, le=365)] = DEFAULT_REVIEW_DAYS,
@@ -33,7 +79,22 @@ def impact_page(
 ) -> Response:
     if end < start:
         start, end = end, start
-    result = impact(db, REGIME, start, end, screener=request.app.state.screener, review_days=review_days)
+    url, screener = request.app.state.database_url, request.app.state.screener
+    key = (url, REGIME, start, end, review_days)
+    fingerprint, open_orders = looked_up(url, screener)
+    job = JOBS.job(key, fingerprint, lambda: analysis(url, screener, start, end, review_days))
+    job.wait(WAIT_SECONDS)
+    view: dict[str, Any] = {"start": start, "end": end, "review_days": review_days, "poll_seconds": POLL_SECONDS}
+    if job.running:
+        return render(request, "impact.html", actor, **view, state="computing", open_orders=open_orders)
+    failure = job.failure
+    if failure is not None:
+        JOBS.discard(key, job)  # reported here once; the next view computes again
+        # Shown, never swallowed. A plain view is a server error; an htmx poll gets a 200, which htmx swaps in.
+        status = 200 if request.headers.get("hx-request") else 500
+        message = str(failure) if isinstance(failure, RecordError) else None  # other texts may name server paths
+        return render(request, "impact.html", actor, status_code=status, **view, state="failed", message=message)
+    result = job.value
     # The orders table is paged, the orders that change first; the counts per effect sum up the whole list.
     by_effect = sorted(result.orders, key=lambda order: EFFECTS.index(order.effect))
     affected, pager = paged_list(request, by_effect, page, ORDERS_PER_PAGE)
@@ -41,9 +102,8 @@ def impact_page(
         request,
         "impact.html",
         actor,
-        start=start,
-        end=end,
-        review_days=review_days,
+        **view,
+        state="done",
         result=result,
         affected=affected,
         pager=pager,

@@ -12,12 +12,13 @@ from starlette.responses import RedirectResponse, Response
 
 from exportctl.api.deps import Clerk, Database, Viewer
 from exportctl.services import records
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item
 from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 
 
 @router.get("/items")

@@ -7,17 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.api.deps import Database, Officer, Viewer
 from exportctl.services import checking, orders
-from exportctl.services.records import RecordError
+from exportctl.services.records import NotFound, RecordError
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
 from exportctl.web.paging import PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 
 
 def _types() -> dict[str, object]:
@@ -43,18 +45,31 @@ def licence_book(request: Request, db: Database, actor: Viewer, page: PageNumber
 
 
 @router.get("/licences/{number}")
-def licence_detail(number: str, request: Request, db: Database, actor: Viewer) -> Response:
+def licence_detail(number: str, request: Request, db: Database, actor: Viewer, page: PageNumber = 1) -> Response:
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
-        raise RecordError(f"licence '{number}' does not exist")
+        raise NotFound(f"licence '{number}' does not exist")
+    # A bulk licence is drawn on by thousands of shipments: its drawdowns are paged, in the order drawn.
+    drawn = select(Drawdown.id).where(Drawdown.licence_id == licence.id).order_by(Drawdown.id)
+    ids, pager = paged(db, request, drawn, page)
     drawdowns = db.execute(
         select(Drawdown, OrderLine)
         .outerjoin(OrderLine, Drawdown.order_line_id == OrderLine.id)
-        .where(Drawdown.licence_id == licence.id)
+        .where(Drawdown.id.in_(ids))
+        .options(selectinload(OrderLine.order))
         .order_by(Drawdown.id)
     ).all()
     state = orders.licence_state(licence, dt.date.today())
-    return render(request, "licence.html", actor, licence=licence, drawdowns=drawdowns, types=_types(), state=state)
+    return render(
+        request,
+        "licence.html",
+        actor,
+        licence=licence,
+        drawdowns=drawdowns,
+        pager=pager,
+        types=_types(),
+        state=state,
+    )
 
 
 def _codes(text: str, upper: bool = False) -> list[str]:

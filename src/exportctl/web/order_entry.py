@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -14,7 +15,7 @@ from exportctl.regime import OutsideCoverage
 from exportctl.services import checking, orders
 from exportctl.services.records import Actor, RecordError
 from exportctl.store.models import Item, Party
-from exportctl.web.order_form import REGIME, FormError, LineForm, OrderForm
+from exportctl.web.order_form import FormError, LineForm, OrderForm, validation_message
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
@@ -52,11 +53,13 @@ async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
     """The determination of the form as it stands: like POST /api/v1/check, rendered, never stored."""
     form = OrderForm.read(await request.form())
     try:
-        transaction = form.transaction(db)
-        snapshot = checking.regime(REGIME).at(transaction.date)
-        consignee, end_user = form.parties(db)
-        screener = orders.reviewed_screener(request.app.state.screener, consignee, end_user)
+        order = orders.order_of(db, form.facts())  # as `add_order` would store it, but not stored
+        transaction = orders.transaction_of(order)
+        snapshot = checking.regime(transaction.regime).at(transaction.date)
+        screener = orders.reviewed_screener(request.app.state.screener, order.consignee, order.end_user)
         result = plain.determination_dict(snapshot, determine(snapshot, transaction, screener))
+    except ValidationError as exc:  # the transaction the engine would be given refuses a fact
+        return render(request, "_live.html", actor, d=None, error=validation_message(exc))
     except (FormError, InvalidTransaction, OutsideCoverage, RecordError) as exc:
         return render(request, "_live.html", actor, d=None, error=str(exc))
     return render(request, "_live.html", actor, d=result, error=None)

@@ -1,21 +1,19 @@
-"""The order entry form: its fields as typed values, an `OrderInput` to store, a `Transaction` to preview."""
+"""The order entry form: its fields as typed (shown again when refused), and the `OrderInput` it gives to store
+or the `OrderFacts` the live check determines."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from exportctl.model import Line, Transaction
-from exportctl.services.orders import LineInput, OrderInput
-from exportctl.services.records import RecordError, classification_on, item_by_code, party_by_code
-from exportctl.store.models import Party
+from exportctl.order_input import YES_NO, OrderFacts, OrderInput, problems
 
-REGIME = "jp"
 BLANK_LINES = 2
+M = TypeVar("M", bound=BaseModel)
 
 
 class FormError(ValueError):
@@ -42,10 +40,7 @@ class OrderForm:
     consignee: str = ""
     end_user: str = ""
     end_use: str = ""
-    wmd_end_use: bool = False
-    conventional_end_use: bool = False
-    informed: bool = False
-    clearly_not: bool = False
+    checked: frozenset[str] = frozenset()  # the yes/no facts ticked (`order_input.YES_NO`)
     lines: list[LineForm] = field(default_factory=lambda: [LineForm() for _ in range(BLANK_LINES)])
 
     @classmethod
@@ -72,10 +67,7 @@ class OrderForm:
             consignee=text("consignee"),
             end_user=text("end_user"),
             end_use=text("end_use"),
-            wmd_end_use=bool(form.get("wmd_end_use")),
-            conventional_end_use=bool(form.get("conventional_end_use")),
-            informed=bool(form.get("informed")),
-            clearly_not=bool(form.get("clearly_not")),
+            checked=frozenset(name for name in YES_NO if form.get(name)),
             lines=lines or [LineForm()],
         )
 
@@ -94,82 +86,51 @@ class OrderForm:
                 raise FormError(f"line {number}: choose an item or type a reference, not both")
         return filled
 
+    def facts(self) -> OrderFacts:
+        """What the live check determines: the form as filled in so far, with or without a number."""
+        return _validated(OrderFacts, self._fields())
+
     def to_input(self) -> OrderInput:
         if not self.number:
             raise FormError("number: an order needs a number")
-        return OrderInput(
-            number=self.number,
-            ship_date=self.date(),
-            destination=self.destination,
-            consignee=self.consignee or None,
-            end_user=self.end_user or None,
-            end_use=self.end_use or None,
-            wmd_end_use=True if self.wmd_end_use else None,
-            conventional_end_use=True if self.conventional_end_use else None,
-            informed=self.informed,
-            clearly_not=self.clearly_not,
-            regime=REGIME,
-            lines=[
-                LineInput(
-                    item=line.item or None,
-                    reference=line.reference or None,
-                    quantity=_float(line.quantity, f"line {number}: quantity"),
-                    value_jpy=_int(line.value_jpy, f"line {number}: value"),
-                )
+        return _validated(OrderInput, self._fields() | {"number": self.number})
+
+    def _fields(self) -> dict[str, Any]:
+        # An unticked box is the field's default: a weapons end use not declared stays unknown (None).
+        return {
+            "ship_date": self.date(),
+            "destination": self.destination,
+            "consignee": self.consignee or None,
+            "end_user": self.end_user or None,
+            "end_use": self.end_use or None,
+            **dict.fromkeys(self.checked, True),
+            "lines": [
+                {
+                    "item": line.item or None,
+                    "reference": line.reference or None,
+                    "quantity": _float(line.quantity, f"line {number}: quantity"),
+                    "value_jpy": _int(line.value_jpy, f"line {number}: value"),
+                }
                 for number, line in self.filled_lines()
             ],
-        )
-
-    def parties(self, db: Session) -> tuple[Party | None, Party | None]:
-        try:
-            return (
-                party_by_code(db, self.consignee) if self.consignee else None,
-                party_by_code(db, self.end_user) if self.end_user else None,
-            )
-        except RecordError as exc:
-            raise FormError(str(exc)) from None
-
-    def transaction(self, db: Session) -> Transaction:
-        """What the engine is given for this form, as `add_order` would give it (items at their classification)."""
-        day = self.date()
-        consignee, end_user = self.parties(db)
-        lines: list[Line] = []
-        for number, line in self.filled_lines():
-            reference = line.reference
-            if line.item:
-                try:
-                    found = classification_on(item_by_code(db, line.item), REGIME, day)
-                except RecordError as exc:
-                    raise FormError(f"line {number}: {exc}") from None
-                if found is None:
-                    raise FormError(f"line {number}: item '{line.item}' has no classification on {day}")
-                reference = found.reference
-            quantity = _float(line.quantity, f"line {number}: quantity")
-            lines.append(_line(number, reference, quantity, _int(line.value_jpy, f"line {number}: value")))
-        try:
-            return Transaction(
-                regime=REGIME,
-                date=day,
-                destination=self.destination,
-                consignee=consignee.name if consignee else None,
-                end_user=end_user.name if end_user else None,
-                end_user_country=end_user.country if end_user else None,
-                end_use=self.end_use or None,
-                wmd_end_use=True if self.wmd_end_use else None,
-                conventional_end_use=True if self.conventional_end_use else None,
-                informed=self.informed,
-                clearly_not=self.clearly_not,
-                lines=lines,
-            )
-        except ValidationError as exc:
-            raise FormError(_validation_message(exc)) from None
+        }
 
 
-def _line(number: int, reference: str, quantity: float | None, value_jpy: int | None) -> Line:
+def _validated(model: type[M], fields: dict[str, Any]) -> M:
     try:
-        return Line(item=reference, quantity=quantity, value_jpy=value_jpy)
+        return model.model_validate(fields)
     except ValidationError as exc:
-        raise FormError(f"line {number}: {_validation_message(exc)}") from None
+        raise FormError(validation_message(exc)) from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The refusals of an order or of its transaction, by field and line as the form shows them."""
+    return "; ".join(
+        (f"line {problem.line}: " if problem.line else "")
+        + (f"{problem.field}: " if problem.field else "")
+        + problem.text
+        for problem in problems(exc)
+    )
 
 
 def _float(text: str, label: str) -> float | None:
@@ -189,9 +150,3 @@ def _int(text: str, label: str) -> int | None:
     if value is not None and not value.is_integer():
         raise FormError(f"{label}: '{text}' is not a whole number of yen")
     return None if value is None else int(value)
-
-
-def _validation_message(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in error['loc']) or 'transaction'}: {error['msg']}" for error in exc.errors()
-    )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from exportctl.api.v1.pages import page
-from exportctl.services.records import RecordError
+from exportctl.services.records import NotFound
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000  # far beyond any list, and it keeps the offset inside the databases' 64-bit integers
@@ -67,7 +67,7 @@ def pager(request: Request, number: int, total: int, size: int = PAGE_SIZE) -> P
     others = tuple((key, value) for key, value in request.query_params.multi_items() if key != "page")
     found = Pager(number, size, total, request.url.path, others)
     if number > found.pages:
-        raise RecordError(f"page {number} does not exist: the list has {total} rows, {found.pages} page(s)")
+        raise NotFound(f"page {number} does not exist: the list has {total} rows, {found.pages} page(s)")
     return found
 
 

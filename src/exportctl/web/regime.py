@@ -11,12 +11,13 @@ from starlette.responses import Response
 from exportctl import render as plain
 from exportctl.api.deps import Viewer
 from exportctl.services import checking
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.web.facts import changes
 from exportctl.web.i18n import translator
 from exportctl.web.templating import render
 
 router = APIRouter()
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 
 
 @router.get("/regime")
@@ -25,11 +26,7 @@ def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> R
     day = max(date or dt.date.today(), regime.pack.meta.coverage_from)
     snapshot = regime.at(day)
     tables = regime.pack.destinations.tables
-    groups = {
-        "A": sorted(snapshot.tables["table-3"]),
-        "B": sorted(snapshot.tables["group-b"]),
-        "D": sorted(set(snapshot.tables["table-3-2"]) | set(snapshot.tables["table-4"])),
-    }
+    groups = snapshot.group_members()
     return render(
         request,
         "regime.html",
@@ -65,5 +62,5 @@ def regime_diff(
         start=start,
         end=end,
         change_dates=regime.changes_between(min(start, end), max(start, end)),
-        changes=changes(translator(request), regime, before, after),
+        changes=changes(translator(request), before, after),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
-from sqlalchemy import exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session, selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import render as plain
@@ -14,11 +15,16 @@ from exportctl.api.deps import Database, Officer, Viewer
 from exportctl.screening.screener import Screener
 from exportctl.services import records
 from exportctl.store.models import Party, PartyHit
-from exportctl.web.paging import PageNumber, paged
+from exportctl.web.paging import PAGE_SIZE, PageNumber, paged
 from exportctl.web.templating import flash, render
 
 router = APIRouter()
 RECENT = 20
+
+
+def _open_hit() -> ColumnElement[bool]:
+    """The workbench lists the parties with a hit still open, by code."""
+    return exists().where(PartyHit.party_id == Party.id, PartyHit.status == "open")
 
 
 @router.get("/screening")
@@ -30,8 +36,7 @@ def workbench(
     country: Annotated[str, Query(pattern="^([A-Za-z]{2})?$")] = "",
     page: PageNumber = 1,
 ) -> Response:
-    open_hit = exists().where(PartyHit.party_id == Party.id, PartyHit.status == "open")
-    statement = select(Party).where(open_hit).options(selectinload(Party.hits)).order_by(Party.code)
+    statement = select(Party).where(_open_hit()).options(selectinload(Party.hits)).order_by(Party.code)
     parties, pager = paged(db, request, statement, page)
     reviewed = db.scalars(
         select(PartyHit).where(PartyHit.status != "open").order_by(PartyHit.reviewed_at.desc()).limit(RECENT)
@@ -69,4 +74,15 @@ def review(
 ) -> Response:
     hit = records.review_hit(db, actor, hit_id, decision, reason, request.app.state.screener)
     flash(request, "screen.reviewed")
-    return RedirectResponse(f"/screening#party-{hit.party.code}", status_code=303)
+    return RedirectResponse(_workbench_place(db, hit.party), status_code=303)
+
+
+def _workbench_place(db: Session, party: Party) -> str:
+    """The workbench page that holds the party now, anchored at it; once its last open hit is reviewed it has
+    left the list: the page where it stood (the parties that followed it), or the last page."""
+    before = db.scalar(select(func.count()).select_from(Party).where(_open_hit(), Party.code < party.code)) or 0
+    listed = db.scalar(select(exists().where(PartyHit.party_id == party.id, PartyHit.status == "open")))
+    remaining = db.scalar(select(func.count()).select_from(Party).where(_open_hit())) or 0
+    number = min(before // PAGE_SIZE, max(remaining - 1, 0) // PAGE_SIZE) + 1
+    path = f"/screening?page={number}" if number > 1 else "/screening"
+    return f"{path}#party-{quote(party.code)}" if listed else path

@@ -11,13 +11,14 @@ from starlette.responses import HTMLResponse
 
 from exportctl.api.deps import csrf_token
 from exportctl.services import checking
-from exportctl.services.records import Actor
+from exportctl.services.records import Actor, Role
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.web import format as fmt
 from exportctl.web.i18n import Translator, translator
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent)
-REGIME = "jp"
+REGIME = DEFAULT_REGIME
 
 
 def licence_title(t: Translator, kind: str) -> str:
@@ -27,7 +28,6 @@ def licence_title(t: Translator, kind: str) -> str:
 
 
 TEMPLATES.env.globals.update(share=fmt.share, licence_title=licence_title)
-ROLE_RANK = {"viewer": 0, "clerk": 1, "officer": 2, "admin": 3}
 
 
 def flash(request: Request, key: str, kind: str = "ok", detail: str = "", **values: Any) -> None:
@@ -45,13 +45,12 @@ def render(
 ) -> HTMLResponse:
     t = translator(request)
     message = request.session.pop("flash", None)
-    rank = ROLE_RANK.get(actor.role, -1) if actor else -1
     context |= {
         "t": t,
         "lang": t.lang,
         "user": actor,
-        "can_write": rank >= ROLE_RANK["clerk"],
-        "can_decide": rank >= ROLE_RANK["officer"],
+        "can_write": actor is not None and actor.role.at_least(Role.CLERK),
+        "can_decide": actor is not None and actor.role.at_least(Role.OFFICER),
         "csrf": csrf_token(request),
         "flash": message,
         "path": request.url.path,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from exportctl import ledger
 from exportctl.api.deps import Database, Viewer
+from exportctl.api.v1 import schemas
 from exportctl.api.v1.pages import Limit, Offset, envelope, page
 from exportctl.services import audit
 from exportctl.services.records import RecordError
@@ -37,6 +38,7 @@ def _anchor(records: int | None, head_hash: str | None, first_hash: str | None) 
 
 @router.get(
     "/audit/verify",
+    response_model=schemas.Verification,
     summary="Verify the hash chain (and that it contains an exported head) and the business rows against it",
 )
 def verify(
@@ -57,7 +59,11 @@ def verify(
     return answer
 
 
-@router.get("/audit/records", summary="Audit records in chain order; filter by subject or action")
+@router.get(
+    "/audit/records",
+    response_model=schemas.Page[schemas.AuditRecord],
+    summary="Audit records in chain order; filter by subject or action",
+)
 def records(
     db: Database,
     actor: Viewer,

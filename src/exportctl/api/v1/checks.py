@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from exportctl import render
 from exportctl.api.deps import Viewer
+from exportctl.api.v1 import schemas
+from exportctl.countries import CountryCode
 from exportctl.determine.engine import determine
 from exportctl.model import Transaction
 from exportctl.regime.diff import diff
@@ -20,7 +22,7 @@ from exportctl.services.records import Invalid
 router = APIRouter(tags=["check"])
 
 
-@router.post("/check", summary="Determine one transaction (not stored)")
+@router.post("/check", response_model=schemas.Determination, summary="Determine one transaction (not stored)")
 async def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
     # On the event loop: a determination is well under a millisecond of CPU, less than a thread hand-off costs.
     snapshot = checking.regime(transaction.regime).at(transaction.date)
@@ -29,13 +31,13 @@ async def check(transaction: Transaction, request: Request, actor: Viewer) -> di
 
 class ScreenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=500)
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    country: CountryCode | None = None
     lists: list[str] | None = None
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
     limit: int = Field(default=10, ge=1, le=100)
 
 
-@router.post("/screen", summary="Screen a party name against the loaded lists")
+@router.post("/screen", response_model=schemas.Screening, summary="Screen a party name against the loaded lists")
 def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, Any]:
     screener = request.app.state.screener
     if screener is None:
@@ -48,7 +50,7 @@ def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, A
     return {"query": query.name, "hits": [render.hit_dict(h) for h in result.hits], "lists": screener.versions}
 
 
-@router.get("/lists", summary="The screening list versions in use")
+@router.get("/lists", response_model=schemas.LoadedLists, summary="The screening list versions in use")
 def lists(request: Request, actor: Viewer) -> dict[str, Any]:
     screener = request.app.state.screener
     if screener is None:
@@ -66,7 +68,7 @@ def lists(request: Request, actor: Viewer) -> dict[str, Any]:
     }
 
 
-@router.get("/regime/{regime_id}", summary="The regime in force on a date")
+@router.get("/regime/{regime_id}", response_model=schemas.RegimeOnDate, summary="The regime in force on a date")
 def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
     snapshot = checking.regime(regime_id).at(date)
     return {
@@ -79,7 +81,9 @@ def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
     }
 
 
-@router.get("/regime/{regime_id}/entries", summary="The control-list entries in force on a date")
+@router.get(
+    "/regime/{regime_id}/entries", response_model=schemas.Entries, summary="The control-list entries in force on a date"
+)
 def regime_entries(
     regime_id: str,
     date: dt.date,
@@ -89,7 +93,9 @@ def regime_entries(
     return render.entries_dict(checking.regime(regime_id).at(date), kind)
 
 
-@router.get("/regime/{regime_id}/diff", summary="Facts that changed between two dates")
+@router.get(
+    "/regime/{regime_id}/diff", response_model=schemas.RegimeDiff, summary="Facts that changed between two dates"
+)
 def regime_diff(
     regime_id: str,
     actor: Viewer,

@@ -1,4 +1,4 @@
-"""Pagination shared by list endpoints: `limit` (≤ 500) and `offset`, answered with the total."""
+"""One page of a query's rows and its total: the API's lists (`limit` ≤ 500 and `offset`) and the pages' pager."""
 
 from __future__ import annotations
 

@@ -11,10 +11,13 @@ from sqlalchemy import select
 
 from exportctl import views
 from exportctl.api.deps import Clerk, Database, Officer, Viewer
+from exportctl.api.v1 import schemas
 from exportctl.api.v1.pages import Limit, Offset, envelope, page
+from exportctl.countries import CountryCode
 from exportctl.model import FreeText
-from exportctl.order_document import OrderDocument
+from exportctl.order_input import OrderInput
 from exportctl.services import orders, records
+from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party
 
 router = APIRouter(tags=["records"])
@@ -25,7 +28,7 @@ router = APIRouter(tags=["records"])
 
 class OrderChanges(BaseModel):
     ship_date: dt.date | None = None
-    destination: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    destination: CountryCode | None = None
     consignee: str | None = None
     end_user: str | None = None
     end_use: FreeText | None = None
@@ -43,14 +46,18 @@ class Shipment(BaseModel):
     date: dt.date | None = Field(default=None, description="The day it ships (default: today)")
 
 
-@router.get("/orders", summary="Orders, newest first; filter by status or destination")
+@router.get(
+    "/orders",
+    response_model=schemas.Page[schemas.OrderSummary],
+    summary="Orders, newest first; filter by status or destination",
+)
 def list_orders(
     db: Database,
     actor: Viewer,
     limit: Limit = 50,
     offset: Offset = 0,
     status: Annotated[str | None, Query(pattern="^(released|blocked|shipped)$")] = None,
-    destination: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    destination: Annotated[CountryCode | None, Query()] = None,
 ) -> dict[str, Any]:
     statement = select(Order).order_by(Order.ship_date.desc(), Order.id.desc())
     if status:
@@ -61,23 +68,31 @@ def list_orders(
     return envelope([views.order_dict(o, detail=False) for o in rows], total, limit, offset)
 
 
-@router.post("/orders", status_code=201, summary="Enter an order: stored, determined and screened")
-def create_order(body: OrderDocument, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
-    return views.order_dict(orders.add_order(db, actor, body.to_input(), request.app.state.screener))
+@router.post(
+    "/orders", response_model=schemas.Order, status_code=201, summary="Enter an order: stored, determined and screened"
+)
+def create_order(body: OrderInput, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    return views.order_dict(orders.add_order(db, actor, body, request.app.state.screener))
 
 
-@router.get("/orders/{number}")
+@router.get("/orders/{number}", response_model=schemas.Order)
 def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
     return views.order_dict(orders.order_by_number(db, number))
 
 
-@router.patch("/orders/{number}", summary="Change an order's header; it is determined again")
+@router.patch(
+    "/orders/{number}", response_model=schemas.Order, summary="Change an order's header; it is determined again"
+)
 def update_order(number: str, body: OrderChanges, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     return views.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
 
 
-@router.post("/orders/{number}/determine", summary="Determine and screen the order again (not once shipped)")
+@router.post(
+    "/orders/{number}/determine",
+    response_model=schemas.Order,
+    summary="Determine and screen the order again (not once shipped)",
+)
 def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     order = orders.order_by_number(db, number)
     return views.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
@@ -85,6 +100,7 @@ def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> di
 
 @router.post(
     "/orders/{number}/release",
+    response_model=schemas.Release,
     summary="Release a blocked order (officer, with a reason): licence-needed only by a licence in the book",
 )
 def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str, Any]:
@@ -96,7 +112,11 @@ def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str
     }
 
 
-@router.post("/orders/{number}/ship", summary="Ship a released order on a date (default today), drawing licences")
+@router.post(
+    "/orders/{number}/ship",
+    response_model=schemas.Order,
+    summary="Ship a released order on a date (default today), drawing licences",
+)
 def ship(number: str, db: Database, actor: Clerk, body: Annotated[Shipment | None, Body()] = None) -> dict[str, Any]:
     # Today by the caller's clock when no date is given: the service itself takes the date as a fact.
     shipped_on = body.date if body is not None and body.date is not None else dt.date.today()
@@ -107,11 +127,11 @@ def ship(number: str, db: Database, actor: Clerk, body: Annotated[Shipment | Non
 
 
 class LicenceBody(BaseModel):
-    regime: str = "jp"
+    regime: str = DEFAULT_REGIME
     type: str
     number: str = Field(min_length=1, max_length=64)
     holder: str
-    destinations: list[str] = []
+    destinations: list[CountryCode] = []
     consignees: list[str] = []
     end_users: list[str] = []
     entries: list[str] = []
@@ -122,29 +142,47 @@ class LicenceBody(BaseModel):
     valid_to: dt.date
 
 
-@router.get("/licences")
+@router.get("/licences", response_model=schemas.Page[schemas.Licence])
 def list_licences(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     rows, total = page(db, select(Licence).order_by(Licence.number), limit, offset)
     today = dt.date.today()
     return envelope([views.licence_dict(licence, today) for licence in rows], total, limit, offset)
 
 
-@router.post("/licences", status_code=201)
+@router.post("/licences", response_model=schemas.Licence, status_code=201)
 def create_licence(body: LicenceBody, db: Database, actor: Officer) -> dict[str, Any]:
     return views.licence_dict(orders.add_licence(db, actor, **body.model_dump()), dt.date.today())
 
 
-@router.get("/licences/warnings", summary="Licences near expiry or exhaustion")
-def licence_warnings(db: Database, actor: Viewer, today: dt.date | None = None, days: int = 60) -> dict[str, Any]:
-    found = orders.licence_warnings(db, today or dt.date.today(), days)
-    return {"warnings": [{"number": w.number, "kind": w.kind, "text": w.text} for w in found]}
+@router.get(
+    "/licences/warnings",
+    response_model=schemas.LicenceWarnings,
+    summary="Licences near expiry or exhaustion, a page of warnings",
+)
+def licence_warnings(
+    db: Database,
+    actor: Viewer,
+    today: dt.date | None = None,
+    days: Annotated[int, Query(ge=0, le=3650, description="Warn of expiry this many days ahead")] = 60,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    # `warnings` is the list's name in this answer (a contract), where other lists say `items`.
+    day = today or dt.date.today()
+    found = orders.licence_warnings(db, day, days, limit=limit, offset=offset)
+    return {
+        "warnings": [{"number": w.number, "kind": w.kind, "text": w.text} for w in found],
+        "total": orders.count_licence_warnings(db, day, days),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
-@router.get("/licences/{number}")
+@router.get("/licences/{number}", response_model=schemas.Licence)
 def get_licence(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
-        raise records.RecordError(f"licence '{number}' does not exist")
+        raise records.NotFound(f"licence '{number}' does not exist")
     return views.licence_dict(licence, dt.date.today())
 
 
@@ -158,29 +196,34 @@ class ItemBody(BaseModel):
 
 
 class ClassificationBody(BaseModel):
-    regime: str = "jp"
+    regime: str = DEFAULT_REGIME
     reference: str
     rationale: str = Field(min_length=1)
     valid_from: dt.date
 
 
-@router.get("/items")
+@router.get("/items", response_model=schemas.Page[schemas.ItemSummary])
 def list_items(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     rows, total = page(db, select(Item).order_by(Item.code), limit, offset)
     return envelope([views.item_dict(item, history=False) for item in rows], total, limit, offset)
 
 
-@router.post("/items", status_code=201)
+@router.post("/items", response_model=schemas.Item, status_code=201)
 def create_item(body: ItemBody, db: Database, actor: Clerk) -> dict[str, Any]:
     return views.item_dict(records.add_item(db, actor, body.code, body.description, body.hs_code))
 
 
-@router.get("/items/{code}")
+@router.get("/items/{code}", response_model=schemas.Item)
 def get_item(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
     return views.item_dict(records.item_by_code(db, code))
 
 
-@router.post("/items/{code}/classifications", status_code=201, summary="Classify (or reclassify) an item")
+@router.post(
+    "/items/{code}/classifications",
+    response_model=schemas.Item,
+    status_code=201,
+    summary="Classify (or reclassify) an item",
+)
 def classify_item(code: str, body: ClassificationBody, db: Database, actor: Clerk) -> dict[str, Any]:
     item = records.item_by_code(db, code)
     records.classify(db, actor, item, body.regime, body.reference, body.rationale, body.valid_from)
@@ -193,7 +236,7 @@ def classify_item(code: str, body: ClassificationBody, db: Database, actor: Cler
 class PartyBody(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=500)
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    country: CountryCode | None = None
     roles: list[str] = []
 
 
@@ -202,7 +245,7 @@ class Review(BaseModel):
     reason: str = ""
 
 
-@router.get("/parties")
+@router.get("/parties", response_model=schemas.Page[schemas.PartySummary])
 def list_parties(
     db: Database,
     actor: Viewer,
@@ -217,18 +260,18 @@ def list_parties(
     return envelope([views.party_dict(p, hits=False) for p in rows], total, limit, offset)
 
 
-@router.post("/parties", status_code=201, summary="Add a party; it is screened at once")
+@router.post("/parties", response_model=schemas.Party, status_code=201, summary="Add a party; it is screened at once")
 def create_party(body: PartyBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     party = records.add_party(db, actor, body.code, body.name, body.country, body.roles, request.app.state.screener)
     return views.party_dict(party)
 
 
-@router.get("/parties/{code}")
+@router.get("/parties/{code}", response_model=schemas.Party)
 def get_party(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
     return views.party_dict(records.party_by_code(db, code))
 
 
-@router.post("/parties/{code}/screen", summary="Screen a party again")
+@router.post("/parties/{code}/screen", response_model=schemas.Party, summary="Screen a party again")
 def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     party = records.party_by_code(db, code)
     if request.app.state.screener is not None:
@@ -236,7 +279,11 @@ def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[st
     return views.party_dict(party)
 
 
-@router.post("/hits/{hit_id}/review", summary="Review a screening hit: confirmed, or false positive with a reason")
+@router.post(
+    "/hits/{hit_id}/review",
+    response_model=schemas.PartyHit,
+    summary="Review a screening hit: confirmed, or false positive with a reason",
+)
 def review(hit_id: int, body: Review, request: Request, db: Database, actor: Officer) -> dict[str, Any]:
     """The party's open orders are determined again in the same transaction."""
     screener = request.app.state.screener

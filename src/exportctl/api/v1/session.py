@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse
 
 from exportctl.api.deps import Database, Viewer, csrf_token, current_actor
 from exportctl.api.edge import client_address, docs_policy
+from exportctl.api.v1 import schemas
 from exportctl.services import auth
 
 router = APIRouter(tags=["session"])
@@ -22,7 +23,9 @@ class Credentials(BaseModel):
     password: str = Field(max_length=500)
 
 
-@router.post("/session", summary="Log in: sets the session cookie and returns the CSRF token")
+@router.post(
+    "/session", response_model=schemas.LoggedIn, summary="Log in: sets the session cookie and returns the CSRF token"
+)
 def log_in(body: Credentials, request: Request, db: Database) -> dict[str, Any]:
     actor = auth.login(db, body.name, body.password, client_address(request))
     request.session.clear()
@@ -37,7 +40,7 @@ def log_out(request: Request, actor: Viewer, db: Database) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me")
+@router.get("/me", response_model=schemas.Me)
 def me(actor: Viewer) -> dict[str, Any]:
     return {"user": actor.name, "role": actor.role}
 

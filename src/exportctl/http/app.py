@@ -1,4 +1,4 @@
-"""Building the FastAPI application: middleware, error shapes, routers, shared state."""
+"""Building the FastAPI application: middleware, error answers, the API's and the pages' routers, shared state."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from exportctl.api import problems
-from exportctl.api.deps import BodyLimit
+from exportctl import web
 from exportctl.api.edge import SecurityHeaders
 from exportctl.api.v1 import audit, checks, records, session
+from exportctl.http import errors
+from exportctl.http.bodies import BodyLimit, JsonOnly
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.store import db as store
+from exportctl.web import errors as page_errors
 
 API = "/api/v1"
 SECRET_ENV = "EXPORTCTL_SECRET"
@@ -48,13 +50,11 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
     app.add_middleware(
         SessionMiddleware, secret_key=_secret(), session_cookie="exportctl", same_site="strict", https_only=False
     )
-    app.add_middleware(problems.JsonOnly, prefix=API)  # inside BodyLimit: an oversized body is 413 first
+    app.add_middleware(JsonOnly, prefix=API)  # inside BodyLimit: an oversized body is 413 first
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)  # outermost: every response, errors and 413 included, gets the headers
-    problems.install(app)
+    errors.install(app, page=page_errors.web_error)  # problem+json under /api/, a page elsewhere
     for router in (checks.router, records.router, audit.router, session.router):
         app.include_router(router, prefix=API)
-    from exportctl.web import install as install_web  # here: the pages import the API's plumbing
-
-    install_web(app)  # the pages, their static files, and HTML error pages outside /api/
+    web.install(app)  # the pages and their static files
     return app

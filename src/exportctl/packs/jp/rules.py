@@ -1,0 +1,192 @@
+"""Japan's rules that are code: the small-value exception (Export Trade Control Order Art. 4(1)(iv), from
+2025-10-09 (v)), whose records are the pack's own dated section `small_value` of rules.yaml.
+
+Goods of the listed rows need no licence up to a contract value per sub-item (lower for the goods of Appended
+Table 3-3), never to Appended Table 4; outside Group A every WMD concern case must be ruled out, an End User List
+end user among them, and an inform notice removes the exception (for Group A too from 2025-10-09).
+
+Versions of the pack stored in an older pack format upgrade through `format_1.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import Field
+
+from exportctl.model import ExceptionCheck, ScreeningHit, Transaction
+from exportctl.packs.jp import format_1
+from exportctl.regime import schema as s
+from exportctl.regime.plugin import ExceptionResult, ListedLine
+from exportctl.regime.sections import Section
+from exportctl.regime.snapshot import Snapshot
+from exportctl.regime.yamltext import PackError
+
+GROUP_A = "A"  # Appended Table 3: the group for which the exception asks least
+TABLE_3_2 = "table-3-2"  # UN arms embargo destinations: a conventional-weapons end use loses the exception
+
+
+class ReducedThreshold(s.Strict):
+    """Appended Table 3-3: goods of `rows`/`entries` always take the lower threshold; goods of `designated_rows`/
+    `designated_entries` only where a ministerial notice designates them (`designation_source`)."""
+
+    threshold_jpy: int
+    rows: list[s.EntryOrRowId] = Field(default_factory=list)
+    entries: list[s.EntryOrRowId] = Field(default_factory=list)
+    designated_rows: list[s.EntryOrRowId] = Field(default_factory=list)
+    designated_entries: list[s.EntryOrRowId] = Field(default_factory=list)
+    designation_source: s.SourceId | None = None
+
+
+class SmallValue(s.Dated):
+    id: str
+    title: s.Text
+    rows: list[s.EntryOrRowId]
+    threshold_jpy: int
+    reduced: ReducedThreshold
+    excluded_destinations: Literal["table-4"]
+    end_user_concerns: list[str] = Field(
+        default=[], description="End User List concern types that lose the exception outside Group A"
+    )
+    clearly_not_applies: bool = False
+    informed_in_group_a: bool = Field(default=True, description="An inform notice also removes it for Group A")
+
+
+def _fact(name: str, rule: SmallValue) -> s.Text:
+    text = (
+        f"{rule.title.en}: rows {', '.join(rule.rows)} up to ¥{rule.threshold_jpy:,}"
+        f" (¥{rule.reduced.threshold_jpy:,} for Appended Table 3-3 goods)"
+    )
+    return s.Text(en=text, ja=rule.title.ja)
+
+
+SMALL_VALUE: Section[SmallValue] = Section("exception", "rules.yaml", "small_value", SmallValue, "list", _fact)
+
+Condition = tuple[bool | None, str, str]  # holds (None: unknown), why it fails, the fact missing when unknown
+
+
+@dataclass(frozen=True)
+class JapanRules:
+    sections: tuple[Section[Any], ...] = (SMALL_VALUE,)
+
+    def exceptions(self, snapshot: Snapshot, line: ListedLine) -> Sequence[ExceptionResult]:
+        if line.kind != "goods":
+            return ()  # the exception is for goods only
+        in_force = snapshot.active(SMALL_VALUE)
+        return (small_value(snapshot, line, in_force[0].record, in_force[0].source),) if in_force else ()
+
+    def upgrade(self, written_in: int, files: dict[str, Any]) -> dict[str, Any]:
+        if written_in != 1:
+            raise PackError(
+                "pack.yaml", ("format",), None, f"Japan's pack was never written in pack format {written_in}"
+            )
+        return format_1.upgrade(files)
+
+
+RULES = JapanRules()
+
+
+def small_value(snapshot: Snapshot, line: ListedLine, rule: SmallValue, source: str) -> ExceptionResult:
+    """Export Trade Control Order art. 4(1)(iv)/(v). The contract value is summed per sub-item."""
+
+    def result(applied: bool, why: str, missing: tuple[str, ...] = ()) -> ExceptionResult:
+        return ExceptionResult(ExceptionCheck(rule.id, applied, why, source), missing)
+
+    # It is not applied as soon as one condition fails; it is undecided only when none fails and one is unknown.
+    transaction, entry = line.transaction, line.entry
+    destination = transaction.destination
+    values = line.same_entry_values
+    total = None if any(v is None for v in values) else sum(v for v in values if v)
+    reduced = entry.row in rule.reduced.rows or entry.id in rule.reduced.entries
+    designated = entry.row in rule.reduced.designated_rows or entry.id in rule.reduced.designated_entries
+    threshold = rule.reduced.threshold_jpy if reduced else rule.threshold_jpy
+    basis = "Appended Table 3-3 goods" if reduced else f"rows {', '.join(rule.rows)}"
+    outside_a = line.group != GROUP_A
+    embargo_3_2 = snapshot.in_table(TABLE_3_2, destination)
+    conditions: list[Condition] = [
+        (entry.row in rule.rows, f"row {entry.row} is not among rows {', '.join(rule.rows)}", ""),
+        (
+            not snapshot.in_table(rule.excluded_destinations, destination),
+            f"{destination} is in Appended Table 4",
+            "",
+        ),
+        (
+            not transaction.informed if outside_a or rule.informed_in_group_a else True,
+            "METI has informed the exporter (inform notice)",
+            "",
+        ),
+        _designation(rule, entry, total) if designated and not reduced else (True, "", ""),
+        (
+            None if total is None else total <= threshold,
+            f"contract value of {entry.id} ¥{total or 0:,} exceeds ¥{threshold:,} ({basis})"
+            if total is not None
+            else f"the contract value of entry {entry.id} is not stated",
+            "value_jpy",
+        ),
+        (
+            True if not outside_a else _negated(transaction.wmd_end_use),
+            "the exporter knows of a WMD-related end use"
+            if transaction.wmd_end_use
+            else "whether the goods may serve WMD is unknown",
+            "wmd_end_use",
+        ),
+        (
+            True if not embargo_3_2 else _negated(transaction.conventional_end_use),
+            "conventional-weapons end use to an Appended Table 3-2 destination"
+            if transaction.conventional_end_use
+            else "whether the goods may serve conventional weapons is unknown",
+            "conventional_end_use",
+        ),
+    ]
+    if outside_a and rule.end_user_concerns:
+        conditions.append(_end_user_condition(rule, transaction, line.end_user_hits))
+    failed = next((why for holds, why, _ in conditions if holds is False), None)
+    if failed is not None:
+        return result(False, failed)
+    unknown = [(why, fact) for holds, why, fact in conditions if holds is None]
+    if unknown:
+        return result(False, "; ".join(why for why, _ in unknown), tuple(fact for _, fact in unknown))
+    return result(True, f"contract value of {entry.id} ¥{total or 0:,} ≤ ¥{threshold:,} ({basis})")
+
+
+def _designation(rule: SmallValue, entry: s.Entry, total: int | None) -> Condition:
+    """Goods of a sub-item Appended Table 3-3 lists "as designated by METI notice" take the lower threshold only if
+    the notice designates them; the notice's list is not encoded, so between the two thresholds it decides."""
+    low, high = rule.reduced.threshold_jpy, rule.threshold_jpy
+    if total is None or total <= low:
+        return True, "", ""
+    if total > high:
+        return False, f"contract value of {entry.id} ¥{total:,} exceeds ¥{high:,}", ""
+    return (
+        None,
+        f"entry {entry.id} is in Appended Table 3-3 where METI's notice designates the goods: if it designates these,"
+        f" the limit is ¥{low:,} (exceeded by ¥{total:,}), else ¥{high:,}",
+        "small_value_designation",
+    )
+
+
+def _end_user_condition(rule: SmallValue, transaction: Transaction, hits: Sequence[ScreeningHit] | None) -> Condition:
+    """Outside Group A the exception is lost when the goods may serve WMD as the ordinance defines it, which
+    includes an end user on the End User List (unless the "clearly not" guideline applies)."""
+    if transaction.end_user is None:
+        return None, "the end user is not named, so the End User List case cannot be ruled out", "end_user"
+    if hits is None:
+        return None, "the End User List is not loaded, so the end user could not be checked", "end_user_list"
+    concerned = [hit for hit in hits if set(hit.concerns) & set(rule.end_user_concerns)]
+    if not concerned:
+        return True, "", ""
+    hit = concerned[0]
+    if transaction.clearly_not and rule.clearly_not_applies:
+        return True, "", ""
+    return (
+        False,
+        f"the end user is on the End User List as '{hit.name}' ({hit.entity_id}; concerns {', '.join(hit.concerns)}):"
+        " a WMD concern case, so the exception does not apply outside Group A",
+        "",
+    )
+
+
+def _negated(flag: bool | None) -> bool | None:
+    return None if flag is None else not flag
