@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from exportctl.api import deps
+from exportctl.http import deps
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import auth

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from exportctl import demo
 from exportctl.http.app import create_app
+from exportctl.http.web import impact as impact_page
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import impact as impact_service
@@ -31,7 +32,6 @@ from exportctl.services import jobs, orders, records
 from exportctl.services.impact import EFFECTS, Impact
 from exportctl.store import db as store
 from exportctl.store.models import Order
-from exportctl.web import impact as impact_page
 from tests.test_web import logged_in
 
 START, END = dt.date(2019, 8, 27), dt.date(2019, 8, 28)  # KR leaves Group A: the demo's SO-2019-0105 changes

@@ -19,8 +19,8 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 
 from exportctl import render, views
-from exportctl.api.v1 import schemas
 from exportctl.determine.engine import determine
+from exportctl.http.api.v1 import schemas
 from exportctl.model import Transaction
 from exportctl.screening.screener import Screener
 from exportctl.services import checking

@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
+from exportctl.http.web.i18n import MESSAGES
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, Party
-from exportctl.web.i18n import MESSAGES
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "exportctl" / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "exportctl" / "http" / "web" / "templates"
 VIEWER = ("vera", "viewer-password")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

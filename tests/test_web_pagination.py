@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from exportctl.demo import load_demo
 from exportctl.http.app import create_app
+from exportctl.http.web import impact as impact_page
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.services.auth import RateLimiter
 from exportctl.services.impact import impact
 from exportctl.store import db as store
 from exportctl.store.models import Drawdown, Item, Licence, Order, Party, PartyHit
-from exportctl.web import impact as impact_page
 from tests import pgserver
 from tests.test_web import csrf_of, logged_in
 

@@ -9,15 +9,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from exportctl import web
-from exportctl.api.edge import SecurityHeaders
-from exportctl.api.v1 import audit, checks, records, session
-from exportctl.http import errors
+from exportctl.http import errors, web
+from exportctl.http.api.v1 import audit, checks, records, session
 from exportctl.http.bodies import BodyLimit, JsonOnly
+from exportctl.http.edge import SecurityHeaders
+from exportctl.http.web import errors as page_errors
 from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.store import db as store
-from exportctl.web import errors as page_errors
 
 API = "/api/v1"
 SECRET_ENV = "EXPORTCTL_SECRET"

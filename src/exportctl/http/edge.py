@@ -65,7 +65,7 @@ def over_https(connection: HTTPConnection) -> bool:
 
 # --- Content-Security-Policy ----------------------------------------------------------------------------------
 
-STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Inline event handlers the templates use (CSP 'unsafe-hashes' allows exactly these texts, nothing else);
 # tests/test_identity.py fails when a template adds one that is not here.
 INLINE_HANDLERS = ("window.print()", "this.form.submit()")

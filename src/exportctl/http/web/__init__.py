@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from exportctl.web import (
+from exportctl.http.web import (
     control_list,
     dashboard,
     impact,

@@ -8,9 +8,9 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from exportctl.api.deps import signed_in
+from exportctl.http.deps import signed_in
 from exportctl.http.errors import message_of, status_of
-from exportctl.web.templating import flash, render
+from exportctl.http.web.templating import flash, render
 
 
 def login_redirect(request: Request) -> Response:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from exportctl import render
+from exportctl.http.web.i18n import Translator
 from exportctl.regime import Regime
 from exportctl.regime.diff import FactChange, diff
 from exportctl.regime.snapshot import Snapshot
-from exportctl.web.i18n import Translator
 
 
 @dataclass(frozen=True)

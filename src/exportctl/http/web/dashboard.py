@@ -17,14 +17,14 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from exportctl.api.deps import Database, Viewer
-from exportctl.api.v1.pages import page
+from exportctl.http.deps import Database, Viewer
+from exportctl.http.pagination import page
+from exportctl.http.web.facts import recent_changes
+from exportctl.http.web.i18n import translator
+from exportctl.http.web.templating import render
 from exportctl.services import checking, orders
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Licence, Order
-from exportctl.web.facts import recent_changes
-from exportctl.web.i18n import translator
-from exportctl.web.templating import render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

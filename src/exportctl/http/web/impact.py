@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from exportctl import ledger
-from exportctl.api.deps import Viewer
+from exportctl.http.deps import Viewer
+from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged_list
+from exportctl.http.web.templating import render
 from exportctl.impact_report import slip_chart
 from exportctl.model import PartyScreener
 from exportctl.services import checking, jobs, records
@@ -30,8 +32,6 @@ from exportctl.services.records import RecordError
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store import db as store
 from exportctl.store.models import LedgerHead, Order
-from exportctl.web.paging import PAGE_SIZE, PageNumber, paged_list
-from exportctl.web.templating import render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

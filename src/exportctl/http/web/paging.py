@@ -18,7 +18,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from exportctl.api.v1.pages import page
+from exportctl.http.pagination import page
 from exportctl.services.records import NotFound
 
 PAGE_SIZE = 50

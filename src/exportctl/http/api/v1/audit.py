@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
 from exportctl import ledger
-from exportctl.api.deps import Database, Viewer
-from exportctl.api.v1 import schemas
-from exportctl.api.v1.pages import Limit, Offset, envelope, page
+from exportctl.http.api.v1 import schemas
+from exportctl.http.deps import Database, Viewer
+from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.services import audit
 from exportctl.services.records import RecordError
 from exportctl.store import db as store

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import render as plain
-from exportctl.api.deps import Database, Officer, Viewer
+from exportctl.http.deps import Database, Officer, Viewer
+from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged
+from exportctl.http.web.templating import flash, render
 from exportctl.screening.screener import Screener
 from exportctl.services import records
 from exportctl.store.models import Party, PartyHit
-from exportctl.web.paging import PAGE_SIZE, PageNumber, paged
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 RECENT = 20

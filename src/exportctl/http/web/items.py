@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
-from exportctl.api.deps import Clerk, Database, Viewer
+from exportctl.http.deps import Clerk, Database, Viewer
+from exportctl.http.web.paging import PageNumber, paged
+from exportctl.http.web.templating import flash, render
 from exportctl.services import records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item
-from exportctl.web.paging import PageNumber, paged
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

@@ -12,11 +12,11 @@ from sqlalchemy.orm import defer, selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import views
-from exportctl.api.deps import Clerk, Database, Officer, Viewer
+from exportctl.http.deps import Clerk, Database, Officer, Viewer
+from exportctl.http.web.paging import PageNumber, paged
+from exportctl.http.web.templating import flash, render
 from exportctl.services import orders
 from exportctl.store.models import Order
-from exportctl.web.paging import PageNumber, paged
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 STATUSES = ("blocked", "released", "shipped")

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from exportctl import render as plain
-from exportctl.api.deps import Viewer
+from exportctl.http.deps import Viewer
+from exportctl.http.web.facts import changes
+from exportctl.http.web.i18n import translator
+from exportctl.http.web.templating import render
 from exportctl.services import checking
 from exportctl.settings import DEFAULT_REGIME
-from exportctl.web.facts import changes
-from exportctl.web.i18n import translator
-from exportctl.web.templating import render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

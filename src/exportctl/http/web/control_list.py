@@ -11,15 +11,15 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from exportctl import render as plain
-from exportctl.api.deps import Viewer
 from exportctl.determine.classify import Classification, classify_spec
 from exportctl.determine.classify import compare as compare_criterion
+from exportctl.http.deps import Viewer
+from exportctl.http.web.templating import render
 from exportctl.model import Comparison, Specification
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
 from exportctl.settings import DEFAULT_REGIME
-from exportctl.web.templating import render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

@@ -9,12 +9,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from exportctl.api.deps import csrf_token
+from exportctl.http.deps import csrf_token
+from exportctl.http.web import format as fmt
+from exportctl.http.web.i18n import Translator, translator
 from exportctl.services import checking
 from exportctl.services.records import Actor, Role
 from exportctl.settings import DEFAULT_REGIME
-from exportctl.web import format as fmt
-from exportctl.web.i18n import Translator, translator
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent)

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from exportctl import render
-from exportctl.api.deps import Viewer
-from exportctl.api.v1 import schemas
 from exportctl.countries import CountryCode
 from exportctl.determine.engine import determine
+from exportctl.http.api.v1 import schemas
+from exportctl.http.deps import Viewer
 from exportctl.model import Transaction
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD

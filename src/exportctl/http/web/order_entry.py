@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import render as plain
-from exportctl.api.deps import Clerk, Database, Viewer
 from exportctl.determine.engine import InvalidTransaction, determine
+from exportctl.http.deps import Clerk, Database, Viewer
+from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
+from exportctl.http.web.templating import flash, render
 from exportctl.regime import OutsideCoverage
 from exportctl.services import checking, orders
 from exportctl.services.records import Actor, RecordError
 from exportctl.store.models import Item, Party
-from exportctl.web.order_form import FormError, LineForm, OrderForm, validation_message
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 

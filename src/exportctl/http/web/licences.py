@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
-from exportctl.api.deps import Database, Officer, Viewer
+from exportctl.http.deps import Database, Officer, Viewer
+from exportctl.http.web.paging import PageNumber, paged
+from exportctl.http.web.templating import flash, render
 from exportctl.services import checking, orders
 from exportctl.services.records import NotFound, RecordError
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
-from exportctl.web.paging import PageNumber, paged
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 REGIME = DEFAULT_REGIME

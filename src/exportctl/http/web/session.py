@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from exportctl.api.deps import Database, Viewer, csrf_token
-from exportctl.api.edge import client_address
+from exportctl.http.deps import Database, Viewer, csrf_token
+from exportctl.http.edge import client_address
+from exportctl.http.web.i18n import COOKIE, LANGUAGES
+from exportctl.http.web.templating import flash, render
 from exportctl.services import auth
-from exportctl.web.i18n import COOKIE, LANGUAGES
-from exportctl.web.templating import flash, render
 
 router = APIRouter()
 

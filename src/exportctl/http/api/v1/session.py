@@ -10,9 +10,9 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse
 
-from exportctl.api.deps import Database, Viewer, csrf_token, current_actor
-from exportctl.api.edge import client_address, docs_policy
-from exportctl.api.v1 import schemas
+from exportctl.http.api.v1 import schemas
+from exportctl.http.deps import Database, Viewer, csrf_token, current_actor
+from exportctl.http.edge import client_address, docs_policy
 from exportctl.services import auth
 
 router = APIRouter(tags=["session"])

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from exportctl import views
-from exportctl.api.deps import Clerk, Database, Officer, Viewer
-from exportctl.api.v1 import schemas
-from exportctl.api.v1.pages import Limit, Offset, envelope, page
 from exportctl.countries import CountryCode
+from exportctl.http.api.v1 import schemas
+from exportctl.http.deps import Clerk, Database, Officer, Viewer
+from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.model import FreeText
 from exportctl.order_input import OrderInput
 from exportctl.services import orders, records
