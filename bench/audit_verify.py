@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests import pgserver
+from tests.support import pgserver
 
 from exportctl import ledger
 from exportctl.store import db

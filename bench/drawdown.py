@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests import pgserver
+from tests.support import pgserver
 
 from exportctl import ledger
 from exportctl.services import orders

@@ -2,9 +2,9 @@
 
 Run: `.venv/bin/python bench/soak_orders.py [--seconds 60] [--clients 16] [--database-url URL]`.
 
-A throwaway PostgreSQL 15 server (tests/pgserver.py, durable: PostgreSQL's default fsync and synchronous
+A throwaway PostgreSQL 15 server (tests/support/pgserver.py, durable: PostgreSQL's default fsync and synchronous
 commit) holds a fresh database, unless --database-url names one (an empty database; SQLite or PostgreSQL).
-The application runs under uvicorn on a free 127.0.0.1 port in this process (tests/apiclient.py
+The application runs under uvicorn on a free 127.0.0.1 port in this process (tests/support/apiclient.py
 `live_server`), with every shipped screening list loaded. Each client is a thread with one keep-alive httpx
 connection; it loops for the given time over one order's life, as a clerk and two officers would:
 
@@ -48,8 +48,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests import pgserver  # noqa: E402
-from tests.apiclient import add_users, live_server  # noqa: E402
+from tests.support import pgserver  # noqa: E402
+from tests.support.apiclient import add_users, live_server  # noqa: E402
 
 from exportctl import ledger  # noqa: E402
 from exportctl.http.app import create_app  # noqa: E402

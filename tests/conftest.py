@@ -24,7 +24,7 @@ from exportctl.services import checking
 from exportctl.services.checking import PinnedEndUserList, required_lists
 from exportctl.services.screening import ConfiguredScreener
 from exportctl.store import db
-from tests import pgserver
+from tests.support import pgserver
 
 REPO = Path(__file__).resolve().parents[1]
 # The official reference files are read where they are, never copied: ../shared beside the checkout

@@ -21,8 +21,8 @@ from exportctl.screening.screener import Screener
 from exportctl.services import auth
 from exportctl.store import db as store
 from exportctl.store.models import ApiToken
-from tests.apiclient import API, PASSWORD, USERS, Api, live_server, make_api
 from tests.conftest import CHECK_CONTRACT as CONTRACT
+from tests.support.apiclient import API, PASSWORD, USERS, Api, live_server, make_api
 
 PROBLEM = "application/problem+json"
 RESIST_TO_KOREA = {

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from exportctl.screening.screener import Screener
 from exportctl.services import auth
 from exportctl.store import db as store
-from tests.apiclient import API, PASSWORD, ROLES, USERS, Api, make_api
+from tests.support.apiclient import API, PASSWORD, ROLES, USERS, Api, make_api
 
 PUBLIC = "public"
 RANK = {PUBLIC: -1, "viewer": 0, "clerk": 1, "officer": 2, "admin": 3}

@@ -27,7 +27,7 @@ from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.store import db as store
 from exportctl.store.models import Order
-from tests.apiclient import live_server
+from tests.support.apiclient import live_server
 
 CHROMIUM = Path(os.environ.get("EXPORTCTL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -21,7 +21,7 @@ from exportctl.services import records
 from exportctl.services.records import SYSTEM
 from exportctl.store import db
 from exportctl.store.models import Party
-from tests import pgserver
+from tests.support import pgserver
 
 runner = CliRunner()
 

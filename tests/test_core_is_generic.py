@@ -51,9 +51,6 @@ SETTINGS = SOURCE / "settings.py"
 
 # Modules outside the core's remit that still name Japan's law: (module, term) → why it may, for now.
 NOT_YET_GENERIC: dict[tuple[str, str], str] = {
-    ("lawtext/egov.py", r"Export Trade Control Order|Foreign Exchange Order"): "reads Japan's law text for the tests",
-    ("lawtext/egov.py", r"Appended Tables?|別表"): "reads Japan's law text for the tests (item 8 moves it)",
-    ("lawtext/egov.py", r"\btable-3(-2)?\b|\btable-4\b|\bgroup-[ab]\b"): "maps the law's tables to the pack's ids",
     ("screening/sources/jp_eul.py", r"\bjp-eul\b"): "the reader of METI's list format: the list id, not the law",
     ("screening/sources/registry.py", r"\bjp-eul\b"): "the screening registry names every list format's id",
     ("demo.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the demo data set is written for the Japan pack",

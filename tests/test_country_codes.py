@@ -24,7 +24,7 @@ from exportctl.regime import PackError, parse_pack
 from exportctl.services import importing, orders, records
 from exportctl.services.records import Actor, RecordError
 from exportctl.store import db as store
-from tests.apiclient import Api, make_api
+from tests.support.apiclient import Api, make_api
 
 # (what is sent, what is stored or the words of the refusal). ISO 3166-1 reserves XX and ZZ for users (and XK
 # is Kosovo's user-assigned code): no pack can list them, so they are never a destination.

@@ -34,7 +34,7 @@ from exportctl.screening.screener import Screener
 from exportctl.services import importing, records
 from exportctl.services.records import Actor, RecordError
 from exportctl.store import db as store
-from tests.apiclient import API, Api, make_api
+from tests.support.apiclient import API, Api, make_api
 from tests.test_hostile_input import LEAKS, counts, ledger_size
 
 FULL = os.environ.get("EXPORTCTL_FUZZ") == "full"

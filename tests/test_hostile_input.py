@@ -32,9 +32,9 @@ from exportctl.services import importing, records
 from exportctl.services.records import Actor, RecordError
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Item, Licence, Order, Party
-from tests import pgserver
-from tests.apiclient import API, Api, live_server, make_api
 from tests.conftest import REPO
+from tests.support import pgserver
+from tests.support.apiclient import API, Api, live_server, make_api
 
 PROBLEM = "application/problem+json"
 ADMIN = Actor("admin", "admin")

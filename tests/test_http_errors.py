@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from exportctl.screening.screener import Screener
 from exportctl.services import auth
 from exportctl.store import db as store
-from tests.apiclient import PASSWORD, USERS, Api, make_api
+from tests.support.apiclient import PASSWORD, USERS, Api, make_api
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

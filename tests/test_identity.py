@@ -36,7 +36,7 @@ from exportctl.http.app import create_app
 from exportctl.services import auth, records
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, User
-from tests.apiclient import API, PASSWORD, USERS, free_port, make_api
+from tests.support.apiclient import API, PASSWORD, USERS, free_port, make_api
 
 runner = CliRunner()
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "exportctl" / "http" / "web" / "templates"

@@ -29,7 +29,7 @@ from exportctl.cli import app as cli
 from exportctl.services import auth, records
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, OrderLine
-from tests import pgserver
+from tests.support import pgserver
 
 FULL = os.environ.get("EXPORTCTL_KILL_TEST") == "full"
 LINES = 50_000 if FULL else 2_000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from exportctl.lawtext.egov import LawTextError, OrderText, kanji_number, parse_order
 from exportctl.regime import Regime
 from tests.conftest import ORDER_XML, day
+from tests.support.lawtext import LawTextError, OrderText, kanji_number, parse_order
 
 CONSOLIDATED = day("2026-02-14")
 

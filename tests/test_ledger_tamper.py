@@ -28,7 +28,7 @@ from exportctl.services import audit, orders, records
 from exportctl.services.records import Actor
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord
-from tests.apiclient import make_api
+from tests.support.apiclient import make_api
 
 runner = CliRunner()
 ALICE, OLGA, OSCAR = Actor("alice", "clerk"), Actor("olga", "officer"), Actor("oscar", "officer")

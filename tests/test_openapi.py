@@ -26,7 +26,7 @@ from exportctl.screening.screener import Screener
 from exportctl.services import checking
 from exportctl.store import db as store
 from exportctl.store.models import Item, Licence, Order, Party
-from tests.apiclient import API, Api, make_api
+from tests.support.apiclient import API, Api, make_api
 
 RESIST_TO_KOREA = {
     "date": "2019-09-01",

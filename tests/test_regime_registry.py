@@ -10,7 +10,7 @@ import pytest
 from exportctl.regime import PackError
 from exportctl.regime.files import builtin_packs
 from exportctl.services import checking
-from tests.apiclient import Api
+from tests.support.apiclient import Api
 from tests.test_api import api, problem_of  # noqa: F401 (the api fixture)
 from tests.test_cli import invoke
 

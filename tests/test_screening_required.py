@@ -31,8 +31,8 @@ from exportctl.services import checking, screening
 from exportctl.services.screening import ConfiguredScreener
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord
-from tests.apiclient import Api, make_api
 from tests.conftest import EUL_FILE, LISTS_DIR, required_screener
+from tests.support.apiclient import Api, make_api
 
 runner = CliRunner()
 REQUIRED = ("jp-eul", "jp-mof", "un")

@@ -41,7 +41,7 @@ from exportctl.services.orders import (
 from exportctl.services.records import SYSTEM, Actor, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
-from tests.apiclient import PASSWORD, USERS, Api, make_api
+from tests.support.apiclient import PASSWORD, USERS, Api, make_api
 from tests.test_drawdown_concurrency import run_all
 from tests.test_store import individual_licence
 

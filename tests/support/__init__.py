@@ -1,0 +1,1 @@
+"""What the tests share: the API client and live server, the throwaway PostgreSQL server, the law-text reader."""
