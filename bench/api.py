@@ -35,9 +35,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from determine import mix  # the same transaction mix as the engine benchmark
-from exportctl import render
+from exportctl import regime_json
+from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import Transaction
 from exportctl.services import auth, checking, records, screening
 from exportctl.store import db as store
 
@@ -134,7 +134,7 @@ def engine_rate(transactions: list[dict[str, Any]]) -> float:
     for body in transactions:
         transaction = Transaction.model_validate(body)
         snapshot = regime.at(transaction.date)
-        json.dumps(render.determination_dict(snapshot, determine(snapshot, transaction, screener)))
+        json.dumps(regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener)))
     return len(transactions) / (time.perf_counter() - start)
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
+from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.loader import parse_pack

@@ -29,8 +29,8 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exportctl import ledger
+from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import Transaction
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from exportctl.core_types import Determination, PartyScreener, Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import Determination, PartyScreener, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.screening.end_user_list import EndUserList

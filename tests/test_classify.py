@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
+from exportctl.core_types import Specification
 from exportctl.determine.classify import UnknownItem, classify_hs, classify_item, classify_spec
-from exportctl.model import Specification
 from exportctl.regime import Regime
 from tests.conftest import day
 

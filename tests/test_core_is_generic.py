@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from exportctl import settings
+from exportctl.core_types import Line, Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import Line, Transaction
 from exportctl.regime import PackError, Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_packs
@@ -54,11 +54,11 @@ NOT_YET_GENERIC: dict[tuple[str, str], str] = {
     ("screening/sources/jp_eul.py", r"\bjp-eul\b"): "the reader of METI's list format: the list id, not the law",
     ("screening/sources/registry.py", r"\bjp-eul\b"): "the screening registry names every list format's id",
     ("demo.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the demo data set is written for the Japan pack",
-    ("demo_timeline.py", r"\bGroup [A-D]\b"): "the Korea timeline is the Japan pack's story",
+    ("korea_timeline.py", r"\bGroup [A-D]\b"): "the Korea timeline is the Japan pack's story",
     ("http/web/i18n.py", r"\bGroup [A-D]\b"): "UI strings of the web pages (the regime page's group C label)",
     ("http/web/i18n.py", r"Appended Tables?|別表"): "UI strings of the web pages (the regime page's tables heading)",
     ("http/web/i18n.py", r"\brows? 1[-–]15\b|\brow 16\b"): "UI strings of the web pages (a classification status)",
-    ("model.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the engine input's field descriptions (item 4's order shape)",
+    ("core_types.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the engine input's field descriptions (item 4's order shape)",
 }
 
 
@@ -278,8 +278,8 @@ def test_the_timeline_prints_the_licence_types_by_the_packs_abbreviations() -> N
 
 def test_the_default_regime_is_read_from_the_environment() -> None:
     probe = (
-        "from exportctl import settings, model;"
-        "print(settings.DEFAULT_REGIME, model.Transaction.model_fields['regime'].default)"
+        "from exportctl import settings, core_types;"
+        "print(settings.DEFAULT_REGIME, core_types.Transaction.model_fields['regime'].default)"
     )
     found = subprocess.run(
         [sys.executable, "-c", probe],

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from exportctl.cli import app
+from exportctl.core_types import Transaction
 from exportctl.countries import ASSIGNED, alpha_2
-from exportctl.model import Transaction
 from exportctl.regime import PackError, parse_pack
 from exportctl.services import importing, orders, records
 from exportctl.services.records import Actor, RecordError

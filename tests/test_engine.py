@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from exportctl.core_types import Determination
 from exportctl.determine.engine import InvalidTransaction
-from exportctl.model import Determination
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
 from tests.conftest import run

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exportctl.core_types import SEVERITY, Outcome, Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import SEVERITY, Outcome, Transaction
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
 from tests.conftest import day as parse_day

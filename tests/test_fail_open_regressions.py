@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exportctl.core_types import Specification, Transaction
 from exportctl.determine.classify import classify_spec
 from exportctl.determine.engine import determine
-from exportctl.model import Specification, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
 from exportctl.screening.end_user_list import EndUserList

@@ -1,6 +1,6 @@
 """Golden determinations for the 2019–2023 Korea timeline, written from the sources, not from the engine.
 
-The order (exportctl.demo_timeline.korea_order): EUV resist (7(19)), hydrogen fluoride 99.99% (3(1)),
+The order (exportctl.korea_timeline.korea_order): EUV resist (7(19)), hydrogen fluoride 99.99% (3(1)),
 fluorinated polyimide 12 wt% F (5(17)), fluorinated phosphazene elastomer (5(17), not one of the three items)
 and a machining centre (HS 8457.10, row 16), to a Korean semiconductor maker with a declared civil end use.
 
@@ -19,8 +19,8 @@ import datetime as dt
 
 import pytest
 
-from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.determine.engine import determine
+from exportctl.korea_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
 from tests.conftest import screened

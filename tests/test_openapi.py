@@ -18,10 +18,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 
-from exportctl import render, views
+from exportctl import records_json, regime_json
+from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.http.api.v1 import schemas
-from exportctl.model import Transaction
 from exportctl.screening.screener import Screener
 from exportctl.services import checking
 from exportctl.store import db as store
@@ -167,14 +167,24 @@ def test_records_answer_exactly_what_the_views_give(api: Api, screener: Screener
         item = db.scalars(select(Item).where(Item.code == "EMK-R100")).one()
         party = db.scalars(select(Party).where(Party.code == "AE-DELTA")).one()
         expected = {
-            "/orders/SO-1": plain(views.order_dict(order)),
-            "/orders": {"items": [plain(views.order_dict(order, detail=False))], "total": 1, "limit": 50, "offset": 0},
-            f"/licences/{LICENCE['number']}": plain(views.licence_dict(licence, today)),
-            "/items/EMK-R100": plain(views.item_dict(item)),
-            "/items": {"items": [plain(views.item_dict(item, history=False))], "total": 1, "limit": 50, "offset": 0},
-            "/parties/AE-DELTA": plain(views.party_dict(party)),
+            "/orders/SO-1": plain(records_json.order_dict(order)),
+            "/orders": {
+                "items": [plain(records_json.order_dict(order, detail=False))],
+                "total": 1,
+                "limit": 50,
+                "offset": 0,
+            },
+            f"/licences/{LICENCE['number']}": plain(records_json.licence_dict(licence, today)),
+            "/items/EMK-R100": plain(records_json.item_dict(item)),
+            "/items": {
+                "items": [plain(records_json.item_dict(item, history=False))],
+                "total": 1,
+                "limit": 50,
+                "offset": 0,
+            },
+            "/parties/AE-DELTA": plain(records_json.party_dict(party)),
         }
-        reviewed_hit = plain(views.hit_dict(next(h for h in party.hits if h.id == hit["id"])))
+        reviewed_hit = plain(records_json.hit_dict(next(h for h in party.hits if h.id == hit["id"])))
     for path, view in expected.items():
         assert answer(api.get(path)) == view, path
     assert reviewed == reviewed_hit and reviewed["status"] == "confirmed"
@@ -200,12 +210,12 @@ def test_checks_and_the_regime_answer_exactly_what_the_renderer_gives(api: Api, 
     checked = answer(api.post("/check", "viewer", RESIST_TO_KOREA))
     transaction = Transaction.model_validate(RESIST_TO_KOREA)
     snapshot = checking.regime("jp").at(transaction.date)
-    assert checked == plain(render.determination_dict(snapshot, determine(snapshot, transaction, screener)))
+    assert checked == plain(regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener)))
     assert checked["outcome"] == "licence_required" and checked["destination_group"] == "B"
     exactly(schemas.Determination, checked)
 
     entries = answer(api.get("/regime/jp/entries", params={"date": "2019-09-01", "kind": "technology"}))
-    assert entries == plain(render.entries_dict(snapshot, "technology"))
+    assert entries == plain(regime_json.entries_dict(snapshot, "technology"))
     exactly(schemas.Entries, entries)
     on_date = answer(api.get("/regime/jp", params={"date": "2019-08-28"}))
     assert on_date["valid"]["from"] == "2019-08-28"  # Cabinet Order No. 71 of 2019 in force: KR in group B

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from exportctl.core_types import Specification
 from exportctl.determine.classify import Classification, classify_spec
-from exportctl.model import Specification
 from exportctl.regime import Regime
 from tests.conftest import day
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exportctl.intervals import Interval
 from exportctl.regime import OutsideCoverage, Regime
 from exportctl.regime.diff import diff
-from exportctl.timeline import Interval
 from tests.conftest import day
 
 coverage_dates = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31))

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from exportctl.core_types import Code, FreeText, LineKind, Quantity, Yen
 from exportctl.countries import CountryCode
-from exportctl.model import Code, FreeText, LineKind, Quantity, Yen
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.records import URL_UNSAFE
 from exportctl.settings import DEFAULT_REGIME

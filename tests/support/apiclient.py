@@ -15,8 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from exportctl.core_types import PartyScreener
 from exportctl.http.app import create_app
-from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, records
 from exportctl.store import db as store

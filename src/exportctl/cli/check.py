@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from exportctl import render
+from exportctl import regime_json
 from exportctl.cli.app import app
 from exportctl.cli.common import (
     Format,
@@ -23,9 +23,9 @@ from exportctl.cli.common import (
     parse_date,
     parse_params,
 )
-from exportctl.demo_timeline import KOREA_TIMELINE_DATES, korea_order
+from exportctl.core_types import Determination, Line, Specification, Transaction
 from exportctl.determine.classify import classify_spec
-from exportctl.model import Determination, Line, Specification, Transaction
+from exportctl.korea_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
 from exportctl.services.screening import ListConfigError
@@ -119,7 +119,7 @@ def check(
         determination = checker.check(transaction)
         snapshot = checking.regime(transaction.regime).at(transaction.date)
     if output_format is Format.json:
-        emit_json(render.determination_dict(snapshot, determination))
+        emit_json(regime_json.determination_dict(snapshot, determination))
     else:
         print_determination(snapshot, determination)
 
@@ -186,7 +186,7 @@ def classify(
         "status": result.status,
         "note": result.note,
         "missing": list(result.missing),
-        "matches": [render._entry_dict(m) for m in result.matches],
+        "matches": [regime_json._entry_dict(m) for m in result.matches],
         "entries": [m.entry for m in result.matches],
     }
     if output_format is Format.json:

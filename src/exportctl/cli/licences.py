@@ -14,10 +14,10 @@ from exportctl.cli.acting import transaction
 from exportctl.cli.app import licences_app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
 from exportctl.cli.records import ImportFile, report_import
+from exportctl.records_json import licence_dict
 from exportctl.services import importing, orders, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
-from exportctl.views import licence_dict
 
 
 def _use(used: float, limit: float | None) -> str:

@@ -34,10 +34,10 @@ from exportctl.cli.common import (
 )
 from exportctl.cli.records import ImportFile, report_import
 from exportctl.order_input import OrderInput, problems
+from exportctl.records_json import order_dict
 from exportctl.services import importing, orders
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Order
-from exportctl.views import order_dict
 
 STATUSES = ("released", "blocked", "shipped")
 

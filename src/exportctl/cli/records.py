@@ -12,10 +12,10 @@ from sqlalchemy import select
 from exportctl.cli.acting import party_screener, transaction
 from exportctl.cli.app import items_app, parties_app, settings_app, users_app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
+from exportctl.records_json import item_dict, party_dict
 from exportctl.services import auth, importing, orders, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Party
-from exportctl.views import item_dict, party_dict
 
 ImportFile = Annotated[Path, typer.Argument(help="A .csv or .xlsx file; row 1 names the columns.")]
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from exportctl import render
+from exportctl import regime_json
 from exportctl.cli.app import pack_app, regime_app
 from exportctl.cli.common import Format, FormatOption, emit_json, input_errors, out, parse_date
 from exportctl.regime.diff import diff
@@ -33,7 +33,7 @@ def regime_show(
     """Country groups, tables and special measures in force on a date."""
     snapshot = _regime_snapshot(regime_id, date, "--date")
     groups, rest = snapshot.group_members(), snapshot.pack.destinations.rest.id
-    measures = [render.fact_dict(snapshot, f) for k, f in snapshot.facts.items() if k.startswith("measure/")]
+    measures = [regime_json.fact_dict(snapshot, f) for k, f in snapshot.facts.items() if k.startswith("measure/")]
     if output_format is Format.json:
         emit_json(
             {
@@ -44,7 +44,7 @@ def regime_show(
                 "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
                 "embargoes": sorted(snapshot.embargoes),
                 "measures": measures,
-                "facts": [render.fact_dict(snapshot, f) for f in snapshot.facts.values()],
+                "facts": [regime_json.fact_dict(snapshot, f) for f in snapshot.facts.values()],
             }
         )
         return
@@ -81,7 +81,7 @@ def regime_diff(
                 "to": date2,
                 "pack_version": after.pack_version,
                 "change_dates": change_dates,
-                "changes": [render.change_dict(before, after, c) for c in changes],
+                "changes": [regime_json.change_dict(before, after, c) for c in changes],
             }
         )
         return
@@ -109,7 +109,7 @@ def regime_entries(
 ) -> None:
     """The control-list entries in force on a date: numbers, criteria, complete or not — what the pack covers."""
     snapshot = _regime_snapshot(regime_id, date, "--date")
-    data = render.entries_dict(snapshot, kind.value if kind else None)
+    data = regime_json.entries_dict(snapshot, kind.value if kind else None)
     if output_format is Format.json:
         emit_json(data)
         return

@@ -12,10 +12,10 @@ import typer
 from rich.progress import track
 from rich.table import Table
 
-from exportctl import render
+from exportctl import regime_json
 from exportctl.cli.app import app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, err, fail, out
-from exportctl.model import ScreeningHit
+from exportctl.core_types import ScreeningHit
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.screening.screener import QueryKind, Screener
 from exportctl.services import screening
@@ -72,7 +72,7 @@ def screen(
                 "query": name,
                 "country": result.country,
                 "threshold": threshold,
-                "hits": [render.hit_dict(h) for h in result.hits],
+                "hits": [regime_json.hit_dict(h) for h in result.hits],
             }
         )
         return

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from exportctl.cli.acting import party_screener
 from exportctl.cli.app import app
 from exportctl.cli.common import err, fail, out
+from exportctl.core_types import PartyScreener
 from exportctl.demo import (
     DEMO_PASSWORD,
     NOT_A_DEMO_DATABASE,
@@ -26,7 +27,6 @@ from exportctl.demo import (
     load_demo,
 )
 from exportctl.http.app import create_app
-from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.services import checking, records
 from exportctl.services.recheck import recheck

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from exportctl.model import Reason, ScreeningHit, Transaction
+from exportctl.core_types import Reason, ScreeningHit, Transaction
 from exportctl.regime import schema as s
 from exportctl.regime.sections import CATCH_ALL
 from exportctl.regime.snapshot import Snapshot

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from exportctl.model import Comparison, EntryMatch, Specification
+from exportctl.core_types import Comparison, EntryMatch, Specification
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import ClauseRef, Snapshot
 

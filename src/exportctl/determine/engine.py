@@ -13,11 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from exportctl.determine import catch_all, licensing
-from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
-from exportctl.determine.parties import screen_parties
-from exportctl.determine.technology import classify_technology, transfer_controlled
-from exportctl.model import (
+from exportctl.core_types import (
     SEVERITY,
     Determination,
     EntryMatch,
@@ -30,6 +26,10 @@ from exportctl.model import (
     ScreeningHit,
     Transaction,
 )
+from exportctl.determine import catch_all, licensing
+from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
+from exportctl.determine.parties import screen_parties
+from exportctl.determine.technology import classify_technology, transfer_controlled
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import ListedLine
 from exportctl.regime.sections import EXEMPTIONS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exportctl.model import EntryMatch, LineKind, Reason
+from exportctl.core_types import EntryMatch, LineKind, Reason
 from exportctl.regime import schema as s
 from exportctl.regime.sections import COVERAGE, MEASURES
 from exportctl.regime.snapshot import Active, Snapshot

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exportctl.model import PartyScreener, Reason, ScreeningHit, Transaction
+from exportctl.core_types import PartyScreener, Reason, ScreeningHit, Transaction
 from exportctl.regime.sections import LIST_POLICIES
 from exportctl.regime.snapshot import Snapshot
 

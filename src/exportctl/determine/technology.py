@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from exportctl.core_types import EntryMatch, Line, Reason
 from exportctl.determine.classify import (
     Classification,
     UnknownItem,
@@ -19,7 +20,6 @@ from exportctl.determine.classify import (
     resolve_control_number,
     unclassified,
 )
-from exportctl.model import EntryMatch, Line, Reason
 from exportctl.regime import schema as s
 from exportctl.regime.sections import TECHNOLOGY
 from exportctl.regime.snapshot import Active, Snapshot

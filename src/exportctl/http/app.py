@@ -9,12 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from exportctl.core_types import PartyScreener
 from exportctl.http import errors, web
 from exportctl.http.api.v1 import audit, checks, records, session
 from exportctl.http.bodies import BodyLimit, JsonOnly
 from exportctl.http.edge import SecurityHeaders
 from exportctl.http.web import errors as page_errors
-from exportctl.model import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.store import db as store
 

@@ -21,12 +21,12 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from exportctl.intervals import Interval
 from exportctl.regime import references
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import RegimeRules, rules_of
 from exportctl.regime.sections import SECTIONS, R, Section
 from exportctl.regime.yamltext import KeyPath, PackError, ParsedYaml, parse_yaml
-from exportctl.timeline import Interval
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -27,7 +27,7 @@ from exportctl.regime.sections import Section
 from exportctl.regime.yamltext import PackError
 
 if TYPE_CHECKING:
-    from exportctl.model import ExceptionCheck, LineKind, ScreeningHit, Transaction
+    from exportctl.core_types import ExceptionCheck, LineKind, ScreeningHit, Transaction
     from exportctl.regime.snapshot import Snapshot
 
 RULES_MODULE = "exportctl.packs.{pack_id}.rules"

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from exportctl.intervals import Interval
 from exportctl.regime import schema as s
 from exportctl.regime.yamltext import KeyPath
-from exportctl.timeline import Interval
 
 UNKNOWN = {
     "source": "unknown source",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from exportctl.intervals import Interval, change_points, segment_of
 from exportctl.regime import schema as s
 from exportctl.regime.loader import Pack
 from exportctl.regime.snapshot import Snapshot, resolve
-from exportctl.timeline import Interval, change_points, segment_of
 
 
 class OutsideCoverage(ValueError):

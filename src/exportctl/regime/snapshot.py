@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
+from exportctl.intervals import Interval
 from exportctl.regime import schema as s
 from exportctl.regime.loader import Pack
 from exportctl.regime.sections import EMBARGOES, MEASURES, R, Section
-from exportctl.timeline import Interval
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exportctl.model import ScreeningHit
+from exportctl.core_types import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.names import normalise
 

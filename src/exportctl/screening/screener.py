@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from exportctl.model import ScreeningHit
+from exportctl.core_types import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.index import ScreeningIndex
 from exportctl.screening.names import expand_names, forms

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from exportctl import ledger, render
+from exportctl import ledger, regime_json
+from exportctl.core_types import ScreeningHit, Transaction
 from exportctl.determine.engine import determine
-from exportctl.model import ScreeningHit, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
 from exportctl.services.records import NotFound, RecordError
@@ -102,7 +102,7 @@ def replay(db: Session, record_id: int) -> Replay:
             hits[(name, country)] = tuple(_hit(h) for h in payload["screening"][role])
     screener = _RecordedScreener(hits, frozenset(record.list_versions))
     snapshot = regime.at(transaction.date)
-    replayed = render.determination_dict(
+    replayed = regime_json.determination_dict(
         snapshot, determine(snapshot, transaction, screener if record.list_versions else None)
     )
     recorded = payload["determination"]

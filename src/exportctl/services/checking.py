@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from exportctl.core_types import Determination, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import determine
 from exportctl.determine.parties import ListGap, list_gaps
-from exportctl.model import Determination, PartyScreener, ScreeningHit, Transaction
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_packs, load_builtin_pack
 from exportctl.regime.sections import LIST_POLICIES

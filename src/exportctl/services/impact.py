@@ -21,9 +21,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportctl import render
+from exportctl import regime_json
+from exportctl.core_types import Determination, Outcome, PartyScreener
 from exportctl.determine.engine import InvalidTransaction, determine
-from exportctl.model import Determination, Outcome, PartyScreener
 from exportctl.regime import PackError, Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
@@ -304,7 +304,9 @@ def impact(
     base = checking.regime(regime_id)
     after_regime = overlay_regime(regime_id, *overlay) if overlay else base
     before_snapshot, after_snapshot = base.at(start), after_regime.at(end)
-    changes = [render.change_dict(before_snapshot, after_snapshot, c) for c in diff(before_snapshot, after_snapshot)]
+    changes = [
+        regime_json.change_dict(before_snapshot, after_snapshot, c) for c in diff(before_snapshot, after_snapshot)
+    ]
     change_dates = sorted(set(base.changes_between(start, end)) | set(after_regime.changes_between(start, end)))
 
     book = licences.book(db, regime_id)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportctl.model import Determination, Outcome
+from exportctl.core_types import Determination, Outcome
 from exportctl.store.models import Licence, Order, OrderLine
 
 LICENCE_NEEDED = "licence-needed"

@@ -24,9 +24,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from exportctl import ledger, render
+from exportctl import ledger, regime_json
+from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import InvalidTransaction, determine
-from exportctl.model import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderInput
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.services import checking, licences, records
@@ -239,7 +239,7 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
         line.eligible_licences = list(decided.eligible_licences)
         line.licence_id = None
     order.outcome = result.outcome.value
-    order.determination = render.determination_dict(snapshot, result)
+    order.determination = regime_json.determination_dict(snapshot, result)
     chosen = licences.plan(db, order, licences.needs(order, result))
     reasons = licences.still_blocking(blocking_reasons(result), chosen)
     if not reasons:
@@ -260,8 +260,8 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
             "cause": cause,
             "transaction": transaction.model_dump(mode="json"),
             "screening": {
-                "end_user": [render.hit_dict(h) for h in result.end_user_hits],
-                "consignee": [render.hit_dict(h) for h in result.consignee_hits],
+                "end_user": [regime_json.hit_dict(h) for h in result.end_user_hits],
+                "consignee": [regime_json.hit_dict(h) for h in result.consignee_hits],
             },
             "determination": order.determination,
             "status": order.status,

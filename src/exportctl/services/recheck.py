@@ -34,7 +34,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.model import PartyScreener
+from exportctl.core_types import PartyScreener
 from exportctl.regime import OutsideCoverage, Regime
 from exportctl.regime.diff import diff
 from exportctl.regime.loader import parse_pack

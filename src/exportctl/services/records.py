@@ -19,9 +19,9 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
+from exportctl.core_types import PartyScreener, ScreeningHit
 from exportctl.countries import alpha_2
 from exportctl.determine.classify import HS_CODE, UnknownItem, classify_item
-from exportctl.model import PartyScreener, ScreeningHit
 from exportctl.screening.screener import Screener
 from exportctl.services import checking
 from exportctl.settings import DEFAULT_REGIME

@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from exportctl import render as plain
+from exportctl import regime_json
+from exportctl.core_types import Comparison, Specification
 from exportctl.determine.classify import Classification, classify_spec
 from exportctl.determine.classify import compare as compare_criterion
 from exportctl.http.deps import Viewer
 from exportctl.http.web.templating import render
-from exportctl.model import Comparison, Specification
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import checking
@@ -133,7 +133,7 @@ def control_list(
         product=product,
         fields=fields,
         compared=compared,
-        cite=lambda source_id: plain.source_ref(snapshot, source_id),
+        cite=lambda source_id: regime_json.source_ref(snapshot, source_id),
     )
 
 
@@ -148,6 +148,6 @@ def coverage(
     day = date or dt.date.today()
     regime = checking.regime(REGIME)
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
-    data = plain.entries_dict(snapshot, kind or None)
+    data = regime_json.entries_dict(snapshot, kind or None)
     complete = sum(1 for entry in data["entries"] if entry["complete"])
     return render(request, "entries.html", actor, day=day, kind=kind, data=data, complete=complete)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from exportctl import render
+from exportctl import regime_json
 from exportctl.http.web.i18n import Translator
 from exportctl.regime import Regime
 from exportctl.regime.diff import FactChange, diff
@@ -28,7 +28,7 @@ def changes(t: Translator, before: Snapshot, after: Snapshot) -> list[ChangeView
 
 
 def _view(t: Translator, before: Snapshot, after: Snapshot, change: FactChange) -> ChangeView:
-    data = render.change_dict(before, after, change)
+    data = regime_json.change_dict(before, after, change)
     return ChangeView(
         kind=change.kind,
         key=change.key,

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from exportctl import ledger
+from exportctl.core_types import PartyScreener
 from exportctl.http.deps import Viewer
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged_list
 from exportctl.http.web.templating import render
 from exportctl.impact_report import slip_chart
-from exportctl.model import PartyScreener
 from exportctl.services import checking, jobs, records
 from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
 from exportctl.services.records import RecordError

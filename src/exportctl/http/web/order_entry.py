@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from exportctl import render as plain
+from exportctl import regime_json
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.http.deps import Clerk, Database, Viewer
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
@@ -57,7 +57,7 @@ async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
         transaction = orders.transaction_of(order)
         snapshot = checking.regime(transaction.regime).at(transaction.date)
         screener = orders.reviewed_screener(request.app.state.screener, order.consignee, order.end_user)
-        result = plain.determination_dict(snapshot, determine(snapshot, transaction, screener))
+        result = regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener))
     except ValidationError as exc:  # the transaction the engine would be given refuses a fact
         return render(request, "_live.html", actor, d=None, error=validation_message(exc))
     except (FormError, InvalidTransaction, OutsideCoverage, RecordError) as exc:

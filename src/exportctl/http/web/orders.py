@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Text, cast, select
 from sqlalchemy.orm import defer, selectinload
 from starlette.responses import RedirectResponse, Response
 
-from exportctl import views
+from exportctl import records_json
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.web.paging import PageNumber, paged
 from exportctl.http.web.templating import flash, render
@@ -69,7 +69,7 @@ def order_list(
 @router.get("/orders/{number}")
 def order_detail(number: str, request: Request, db: Database, actor: Viewer) -> Response:
     order = orders.order_by_number(db, number)
-    data = views.order_dict(order)
+    data = records_json.order_dict(order)
     today = dt.date.today().isoformat()  # the default shipment date offered in the form
     # Approvals given so far on a blocked order: the page says "awaiting second approval (1 of 2)".
     awaiting = len(orders.current_approvals(order)) if order.status == "blocked" else 0

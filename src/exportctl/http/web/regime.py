@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from exportctl import render as plain
+from exportctl import regime_json
 from exportctl.http.deps import Viewer
 from exportctl.http.web.facts import changes
 from exportctl.http.web.i18n import translator
@@ -35,7 +35,7 @@ def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> R
         snapshot=snapshot,
         groups=groups,
         tables=[(table_id, tables[table_id], snapshot.tables[table_id]) for table_id in tables],
-        cite=lambda source_id: plain.source_ref(snapshot, source_id),
+        cite=lambda source_id: regime_json.source_ref(snapshot, source_id),
         previous=next((point for point in reversed(regime.change_points) if point < day), None),
         since=next((point for point in reversed(regime.change_points) if point <= day), None),
         one_day=dt.timedelta(days=1),

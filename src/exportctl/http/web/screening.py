@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 from starlette.responses import RedirectResponse, Response
 
-from exportctl import render as plain
+from exportctl import regime_json
 from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged
 from exportctl.http.web.templating import flash, render
@@ -60,7 +60,7 @@ def quick_screen(request: Request, name: str, country: str) -> list[dict[str, An
     if not isinstance(screener, Screener):
         return None
     result = screener.screen(name.strip(), country or None)
-    return [plain.hit_dict(hit) for hit in result.hits]
+    return [regime_json.hit_dict(hit) for hit in result.hits]
 
 
 @router.post("/screening/hits/{hit_id}/review")

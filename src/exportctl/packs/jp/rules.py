@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from exportctl.model import ExceptionCheck, ScreeningHit, Transaction
+from exportctl.core_types import ExceptionCheck, ScreeningHit, Transaction
 from exportctl.packs.jp import format_1
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import ExceptionResult, ListedLine

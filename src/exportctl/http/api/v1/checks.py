@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from exportctl import render
+from exportctl import regime_json
+from exportctl.core_types import Transaction
 from exportctl.countries import CountryCode
 from exportctl.determine.engine import determine
 from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Viewer
-from exportctl.model import Transaction
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.services import checking
@@ -26,7 +26,7 @@ router = APIRouter(tags=["check"])
 async def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
     # On the event loop: a determination is well under a millisecond of CPU, less than a thread hand-off costs.
     snapshot = checking.regime(transaction.regime).at(transaction.date)
-    return render.determination_dict(snapshot, determine(snapshot, transaction, request.app.state.screener))
+    return regime_json.determination_dict(snapshot, determine(snapshot, transaction, request.app.state.screener))
 
 
 class ScreenRequest(BaseModel):
@@ -47,7 +47,7 @@ def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, A
         loaded = ", ".join(sorted(screener.index.lists))
         raise Invalid(f"lists: {unknown[0][:40]!r} is not a loaded list (loaded: {loaded})")
     result = screener.screen(query.name, query.country, lists=query.lists, threshold=query.threshold, limit=query.limit)
-    return {"query": query.name, "hits": [render.hit_dict(h) for h in result.hits], "lists": screener.versions}
+    return {"query": query.name, "hits": [regime_json.hit_dict(h) for h in result.hits], "lists": screener.versions}
 
 
 @router.get("/lists", response_model=schemas.LoadedLists, summary="The screening list versions in use")
@@ -77,7 +77,7 @@ def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
         "pack_version": snapshot.pack_version,
         "valid": {"from": snapshot.valid.start, "to": snapshot.valid.end},
         "tables": {name: sorted(members) for name, members in snapshot.tables.items()},
-        "facts": [render.fact_dict(snapshot, fact) for fact in snapshot.facts.values()],
+        "facts": [regime_json.fact_dict(snapshot, fact) for fact in snapshot.facts.values()],
     }
 
 
@@ -90,7 +90,7 @@ def regime_entries(
     actor: Viewer,
     kind: Annotated[str | None, Query(pattern="^(goods|technology)$")] = None,
 ) -> dict[str, Any]:
-    return render.entries_dict(checking.regime(regime_id).at(date), kind)
+    return regime_json.entries_dict(checking.regime(regime_id).at(date), kind)
 
 
 @router.get(
@@ -109,5 +109,5 @@ def regime_diff(
         "from": start.isoformat(),
         "to": end.isoformat(),
         "change_dates": [d.isoformat() for d in loaded.changes_between(min(start, end), max(start, end))],
-        "changes": [render.change_dict(before, after, change) for change in diff(before, after)],
+        "changes": [regime_json.change_dict(before, after, change) for change in diff(before, after)],
     }

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from exportctl import views
+from exportctl import records_json
+from exportctl.core_types import FreeText
 from exportctl.countries import CountryCode
 from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
-from exportctl.model import FreeText
 from exportctl.order_input import OrderInput
 from exportctl.services import orders, records
 from exportctl.settings import DEFAULT_REGIME
@@ -65,19 +65,19 @@ def list_orders(
     if destination:
         statement = statement.where(Order.destination == destination)
     rows, total = page(db, statement, limit, offset)
-    return envelope([views.order_dict(o, detail=False) for o in rows], total, limit, offset)
+    return envelope([records_json.order_dict(o, detail=False) for o in rows], total, limit, offset)
 
 
 @router.post(
     "/orders", response_model=schemas.Order, status_code=201, summary="Enter an order: stored, determined and screened"
 )
 def create_order(body: OrderInput, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
-    return views.order_dict(orders.add_order(db, actor, body, request.app.state.screener))
+    return records_json.order_dict(orders.add_order(db, actor, body, request.app.state.screener))
 
 
 @router.get("/orders/{number}", response_model=schemas.Order)
 def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
-    return views.order_dict(orders.order_by_number(db, number))
+    return records_json.order_dict(orders.order_by_number(db, number))
 
 
 @router.patch(
@@ -85,7 +85,7 @@ def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
 )
 def update_order(number: str, body: OrderChanges, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    return views.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
+    return records_json.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
 
 
 @router.post(
@@ -95,7 +95,7 @@ def update_order(number: str, body: OrderChanges, request: Request, db: Database
 )
 def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     order = orders.order_by_number(db, number)
-    return views.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
+    return records_json.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
 
 
 @router.post(
@@ -105,7 +105,7 @@ def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> di
 )
 def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str, Any]:
     result = orders.release_order(db, actor, number, body.reason)
-    return views.order_dict(result.order) | {
+    return records_json.order_dict(result.order) | {
         "release_state": result.message,
         "approvals": result.approvals,
         "approvals_needed": result.needed,
@@ -120,7 +120,7 @@ def release(number: str, body: Reason, db: Database, actor: Officer) -> dict[str
 def ship(number: str, db: Database, actor: Clerk, body: Annotated[Shipment | None, Body()] = None) -> dict[str, Any]:
     # Today by the caller's clock when no date is given: the service itself takes the date as a fact.
     shipped_on = body.date if body is not None and body.date is not None else dt.date.today()
-    return views.order_dict(orders.ship_order(db, actor, number, shipped_on))
+    return records_json.order_dict(orders.ship_order(db, actor, number, shipped_on))
 
 
 # --- licences -------------------------------------------------------------------------------------------------
@@ -146,12 +146,12 @@ class LicenceBody(BaseModel):
 def list_licences(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     rows, total = page(db, select(Licence).order_by(Licence.number), limit, offset)
     today = dt.date.today()
-    return envelope([views.licence_dict(licence, today) for licence in rows], total, limit, offset)
+    return envelope([records_json.licence_dict(licence, today) for licence in rows], total, limit, offset)
 
 
 @router.post("/licences", response_model=schemas.Licence, status_code=201)
 def create_licence(body: LicenceBody, db: Database, actor: Officer) -> dict[str, Any]:
-    return views.licence_dict(orders.add_licence(db, actor, **body.model_dump()), dt.date.today())
+    return records_json.licence_dict(orders.add_licence(db, actor, **body.model_dump()), dt.date.today())
 
 
 @router.get(
@@ -183,7 +183,7 @@ def get_licence(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
         raise records.NotFound(f"licence '{number}' does not exist")
-    return views.licence_dict(licence, dt.date.today())
+    return records_json.licence_dict(licence, dt.date.today())
 
 
 # --- items ----------------------------------------------------------------------------------------------------
@@ -205,17 +205,17 @@ class ClassificationBody(BaseModel):
 @router.get("/items", response_model=schemas.Page[schemas.ItemSummary])
 def list_items(db: Database, actor: Viewer, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     rows, total = page(db, select(Item).order_by(Item.code), limit, offset)
-    return envelope([views.item_dict(item, history=False) for item in rows], total, limit, offset)
+    return envelope([records_json.item_dict(item, history=False) for item in rows], total, limit, offset)
 
 
 @router.post("/items", response_model=schemas.Item, status_code=201)
 def create_item(body: ItemBody, db: Database, actor: Clerk) -> dict[str, Any]:
-    return views.item_dict(records.add_item(db, actor, body.code, body.description, body.hs_code))
+    return records_json.item_dict(records.add_item(db, actor, body.code, body.description, body.hs_code))
 
 
 @router.get("/items/{code}", response_model=schemas.Item)
 def get_item(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
-    return views.item_dict(records.item_by_code(db, code))
+    return records_json.item_dict(records.item_by_code(db, code))
 
 
 @router.post(
@@ -227,7 +227,7 @@ def get_item(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
 def classify_item(code: str, body: ClassificationBody, db: Database, actor: Clerk) -> dict[str, Any]:
     item = records.item_by_code(db, code)
     records.classify(db, actor, item, body.regime, body.reference, body.rationale, body.valid_from)
-    return views.item_dict(item)
+    return records_json.item_dict(item)
 
 
 # --- parties and screening review -----------------------------------------------------------------------------
@@ -257,18 +257,18 @@ def list_parties(
     if screening_status:
         statement = statement.where(Party.screening_status == screening_status)
     rows, total = page(db, statement, limit, offset)
-    return envelope([views.party_dict(p, hits=False) for p in rows], total, limit, offset)
+    return envelope([records_json.party_dict(p, hits=False) for p in rows], total, limit, offset)
 
 
 @router.post("/parties", response_model=schemas.Party, status_code=201, summary="Add a party; it is screened at once")
 def create_party(body: PartyBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     party = records.add_party(db, actor, body.code, body.name, body.country, body.roles, request.app.state.screener)
-    return views.party_dict(party)
+    return records_json.party_dict(party)
 
 
 @router.get("/parties/{code}", response_model=schemas.Party)
 def get_party(code: str, db: Database, actor: Viewer) -> dict[str, Any]:
-    return views.party_dict(records.party_by_code(db, code))
+    return records_json.party_dict(records.party_by_code(db, code))
 
 
 @router.post("/parties/{code}/screen", response_model=schemas.Party, summary="Screen a party again")
@@ -276,7 +276,7 @@ def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[st
     party = records.party_by_code(db, code)
     if request.app.state.screener is not None:
         records.screen_party(db, actor, party, request.app.state.screener)
-    return views.party_dict(party)
+    return records_json.party_dict(party)
 
 
 @router.post(
@@ -287,4 +287,4 @@ def rescreen(code: str, request: Request, db: Database, actor: Clerk) -> dict[st
 def review(hit_id: int, body: Review, request: Request, db: Database, actor: Officer) -> dict[str, Any]:
     """The party's open orders are determined again in the same transaction."""
     screener = request.app.state.screener
-    return views.hit_dict(records.review_hit(db, actor, hit_id, body.decision, body.reason, screener))
+    return records_json.hit_dict(records.review_hit(db, actor, hit_id, body.decision, body.reason, screener))

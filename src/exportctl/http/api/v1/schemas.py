@@ -1,6 +1,6 @@
 """The API's answers, typed: the OpenAPI document describes every response from these models.
 
-The endpoints build their answers with `views.py` (stored records) and `render.py` (determinations, regime
+The endpoints build their answers with `records_json.py` (stored records) and `regime_json.py` (determinations, regime
 pages) — the same dicts the CLI prints with `--format json` — and FastAPI validates each against its model
 here. The keys are a contract: a model forbids keys it does not declare, so a key added to a dict without its
 declaration here fails the tests (tests/test_openapi.py) instead of reaching clients unannounced. Times the
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from exportctl.model import LineKind, Outcome
+from exportctl.core_types import LineKind, Outcome
 from exportctl.regime.diff import ChangeKind
 from exportctl.regime.schema import Scalar
 from exportctl.services.records import Role
@@ -46,7 +46,7 @@ class Page(Answer, Generic[T]):
     offset: int
 
 
-# --- citations and determinations (render.py) -----------------------------------------------------------------
+# --- citations and determinations (regime_json.py) -----------------------------------------------------------------
 
 
 class Source(Answer):
@@ -229,7 +229,7 @@ class RegimeDiff(Answer):
     changes: list[FactChange]
 
 
-# --- stored records (views.py) --------------------------------------------------------------------------------
+# --- stored records (records_json.py) --------------------------------------------------------------------------------
 
 OrderStatus = Literal["new", "released", "blocked", "shipped"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exportctl.model import Line, Specification, Transaction
+from exportctl.core_types import Line, Specification, Transaction
 from exportctl.settings import DEMO_REGIME
 
 KOREA_TIMELINE_DATES: tuple[tuple[dt.date, str], ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exportctl.model import Determination, EntryMatch, LineDetermination, Reason, ScreeningHit
+from exportctl.core_types import Determination, EntryMatch, LineDetermination, Reason, ScreeningHit
 from exportctl.regime.diff import FactChange
 from exportctl.regime.snapshot import Fact, Snapshot
 

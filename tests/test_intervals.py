@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportctl.timeline import Interval, change_points, segment_of
+from exportctl.intervals import Interval, change_points, segment_of
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
 
