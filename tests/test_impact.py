@@ -20,9 +20,9 @@ from exportctl import demo
 from exportctl.cli import app
 from exportctl.regime import PackError
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
+from exportctl.regime.overlay import deep_merge, overlay_pack_files
 from exportctl.regime.sections import MEASURES
 from exportctl.services import checking
-from exportctl.services.impact import deep_merge, overlay_pack_files
 
 runner = CliRunner()
 REFERENCE = {code: reference for code, _description, _hs, reference, _why in demo.ITEMS}

@@ -17,17 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exportctl import regime_json
 from exportctl.core_types import Determination, Outcome, PartyScreener
 from exportctl.determine.engine import InvalidTransaction, determine
-from exportctl.regime import PackError, Regime, parse_pack
+from exportctl.regime import Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.regime.yamltext import parse_yaml
+from exportctl.regime.overlay import overlay_pack_files
 from exportctl.services import checking, licences
 from exportctl.services.orders import blocking_reasons, reviewed_screener, transaction_of
 from exportctl.services.records import RecordError
@@ -42,44 +41,6 @@ DEFAULT_REVIEW_DAYS = 90
 
 
 # --- overlays -------------------------------------------------------------------------------------------------
-
-
-def deep_merge(base: Any, overlay: Any) -> Any:
-    """Mappings merge key by key; anything else (lists, scalars) in the overlay replaces the base."""
-    if isinstance(base, dict) and isinstance(overlay, dict):
-        merged = dict(base)
-        for key, value in overlay.items():
-            merged[key] = deep_merge(base[key], value) if key in base else value
-        return merged
-    return overlay
-
-
-def overlay_pack_files(base: Mapping[str, str], overlay_name: str, overlay_text: str) -> dict[str, str]:
-    """The pack's files with the overlay merged in. Errors name the overlay file and the key path."""
-    doc = parse_yaml(overlay_name, overlay_text)
-    if not isinstance(doc.data, dict) or not doc.data:
-        raise doc.error((), "an overlay is a mapping of pack file names (e.g. destinations.yaml) to partial documents")
-    files = dict(base)
-    for name, partial in doc.data.items():
-        if not isinstance(name, str) or not name.endswith(".yaml"):
-            raise doc.error((str(name),), "not a pack file name (e.g. destinations.yaml)")
-        if not isinstance(partial, dict):
-            raise doc.error((name,), "must hold a mapping (a partial document of that pack file)")
-        current = yaml.safe_load(files[name]) if name in files else {}
-        merged = deep_merge(current if isinstance(current, dict) else {}, partial)
-        files[name] = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
-    try:
-        parse_pack(files)
-    except PackError as exc:
-        path = (exc.file, *exc.path)
-        touched = exc.file in doc.data
-        raise PackError(
-            overlay_name,
-            path,
-            doc.line_of(path) if touched else None,
-            exc.message + ("" if touched else " (in the pack)"),
-        ) from exc
-    return files
 
 
 def overlay_regime(regime_id: str, overlay_name: str, overlay_text: str) -> Regime:
