@@ -23,6 +23,9 @@ from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.overlay import deep_merge, overlay_pack_files
 from exportctl.regime.sections import MEASURES
 from exportctl.services import checking
+from exportctl.services.impact import impact
+from exportctl.services.records import RecordError
+from exportctl.store import db
 
 runner = CliRunner()
 REFERENCE = {code: reference for code, _description, _hs, reference, _why in demo.ITEMS}
@@ -238,3 +241,14 @@ def test_overlay_errors_name_overlay_file_and_key_path() -> None:
         overlay_pack_files(files, "proposal.yaml", bad)
     assert raised.value.file == "proposal.yaml"
     assert raised.value.path[:2] == ("licences.yaml", "measures")
+
+
+def test_the_cli_names_its_flags_and_the_service_its_fields(demo_db: Path) -> None:
+    """A reversed period is the user's flags in the CLI, and the analysis' own fields in the service."""
+    code, _, err = run_impact("--from", "2019-08-28", "--to", "2019-08-27")
+    assert code == 2 and "--to 2019-08-27 is before --from 2019-08-28" in err
+    code, _, err = run_impact("--from", "2019-08-27", "--to", "2019-08-28", "--review-days", "-1")
+    assert code == 2 and "--review-days: must not be negative" in err
+    url = f"sqlite:///{demo_db}"
+    with db.session(url) as s, pytest.raises(RecordError, match="end: 2019-08-27 is before start 2019-08-28"):
+        impact(s, "jp", dt.date(2019, 8, 28), dt.date(2019, 8, 27))

@@ -89,6 +89,10 @@ def impact_command(
 ) -> None:
     """Open orders and active licences before and after the rules change between two dates."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    if end < start:
+        fail(f"--to {end} is before --from {start}")
+    if review_days < 0:
+        fail("--review-days: must not be negative")
     overlay_input = None
     if overlay is not None:
         try:

@@ -259,9 +259,9 @@ def impact(
     """The impact of the rules changing from `start` to `end` (the `end` side under the overlay, given as
     (file name, YAML text)). Reads only."""
     if end < start:
-        raise RecordError(f"--to {end} is before --from {start}")
+        raise RecordError(f"end: {end} is before start {start}")
     if review_days < 0:
-        raise RecordError("--review-days: must not be negative")
+        raise RecordError("review_days: must not be negative")
     base = checking.regime(regime_id)
     after_regime = overlay_regime(regime_id, *overlay) if overlay else base
     before_snapshot, after_snapshot = base.at(start), after_regime.at(end)
