@@ -38,7 +38,7 @@ from determine import mix  # the same transaction mix as the engine benchmark
 from exportctl import regime_json
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
-from exportctl.services import auth, checking, records, screening
+from exportctl.services import auth, records, regimes, screening
 from exportctl.store import db as store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ async def load(port: int, token: str, clients: int, work: list[tuple[str, str, b
 def engine_rate(transactions: list[dict[str, Any]]) -> float:
     """Determinations per second in-process, one core: what /check does minus HTTP and authentication."""
     screener = screening.screener()
-    regime = checking.regime("jp")
+    regime = regimes.regime("jp")
     for body in transactions[:200]:  # warm the snapshot cache, like the warmed server
         transaction = Transaction.model_validate(body)
         determine(regime.at(transaction.date), transaction, screener)
@@ -181,7 +181,7 @@ def main() -> None:
         token = auth.create_token(db, records.SYSTEM, "loadgen", "bench")
     store.engine(url).dispose()
 
-    transactions = mix(checking.regime("jp"), 2_000)
+    transactions = mix(regimes.regime("jp"), 2_000)
     bodies = [json.dumps(t).encode() for t in transactions]
     lines = [len(t["lines"]) for t in transactions]
     checks = [("POST", "/api/v1/check", bodies[i % len(bodies)]) for i in range(args.requests)]

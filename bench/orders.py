@@ -34,7 +34,7 @@ from exportctl.determine.engine import determine
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
-from exportctl.services import checking, orders, records
+from exportctl.services import orders, records, regimes
 from exportctl.services.records import SYSTEM
 from exportctl.store import db
 from exportctl.store.models import Order, OrderLine
@@ -57,7 +57,7 @@ PARTY_NAMES = [
 def reference_data(count_items: int, seed: int = 2026) -> tuple[list[tuple[str, str, str]], list[str]]:
     """Items (code, reference, description) and the line references used directly on orders."""
     rng = random.Random(seed)
-    pack = checking.regime("jp").pack
+    pack = regimes.regime("jp").pack
     goods = {e: entry for e, entry in pack.entries.items() if entry.kind == "goods"}  # the lines are goods lines
     entry_ids = sorted(e for e, entry in goods.items() if entry.row != "16")
     numbers = sorted({n for entry in goods.values() for n in entry.control_numbers})
@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--lists", type=Path, default=LISTS_DIR)
     args = parser.parse_args()
 
-    regime = checking.regime("jp")
+    regime = regimes.regime("jp")
     started = time.perf_counter()
     screener = Screener([registry.read_list(i, p) for i, p in sorted(registry.default_files(args.lists).items())])
     screener_build = time.perf_counter() - started

@@ -20,7 +20,7 @@ from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
-from exportctl.services import checking
+from exportctl.services import checking, regimes
 from exportctl.services.checking import PinnedEndUserList, required_lists
 from exportctl.services.screening import ConfiguredScreener
 from exportctl.store import db
@@ -63,7 +63,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def jp() -> Regime:
-    return checking.regime("jp")
+    return regimes.regime("jp")
 
 
 @pytest.fixture(scope="session")

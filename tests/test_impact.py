@@ -22,7 +22,7 @@ from exportctl.regime import PackError
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.overlay import deep_merge, overlay_pack_files
 from exportctl.regime.sections import MEASURES
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.services.impact import impact
 from exportctl.services.records import RecordError
 from exportctl.store import db
@@ -76,7 +76,7 @@ def row_of(reference: str) -> str | None:
 
 def kr_measure_targets(day: dt.date) -> set[str]:
     """Item codes the KR three-items measure (individual licences only) catches on `day`, from the pack."""
-    measures = [measure for _, measure in checking.regime("jp").pack.records(MEASURES)]
+    measures = [measure for _, measure in regimes.regime("jp").pack.records(MEASURES)]
     caught: set[str] = set()
     for measure in measures:
         if measure.allowed_licences != ["individual"] or "KR" not in measure.destinations:

@@ -23,7 +23,7 @@ from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.http.api.v1 import schemas
 from exportctl.screening.screener import Screener
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.store import db as store
 from exportctl.store.models import Item, Licence, Order, Party
 from tests.support.apiclient import API, Api, make_api
@@ -209,7 +209,7 @@ def test_records_answer_exactly_what_the_views_give(api: Api, screener: Screener
 def test_checks_and_the_regime_answer_exactly_what_the_renderer_gives(api: Api, screener: Screener) -> None:
     checked = answer(api.post("/check", "viewer", RESIST_TO_KOREA))
     transaction = Transaction.model_validate(RESIST_TO_KOREA)
-    snapshot = checking.regime("jp").at(transaction.date)
+    snapshot = regimes.regime("jp").at(transaction.date)
     assert checked == plain(regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener)))
     assert checked["outcome"] == "licence_required" and checked["destination_group"] == "B"
     exactly(schemas.Determination, checked)

@@ -9,7 +9,7 @@ import pytest
 
 from exportctl.regime import PackError
 from exportctl.regime.files import builtin_packs
-from exportctl.services import checking
+from exportctl.services import regimes
 from tests.support.apiclient import Api
 from tests.test_api import api, problem_of  # noqa: F401 (the api fixture)
 from tests.test_cli import invoke
@@ -25,15 +25,15 @@ def test_the_registry_lists_the_installed_packs() -> None:
 @pytest.mark.parametrize("regime_id", HOSTILE)
 def test_a_regime_that_is_not_installed_is_refused(regime_id: str) -> None:
     with pytest.raises(PackError, match="not an installed regime"):
-        checking.regime(regime_id)
+        regimes.regime(regime_id)
 
 
 def test_refused_ids_are_not_cached() -> None:
-    before = checking.regime.cache_info().currsize
+    before = regimes.regime.cache_info().currsize
     for index in range(50):
         with pytest.raises(PackError):
-            checking.regime(f"probe-{index}")
-    assert checking.regime.cache_info().currsize == before
+            regimes.regime(f"probe-{index}")
+    assert regimes.regime.cache_info().currsize == before
 
 
 @pytest.mark.parametrize("regime_id", ["../jp", str(PACK_DIR)])

@@ -27,7 +27,7 @@ from exportctl.core_types import Determination, Line, Specification, Transaction
 from exportctl.determine.classify import classify_spec
 from exportctl.korea_timeline import KOREA_TIMELINE_DATES, korea_order
 from exportctl.regime.snapshot import Snapshot
-from exportctl.services import checking
+from exportctl.services import checking, regimes
 from exportctl.services.screening import ListConfigError
 from exportctl.settings import DEFAULT_REGIME
 
@@ -117,7 +117,7 @@ def check(
             )
         checker = _checker(eul)
         determination = checker.check(transaction)
-        snapshot = checking.regime(transaction.regime).at(transaction.date)
+        snapshot = regimes.regime(transaction.regime).at(transaction.date)
     if output_format is Format.json:
         emit_json(regime_json.determination_dict(snapshot, determination))
     else:
@@ -178,7 +178,7 @@ def classify(
     """Classify an item by its specification: the matching entries, and why."""
     with input_errors():
         day = parse_date(date, "--date") if date else dt.date.max
-        snapshot = checking.regime(regime).at(day)
+        snapshot = regimes.regime(regime).at(day)
         result = classify_spec(
             snapshot, Specification(product=product, params=parse_params(param or [], "--param"), hs=hs)
         )
@@ -260,7 +260,7 @@ def _line_heading(line: Line) -> str:
 
 def _licence_codes(regime_id: str) -> dict[str, str]:
     """Each licence type of the pack by the abbreviation the pack gives it (its id where it gives none)."""
-    types = checking.regime(regime_id).pack.licences.types
+    types = regimes.regime(regime_id).pack.licences.types
     return {licence: found.abbreviation or licence for licence, found in types.items()}
 
 

@@ -16,12 +16,12 @@ from exportctl.regime.diff import diff
 from exportctl.regime.files import read_pack_dir
 from exportctl.regime.loader import parse_pack
 from exportctl.regime.snapshot import Snapshot
-from exportctl.services import checking
+from exportctl.services import regimes
 
 
 def _regime_snapshot(regime_id: str, date: str, flag: str) -> Snapshot:
     with input_errors():
-        return checking.regime(regime_id).at(parse_date(date, flag))
+        return regimes.regime(regime_id).at(parse_date(date, flag))
 
 
 @regime_app.command("show")
@@ -72,7 +72,7 @@ def regime_diff(
     after = _regime_snapshot(regime_id, date2, "D2")
     changes = diff(before, after)
     start, end = sorted((parse_date(date1, "D1"), parse_date(date2, "D2")))
-    change_dates = [d.isoformat() for d in checking.regime(regime_id).changes_between(start, end)]
+    change_dates = [d.isoformat() for d in regimes.regime(regime_id).changes_between(start, end)]
     if output_format is Format.json:
         emit_json(
             {

@@ -10,18 +10,13 @@ from pathlib import Path
 from exportctl.core_types import Determination, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import determine
 from exportctl.determine.parties import ListGap, list_gaps
-from exportctl.regime import Regime
-from exportctl.regime.files import builtin_packs, load_builtin_pack
+from exportctl.regime.files import builtin_packs
 from exportctl.regime.sections import LIST_POLICIES
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.sources.jp_eul import read_end_user_list
 from exportctl.services import screening
 from exportctl.services.lists import file_as_of
-
-
-@cache
-def regime(pack_id: str) -> Regime:
-    return Regime(load_builtin_pack(pack_id))
+from exportctl.services.regimes import regime
 
 
 @cache

@@ -27,7 +27,7 @@ from exportctl.regime import Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.overlay import overlay_pack_files
-from exportctl.services import checking, licences
+from exportctl.services import licences, regimes
 from exportctl.services.orders import blocking_reasons, reviewed_screener, transaction_of
 from exportctl.services.records import RecordError
 from exportctl.store.models import Licence, Order, OrderLine
@@ -262,7 +262,7 @@ def impact(
         raise RecordError(f"end: {end} is before start {start}")
     if review_days < 0:
         raise RecordError("review_days: must not be negative")
-    base = checking.regime(regime_id)
+    base = regimes.regime(regime_id)
     after_regime = overlay_regime(regime_id, *overlay) if overlay else base
     before_snapshot, after_snapshot = base.at(start), after_regime.at(end)
     changes = [

@@ -27,7 +27,7 @@ from exportctl.order_input import HEADER, MAX_LINES, PARTY_FIELDS, LineInput, Or
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_packs
 from exportctl.screening.screener import Screener
-from exportctl.services import checking, orders, records
+from exportctl.services import orders, records, regimes
 from exportctl.services.records import Actor, RecordError, Role, classification_on
 from exportctl.services.tables import InvalidImport, Row, Table, read_table
 from exportctl.settings import DEFAULT_REGIME
@@ -96,7 +96,7 @@ def _regime(row: Row, column: str = "regime") -> tuple[str, Regime]:
     regime_id = row.text(column) or DEFAULT_REGIME
     if regime_id not in builtin_packs():
         raise row.problem(column, f"'{regime_id}' is not an installed regime ({', '.join(builtin_packs())})")
-    return regime_id, checking.regime(regime_id)
+    return regime_id, regimes.regime(regime_id)
 
 
 def _check_reference(row: Row, regime: Regime, reference: str, day: dt.date) -> None:

@@ -29,7 +29,7 @@ from exportctl.core_types import Determination, Line, Outcome, PartyScreener, Sc
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderInput
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.services import checking, licences, records
+from exportctl.services import licences, records, regimes
 from exportctl.services.licences import LICENCE_NEEDED
 from exportctl.services.records import (
     Actor,
@@ -62,7 +62,7 @@ CHANGEABLE = frozenset(OrderFacts.model_fields) - {"regime", "lines"}
 
 def keep_pack_version(db: Session, regime: str) -> str:
     """Store the files of the pack version in use (once), so `audit replay` can load it years later."""
-    version = checking.regime(regime).version
+    version = regimes.regime(regime).version
     stored = select(PackVersion.version).where(PackVersion.version == version)  # not the files: they are large
     if db.scalar(stored) is None:
         # Several requests may store a new version at once: the first insert wins, the others do nothing
@@ -227,7 +227,7 @@ def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScre
 
 def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     transaction = transaction_of(order)
-    regime = checking.regime(order.regime)
+    regime = regimes.regime(order.regime)
     try:
         result = determine(regime.at(order.ship_date), transaction, _screener(order, screener))
     except InvalidTransaction as exc:
@@ -332,7 +332,7 @@ def _exhausted(licence: Licence) -> bool:
 def add_licence(db: Session, actor: Actor, **fields: Any) -> Licence:
     actor.require(Role.OFFICER)
     regime_id = fields.get("regime", DEFAULT_REGIME)
-    if fields.get("type") not in checking.regime(regime_id).pack.licences.types:
+    if fields.get("type") not in regimes.regime(regime_id).pack.licences.types:
         raise RecordError(f"type: '{fields.get('type')}' is not a licence type of regime {regime_id}")
     records.check_licence_terms(db, fields)
     if db.scalars(select(Licence).where(Licence.number == fields["number"])).first():
@@ -650,7 +650,7 @@ def _refuse_stale_determination(order: Order, shipped_on: dt.date) -> None:
     if shipped_on == order.ship_date:
         return
     early, late = sorted((order.ship_date, shipped_on))
-    changes = checking.regime(order.regime).changes_between(early, late)
+    changes = regimes.regime(order.regime).changes_between(early, late)
     if changes:
         raise RecordError(
             f"date: the rules changed on {changes[0]}, between the order's ship date {order.ship_date} and "

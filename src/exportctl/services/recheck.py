@@ -40,7 +40,7 @@ from exportctl.regime.diff import diff
 from exportctl.regime.loader import parse_pack
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
-from exportctl.services import checking, orders, records
+from exportctl.services import orders, records, regimes
 from exportctl.services.lists import diff_versions
 from exportctl.services.records import Actor
 from exportctl.store.models import Order, PackVersion, Party
@@ -265,7 +265,7 @@ def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener |
     open_orders = _open_orders(db)
     result = RecheckResult(today, len(open_orders))
     for order in open_orders:
-        regime = checking.regime(order.regime)
+        regime = regimes.regime(order.regime)
         if order.pack_version != regime.version:
             cause, detail = _pack_cause(db, order, regime)
         else:

@@ -23,7 +23,7 @@ from exportctl.core_types import PartyScreener, ScreeningHit
 from exportctl.countries import alpha_2
 from exportctl.determine.classify import HS_CODE, UnknownItem, classify_item
 from exportctl.screening.screener import Screener
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Classification, Item, Order, Party, PartyHit, User
 
@@ -231,7 +231,7 @@ def check_licence_terms(db: Session, terms: dict[str, Any]) -> None:
         raise Invalid(f"items: item {shown(missing[0])} does not exist")
     if terms.get("entries"):
         regime_id = terms.get("regime", DEFAULT_REGIME)
-        entries = checking.regime(regime_id).pack.entries
+        entries = regimes.regime(regime_id).pack.entries
         unknown = [entry for entry in terms["entries"] if entry not in entries]
         if unknown:
             raise Invalid(f"entries: {shown(str(unknown[0]))} is not an entry of regime {regime_id}")
@@ -484,7 +484,7 @@ def classify(
     check_name("reference", reference, CODE_MAX)
     if check_text("rationale", rationale) is None or not rationale.strip():
         raise RecordError("rationale: must not be blank")
-    loaded = checking.regime(regime)
+    loaded = regimes.regime(regime)
     snapshot = loaded.at(max(valid_from, loaded.pack.meta.coverage_from))
     try:
         result = classify_item(snapshot, reference, snapshot.known_entries)

@@ -18,7 +18,7 @@ from exportctl.http.deps import Viewer
 from exportctl.http.web.templating import render
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.settings import DEFAULT_REGIME
 
 router = APIRouter()
@@ -59,7 +59,7 @@ def fields_of(snapshot: Snapshot, product: str, params: dict[str, str]) -> list[
     for _entry, clause in snapshot.clauses_by_product.get(product, ()):
         for criterion in clause.criteria:
             names.setdefault(criterion.param, None)
-    parameters = checking.regime(REGIME).pack.parameters
+    parameters = regimes.regime(REGIME).pack.parameters
     return [Field(name, parameters.get(name), params.get(name, "")) for name in names]
 
 
@@ -116,7 +116,7 @@ def control_list(
     date: dt.date | None = None,
 ) -> Response:
     day = date or dt.date.today()
-    regime = checking.regime(REGIME)
+    regime = regimes.regime(REGIME)
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
     params = {key[2:]: value for key, value in request.query_params.items() if key.startswith("p.")}
     fields = fields_of(snapshot, product, params) if product else []
@@ -146,7 +146,7 @@ def coverage(
 ) -> Response:
     """Every entry in force on a date, with its numbers, criteria count, completeness and verified texts."""
     day = date or dt.date.today()
-    regime = checking.regime(REGIME)
+    regime = regimes.regime(REGIME)
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
     data = regime_json.entries_dict(snapshot, kind or None)
     complete = sum(1 for entry in data["entries"] if entry["complete"])

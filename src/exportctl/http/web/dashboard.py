@@ -22,7 +22,7 @@ from exportctl.http.pagination import page
 from exportctl.http.web.facts import recent_changes
 from exportctl.http.web.i18n import translator
 from exportctl.http.web.templating import render
-from exportctl.services import checking, orders
+from exportctl.services import orders, regimes
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Licence, Order
 
@@ -111,5 +111,5 @@ def dashboard(request: Request, db: Database, actor: Viewer, today: dt.date | No
         warned_more=warned_total - len(warned),
         in_force=in_force,
         in_force_more=in_force_total - len(in_force),
-        changes=recent_changes(translator(request), checking.regime(REGIME), day),
+        changes=recent_changes(translator(request), regimes.regime(REGIME), day),
     )

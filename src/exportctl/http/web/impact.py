@@ -26,7 +26,7 @@ from exportctl.http.deps import Viewer
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged_list
 from exportctl.http.web.templating import render
 from exportctl.impact_report import slip_chart
-from exportctl.services import checking, jobs, records
+from exportctl.services import jobs, records, regimes
 from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
 from exportctl.services.records import RecordError
 from exportctl.settings import DEFAULT_REGIME
@@ -45,7 +45,7 @@ def data_fingerprint(db: Session, screener: PartyScreener | None) -> tuple[Any, 
     """What the analysis reads, in one comparable value (see the module's docstring)."""
     last_record = db.scalar(select(LedgerHead.last_id).where(LedgerHead.id == ledger.HEAD_ID)) or 0
     lists = sorted(getattr(screener, "versions", {}).items())
-    return (last_record, checking.regime(REGIME).version, tuple(lists))
+    return (last_record, regimes.regime(REGIME).version, tuple(lists))
 
 
 def analysis(

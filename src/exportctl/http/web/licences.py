@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PageNumber, paged
 from exportctl.http.web.templating import flash, render
-from exportctl.services import checking, orders
+from exportctl.services import orders, regimes
 from exportctl.services.records import NotFound, RecordError
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
@@ -23,7 +23,7 @@ REGIME = DEFAULT_REGIME
 
 
 def _types() -> dict[str, object]:
-    return dict(checking.regime(REGIME).pack.licences.types)
+    return dict(regimes.regime(REGIME).pack.licences.types)
 
 
 @router.get("/licences")

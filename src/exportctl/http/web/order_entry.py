@@ -14,7 +14,7 @@ from exportctl.http.deps import Clerk, Database, Viewer
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
 from exportctl.http.web.templating import flash, render
 from exportctl.regime import OutsideCoverage
-from exportctl.services import checking, orders
+from exportctl.services import orders, regimes
 from exportctl.services.records import Actor, RecordError
 from exportctl.store.models import Item, Party
 
@@ -55,7 +55,7 @@ async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
     try:
         order = orders.order_of(db, form.facts())  # as `add_order` would store it, but not stored
         transaction = orders.transaction_of(order)
-        snapshot = checking.regime(transaction.regime).at(transaction.date)
+        snapshot = regimes.regime(transaction.regime).at(transaction.date)
         screener = orders.reviewed_screener(request.app.state.screener, order.consignee, order.end_user)
         result = regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener))
     except ValidationError as exc:  # the transaction the engine would be given refuses a fact

@@ -13,7 +13,7 @@ from exportctl.http.deps import Viewer
 from exportctl.http.web.facts import changes
 from exportctl.http.web.i18n import translator
 from exportctl.http.web.templating import render
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.settings import DEFAULT_REGIME
 
 router = APIRouter()
@@ -22,7 +22,7 @@ REGIME = DEFAULT_REGIME
 
 @router.get("/regime")
 def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> Response:
-    regime = checking.regime(REGIME)
+    regime = regimes.regime(REGIME)
     day = max(date or dt.date.today(), regime.pack.meta.coverage_from)
     snapshot = regime.at(day)
     tables = regime.pack.destinations.tables
@@ -50,7 +50,7 @@ def regime_diff(
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> Response:
-    regime = checking.regime(REGIME)
+    regime = regimes.regime(REGIME)
     first = regime.pack.meta.coverage_from
     end = max(end or dt.date.today(), first)
     start = max(start or end - dt.timedelta(days=365), first)

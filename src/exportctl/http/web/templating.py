@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 from exportctl.http.deps import csrf_token
 from exportctl.http.web import format as fmt
 from exportctl.http.web.i18n import Translator, translator
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.services.records import Actor, Role
 from exportctl.settings import DEFAULT_REGIME
 
@@ -23,7 +23,7 @@ REGIME = DEFAULT_REGIME
 
 def licence_title(t: Translator, kind: str) -> str:
     """A licence type's name in the page's language (the key when the pack does not know it)."""
-    found = checking.regime(REGIME).pack.licences.types.get(kind)
+    found = regimes.regime(REGIME).pack.licences.types.get(kind)
     return t.text(found.title) if found else kind
 
 

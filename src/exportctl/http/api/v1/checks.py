@@ -16,7 +16,7 @@ from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Viewer
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
-from exportctl.services import checking
+from exportctl.services import regimes
 from exportctl.services.records import Invalid
 
 router = APIRouter(tags=["check"])
@@ -25,7 +25,7 @@ router = APIRouter(tags=["check"])
 @router.post("/check", response_model=schemas.Determination, summary="Determine one transaction (not stored)")
 async def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
     # On the event loop: a determination is well under a millisecond of CPU, less than a thread hand-off costs.
-    snapshot = checking.regime(transaction.regime).at(transaction.date)
+    snapshot = regimes.regime(transaction.regime).at(transaction.date)
     return regime_json.determination_dict(snapshot, determine(snapshot, transaction, request.app.state.screener))
 
 
@@ -70,7 +70,7 @@ def lists(request: Request, actor: Viewer) -> dict[str, Any]:
 
 @router.get("/regime/{regime_id}", response_model=schemas.RegimeOnDate, summary="The regime in force on a date")
 def regime_on(regime_id: str, date: dt.date, actor: Viewer) -> dict[str, Any]:
-    snapshot = checking.regime(regime_id).at(date)
+    snapshot = regimes.regime(regime_id).at(date)
     return {
         "regime": regime_id,
         "date": date.isoformat(),
@@ -90,7 +90,7 @@ def regime_entries(
     actor: Viewer,
     kind: Annotated[str | None, Query(pattern="^(goods|technology)$")] = None,
 ) -> dict[str, Any]:
-    return regime_json.entries_dict(checking.regime(regime_id).at(date), kind)
+    return regime_json.entries_dict(regimes.regime(regime_id).at(date), kind)
 
 
 @router.get(
@@ -102,7 +102,7 @@ def regime_diff(
     start: Annotated[dt.date, Query(alias="from")],
     end: Annotated[dt.date, Query(alias="to")],
 ) -> dict[str, Any]:
-    loaded = checking.regime(regime_id)
+    loaded = regimes.regime(regime_id)
     before, after = loaded.at(start), loaded.at(end)
     return {
         "regime": regime_id,
