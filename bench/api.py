@@ -38,7 +38,7 @@ from determine import mix  # the same transaction mix as the engine benchmark
 from exportctl import regime_json
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
-from exportctl.services import auth, records, regimes, screening
+from exportctl.services import actors, auth, records, regimes, screening
 from exportctl.store import db as store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,9 +176,9 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="exportctl-bench-api-"))
     url = f"sqlite:///{folder / 'exportctl.db'}"
     with store.session(url) as db:
-        records.add_user(db, records.SYSTEM, "admin", "admin")
-        records.add_user(db, records.SYSTEM, "loadgen", "viewer")
-        token = auth.create_token(db, records.SYSTEM, "loadgen", "bench")
+        records.add_user(db, actors.SYSTEM, "admin", "admin")
+        records.add_user(db, actors.SYSTEM, "loadgen", "viewer")
+        token = auth.create_token(db, actors.SYSTEM, "loadgen", "bench")
     store.engine(url).dispose()
 
     transactions = mix(regimes.regime("jp"), 2_000)

@@ -35,7 +35,7 @@ from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services import orders, records, regimes
-from exportctl.services.records import SYSTEM
+from exportctl.services.actors import SYSTEM
 from exportctl.store import db
 from exportctl.store.models import Order, OrderLine
 

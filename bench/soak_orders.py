@@ -55,7 +55,7 @@ from exportctl import ledger  # noqa: E402
 from exportctl.http.app import create_app  # noqa: E402
 from exportctl.screening.screener import Screener  # noqa: E402
 from exportctl.screening.sources import registry  # noqa: E402
-from exportctl.services import auth, orders, records  # noqa: E402
+from exportctl.services import actors, auth, orders, records  # noqa: E402
 from exportctl.store import db as store  # noqa: E402
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order  # noqa: E402
 
@@ -124,7 +124,7 @@ def prepare(url: str, today: dt.date) -> dict[str, str]:
             raise SystemExit(f"{url}: the database already holds orders; give an empty one")
     tokens = add_users(url)
     with store.session(url) as db:
-        system = records.SYSTEM
+        system = actors.SYSTEM
         records.add_user(db, system, SECOND_OFFICER, "officer")
         tokens["officer2"] = auth.create_token(db, system, SECOND_OFFICER, "soak")
         name = "Hanbit Semiconductor Materials Co., Ltd."

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.screening.sources import registry
-from exportctl.services import checking, records
+from exportctl.services import actors, checking
 from exportctl.services.screening import ConfiguredScreener
 from exportctl.store import db
 from exportctl.store.models import Licence, Order, OrderLine
@@ -137,7 +137,7 @@ def main() -> None:
         url = f"sqlite:///{folder}/pages.db"
         started = time.perf_counter()
         with db.session(url) as s:
-            load_demo(s, records.SYSTEM, screener)
+            load_demo(s, actors.SYSTEM, screener)
         with db.session(url) as s:
             grow_orders(s, args.orders)
             grow_licences(s, args.licences)

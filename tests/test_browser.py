@@ -24,7 +24,7 @@ from sqlalchemy import select
 from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import auth, records
+from exportctl.services import actors, auth
 from exportctl.store import db as store
 from exportctl.store.models import Order
 from tests.support.apiclient import live_server
@@ -54,7 +54,7 @@ class Served:
 def server(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[Served]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'exportctl.db'}"
     with store.session(url) as db:
-        load_demo(db, records.SYSTEM, screener)
+        load_demo(db, actors.SYSTEM, screener)
     with live_server(create_app(url, screener)) as base:
         yield Served(base, url)
     store.engine(url).dispose()

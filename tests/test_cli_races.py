@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from exportctl.cli import app
 from exportctl.services import records
-from exportctl.services.records import SYSTEM
+from exportctl.services.actors import SYSTEM
 from exportctl.store import db
 from exportctl.store.models import Party
 from tests.support import pgserver

@@ -21,8 +21,9 @@ from exportctl.cli import app
 from exportctl.core_types import Transaction
 from exportctl.countries import ASSIGNED, alpha_2
 from exportctl.regime import PackError, parse_pack
-from exportctl.services import importing, orders, records
-from exportctl.services.records import Actor, RecordError
+from exportctl.services import errors, importing, orders, records
+from exportctl.services.actors import Actor
+from exportctl.services.errors import RecordError
 from exportctl.store import db as store
 from tests.support.apiclient import Api, make_api
 
@@ -77,7 +78,7 @@ def test_services_check_country_stores_the_code() -> None:
     for sent, stored in NORMALISED:
         assert records.check_country("country", sent) == stored
     for sent, says in REFUSED:
-        with pytest.raises(records.Invalid, match=f"^country: {says}"):
+        with pytest.raises(errors.Invalid, match=f"^country: {says}"):
             records.check_country("country", sent)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from exportctl import ledger
 from exportctl.services import orders
+from exportctl.services.actors import SYSTEM, Actor
 from exportctl.services.orders import Overdraw
-from exportctl.services.records import SYSTEM, Actor
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence
 

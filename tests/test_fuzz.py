@@ -32,7 +32,8 @@ from typer.testing import CliRunner
 from exportctl.cli import app as cli
 from exportctl.screening.screener import Screener
 from exportctl.services import importing, records
-from exportctl.services.records import Actor, RecordError
+from exportctl.services.actors import Actor
+from exportctl.services.errors import RecordError
 from exportctl.store import db as store
 from tests.support.apiclient import API, Api, make_api
 from tests.test_hostile_input import LEAKS, counts, ledger_size

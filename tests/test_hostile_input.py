@@ -28,8 +28,9 @@ from exportctl import ledger
 from exportctl.cli import app as cli
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import importing, records
-from exportctl.services.records import Actor, RecordError
+from exportctl.services import actors, importing, records
+from exportctl.services.actors import Actor
+from exportctl.services.errors import RecordError
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Item, Licence, Order, Party
 from tests.conftest import REPO
@@ -182,7 +183,7 @@ def test_a_new_sqlite_database_is_created_readable_by_its_owner_only(tmp_path: P
     path = tmp_path / "data" / "exportctl.db"
     url = f"sqlite:///{path}"
     with store.session(url) as db:
-        records.add_user(db, records.SYSTEM, "ada", "admin")
+        records.add_user(db, actors.SYSTEM, "ada", "admin")
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if file.exists():
             assert stat.S_IMODE(file.stat().st_mode) == 0o600, file

@@ -33,7 +33,8 @@ from typer.testing import CliRunner
 from exportctl.cli import app
 from exportctl.cli.serve import UVICORN
 from exportctl.http.app import create_app
-from exportctl.services import auth, records
+from exportctl.services import auth, errors
+from exportctl.services.actors import SYSTEM
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, User
 from tests.support.apiclient import API, PASSWORD, USERS, free_port, make_api
@@ -246,11 +247,11 @@ def test_password_role_and_deactivation_end_sessions(database_url: str, change: 
     assert with_saved_cookie(database_url, cookie) == 200
     with store.session(database_url) as db:
         if change == "password":
-            auth.set_password(db, records.SYSTEM, USERS["officer"], "a brand new password")
+            auth.set_password(db, SYSTEM, USERS["officer"], "a brand new password")
         elif change == "role":
-            auth.set_role(db, records.SYSTEM, USERS["officer"], "viewer")
+            auth.set_role(db, SYSTEM, USERS["officer"], "viewer")
         else:
-            auth.set_active(db, records.SYSTEM, USERS["officer"], False)
+            auth.set_active(db, SYSTEM, USERS["officer"], False)
     assert with_saved_cookie(database_url, cookie) == 401
     time.sleep(2.1)  # the API remembers a token's user for 2 s
     expected = 401 if change == "deactivate" else 200
@@ -262,12 +263,12 @@ def test_password_role_and_deactivation_end_sessions(database_url: str, change: 
 def test_a_deactivated_user_cannot_log_in_and_the_last_admin_stays(database_url: str) -> None:
     make_api(database_url, None)
     with store.session(database_url) as db:
-        auth.set_active(db, records.SYSTEM, USERS["clerk"], False)
+        auth.set_active(db, SYSTEM, USERS["clerk"], False)
     client = TestClient(create_app(database_url))
     refused = client.post(f"{API}/session", json={"name": USERS["clerk"], "password": PASSWORD})
     assert refused.status_code == 401 and "wrong user name or password" in refused.text
-    with store.session(database_url) as db, pytest.raises(records.RecordError, match="last active admin"):
-        auth.set_role(db, records.SYSTEM, USERS["admin"], "officer")
+    with store.session(database_url) as db, pytest.raises(errors.RecordError, match="last active admin"):
+        auth.set_role(db, SYSTEM, USERS["admin"], "officer")
 
 
 # --- 7. serve --demo ------------------------------------------------------------------------------------------

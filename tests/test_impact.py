@@ -23,8 +23,8 @@ from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.overlay import deep_merge, overlay_pack_files
 from exportctl.regime.sections import MEASURES
 from exportctl.services import regimes
+from exportctl.services.errors import RecordError
 from exportctl.services.impact import impact
-from exportctl.services.records import RecordError
 from exportctl.store import db
 
 runner = CliRunner()

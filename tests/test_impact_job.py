@@ -27,8 +27,8 @@ from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
+from exportctl.services import actors, jobs, orders
 from exportctl.services import impact as impact_service
-from exportctl.services import jobs, orders, records
 from exportctl.services.impact import EFFECTS, Impact
 from exportctl.store import db as store
 from exportctl.store.models import Order
@@ -56,7 +56,7 @@ class Gate:
 @pytest.fixture
 def demo_app(database_url: str, screener: Screener, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with store.session(database_url) as db:
-        demo.load_demo(db, records.SYSTEM, screener)
+        demo.load_demo(db, actors.SYSTEM, screener)
     monkeypatch.setattr(impact_page, "JOBS", jobs.Jobs("impact-test", workers=1, kept=4))  # no result of another test
     monkeypatch.setattr(impact_page, "WAIT_SECONDS", 0.05)
     yield create_app(database_url=database_url, screener=screener)
@@ -144,7 +144,7 @@ def test_a_change_to_the_records_makes_the_result_stale(
         lines=[LineInput(item=code, quantity=quantity, value_jpy=value) for code, quantity, value in seals.lines],
     )
     with store.session(demo_app.state.database_url) as db:
-        orders.add_order(db, records.Actor("carol", "clerk"), entered, screener)
+        orders.add_order(db, actors.Actor("carol", "clerk"), entered, screener)
 
     gate.open.clear()
     stale = browser.get(PAGE)

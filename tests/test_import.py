@@ -13,9 +13,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from exportctl.screening.screener import Screener
-from exportctl.services import importing, records
+from exportctl.services import actors, importing, records
+from exportctl.services.actors import Actor
+from exportctl.services.errors import PermissionDenied
 from exportctl.services.orders import order_by_number
-from exportctl.services.records import Actor, PermissionDenied
 from exportctl.services.tables import InvalidImport
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Classification, Item, Licence, Order, OrderLine, Party
@@ -61,7 +62,7 @@ def url(tmp_path: Path) -> str:
     """A fresh SQLite database per test (engines are cached per URL), with an admin."""
     address = f"sqlite:///{tmp_path / 'import.db'}"
     with store.session(address) as db:
-        records.add_user(db, records.SYSTEM, "admin", "admin")
+        records.add_user(db, actors.SYSTEM, "admin", "admin")
         records.add_user(db, ADMIN, "alice", "clerk")
     return address
 

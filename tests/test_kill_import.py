@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from exportctl.cli import app as cli
-from exportctl.services import auth, records
+from exportctl.services import actors, auth, records
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, OrderLine
 from tests.support import pgserver
@@ -56,8 +56,8 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
         path, server = None, request.getfixturevalue("postgres_server")
         url = pgserver.create_database(server, prefix="exportctl_kill")
     with store.session(url) as db:  # the importing clerk's credential: a token, as a system would use
-        records.add_user(db, records.SYSTEM, "carl", "clerk")
-        token = auth.create_token(db, records.SYSTEM, "carl", "import")
+        records.add_user(db, actors.SYSTEM, "carl", "clerk")
+        token = auth.create_token(db, actors.SYSTEM, "carl", "import")
     yield Target(url, token, path)
     store.engine(url).dispose()
     if server is not None:
@@ -169,5 +169,5 @@ def test_kill_9_during_an_import_leaves_all_or_nothing(target: Target, tmp_path:
         print(f"kill {run}: {outcome} after {wrote:.1f} s of writing")  # the figures for the closing note
     assert outcomes.count("none") >= 1  # at least one kill landed while it was writing
     with store.session(target.url) as db:  # and the database takes writes again
-        records.add_item(db, records.SYSTEM, "AFTER-KILL", "written after the kills", None)
+        records.add_item(db, actors.SYSTEM, "AFTER-KILL", "written after the kills", None)
     audit_verify(target.url)

@@ -24,8 +24,8 @@ from exportctl import ledger
 from exportctl.cli import app
 from exportctl.demo import load_demo
 from exportctl.screening.screener import Screener
-from exportctl.services import audit, orders, records
-from exportctl.services.records import Actor
+from exportctl.services import actors, audit, orders
+from exportctl.services.actors import Actor
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord
 from tests.support.apiclient import make_api
@@ -53,8 +53,8 @@ def _release(url: str, actor: Actor, number: str, reason: str) -> None:
 def build_activity(url: str, screener: Screener) -> None:
     """The demo exporter, two shipments drawing on licences, and an override approved by two officers."""
     with store.session(url) as db:
-        load_demo(db, records.SYSTEM, screener)
-        orders.set_four_eyes(db, records.SYSTEM, ["indeterminate"])  # an override needs two officers
+        load_demo(db, actors.SYSTEM, screener)
+        orders.set_four_eyes(db, actors.SYSTEM, ["indeterminate"])  # an override needs two officers
     _ship(url, ALICE, "SO-2019-0103")  # draws IND-2019-KR-0815 down to nothing
     _ship(url, ALICE, "SO-2019-0101")  # the general bulk licence
     _release(url, OLGA, "SO-2019-0301", "End use confirmed by the customer's letter of 2019-10-01")

@@ -30,6 +30,8 @@ from exportctl import ledger
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import orders, records
+from exportctl.services.actors import SYSTEM, Actor
+from exportctl.services.errors import RecordError
 from exportctl.services.orders import (
     INDETERMINATE,
     LICENCE_NEEDED,
@@ -38,7 +40,6 @@ from exportctl.services.orders import (
     NotValidOn,
     Overdraw,
 )
-from exportctl.services.records import SYSTEM, Actor, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 from tests.support.apiclient import PASSWORD, USERS, Api, make_api

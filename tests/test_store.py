@@ -24,8 +24,9 @@ from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.screener import Screener
 from exportctl.services import audit, licences, orders, records
+from exportctl.services.actors import SYSTEM, Actor
+from exportctl.services.errors import PermissionDenied, RecordError
 from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, Overdraw
-from exportctl.services.records import SYSTEM, Actor, PermissionDenied, RecordError
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Base, Drawdown, LedgerHead, Licence, PartyHit, Release
 from tests.conftest import screened

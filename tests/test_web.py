@@ -14,7 +14,7 @@ from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web.i18n import MESSAGES
 from exportctl.screening.screener import Screener
-from exportctl.services import auth, records
+from exportctl.services import actors, auth, records
 from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, Party
@@ -28,9 +28,9 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'exportctl.db'}"
     with store.session(url) as db:
-        load_demo(db, records.SYSTEM, screener)
-        records.add_user(db, records.SYSTEM, VIEWER[0], "viewer")
-        auth.set_password(db, records.SYSTEM, VIEWER[0], VIEWER[1])
+        load_demo(db, actors.SYSTEM, screener)
+        records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
+        auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
     yield url
     store.engine(url).dispose()
 

@@ -23,7 +23,7 @@ from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.screening.screener import Screener
-from exportctl.services import auth, records
+from exportctl.services import actors, auth, records
 from exportctl.services.auth import RateLimiter
 from exportctl.services.impact import impact
 from exportctl.store import db as store
@@ -65,8 +65,8 @@ def reasons_of(i: int) -> list[str]:
 
 
 def seed(db: Session) -> None:
-    records.add_user(db, records.SYSTEM, VIEWER[0], "viewer")
-    auth.set_password(db, records.SYSTEM, VIEWER[0], VIEWER[1])
+    records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
+    auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
     for i in range(ORDERS):
         db.add(
             Order(
@@ -346,8 +346,8 @@ def test_a_screening_review_returns_to_the_page_that_holds_the_party(own_app: ob
     With a second open hit it stays listed after one review: the redirect goes to page 2 at its card. Once its
     last hit is reviewed it leaves the list, and the officer is back where it stood."""
     with store.session(own_app.state.database_url) as db:  # type: ignore[attr-defined]
-        records.add_user(db, records.SYSTEM, "olga", "officer")
-        auth.set_password(db, records.SYSTEM, "olga", "officer-password")
+        records.add_user(db, actors.SYSTEM, "olga", "officer")
+        auth.set_password(db, actors.SYSTEM, "olga", "officer-password")
         party = db.scalars(select(Party).where(Party.code == "P-0052")).one()
         party.hits.append(
             PartyHit(
@@ -381,7 +381,7 @@ def test_a_screening_review_returns_to_the_page_that_holds_the_party(own_app: ob
 def demo_app(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[object]:
     url = f"sqlite:///{tmp_path_factory.mktemp('impact') / 'exportctl.db'}"
     with store.session(url) as db:
-        load_demo(db, records.SYSTEM, screener)
+        load_demo(db, actors.SYSTEM, screener)
     yield create_app(database_url=url, screener=screener)
     store.engine(url).dispose()
 

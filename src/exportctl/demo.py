@@ -20,7 +20,8 @@ from exportctl.core_types import PartyScreener
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import auth, orders, records
-from exportctl.services.records import Actor, Conflict, RecordError, Role
+from exportctl.services.actors import Actor, Role
+from exportctl.services.errors import Conflict, RecordError
 from exportctl.settings import DEMO_REGIME
 from exportctl.store.models import Item, Licence, Order, Party, Setting, User
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from exportctl.core_types import PartyScreener
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import auth, records
+from exportctl.services import actors, auth, records
 from exportctl.store import db as store
 
 API = "/api/v1"
@@ -52,9 +52,9 @@ def add_users(database_url: str) -> dict[str, str]:
     tokens = {}
     with store.session(database_url) as db:
         for role, name in USERS.items():
-            records.add_user(db, records.SYSTEM, name, role)
-            auth.set_password(db, records.SYSTEM, name, PASSWORD)
-            tokens[role] = auth.create_token(db, records.SYSTEM, name, f"{name}-system")
+            records.add_user(db, actors.SYSTEM, name, role)
+            auth.set_password(db, actors.SYSTEM, name, PASSWORD)
+            tokens[role] = auth.create_token(db, actors.SYSTEM, name, f"{name}-system")
     return tokens
 
 

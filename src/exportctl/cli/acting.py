@@ -28,8 +28,9 @@ from exportctl.cli.app import DEFAULT_USER, acting
 from exportctl.cli.common import err, fail, input_errors
 from exportctl.regime import OutsideCoverage
 from exportctl.screening.screener import Screener
-from exportctl.services import auth, records, screening
-from exportctl.services.records import Actor, RecordError
+from exportctl.services import actors, auth, records, screening
+from exportctl.services.actors import Actor
+from exportctl.services.errors import RecordError
 from exportctl.services.screening import ListConfigError
 from exportctl.store import db as store
 
@@ -71,7 +72,7 @@ def _bootstrap(db: Session) -> bool:
     """Create `admin` in an empty database; True when this command did."""
     if auth.user_count(db):
         return False
-    records.add_user(db, records.SYSTEM, DEFAULT_USER, "admin")
+    records.add_user(db, actors.SYSTEM, DEFAULT_USER, "admin")
     return True
 
 

@@ -14,8 +14,8 @@ from exportctl.cli.app import app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out, parse_date
 from exportctl.impact_report import render_report
 from exportctl.regime import OutsideCoverage
+from exportctl.services.errors import RecordError
 from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
-from exportctl.services.records import RecordError
 from exportctl.store import db as store
 
 EFFECT_STYLE = {"newly blocked": "bold red", "newly released": "green", "licence type no longer usable": "yellow"}

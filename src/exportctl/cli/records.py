@@ -13,7 +13,7 @@ from exportctl.cli.acting import party_screener, transaction
 from exportctl.cli.app import items_app, parties_app, settings_app, users_app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
 from exportctl.records_json import item_dict, party_dict
-from exportctl.services import auth, importing, orders, records
+from exportctl.services import actors, auth, importing, orders, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Party
 
@@ -30,7 +30,7 @@ def report_import(counts: dict[str, int]) -> None:
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(records.Role)}.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(actors.Role)}.")],
     password: Annotated[
         str | None, typer.Option("--password", help="Web login password (≥ 10 characters); prompted with -p.")
     ] = None,
@@ -88,7 +88,7 @@ def users_list(output_format: FormatOption = Format.table) -> None:
 @users_app.command("role")
 def users_role(
     name: Annotated[str, typer.Argument(help="User name.")],
-    role: Annotated[str, typer.Argument(help=f"One of {', '.join(records.Role)}.")],
+    role: Annotated[str, typer.Argument(help=f"One of {', '.join(actors.Role)}.")],
 ) -> None:
     """Change a user's role (admin only); the user's web sessions end, their tokens act in the new role."""
     with transaction() as (db, actor):

@@ -28,7 +28,7 @@ from exportctl.demo import (
 )
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import checking, records
+from exportctl.services import actors, checking, records
 from exportctl.services.recheck import recheck
 from exportctl.store import db as store
 from exportctl.store.models import User
@@ -63,7 +63,7 @@ def serve(
     _screening_ready(screener, demo)
     with store.session() as db:
         if not db.scalar(select(func.count()).select_from(User)):
-            records.add_user(db, records.SYSTEM, "admin", "admin")
+            records.add_user(db, actors.SYSTEM, "admin", "admin")
         if demo:
             _demo_database(db, screener)
     url = f"http://{host}:{port}/"
@@ -112,7 +112,7 @@ def _demo_database(db: Session, screener: Screener | None) -> None:
         return  # nothing is added (a demo database from before demo databases were marked, too)
     if not (is_demo_database(db) or is_new_database(db)):
         fail(NOT_A_DEMO_DATABASE)
-    load_demo(db, records.SYSTEM, screener)
+    load_demo(db, actors.SYSTEM, screener)
 
 
 def _recheck_every(seconds: float, screener: PartyScreener | None) -> None:
@@ -121,7 +121,7 @@ def _recheck_every(seconds: float, screener: PartyScreener | None) -> None:
     while True:
         try:
             with store.session() as db:
-                result = recheck(db, records.SYSTEM, dt.date.today(), screener)
+                result = recheck(db, actors.SYSTEM, dt.date.today(), screener)
             if result.changed:
                 out.print(f"recheck: {len(result.changed)} order(s) changed and blocked for review")
         except Exception as exc:  # the server must keep serving; the next run tries again

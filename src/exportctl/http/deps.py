@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from exportctl.services import auth, records
-from exportctl.services.records import Actor, Role
+from exportctl.services.actors import Actor, Role
 from exportctl.store import db as store
 
 SAFE = {"GET", "HEAD", "OPTIONS"}

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.services.auth import LoginRefused, TooManyAttempts
-from exportctl.services.records import Busy, Conflict, NotFound, PermissionDenied, RecordError
+from exportctl.services.errors import Busy, Conflict, NotFound, PermissionDenied, RecordError
 
 PROBLEM = "application/problem+json"
 

@@ -30,7 +30,7 @@ from exportctl.core_types import ScreeningHit, Transaction
 from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
-from exportctl.services.records import NotFound, RecordError
+from exportctl.services.errors import NotFound, RecordError
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 
 

@@ -30,7 +30,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.services.records import LOCAL_ADMIN, Actor, NotFound, RecordError, Role
+from exportctl.services.actors import LOCAL_ADMIN, Actor, Role
+from exportctl.services.errors import NotFound, RecordError
 from exportctl.store.models import ApiToken, Setting, User
 
 _HASHER = PasswordHasher()

@@ -28,8 +28,8 @@ from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.overlay import overlay_pack_files
 from exportctl.services import licences, regimes
+from exportctl.services.errors import RecordError
 from exportctl.services.orders import blocking_reasons, reviewed_screener, transaction_of
-from exportctl.services.records import RecordError
 from exportctl.store.models import Licence, Order, OrderLine
 
 NEWLY_BLOCKED = "newly blocked"

@@ -28,7 +28,9 @@ from exportctl.regime import Regime
 from exportctl.regime.files import builtin_packs
 from exportctl.screening.screener import Screener
 from exportctl.services import orders, records, regimes
-from exportctl.services.records import Actor, RecordError, Role, classification_on
+from exportctl.services.actors import Actor, Role
+from exportctl.services.errors import RecordError
+from exportctl.services.records import classification_on
 from exportctl.services.tables import InvalidImport, Row, Table, read_table
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party

@@ -30,18 +30,10 @@ from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderInput
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.services import licences, records, regimes
+from exportctl.services.actors import Actor, Role
+from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED
-from exportctl.services.records import (
-    Actor,
-    Conflict,
-    Invalid,
-    NotFound,
-    RecordError,
-    Role,
-    classification_on,
-    item_by_code,
-    party_by_code,
-)
+from exportctl.services.records import classification_on, item_by_code, party_by_code
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, Order, OrderLine, PackVersion, Party, Release, Setting
 

@@ -40,9 +40,9 @@ from exportctl.regime.diff import diff
 from exportctl.regime.loader import parse_pack
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
-from exportctl.services import orders, records, regimes
+from exportctl.services import actors, orders, records, regimes
+from exportctl.services.actors import Actor
 from exportctl.services.lists import diff_versions
-from exportctl.services.records import Actor
 from exportctl.store.models import Order, PackVersion, Party
 
 REVIEW = "recheck-review"
@@ -175,7 +175,7 @@ def delta_screen(
     """Re-screen the parties a list update could affect; redetermine their open orders that got new hits.
 
     `screener` is the full screener, already holding `after`. With no `before`, every entry counts as added."""
-    actor.require(records.Role.CLERK)
+    actor.require(actors.Role.CLERK)
     empty = LoadedList(after.list_id, "", after.source, None, ())
     changes = diff_versions(before or empty, after)
     touched = [c.after for c in changes if c.kind in ("added", "changed") and c.after is not None]
@@ -261,7 +261,7 @@ def _last_determined(order: Order) -> dt.date:
 def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener | None) -> RecheckResult:
     """Redetermine the open orders whose pack version is not the installed one, or for which a dated change
     has come into force since their last determination (on or before their ship date)."""
-    actor.require(records.Role.CLERK)
+    actor.require(actors.Role.CLERK)
     open_orders = _open_orders(db)
     result = RecheckResult(today, len(open_orders))
     for order in open_orders:

@@ -10,8 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import String, Text, event, inspect, or_, select
@@ -24,86 +22,12 @@ from exportctl.countries import alpha_2
 from exportctl.determine.classify import HS_CODE, UnknownItem, classify_item
 from exportctl.screening.screener import Screener
 from exportctl.services import regimes
+from exportctl.services.actors import LOCAL_ADMIN, SYSTEM, Actor, Role
+from exportctl.services.errors import Busy, Conflict, Invalid, NotFound, RecordError, shown
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Classification, Item, Order, Party, PartyHit, User
 
 PARTY_ROLES = ("customer", "consignee", "end-user")
-
-
-# The kinds of refusal. Each interface answers by the kind, never by the message: the HTTP application maps
-# them to statuses in one table (refused 422, invalid 422, not found 404, conflict 409, permission 403, busy 503).
-
-
-class RecordError(ValueError):
-    """A request the records refuse (the state of a record does not allow it): names the field or record."""
-
-
-class PermissionDenied(RecordError):
-    """The actor's role does not allow this."""
-
-
-class Invalid(RecordError):
-    """A value in the request that cannot be accepted, whatever its message says."""
-
-
-class NotFound(RecordError):
-    """The record the request names (in its path or as its subject) does not exist."""
-
-
-class Conflict(RecordError):
-    """The record exists already, or another transaction wrote the same key first (a race the existence checks
-    cannot see)."""
-
-
-class Busy(RecordError):
-    """The database could not take the change now (locked, serialisation failure, unreachable)."""
-
-
-class Role(StrEnum):
-    """A user's role, lowest first: each role may do all that the roles before it may."""
-
-    VIEWER = "viewer"
-    CLERK = "clerk"
-    OFFICER = "officer"
-    ADMIN = "admin"
-
-    @classmethod
-    def named(cls, value: str) -> Role:
-        try:
-            return cls(value)
-        except ValueError:
-            raise Invalid(f"role: {shown(value)} is not one of {', '.join(cls)}") from None
-
-    @property
-    def rank(self) -> int:
-        return list(Role).index(self)
-
-    def at_least(self, minimum: Role) -> bool:
-        return self.rank >= minimum.rank
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    role: Role
-
-    def __post_init__(self) -> None:
-        # A role read from the database or a session arrives as text: it becomes a Role here, once, for all.
-        object.__setattr__(self, "role", Role(self.role))
-
-    def require(self, minimum: Role) -> None:
-        if not self.role.at_least(minimum):
-            allowed = " or ".join(role for role in Role if role.at_least(minimum))
-            raise PermissionDenied(f"{self.name} ({self.role}) may not do this: needs {allowed}")
-
-    @property
-    def local_admin(self) -> bool:
-        """The CLI's explicit local admin mode (no credential): recorded as such, never a second approval."""
-        return self.name.startswith(LOCAL_ADMIN)
-
-
-LOCAL_ADMIN = "local-admin:"  # prefix of the local admin mode's actor name; no user may be named so
-SYSTEM = Actor("system", Role.ADMIN)
 
 
 # --- valid values ---------------------------------------------------------------------------------------------
@@ -115,11 +39,6 @@ CODE_MAX = 64  # codes and numbers appear in URLs (/orders/{number}) and in ever
 TEXT_MAX = 2000  # free text: end uses, reasons, rationales, descriptions
 MAX_JPY = 2**63 - 1  # BIGINT: larger values cannot be stored on PostgreSQL
 URL_UNSAFE = frozenset("/\\?#%")  # a code with these names a record no URL can open
-
-
-def shown(value: str, limit: int = 40) -> str:
-    """A value quoted in an error message, cut short: an error must not echo 100,000 characters back."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _control(value: str, allowed: str = "") -> bool:

@@ -18,7 +18,8 @@ from zipfile import BadZipFile, ZipFile
 from openpyxl import load_workbook
 
 from exportctl.countries import alpha_2
-from exportctl.services.records import MAX_JPY, RecordError, shown
+from exportctl.services.errors import RecordError, shown
+from exportctl.services.records import MAX_JPY
 
 TRUE = ("true", "yes", "1")
 FALSE = ("false", "no", "0")

@@ -27,8 +27,8 @@ from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged_list
 from exportctl.http.web.templating import render
 from exportctl.impact_report import slip_chart
 from exportctl.services import jobs, records, regimes
+from exportctl.services.errors import RecordError
 from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
-from exportctl.services.records import RecordError
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store import db as store
 from exportctl.store.models import LedgerHead, Order

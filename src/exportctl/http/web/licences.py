@@ -14,7 +14,7 @@ from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PageNumber, paged
 from exportctl.http.web.templating import flash, render
 from exportctl.services import orders, regimes
-from exportctl.services.records import NotFound, RecordError
+from exportctl.services.errors import NotFound, RecordError
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
 

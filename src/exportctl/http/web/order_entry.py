@@ -15,7 +15,8 @@ from exportctl.http.web.order_form import FormError, LineForm, OrderForm, valida
 from exportctl.http.web.templating import flash, render
 from exportctl.regime import OutsideCoverage
 from exportctl.services import orders, regimes
-from exportctl.services.records import Actor, RecordError
+from exportctl.services.actors import Actor
+from exportctl.services.errors import RecordError
 from exportctl.store.models import Item, Party
 
 router = APIRouter()

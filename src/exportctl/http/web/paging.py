@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from exportctl.http.pagination import page
-from exportctl.services.records import NotFound
+from exportctl.services.errors import NotFound
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000  # far beyond any list, and it keeps the offset inside the databases' 64-bit integers

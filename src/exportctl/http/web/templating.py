@@ -13,7 +13,7 @@ from exportctl.http.deps import csrf_token
 from exportctl.http.web import format as fmt
 from exportctl.http.web.i18n import Translator, translator
 from exportctl.services import regimes
-from exportctl.services.records import Actor, Role
+from exportctl.services.actors import Actor, Role
 from exportctl.settings import DEFAULT_REGIME
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -16,7 +16,7 @@ from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Database, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.services import audit
-from exportctl.services.records import RecordError
+from exportctl.services.errors import RecordError
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord
 

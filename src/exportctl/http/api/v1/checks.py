@@ -17,7 +17,7 @@ from exportctl.http.deps import Viewer
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.services import regimes
-from exportctl.services.records import Invalid
+from exportctl.services.errors import Invalid
 
 router = APIRouter(tags=["check"])
 

@@ -16,7 +16,7 @@ from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.order_input import OrderInput
-from exportctl.services import orders, records
+from exportctl.services import errors, orders, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party
 
@@ -182,7 +182,7 @@ def licence_warnings(
 def get_licence(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
     licence = db.scalars(select(Licence).where(Licence.number == number)).first()
     if licence is None:
-        raise records.NotFound(f"licence '{number}' does not exist")
+        raise errors.NotFound(f"licence '{number}' does not exist")
     return records_json.licence_dict(licence, dt.date.today())
 
 

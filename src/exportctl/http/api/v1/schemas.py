@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from exportctl.core_types import LineKind, Outcome
 from exportctl.regime.diff import ChangeKind
 from exportctl.regime.schema import Scalar
-from exportctl.services.records import Role
+from exportctl.services.actors import Role
 
 T = TypeVar("T")
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
