@@ -55,8 +55,6 @@ NOT_YET_GENERIC: dict[tuple[str, str], str] = {
     ("screening/sources/registry.py", r"\bjp-eul\b"): "the screening registry names every list format's id",
     ("demo.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the demo data set is written for the Japan pack",
     ("korea_timeline.py", r"\bGroup [A-D]\b"): "the Korea timeline is the Japan pack's story",
-    ("http/web/i18n.py", r"\bGroup [A-D]\b"): "UI strings of the web pages (the regime page's group C label)",
-    ("http/web/i18n.py", r"Appended Tables?|別表"): "UI strings of the web pages (the regime page's tables heading)",
     ("http/web/i18n.py", r"\brows? 1[-–]15\b|\brow 16\b"): "UI strings of the web pages (a classification status)",
     ("core_types.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the engine input's field descriptions (item 4's order shape)",
 }

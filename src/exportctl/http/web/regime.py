@@ -34,6 +34,7 @@ def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> R
         day=day,
         snapshot=snapshot,
         groups=groups,
+        group_list=regime.pack.destinations.groups,  # in the order the pack declares them
         tables=[(table_id, tables[table_id], snapshot.tables[table_id]) for table_id in tables],
         cite=lambda source_id: regime_json.source_ref(snapshot, source_id),
         previous=next((point for point in reversed(regime.change_points) if point < day), None),
