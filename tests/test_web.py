@@ -365,3 +365,33 @@ def test_impact_page_shows_the_korea_2019_change_and_the_forecast(app_for: objec
     assert "<svg" in page and "SO-2019-0105 (ship 2019-09-24)" in page
     japanese = browser.get("/impact?from=2019-08-27&to=2019-08-28&lang=ja").text
     assert "新たに保留" in japanese
+
+
+def test_a_live_check_whose_client_left_is_not_a_server_error(app_for: object) -> None:
+    """The form's live check is often abandoned mid-request (a newer keystroke, the submit): the body cannot be
+    read, nothing is done, and the answer is 499 (client closed), not a 500 with a traceback in the log."""
+    import asyncio
+
+    browser = logged_in(app_for, *VIEWER)
+    csrf = token(browser)  # first: fetching it may update the session cookie
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    headers = [
+        (b"host", b"testserver"),
+        (b"content-type", b"application/x-www-form-urlencoded"),
+        (b"content-length", b"100"),
+        (b"cookie", cookie.encode()),
+        (b"x-csrf-token", csrf.encode()),
+    ]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/orders/new/check", "raw_path": b"/orders/new/check", "query_string": b"", "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}  # fmt: skip
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(app_for(scope, receive, send))  # type: ignore[operator]
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from exportctl.determine.engine import InvalidTransaction
@@ -103,3 +104,13 @@ def install(app: FastAPI, page: Callable[[Request, Exception], Awaitable[Respons
 
     for kind in HANDLED:
         app.add_exception_handler(kind, handle)
+    app.add_exception_handler(ClientDisconnect, gone)
+
+
+CLIENT_CLOSED = 499  # nginx's code: nobody reads the answer, so the log need not show a server error
+
+
+async def gone(request: Request, exc: Exception) -> Response:
+    """The client left before its body was read (the web form's live check, superseded by a newer keystroke
+    or by the submit): nothing was done, and there is nobody to answer."""
+    return Response(status_code=CLIENT_CLOSED)
