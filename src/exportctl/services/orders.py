@@ -219,13 +219,12 @@ def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScre
 
 def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     transaction = transaction_of(order)
-    regime = regimes.regime(order.regime)
+    snapshot = regimes.regime(order.regime).at(order.ship_date)  # once: it decides and it cites
     try:
-        result = determine(regime.at(order.ship_date), transaction, _screener(order, screener))
+        result = determine(snapshot, transaction, _screener(order, screener))
     except InvalidTransaction as exc:
         raise RecordError(str(exc)) from exc
     pack_version = keep_pack_version(db, order.regime)
-    snapshot = regime.at(order.ship_date)
     for line, decided in zip(order.lines, result.lines, strict=True):
         line.outcome = decided.outcome.value
         line.eligible_licences = list(decided.eligible_licences)
