@@ -395,3 +395,12 @@ def test_a_live_check_whose_client_left_is_not_a_server_error(app_for: object) -
 
     asyncio.run(app_for(scope, receive, send))  # type: ignore[operator]
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]
+
+
+@pytest.mark.parametrize("country", ["XX", "ZZ", "ß"])
+def test_the_quick_screen_refuses_a_country_that_is_not_one(app_for: object, country: str) -> None:
+    """The one country rule (ISO 3166-1 assigned codes) holds on the screening page too: an unknown code is a
+    clear error, not a qualifier silently compared with the lists' countries."""
+    response = logged_in(app_for, *VIEWER).get("/screening", params={"name": "Delta Engineering", "country": country})
+    assert response.status_code == 422
+    assert "is not an ISO 3166-1 alpha-2 country code" in response.text

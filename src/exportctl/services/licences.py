@@ -218,6 +218,6 @@ def covered(chosen: Mapping[int, Licence | None]) -> bool:
 def still_blocking(reasons: Sequence[str], chosen: Mapping[int, Licence | None]) -> list[str]:
     """The reasons that still block once the book is applied: `licence-needed` as the only reason is lifted when
     every line needing a licence is covered; otherwise the reasons stand."""
-    if list(reasons) == [LICENCE_NEEDED] and covered(chosen):
+    if list(reasons) == [LICENCE_NEEDED] and chosen and covered(chosen):  # no line planned: nothing was covered
         return []
     return list(reasons)

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import regime_json
+from exportctl.countries import alpha_2
 from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged
 from exportctl.http.web.templating import flash, render
 from exportctl.screening.screener import Screener
-from exportctl.services import records
+from exportctl.services import errors, records
 from exportctl.store.models import Party, PartyHit
 
 router = APIRouter()
@@ -33,9 +34,13 @@ def workbench(
     db: Database,
     actor: Viewer,
     name: Annotated[str, Query(max_length=500)] = "",
-    country: Annotated[str, Query(pattern="^([A-Za-z]{2})?$")] = "",
+    country: Annotated[str, Query(max_length=20)] = "",
     page: PageNumber = 1,
 ) -> Response:
+    try:  # the one country rule (an empty field: no country); XX or ZZ is a clear error, not a silent qualifier
+        code = alpha_2(country) if country.strip() else ""
+    except ValueError as exc:
+        raise errors.Invalid(f"country: {exc}") from None
     statement = select(Party).where(_open_hit()).options(selectinload(Party.hits)).order_by(Party.code)
     parties, pager = paged(db, request, statement, page)
     reviewed = db.scalars(
@@ -49,8 +54,8 @@ def workbench(
         pager=pager,
         reviewed=reviewed,
         name=name,
-        country=country.upper(),
-        quick=quick_screen(request, name, country.upper()) if name.strip() else None,
+        country=code,
+        quick=quick_screen(request, name, code) if name.strip() else None,
     )
 
 
