@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from determine import mix  # the same transaction mix as the engine benchmark
-from exportctl import regime_json
+from exportctl import determination_json
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.services import actors, auth, records, regimes, screening
@@ -134,7 +134,7 @@ def engine_rate(transactions: list[dict[str, Any]]) -> float:
     for body in transactions:
         transaction = Transaction.model_validate(body)
         snapshot = regime.at(transaction.date)
-        json.dumps(regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener)))
+        json.dumps(determination_json.encode(determine(snapshot, transaction, screener)))
     return len(transactions) / (time.perf_counter() - start)
 
 

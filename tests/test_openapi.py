@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 
-from exportctl import records_json, regime_json
+from exportctl import determination_json, records_json, regime_json
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.http.api.v1 import schemas
@@ -210,7 +210,7 @@ def test_checks_and_the_regime_answer_exactly_what_the_renderer_gives(api: Api, 
     checked = answer(api.post("/check", "viewer", RESIST_TO_KOREA))
     transaction = Transaction.model_validate(RESIST_TO_KOREA)
     snapshot = regimes.regime("jp").at(transaction.date)
-    assert checked == plain(regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener)))
+    assert checked == plain(determination_json.encode(determine(snapshot, transaction, screener)))
     assert checked["outcome"] == "licence_required" and checked["destination_group"] == "B"
     exactly(schemas.Determination, checked)
 

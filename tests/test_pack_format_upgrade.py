@@ -25,7 +25,7 @@ import pytest
 import yaml
 from sqlalchemy import select, update
 
-from exportctl import regime_json
+from exportctl import determination_json
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.regime import PackError, Regime, parse_pack
@@ -144,7 +144,7 @@ def test_a_format_1_pack_determines_as_the_current_pack(fields: dict[str, Any], 
 
     def determined(regime: Regime) -> dict[str, Any]:
         snapshot = regime.at(transaction.date)
-        return {**regime_json.determination_dict(snapshot, determine(snapshot, transaction)), "pack_version": None}
+        return {**determination_json.encode(determine(snapshot, transaction)), "pack_version": None}
 
     assert determined(old) == determined(current)
 

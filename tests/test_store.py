@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.order_input import LineInput, OrderInput
+from exportctl.order_input import CHANGEABLE, LineInput, OrderChanges, OrderHeader, OrderInput
 from exportctl.screening.end_user_list import EndUserList
 from exportctl.screening.screener import Screener
 from exportctl.services import audit, licences, orders, records
@@ -157,6 +157,28 @@ def test_order_is_determined_on_entry_and_on_change(database_url: str, eul: EndU
         determinations = select(AuditRecord).where(AuditRecord.action == "order.determine").order_by(AuditRecord.id)
         causes = [r.payload["cause"] for r in s.scalars(determinations)]
         assert causes == ["entered", "changed: ship_date", "changed: destination, ship_date"]
+
+
+def test_a_change_is_checked_as_the_header_it_replaces(database_url: str, eul: EndUserList) -> None:
+    """`OrderChanges` names every header field but the regime, and a change is validated as the whole header."""
+    assert set(OrderChanges.model_fields) == CHANGEABLE == set(OrderHeader.model_fields) - {"regime"}
+    master_data(database_url)
+    with db.session(database_url) as s:
+        orders.add_order(s, CLERK, resist_order(), screened(eul))
+    refusals = [
+        ({"ship_date": None}, "ship_date"),  # an order always has a ship date
+        ({"destination": "XX"}, "destination"),
+        ({"end_use": "x" * 501}, "end_use"),
+        ({"consignee": "NOBODY"}, "consignee"),
+        ({"regime": "eu"}, "not a field"),
+    ]
+    for change, named in refusals:
+        with db.session(database_url) as s, pytest.raises(RecordError, match=named):
+            orders.update_order(s, CLERK, "SO-1", change, screened(eul))
+    with db.session(database_url) as s:
+        order = orders.update_order(s, CLERK, "SO-1", {"consignee": None, "destination": "us"}, screened(eul))
+        assert (order.consignee, order.destination, order.end_user.code) == (None, "US", "HANBIT")
+        assert order.determination["destination_group"] == "A"
 
 
 def test_listed_end_user_blocks_a_machining_centre(database_url: str, eul: EndUserList) -> None:

@@ -164,6 +164,18 @@ class Transaction(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """A source a determination cites, carried with it so that it renders (and decodes) without the pack."""
+
+    instrument: str
+    url: str
+    verified: bool
+    article: str | None = None
+    promulgated: dt.date | None = None
+    in_force: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
     rule: str
     text: str
@@ -258,6 +270,7 @@ class Determination:
     end_user_hits: tuple[ScreeningHit, ...] = ()
     consignee_hits: tuple[ScreeningHit, ...] = ()
     blocked_by: tuple[str, ...] = ()  # screening hits awaiting an officer's review
+    citations: Mapping[str, Citation] = field(default_factory=dict)  # by source id: every source cited above
 
     @property
     def licence_required(self) -> bool:

@@ -5,21 +5,24 @@ form — validated once, here, with errors that name the field.
 check determines them before the order has a number); `OrderInput` adds the number it is stored under. The order
 service stores it (`services/orders.order_of`) and gives the engine a `Transaction` of it (`transaction_of`).
 
-A new fact of the order header is a field here, a column of the store (`store/models.py` and a migration), a line
-of `transaction_of`, its rendering and its `orders add`/`update` flags; imports read it by its name and type, the
-web form ticks a yes/no fact, a change may name it.
+A new fact of the order header is a field of `OrderHeader` (and of `OrderChanges` if it may change), a column of
+the store (`store/models.py` and a migration), a line of `transaction_of`, its rendering and its `orders
+add`/`update` flags; imports read it by its name and type, the web form ticks a yes/no fact, a change names it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exportctl.core_types import Code, FreeText, LineKind, Quantity, Yen
 from exportctl.countries import CountryCode
 from exportctl.regime.schema import Purpose, Residency
+from exportctl.services.errors import Invalid, shown
 from exportctl.services.records import URL_UNSAFE
 from exportctl.settings import DEFAULT_REGIME
 
@@ -46,8 +49,8 @@ class LineInput(BaseModel):
         return self
 
 
-class OrderFacts(BaseModel):
-    """What an order says about the export: everything its determination reads."""
+class OrderHeader(BaseModel):
+    """What an order says about the export besides its lines."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,7 +64,46 @@ class OrderFacts(BaseModel):
     conventional_end_use: bool | None = None
     informed: bool = False
     clearly_not: bool = False
+
+
+class OrderFacts(OrderHeader):
+    """What an order says about the export: everything its determination reads."""
+
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
+
+
+# What a change of an order may name: its header, except the regime it is decided under.
+CHANGEABLE = frozenset(OrderHeader.model_fields) - {"regime"}
+
+
+class OrderChanges(BaseModel):
+    """A change of an order's header (`PATCH /orders/N`, `orders update`): the fields given change, and each is
+    checked as the header field it replaces (`changed`); a null party or end use clears it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ship_date: dt.date | None = None
+    destination: CountryCode | None = None
+    consignee: Code | None = None
+    end_user: Code | None = None
+    end_use: FreeText | None = None
+    wmd_end_use: bool | None = None
+    conventional_end_use: bool | None = None
+    informed: bool | None = None
+    clearly_not: bool | None = None
+
+
+def changed(header: OrderHeader, changes: Mapping[str, Any]) -> OrderHeader:
+    """The header with these changes, validated as a whole (a change to ship_date null is refused as the header
+    refuses it). A field outside the header is refused by name."""
+    unknown = sorted(set(changes) - CHANGEABLE)
+    if unknown:
+        raise Invalid(f"{shown(unknown[0])}: not a field that can change")
+    try:
+        return OrderHeader.model_validate({**header.model_dump(), **changes})
+    except ValidationError as exc:
+        first = problems(exc)[0]
+        raise Invalid(f"{first.field}: {first.text}") from None
 
 
 class OrderInput(OrderFacts):

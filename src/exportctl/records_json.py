@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from exportctl import determination_json
+from exportctl.core_types import Citation, LineDetermination
 from exportctl.services.orders import licence_state, release_message
-from exportctl.store.models import Item, Licence, Order, Party, PartyHit
+from exportctl.store.models import Item, Licence, Order, OrderLine, Party, PartyHit
 
 
 def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
@@ -24,7 +27,8 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
     }
     if not detail:
         return data
-    determination = order.determination
+    determination = determination_json.decode(order.determination)
+    citations = determination.citations
     data |= {
         "release_state": release_message(order),  # e.g. "awaiting second approval (1 of 2)"
         "end_use": order.end_use,
@@ -33,11 +37,15 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         "informed": order.informed,
         "clearly_not": order.clearly_not,
         "pack_version": order.pack_version,
-        "destination_group": determination.get("destination_group"),
-        "missing": determination.get("missing", []),
-        "lines": [line_dict(line, determination) for line in order.lines],
-        "reasons": determination.get("reasons", []),
-        "screening_hits": determination.get("end_user_hits", []) + determination.get("consignee_hits", []),
+        "destination_group": determination.destination_group,
+        "missing": list(determination.missing),
+        "lines": [
+            line_dict(line, decided, citations) for line, decided in zip(order.lines, determination.lines, strict=True)
+        ],
+        "reasons": [determination_json.encode_reason(r, citations) for r in determination.reasons],
+        "screening_hits": [
+            determination_json.encode_hit(h) for h in (*determination.end_user_hits, *determination.consignee_hits)
+        ],
         "releases": [
             {"officer": r.officer, "reason": r.reason, "blocking_reasons": r.blocking_reasons, "at": r.released_at}
             for r in order.releases
@@ -46,22 +54,20 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
     return data
 
 
-def line_dict(line: Any, determination: dict[str, Any]) -> dict[str, Any]:
-    decided = determination.get("lines", [])
-    detail = decided[line.line_no - 1] if line.line_no <= len(decided) else {}
+def line_dict(line: OrderLine, decided: LineDetermination, citations: Mapping[str, Citation]) -> dict[str, Any]:
     return {
         "line": line.line_no,
         "item": line.item.code if line.item else None,
         "reference": line.reference,
-        "classified_as": detail.get("item"),
+        "classified_as": decided.item,
         "kind": line.kind,
         "quantity": line.quantity,
         "value_jpy": line.value_jpy,
-        "entries": detail.get("entries", []),
+        "entries": [match.entry for match in decided.entries],
         "outcome": line.outcome,
         "eligible_licences": list(line.eligible_licences),
         "licence": line.licence.number if line.licence else None,
-        "reasons": detail.get("reasons", []),
+        "reasons": [determination_json.encode_reason(r, citations) for r in decided.reasons],
     }
 
 

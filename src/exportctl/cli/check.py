@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from exportctl import regime_json
+from exportctl import determination_json
 from exportctl.cli.app import app
 from exportctl.cli.common import (
     Format,
@@ -117,11 +117,10 @@ def check(
             )
         checker = _checker(eul)
         determination = checker.check(transaction)
-        snapshot = regimes.regime(transaction.regime).at(transaction.date)
     if output_format is Format.json:
-        emit_json(regime_json.determination_dict(snapshot, determination))
+        emit_json(determination_json.encode(determination))
     else:
-        print_determination(snapshot, determination)
+        print_determination(determination)
 
 
 def _checker(end_user_list: Path | None) -> checking.Checker:
@@ -140,7 +139,7 @@ OUTCOME_STYLE = {
 }
 
 
-def print_determination(snapshot: Snapshot, determination: Determination) -> None:
+def print_determination(determination: Determination) -> None:
     style = OUTCOME_STYLE[determination.outcome.value]
     out.print(
         f"[bold]{determination.regime}[/] {determination.date} → {determination.destination} "
@@ -186,7 +185,7 @@ def classify(
         "status": result.status,
         "note": result.note,
         "missing": list(result.missing),
-        "matches": [regime_json._entry_dict(m) for m in result.matches],
+        "matches": [determination_json.encode_match(m) for m in result.matches],
         "entries": [m.entry for m in result.matches],
     }
     if output_format is Format.json:

@@ -33,7 +33,7 @@ from exportctl.cli.common import (
     parse_date,
 )
 from exportctl.cli.records import ImportFile, report_import
-from exportctl.order_input import OrderInput, problems
+from exportctl.order_input import PARTY_FIELDS, OrderInput, problems
 from exportctl.records_json import order_dict
 from exportctl.services import importing, orders
 from exportctl.settings import DEFAULT_REGIME
@@ -238,6 +238,9 @@ def orders_update(
         "clearly_not": clearly_not,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
+    for party in PARTY_FIELDS:  # '' names no party: the order has none
+        if changes.get(party) == "":
+            changes[party] = None
     if not changes:
         fail("nothing to change: give at least one option (see --help)")
     screener = party_screener()

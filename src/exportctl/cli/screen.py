@@ -12,7 +12,7 @@ import typer
 from rich.progress import track
 from rich.table import Table
 
-from exportctl import regime_json
+from exportctl import determination_json
 from exportctl.cli.app import app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, err, fail, out
 from exportctl.core_types import ScreeningHit
@@ -72,7 +72,7 @@ def screen(
                 "query": name,
                 "country": result.country,
                 "threshold": threshold,
-                "hits": [regime_json.hit_dict(h) for h in result.hits],
+                "hits": [determination_json.encode_hit(h) for h in result.hits],
             }
         )
         return

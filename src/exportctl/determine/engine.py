@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from exportctl.core_types import (
     SEVERITY,
+    Citation,
     Determination,
     EntryMatch,
     ExceptionCheck,
@@ -207,7 +208,26 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
         end_user_hits=parties.end_user_hits,
         consignee_hits=parties.consignee_hits,
         blocked_by=parties.blocked_by,
+        citations=_citations(snapshot, reasons, lines),
     )
+
+
+def _citations(
+    snapshot: Snapshot, reasons: Sequence[Reason], lines: Sequence[LineDetermination]
+) -> dict[str, Citation]:
+    """The sources the determination cites, carried with it: it renders its citations without the pack."""
+    cited = [r.source for r in reasons]
+    for line in lines:
+        cited.extend(r.source for r in line.reasons)
+        cited.extend(e.source for e in line.exceptions)
+    citations: dict[str, Citation] = {}
+    for source_id in cited:
+        if source_id is not None and source_id not in citations:
+            source = snapshot.sources[source_id]
+            citations[source_id] = Citation(
+                source.instrument, source.url, source.verified, source.article, source.promulgated, source.in_force
+            )
+    return citations
 
 
 def _unscreened(line: LineDetermination) -> LineDetermination:

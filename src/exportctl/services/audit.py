@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from exportctl import ledger, regime_json
+from exportctl import determination_json, ledger
 from exportctl.core_types import ScreeningHit, Transaction
 from exportctl.determine.engine import determine
 from exportctl.regime import Regime
@@ -102,9 +102,7 @@ def replay(db: Session, record_id: int) -> Replay:
             hits[(name, country)] = tuple(_hit(h) for h in payload["screening"][role])
     screener = _RecordedScreener(hits, frozenset(record.list_versions))
     snapshot = regime.at(transaction.date)
-    replayed = regime_json.determination_dict(
-        snapshot, determine(snapshot, transaction, screener if record.list_versions else None)
-    )
+    replayed = determination_json.encode(determine(snapshot, transaction, screener if record.list_versions else None))
     recorded = payload["determination"]
     return Replay(record_id, record.pack_version, replayed == recorded, recorded, replayed)
 

@@ -93,5 +93,10 @@ class Checker:
         return PinnedEndUserList(eul, as_of, self.configured, required_lists(pack_id))
 
     def check(self, transaction: Transaction) -> Determination:
-        snapshot = regime(transaction.regime).at(transaction.date)
-        return determine(snapshot, transaction, self.screener(transaction.regime))
+        return check(transaction, self.screener(transaction.regime))
+
+
+def check(transaction: Transaction, screener: PartyScreener | None) -> Determination:
+    """The one way a transaction is determined: the CLI, the API, the web's live form and stored orders.
+    The regime on the transaction's date decides; the determination carries the citations it renders."""
+    return determine(regime(transaction.regime).at(transaction.date), transaction, screener)

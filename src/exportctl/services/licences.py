@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exportctl import determination_json
 from exportctl.core_types import Determination, Outcome
 from exportctl.store.models import Licence, Order, OrderLine
 
@@ -73,18 +74,7 @@ def needs(order: Order, result: Determination) -> list[Need]:
 
 def stored_needs(order: Order) -> list[Need]:
     """The order's lines needing a licence under its stored determination."""
-    stored = order.determination.get("lines", [])
-    return [
-        Need(
-            line,
-            tuple(line.eligible_licences),
-            frozenset(m["entry"] for m in stored[line.line_no - 1].get("matches", []))
-            if line.line_no - 1 < len(stored)
-            else frozenset(),
-        )
-        for line in order.lines
-        if line.outcome == Outcome.LICENCE_REQUIRED.value
-    ]
+    return needs(order, determination_json.decode(order.determination))
 
 
 # --- fits -----------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ ship an order once and never overdraw a licence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +25,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from exportctl import ledger, regime_json
+from exportctl import determination_json, ledger
 from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
-from exportctl.determine.engine import InvalidTransaction, determine
-from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderInput
+from exportctl.determine.engine import InvalidTransaction
+from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderHeader, OrderInput, changed
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.services import licences, records, regimes
+from exportctl.services import checking, licences, records, regimes
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED
@@ -46,7 +47,6 @@ OVERRIDABLE_SETTING = "release.overridable"
 # Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
 NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
 # The header facts a change may name: an order's regime, number and lines are fixed once it is entered.
-CHANGEABLE = frozenset(OrderFacts.model_fields) - {"regime", "lines"}
 
 
 # --- pack versions --------------------------------------------------------------------------------------------
@@ -219,9 +219,8 @@ def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScre
 
 def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
     transaction = transaction_of(order)
-    snapshot = regimes.regime(order.regime).at(order.ship_date)  # once: it decides and it cites
     try:
-        result = determine(snapshot, transaction, _screener(order, screener))
+        result = checking.check(transaction, _screener(order, screener))
     except InvalidTransaction as exc:
         raise RecordError(str(exc)) from exc
     pack_version = keep_pack_version(db, order.regime)
@@ -230,7 +229,7 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
         line.eligible_licences = list(decided.eligible_licences)
         line.licence_id = None
     order.outcome = result.outcome.value
-    order.determination = regime_json.determination_dict(snapshot, result)
+    order.determination = determination_json.encode(result)
     chosen = licences.plan(db, order, licences.needs(order, result))
     reasons = licences.still_blocking(blocking_reasons(result), chosen)
     if not reasons:
@@ -251,8 +250,8 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
             "cause": cause,
             "transaction": transaction.model_dump(mode="json"),
             "screening": {
-                "end_user": [regime_json.hit_dict(h) for h in result.end_user_hits],
-                "consignee": [regime_json.hit_dict(h) for h in result.consignee_hits],
+                "end_user": [determination_json.encode_hit(h) for h in result.end_user_hits],
+                "consignee": [determination_json.encode_hit(h) for h in result.consignee_hits],
             },
             "determination": order.determination,
             "status": order.status,
@@ -277,19 +276,26 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
 
 
 def update_order(
-    db: Session, actor: Actor, number: str, changes: dict[str, Any], screener: PartyScreener | None
+    db: Session, actor: Actor, number: str, changes: Mapping[str, Any], screener: PartyScreener | None
 ) -> Order:
-    """Change header fields (ship date, destination, end use, flags, parties) and redetermine."""
+    """Change header fields (`OrderChanges`: ship date, destination, end use, flags, parties) and redetermine."""
     actor.require(Role.CLERK)
     order = lock_order(db, number)
     _refuse_shipped(order)
-    records.check_order_changes(db, changes)
-    for key, value in changes.items():
-        if key not in CHANGEABLE:
-            raise RecordError(f"{key}: not a field that can change")
-        setattr(order, key, (party_by_code(db, value) if value else None) if key in PARTY_FIELDS else value)
+    header = changed(header_of(order), changes)
+    for key in changes:
+        value = getattr(header, key)
+        setattr(order, key, _party(db, key, value) if key in PARTY_FIELDS else value)
     db.flush()
     return _determine(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
+
+
+def header_of(order: Order) -> OrderHeader:
+    """An order record's header as the input it was entered from (parties by code)."""
+    fields: dict[str, Any] = {key: getattr(order, key) for key in OrderHeader.model_fields}
+    for key in PARTY_FIELDS:
+        fields[key] = fields[key].code if fields[key] else None
+    return OrderHeader.model_construct(**fields)
 
 
 def order_by_number(db: Session, number: str) -> Order:

@@ -121,19 +121,6 @@ def check_period(valid_from: dt.date, valid_to: dt.date) -> None:
         raise Invalid(f"valid_to: {valid_to} is before valid_from {valid_from}")
 
 
-END_USE_MAX = 500
-
-
-def check_order_changes(db: Session, changes: dict[str, Any]) -> None:
-    if changes.get("destination") is not None:
-        check_country("destination", changes["destination"])
-    if "end_use" in changes:
-        check_text("end_use", changes["end_use"], END_USE_MAX)
-    for field in ("consignee", "end_user"):
-        if changes.get(field):
-            check_parties_exist(db, field, [changes[field]])
-
-
 def check_licence_terms(db: Session, terms: dict[str, Any]) -> None:
     """A licence's terms as given to add or amend: only the keys present are checked."""
     if "number" in terms:

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from exportctl import regime_json
-from exportctl.determine.engine import InvalidTransaction, determine
+from exportctl import determination_json
+from exportctl.determine.engine import InvalidTransaction
 from exportctl.http.deps import Clerk, Database, Viewer
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
 from exportctl.http.web.templating import flash, render
 from exportctl.regime import OutsideCoverage
-from exportctl.services import orders, regimes
+from exportctl.services import checking, orders
 from exportctl.services.actors import Actor
 from exportctl.services.errors import RecordError
 from exportctl.store.models import Item, Party
@@ -56,9 +56,8 @@ async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
     try:
         order = orders.order_of(db, form.facts())  # as `add_order` would store it, but not stored
         transaction = orders.transaction_of(order)
-        snapshot = regimes.regime(transaction.regime).at(transaction.date)
         screener = orders.reviewed_screener(request.app.state.screener, order.consignee, order.end_user)
-        result = regime_json.determination_dict(snapshot, determine(snapshot, transaction, screener))
+        result = determination_json.encode(checking.check(transaction, screener))
     except ValidationError as exc:  # the transaction the engine would be given refuses a fact
         return render(request, "_live.html", actor, d=None, error=validation_message(exc))
     except (FormError, InvalidTransaction, OutsideCoverage, RecordError) as exc:

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 from starlette.responses import RedirectResponse, Response
 
-from exportctl import regime_json
+from exportctl import determination_json
 from exportctl.countries import alpha_2
 from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged
@@ -65,7 +65,7 @@ def quick_screen(request: Request, name: str, country: str) -> list[dict[str, An
     if not isinstance(screener, Screener):
         return None
     result = screener.screen(name.strip(), country or None)
-    return [regime_json.hit_dict(hit) for hit in result.hits]
+    return [determination_json.encode_hit(hit) for hit in result.hits]
 
 
 @router.post("/screening/hits/{hit_id}/review")

@@ -8,15 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from exportctl import regime_json
+from exportctl import determination_json, regime_json
 from exportctl.core_types import Transaction
 from exportctl.countries import CountryCode
-from exportctl.determine.engine import determine
 from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Viewer
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
-from exportctl.services import regimes
+from exportctl.services import checking, regimes
 from exportctl.services.errors import Invalid
 
 router = APIRouter(tags=["check"])
@@ -25,8 +24,7 @@ router = APIRouter(tags=["check"])
 @router.post("/check", response_model=schemas.Determination, summary="Determine one transaction (not stored)")
 async def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
     # On the event loop: a determination is well under a millisecond of CPU, less than a thread hand-off costs.
-    snapshot = regimes.regime(transaction.regime).at(transaction.date)
-    return regime_json.determination_dict(snapshot, determine(snapshot, transaction, request.app.state.screener))
+    return determination_json.encode(checking.check(transaction, request.app.state.screener))
 
 
 class ScreenRequest(BaseModel):
@@ -47,7 +45,11 @@ def screen(query: ScreenRequest, request: Request, actor: Viewer) -> dict[str, A
         loaded = ", ".join(sorted(screener.index.lists))
         raise Invalid(f"lists: {unknown[0][:40]!r} is not a loaded list (loaded: {loaded})")
     result = screener.screen(query.name, query.country, lists=query.lists, threshold=query.threshold, limit=query.limit)
-    return {"query": query.name, "hits": [regime_json.hit_dict(h) for h in result.hits], "lists": screener.versions}
+    return {
+        "query": query.name,
+        "hits": [determination_json.encode_hit(h) for h in result.hits],
+        "lists": screener.versions,
+    }
 
 
 @router.get("/lists", response_model=schemas.LoadedLists, summary="The screening list versions in use")

@@ -10,12 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from exportctl import records_json
-from exportctl.core_types import FreeText
 from exportctl.countries import CountryCode
 from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
-from exportctl.order_input import OrderInput
+from exportctl.order_input import OrderChanges, OrderInput
 from exportctl.services import errors, orders, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party
@@ -24,18 +23,6 @@ router = APIRouter(tags=["records"])
 
 
 # --- orders ---------------------------------------------------------------------------------------------------
-
-
-class OrderChanges(BaseModel):
-    ship_date: dt.date | None = None
-    destination: CountryCode | None = None
-    consignee: str | None = None
-    end_user: str | None = None
-    end_use: FreeText | None = None
-    wmd_end_use: bool | None = None
-    conventional_end_use: bool | None = None
-    informed: bool | None = None
-    clearly_not: bool | None = None
 
 
 class Reason(BaseModel):

@@ -1,10 +1,11 @@
 """The API's answers, typed: the OpenAPI document describes every response from these models.
 
-The endpoints build their answers with `records_json.py` (stored records) and `regime_json.py` (determinations, regime
-pages) — the same dicts the CLI prints with `--format json` — and FastAPI validates each against its model
-here. The keys are a contract: a model forbids keys it does not declare, so a key added to a dict without its
-declaration here fails the tests (tests/test_openapi.py) instead of reaching clients unannounced. Times the
-views already write as text stay text (`Timestamp`), so the answer is byte for byte what it was.
+The endpoints build their answers with `records_json.py` (stored records), `determination_json.py`
+(determinations) and `regime_json.py` (regime pages) — the same dicts the CLI prints with `--format json` — and
+FastAPI validates each against its model here. The keys are a contract: a model forbids keys it does not
+declare, so a key added to a dict without its declaration here fails the tests (tests/test_openapi.py) instead
+of reaching clients unannounced. Times the views already write as text stay text (`Timestamp`), so the answer is
+byte for byte what it was.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Page(Answer, Generic[T]):
     offset: int
 
 
-# --- citations and determinations (regime_json.py) -----------------------------------------------------------------
+# --- citations and determinations (determination_json.py) ----------------------------------------------------
 
 
 class Source(Answer):
@@ -79,7 +80,13 @@ class EntryMatch(Answer):
     entry: str
     clause: str | None
     via: str = Field(description="How the line reached the entry: entry, control-number, specification, …")
+    control_numbers: list[str] = Field(description="The international control numbers of the entry or clause")
     comparisons: list[Comparison] = Field(default_factory=list, exclude_if=_empty)
+    goods: list[str] = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="Technology: the goods entries it is technology of",
+    )
 
 
 class ExceptionCheck(Answer):
