@@ -57,7 +57,7 @@ fuzz: $(STAMP)
 	EXPORTCTL_FUZZ=full EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/pytest -p no:randomly --hypothesis-show-statistics tests/test_fuzz.py
 
 kill-test: $(STAMP)
-	EXPORTCTL_KILL_TEST=full EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/pytest -p no:randomly -s tests/test_kill_import.py
+	EXPORTCTL_KILL_TEST=full EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/pytest -p no:randomly -s tests/services/test_kill_import.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/determine.py

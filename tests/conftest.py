@@ -33,7 +33,7 @@ SHARED = Path(os.environ.get("EXPORTCTL_SHARED", REPO.parent / "shared"))
 LISTS_DIR = SHARED / "data" / "lists"
 # A list file counts as current from when it was written: the reference files are as old as the checkout beside
 # which they were laid, which tests must not depend on. The age limits have their own tests
-# (tests/test_screening_required.py), which set or clear this.
+# (tests/determine/test_screening_required.py), which set or clear this.
 os.environ.setdefault("EXPORTCTL_LIST_MAX_AGE_DAYS", "3650")
 # The keys issue 2 makes a contract of, for `check --format json` and POST /api/v1/check alike.
 CHECK_CONTRACT = frozenset(

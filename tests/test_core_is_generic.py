@@ -26,7 +26,7 @@ from exportctl.determine.engine import determine
 from exportctl.regime import PackError, Regime, parse_pack
 from exportctl.regime.diff import diff
 from exportctl.regime.files import builtin_packs
-from tests.test_cli import invoke
+from tests.cli.test_cli import invoke
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "exportctl"
 PACKS = SOURCE / "packs"
@@ -55,8 +55,6 @@ NOT_YET_GENERIC: dict[tuple[str, str], str] = {
     ("screening/sources/registry.py", r"\bjp-eul\b"): "the screening registry names every list format's id",
     ("demo.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the demo data set is written for the Japan pack",
     ("korea_timeline.py", r"\bGroup [A-D]\b"): "the Korea timeline is the Japan pack's story",
-    ("http/web/i18n.py", r"\brows? 1[-–]15\b|\brow 16\b"): "UI strings of the web pages (a classification status)",
-    ("core_types.py", r"\brows? 1[-–]15\b|\brow 16\b"): "the engine input's field descriptions (item 4's order shape)",
 }
 
 

@@ -14,7 +14,7 @@ from exportctl.http.api.v1 import schemas
 from exportctl.regime import Regime
 from exportctl.screening.end_user_list import EndUserList
 from tests.conftest import run
-from tests.test_engine_properties import transactions
+from tests.determine.test_engine_properties import transactions
 
 SPEC_LINES = [
     {"spec": {"product": "photoresist", "params": {"wavelength_nm": 248, "resist_tone": "positive"}}},

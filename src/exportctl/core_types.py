@@ -78,7 +78,7 @@ class Specification(BaseModel):
     product: Code
     params: dict[Code, Scalar] = Field(default={}, max_length=100)
     hs: str | None = Field(
-        default=None, pattern=HS_PATTERN, description="HS code, used for row 16 when no entry matches"
+        default=None, pattern=HS_PATTERN, description="HS code, used for the catch-all when no entry matches"
     )
 
     @field_validator("params")

@@ -29,13 +29,13 @@ KeyOption = Annotated[
     Path | None,
     typer.Option(
         "--key",
-        help=f"HMAC key file to sign (export-head) or check (verify --head) the head; default ${audit.KEY_FILE_ENV}.",
+        envvar=audit.KEY_FILE_ENV,
+        help="HMAC key file to sign (export-head) or check (verify --head) the head.",
     ),
 ]
 
 
-def _key(option: Path | None) -> bytes | None:
-    path = audit.key_file(option)
+def _key(path: Path | None) -> bytes | None:
     try:
         return audit.read_key(path) if path is not None else None
     except audit.HeadFileError as exc:

@@ -67,7 +67,7 @@ def over_https(connection: HTTPConnection) -> bool:
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Inline event handlers the templates use (CSP 'unsafe-hashes' allows exactly these texts, nothing else);
-# tests/test_identity.py fails when a template adds one that is not here.
+# tests/http/test_identity.py fails when a template adds one that is not here.
 INLINE_HANDLERS = ("window.print()", "this.form.submit()")
 # The <style> the vendored htmx adds for its request indicators (htmx.config.includeIndicatorStyles).
 HTMX_INDICATOR_STYLE = (

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -152,14 +151,6 @@ def verification_dict(result: ledger.Verification) -> dict[str, Any]:
     return {"ok": result.ok, "checked": result.checked, "first_bad": result.first_bad, "problem": result.problem}
 
 
-def key_file(option: Path | None) -> Path | None:
-    """The key file named by `--key`, else by EXPORTCTL_AUDIT_KEY_FILE, else none."""
-    if option is not None:
-        return option
-    configured = os.environ.get(KEY_FILE_ENV)
-    return Path(configured) if configured else None
-
-
 def read_key(path: Path) -> bytes:
     """The secret in a key file (surrounding whitespace dropped, so `openssl rand -hex 32 > FILE` works)."""
     try:
@@ -238,7 +229,7 @@ def signature_problem(document: dict[str, Any], key: bytes | None) -> str | None
     signature = document.get("signature")
     if key is None:
         if signature is not None:
-            return f"the head is signed; give its key (--key or {KEY_FILE_ENV}) to check the signature"
+            return "the head is signed; give its key (the HMAC key file it was signed with) to check the signature"
         return None
     if signature is None:
         return "the head is not signed, but a key was given: an unsigned head cannot be trusted"

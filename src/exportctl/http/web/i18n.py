@@ -299,7 +299,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "cls.unknown": ("unknown", "不明"),
     "cls.status": ("Result", "結果"),
     "cls.status.listed": ("Listed", "リスト規制該当"),
-    "cls.status.catch-all": ("Not listed in rows 1–15 (catch-all)", "1～15項非該当（キャッチオール対象）"),
+    "cls.status.catch-all": ("Not on the control list (catch-all)", "リスト規制非該当（キャッチオール対象）"),
     "cls.status.not-controlled": ("Not controlled", "規制対象外"),
     "cls.status.undetermined": ("Undetermined", "判定不能"),
     "cls.candidates": ("Clauses compared", "比較した細目"),

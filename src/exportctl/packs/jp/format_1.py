@@ -3,7 +3,7 @@
 Versions of the pack stored before format 2 (`services/orders.keep_pack_version`) are replayed years later. They are
 upgraded with the values Japan's engine used then, written here rather than read from today's YAML: the YAML may
 change with the law, a stored version must keep reading as it was determined. They are the values format 2's YAML
-was first written with (tests/test_pack_format_upgrade.py checks the shipped pack still agrees).
+was first written with (tests/regime/test_pack_format_upgrade.py checks the shipped pack still agrees).
 """
 
 from __future__ import annotations

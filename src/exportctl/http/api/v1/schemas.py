@@ -3,7 +3,7 @@
 The endpoints build their answers with `records_json.py` (stored records), `determination_json.py`
 (determinations) and `regime_json.py` (regime pages) — the same dicts the CLI prints with `--format json` — and
 FastAPI validates each against its model here. The keys are a contract: a model forbids keys it does not
-declare, so a key added to a dict without its declaration here fails the tests (tests/test_openapi.py) instead
+declare, so a key added to a dict without its declaration here fails the tests (tests/http/test_openapi.py) instead
 of reaching clients unannounced. Times the views already write as text stay text (`Timestamp`), so the answer is
 byte for byte what it was.
 """

@@ -32,7 +32,7 @@ from exportctl.services import impact as impact_service
 from exportctl.services.impact import EFFECTS, Impact
 from exportctl.store import db as store
 from exportctl.store.models import Order
-from tests.test_web import logged_in
+from tests.http.test_web import logged_in
 
 START, END = dt.date(2019, 8, 27), dt.date(2019, 8, 28)  # KR leaves Group A: the demo's SO-2019-0105 changes
 PAGE = f"/impact?from={START}&to={END}"

@@ -10,11 +10,11 @@ import pytest
 from exportctl.regime import PackError
 from exportctl.regime.files import builtin_packs
 from exportctl.services import regimes
+from tests.cli.test_cli import invoke
+from tests.http.test_api import api, problem_of  # noqa: F401 (the api fixture)
 from tests.support.apiclient import Api
-from tests.test_api import api, problem_of  # noqa: F401 (the api fixture)
-from tests.test_cli import invoke
 
-PACK_DIR = Path(__file__).parents[1] / "src" / "exportctl" / "packs" / "jp"
+PACK_DIR = Path(__file__).parents[2] / "src" / "exportctl" / "packs" / "jp"
 HOSTILE = ["../jp", "jp/../jp", str(PACK_DIR), "/etc", "..", "JP", "jp ", "xx", "a" * 500]
 
 

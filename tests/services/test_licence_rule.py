@@ -26,7 +26,7 @@ from exportctl.services.licences import LICENCE_NEEDED, Need, Taken
 from exportctl.store import db
 from exportctl.store.models import Item, Licence, Order, OrderLine, Party
 from tests.conftest import screened
-from tests.test_store import CLERK, HANBIT, OFFICER, individual_licence, master_data, resist_order
+from tests.store.test_store import CLERK, HANBIT, OFFICER, individual_licence, master_data, resist_order
 
 SHIP = dt.date(2019, 9, 2)  # resist_order's ship date: KR in Group B, an individual licence needed
 RESIST_ENTRY = "7(19)"

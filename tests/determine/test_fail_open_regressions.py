@@ -25,10 +25,10 @@ from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
 from exportctl.screening.end_user_list import EndUserList
+from tests.cli.test_cli import check_json
 from tests.conftest import day, run
-from tests.test_cli import check_json
 
-PACK_DIR = Path(__file__).parents[1] / "src" / "exportctl" / "packs" / "jp"
+PACK_DIR = Path(__file__).parents[2] / "src" / "exportctl" / "packs" / "jp"
 CIVIL = {"end_use": "machining of bicycle parts"}
 # End User List 2025-09-29: a Chinese entity listed for missiles only (M), and one for conventional weapons only.
 LISTED_M_CN = "Beijing Tianhai Industry Co., Ltd."

@@ -35,7 +35,7 @@ from exportctl.regime.loader import FORMAT, pack_version
 from exportctl.services import audit
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Order, PackVersion
-from tests.test_cli_records import as_json, database, demo, ok  # noqa: F401 (the fixtures)
+from tests.cli.test_cli_records import as_json, database, demo, ok  # noqa: F401 (the fixtures)
 from tests.test_core_is_generic import TOY_PACK
 
 # What format 2 added at the top of a file, and the words format 1 wrote catch-all scopes in.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from exportctl.regime import Regime
+from tests.cli.test_cli import check_json, invoke
 from tests.conftest import run
-from tests.test_cli import check_json, invoke
 
 CIVIL = {"end_use": "semiconductor etching"}
 

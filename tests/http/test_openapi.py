@@ -106,7 +106,7 @@ def _described(document: dict[str, Any], schema: dict[str, Any]) -> bool:
 def test_every_operation_documents_the_schema_of_its_answer(api: Api) -> None:
     document = answer(api.client.get(f"{API}/openapi.json"))
     operations = [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
-    assert len(operations) >= 29  # every endpoint of tests/test_api.py's list
+    assert len(operations) >= 29  # every endpoint of tests/http/test_api.py's list
     for path, method, operation in operations:
         successes = {code: response for code, response in operation["responses"].items() if code.startswith("2")}
         assert successes, f"{method.upper()} {path}: no success response"

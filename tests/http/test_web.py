@@ -19,7 +19,7 @@ from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, Party
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "exportctl" / "http" / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "exportctl" / "http" / "web" / "templates"
 VIEWER = ("vera", "viewer-password")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -42,9 +42,9 @@ from exportctl.services.orders import (
 )
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
+from tests.services.test_drawdown_concurrency import run_all
+from tests.store.test_store import individual_licence
 from tests.support.apiclient import PASSWORD, USERS, Api, make_api
-from tests.test_drawdown_concurrency import run_all
-from tests.test_store import individual_licence
 
 HANBIT = "Hanbit Semiconductor Co., Ltd."
 BNC = "Banco Nacional de Cuba"

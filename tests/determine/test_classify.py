@@ -13,7 +13,7 @@ from exportctl.determine.classify import UnknownItem, classify_hs, classify_item
 from exportctl.regime import Regime
 from tests.conftest import day
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 TODAY = day("2026-02-14")
 
 

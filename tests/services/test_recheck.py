@@ -22,9 +22,9 @@ from exportctl.services.orders import LICENCE_NEEDED, SCREENING_HIT
 from exportctl.services.recheck import REVIEW
 from exportctl.store import db
 from exportctl.store.models import AuditRecord, Order, Party
+from tests.cli.test_cli_screening import invoke
 from tests.conftest import LISTS_DIR, required_screener, with_required
-from tests.test_cli_screening import invoke
-from tests.test_store import CLERK, HANBIT, individual_licence, master_data, resist_order
+from tests.store.test_store import CLERK, HANBIT, individual_licence, master_data, resist_order
 
 ELASTOMER = "5(17)#fluorinated-phosphazene-elastomer"  # general bulk in Group A only; not one of the three items
 

@@ -40,7 +40,7 @@ from exportctl.store.models import AuditRecord, User
 from tests.support.apiclient import API, PASSWORD, USERS, free_port, make_api
 
 runner = CliRunner()
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "exportctl" / "http" / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "exportctl" / "http" / "web" / "templates"
 OFFICER_PASSWORD = "olga-officer-password"
 EXPORTCTL = Path(sys.executable).with_name("exportctl")  # the console script, as a user runs it
 

@@ -40,7 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).parent / "artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).parents[1] / "artifacts" / "screenshots"
 expect.set_options(timeout=30_000)  # generous: CI machines are small and busy
 
 

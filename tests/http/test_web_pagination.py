@@ -28,8 +28,8 @@ from exportctl.services.auth import RateLimiter
 from exportctl.services.impact import impact
 from exportctl.store import db as store
 from exportctl.store.models import Drawdown, Item, Licence, Order, Party, PartyHit
+from tests.http.test_web import csrf_of, logged_in
 from tests.support import pgserver
-from tests.test_web import csrf_of, logged_in
 
 VIEWER = ("vera", "viewer-password")
 ORDERS = 120
