@@ -1,6 +1,7 @@
 """Benchmark: line determinations per second over a mix of 10,000 transactions, snapshots cached.
 
-Run: `make bench` (or `.venv/bin/python bench/determine.py [--transactions N] [--eul FILE]`).
+Run: `make bench` (or `.venv/bin/python bench/determine.py [--regime jp|eu] [--transactions N] [--eul FILE]`);
+every installed regime by default, each with its own mix.
 
 Speed is reported against two baselines measured in the same run, so the ratios hold on a noisy machine:
 - determinations vs. pydantic validation of the same transactions (a fixed, well-known per-object cost);
@@ -32,6 +33,11 @@ from exportctl.screening.sources.jp_eul import read_end_user_list
 
 DEFAULT_EUL = Path(__file__).resolve().parents[2] / "shared/data/lists/jp-meti-end-user-list-2025-09-29.xlsx"
 DESTINATIONS = ["KR", "US", "DE", "CN", "TW", "IN", "AE", "IR", "SO", "KP", "TR", "BR", "VN", "TH", "EE"]
+# What each regime's transactions add: where they leave from and the currency of their values.
+FACTS: dict[str, dict[str, Any]] = {
+    "jp": {"value": "value_jpy", "origins": [None], "destinations": DESTINATIONS},
+    "eu": {"value": "value_eur", "origins": ["DE", "FR", "NL"], "destinations": [*DESTINATIONS, "FR", "IT", "RU"]},
+}
 HS_CODES = ["8456.11", "8471.30", "8542.31", "5407.10", "9027.50", "0901.11", "3926.90", "8802.60"]
 END_USERS = ["Hanbit Semiconductor", "Delta Engineering Concern FZE", "Air Koryo", "Acme Trading", None]
 
@@ -41,37 +47,41 @@ def mix(regime: Regime, count: int, seed: int = 2019) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     pack = regime.pack
     goods = {e: entry for e, entry in pack.entries.items() if entry.kind == "goods"}
-    entry_ids = sorted(e for e, entry in goods.items() if entry.row != "16")
+    entry_ids = sorted(e for e, entry in goods.items() if not pack.rows[entry.row].catch_all)
     technology_ids = sorted(e for e, entry in pack.entries.items() if entry.kind == "technology")
-    numbers = sorted({n for entry in goods.values() for n in entry.control_numbers})
+    numbers = sorted({n for entry in goods.values() for n in [*entry.control_numbers, *entry.parts]})
+    facts = FACTS[pack.meta.id]
     specs = [
         (clause.products[0], {c.param: c.value for c in clause.criteria if not isinstance(c.value, list)})
         for entry in goods.values()
         for clause in entry.clauses
     ]
-    start, span = dt.date(2019, 1, 1), (dt.date(2026, 11, 1) - dt.date(2019, 1, 1)).days
+    start = pack.meta.coverage_from
+    span = (dt.date(2026, 11, 1) - start).days
     transactions: list[dict[str, Any]] = []
     for _ in range(count):
         lines: list[dict[str, Any]] = []
         for _ in range(rng.randint(1, 5)):
             kind = rng.random()
-            value = rng.choice([30_000, 400_000, 2_000_000, 50_000_000])
+            value = {facts["value"]: rng.choice([30_000, 400_000, 2_000_000, 50_000_000])}
             if kind < 0.35:
-                lines.append({"item": rng.choice(entry_ids), "value_jpy": value})
+                lines.append({"item": rng.choice(entry_ids), **value})
             elif kind < 0.5:
-                lines.append({"item": rng.choice(numbers), "value_jpy": value})
-            elif kind < 0.75:
-                lines.append({"item": f"hs:{rng.choice(HS_CODES)}", "value_jpy": value})
+                lines.append({"item": rng.choice(numbers), **value})
+            elif kind < 0.75 or not specs:
+                lines.append({"item": f"hs:{rng.choice(HS_CODES)}", **value})
             elif kind < 0.9:
                 product, params = rng.choice(specs)
-                lines.append({"spec": {"product": product, "params": params}, "value_jpy": value})
+                lines.append({"spec": {"product": product, "params": params}, **value})
             else:
                 purpose = rng.choice(["design", "manufacture", "use", None])
                 item = rng.choice(technology_ids) if rng.random() < 0.5 else rng.choice(entry_ids)
                 lines.append({"kind": "technology", "item": item, "tech_purpose": purpose})
         transaction: dict[str, Any] = {
+            "regime": pack.meta.id,
+            "origin": rng.choice(facts["origins"]),
             "date": (start + dt.timedelta(days=rng.randrange(span))).isoformat(),
-            "destination": rng.choice(DESTINATIONS),
+            "destination": rng.choice(facts["destinations"]),
             "end_user": rng.choice(END_USERS),
             "lines": lines,
         }
@@ -92,14 +102,8 @@ def best_of(repeats: int, work: Callable[[], object]) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--transactions", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--eul", type=Path, default=DEFAULT_EUL)
-    args = parser.parse_args()
-
-    files = read_pack_dir(builtin_pack_dir("jp"))
+def measure(pack_id: str, args: argparse.Namespace) -> dict[str, Any]:
+    files = read_pack_dir(builtin_pack_dir(pack_id))
     load_time = best_of(args.repeats, lambda: parse_pack(files))
     yaml_time = best_of(args.repeats, lambda: [yaml.load(text, Loader=yaml.CSafeLoader) for text in files.values()])
 
@@ -122,9 +126,8 @@ def main() -> None:
         for line in determine(regime.at(transaction.date), transaction, end_user_list).lines:
             outcomes[line.outcome.value] = outcomes.get(line.outcome.value, 0) + 1
 
-    report = {
-        "date": dt.date.today().isoformat(),
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+    return {
+        "regime": pack_id,
         "pack_version": regime.version,
         "pack_entries": len(regime.pack.entries),
         "transactions": len(transactions),
@@ -142,6 +145,20 @@ def main() -> None:
             "line_determinations_per_s>=20000": lines / determine_time >= 20_000,
             "pack_load_s<=0.5": load_time <= 0.5,
         },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--regime", action="append", choices=sorted(FACTS), help="Regime(s) to measure (default: all)")
+    parser.add_argument("--transactions", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--eul", type=Path, default=DEFAULT_EUL)
+    args = parser.parse_args()
+    report = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "regimes": [measure(pack_id, args) for pack_id in args.regime or sorted(FACTS)],
     }
     print(json.dumps(report, indent=2))
 

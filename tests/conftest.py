@@ -67,6 +67,11 @@ def jp() -> Regime:
 
 
 @pytest.fixture(scope="session")
+def eu() -> Regime:
+    return regimes.regime("eu")
+
+
+@pytest.fixture(scope="session")
 def eul() -> EndUserList:
     return checking.end_user_list(EUL_FILE)
 

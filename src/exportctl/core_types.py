@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exportctl.countries import CountryCode
 from exportctl.regime.schema import Purpose, Residency, Scalar
@@ -51,6 +51,7 @@ Code = Annotated[str, Field(max_length=CODE_MAX), AfterValidator(_one_line)]
 FreeText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_plain_text)]
 Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Yen = Annotated[int, Field(ge=0, le=MAX_JPY)]
+Amount = Annotated[int, Field(ge=0, le=MAX_JPY)]  # a whole amount of any currency, as the records store it
 
 
 class Outcome(StrEnum):
@@ -103,6 +104,7 @@ class Line(BaseModel):
     description: FreeText | None = None
     quantity: Quantity | None = None
     value_jpy: Yen | None = None
+    value_eur: Amount | None = Field(default=None, description="Contract value in EUR")
     residency: Residency | None = Field(
         default=None, description="Technology provided in Japan (destination JP): the recipient's residency"
     )
@@ -132,6 +134,11 @@ class Transaction(BaseModel):
 
     regime: str = DEFAULT_REGIME
     date: dt.date
+    origin: CountryCode | None = Field(
+        default=None,
+        validation_alias=AliasChoices("origin", "from"),
+        description="Where the export leaves from, in the regime's territory (EU: the member state of export)",
+    )
     destination: CountryCode
     exporter: Name | None = None
     consignee: Name | None = None
@@ -155,12 +162,6 @@ class Transaction(BaseModel):
                 if data.get(key) is None:
                     data[key] = False
         return data
-
-    @model_validator(mode="after")
-    def _goods_leave_japan(self) -> Transaction:
-        if self.destination == "JP" and any(line.kind == "goods" for line in self.lines):
-            raise ValueError("destination JP: goods lines need a destination outside Japan")
-        return self
 
 
 @dataclass(frozen=True, slots=True)

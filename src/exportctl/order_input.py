@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from exportctl.core_types import Code, FreeText, LineKind, Quantity, Yen
+from exportctl.core_types import Amount, Code, FreeText, LineKind, Quantity, Yen
 from exportctl.countries import CountryCode
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.errors import Invalid, shown
@@ -39,6 +39,7 @@ class LineInput(BaseModel):
     kind: LineKind = "goods"
     quantity: Quantity | None = None
     value_jpy: Yen | None = None
+    value_eur: Amount | None = None
     residency: Residency | None = None
     tech_purpose: Purpose | None = None
 
@@ -56,6 +57,7 @@ class OrderHeader(BaseModel):
 
     regime: str = DEFAULT_REGIME
     ship_date: dt.date
+    origin: CountryCode | None = Field(default=None, validation_alias=AliasChoices("origin", "from"))
     destination: CountryCode
     consignee: Code | None = None  # party codes
     end_user: Code | None = None
@@ -83,6 +85,7 @@ class OrderChanges(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     ship_date: dt.date | None = None
+    origin: CountryCode | None = None
     destination: CountryCode | None = None
     consignee: Code | None = None
     end_user: Code | None = None

@@ -265,13 +265,26 @@ def test_entry_without_clause_gets_the_measure_conservatively(jp: Regime) -> Non
         ({"lines": []}, "at least 1"),
         ({"lines": [{"item": "5(17)", "spec": {"product": "x"}}]}, "exactly one"),
         ({"lines": [{"item": "5(17)", "value_jpy": -1}]}, "greater than or equal"),
-        ({"destination": "JP"}, "outside Japan"),
     ],
 )
 def test_invalid_transactions_name_the_field(jp: Regime, fields: dict[str, object], message: str) -> None:
     base: dict[str, object] = {"date": "2024-06-01", "destination": "US", "lines": [{"item": "5(17)"}]}
     with pytest.raises(ValidationError, match=message):
         run(jp, **{**base, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"destination": "JP"}, "destination", "outside Japan"),  # goods provided in Japan are no export (FEFTA 48)
+        ({"origin": "DE"}, "origin", "not in the territory of Japan"),
+    ],
+)
+def test_an_export_leaves_the_territory(jp: Regime, fields: dict[str, object], field: str, message: str) -> None:
+    base: dict[str, object] = {"date": "2024-06-01", "destination": "US", "lines": [{"item": "5(17)"}]}
+    with pytest.raises(InvalidTransaction, match=message) as caught:
+        run(jp, **{**base, **fields})
+    assert caught.value.field == field
 
 
 def test_unknown_item_names_the_line(jp: Regime) -> None:

@@ -37,6 +37,9 @@ def check(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Transaction as YAML or JSON.")] = None,
     regime: Annotated[str, typer.Option("--regime", help="Regime pack id.")] = DEFAULT_REGIME,
     date: Annotated[str | None, typer.Option("--date", help="Date of the export (YYYY-MM-DD).")] = None,
+    origin: Annotated[
+        str | None, typer.Option("--from", help="Where the export leaves from (EU: the member state of export).")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination country (ISO 3166-1 alpha-2).")] = None,
     item: Annotated[str | None, typer.Option("--item", help="Entry id, international number or hs:CODE.")] = None,
     product: Annotated[str | None, typer.Option("--product", help="Classify by specification: product key.")] = None,
@@ -61,6 +64,7 @@ def check(
         typer.Option("--exemption", help="Technology exemption claimed (e.g. publicly-available); repeatable."),
     ] = None,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", help="Contract value in JPY.")] = None,
+    value_eur: Annotated[int | None, typer.Option("--value-eur", help="Contract value in EUR.")] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", help="Quantity.")] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Consignee name.")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="End user name.")] = None,
@@ -72,6 +76,10 @@ def check(
     conventional_end_use: Annotated[
         bool | None,
         typer.Option("--conventional-end-use/--no-conventional-end-use", help="The end use is (not) military."),
+    ] = None,
+    military_end_use: Annotated[
+        bool | None,
+        typer.Option("--military-end-use/--no-military-end-use", help="The same fact in the EU's words."),
     ] = None,
     informed: Annotated[bool, typer.Option("--informed", help="METI has informed the exporter.")] = False,
     clearly_not: Annotated[
@@ -95,6 +103,7 @@ def check(
                 item=item,
                 spec=spec,
                 value_jpy=value_jpy,
+                value_eur=value_eur,
                 quantity=quantity,
                 residency=residency,
                 provided_abroad=provided_abroad,
@@ -104,13 +113,14 @@ def check(
             transaction = Transaction(
                 regime=regime,
                 date=parse_date(date, "--date"),
+                origin=country_option(origin, "--from"),
                 destination=country_option(to, "--to (destination)"),
                 consignee=consignee,
                 end_user=end_user,
                 end_user_country=country_option(end_user_country, "--end-user-country"),
                 end_use=end_use,
                 wmd_end_use=wmd_end_use,
-                conventional_end_use=conventional_end_use,
+                conventional_end_use=_one_fact(conventional_end_use, military_end_use),
                 informed=informed,
                 clearly_not=clearly_not,
                 lines=[line],
@@ -121,6 +131,13 @@ def check(
         emit_json(determination_json.encode(determination))
     else:
         print_determination(determination)
+
+
+def _one_fact(conventional: bool | None, military: bool | None) -> bool | None:
+    """--military-end-use names the fact --conventional-end-use names: given both, they must agree."""
+    if conventional is not None and military is not None and conventional != military:
+        fail("--conventional-end-use and --military-end-use name one fact: give one of them")
+    return military if conventional is None else conventional
 
 
 def _checker(end_user_list: Path | None) -> checking.Checker:

@@ -83,7 +83,7 @@ def _show(data: dict[str, Any], output_format: Format) -> None:
         _print_order(data)
 
 
-FLAG_OF = {"destination": "--to"}  # the fields whose flag is not --field-name
+FLAG_OF = {"destination": "--to", "origin": "--from"}  # the fields whose flag is not --field-name
 
 
 @contextmanager
@@ -99,11 +99,13 @@ def _flags_named() -> Iterator[None]:
 def orders_add(
     number: Annotated[str | None, typer.Option("--number", help="Order number.")] = None,
     ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
+    origin: Annotated[str | None, typer.Option("--from", help="Where it leaves from (EU: member state).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
     item: Annotated[str | None, typer.Option("--item", help="Item code from the item master.")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Or: entry id, number or hs:CODE.")] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", min=0)] = None,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", min=0)] = None,
+    value_eur: Annotated[int | None, typer.Option("--value-eur", min=0)] = None,
     technology: Annotated[bool, typer.Option("--technology", help="The line is technology.")] = False,
     residency: Annotated[str | None, typer.Option("--residency", help="Technology recipient's residency.")] = None,
     tech_purpose: Annotated[
@@ -137,6 +139,7 @@ def orders_add(
             "kind": "technology" if technology else "goods",
             "quantity": quantity,
             "value_jpy": value_jpy,
+            "value_eur": value_eur,
             "residency": residency,
             "tech_purpose": tech_purpose,
         }
@@ -144,6 +147,7 @@ def orders_add(
             data = OrderInput(
                 number=number,
                 ship_date=parse_date(ship_date, "--ship-date"),
+                origin=origin,
                 destination=to,
                 consignee=consignee,
                 end_user=end_user,
@@ -213,6 +217,7 @@ def orders_show(number: Annotated[str, typer.Argument()], output_format: FormatO
 def orders_update(
     number: Annotated[str, typer.Argument()],
     ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
+    origin: Annotated[str | None, typer.Option("--from", help="Where it leaves from (EU: member state).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Party code ('' for none).")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="Party code ('' for none).")] = None,
@@ -228,6 +233,7 @@ def orders_update(
     """Change an order's header; it is determined and screened again."""
     changes: dict[str, Any] = {
         "ship_date": parse_date(ship_date, "--ship-date") if ship_date is not None else None,
+        "origin": country_option(origin, "--from"),
         "destination": country_option(to, "--to"),
         "consignee": consignee,
         "end_user": end_user,

@@ -122,7 +122,7 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
     return Classification(
         "catch-all",
         note=f"{spec.product} is {snapshot.pack.meta.terms.not_listed} ({candidates_summary(candidates)});"
-        f" row {'/'.join(snapshot.pack.catch_all_rows())} needs its HS code",
+        f" {snapshot.pack.meta.terms.row} {'/'.join(snapshot.pack.catch_all_rows())} needs its HS code",
         assessed=assessed,
     )
 
@@ -171,7 +171,8 @@ def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classific
 
 
 def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:
-    """`3C002.a.1` falls back to `3C002.a`, then `3C002`: a more specific number is within the broader one."""
+    """`3C002.a.1` falls back to `3C002.a`, then `3C002`: a more specific number is within the broader one —
+    unless the entry lists its parts (`exact_numbers`): then a number not among them is no item of it."""
     probe = number.upper()
     while probe:
         refs = snapshot.control_numbers.get(probe)
@@ -180,6 +181,8 @@ def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch,
         if "." not in probe:
             break
         probe = probe.rsplit(".", 1)[0]
+        if probe in snapshot.exact_numbers:
+            return ()
     return ()
 
 
@@ -238,17 +241,31 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
             f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
             " entries then in force",
         )
+    parent = next((probe for probe in _broader(text) if probe in snapshot.exact_numbers), None)
+    if parent is not None:
+        shown = text[: len(parent)]  # as the user wrote it
+        raise UnknownItem(f"'{text}' is not one of the sub-paragraphs of {shown} (a paragraph not used, or a typo)")
     raise UnknownItem(f"'{item}' is neither an entry id, an international number the pack maps, nor 'hs:CODE'")
 
 
+def _broader(number: str) -> list[str]:
+    """`3A001.A.4` → [`3A001.A`, `3A001`]."""
+    parts = number.upper().split(".")
+    return [".".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
+
+
 def _entries_numbering(known_entries: Mapping[str, s.Entry], number: str) -> list[str]:
-    """Entries (in force on any date) that list `number` or a broader form of it; only used on the error path."""
+    """Entries (in force on any date) that list `number` or a broader form of it; only used on the error path.
+    An entry listing its parts maps only the numbers it lists."""
     probes = {number.upper()}
     while "." in min(probes, key=len):
         probes.add(min(probes, key=len).rsplit(".", 1)[0])
-    return [
-        entry.id
-        for entry in known_entries.values()
-        if probes
-        & {n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))}
-    ]
+    found: list[str] = []
+    for entry in known_entries.values():
+        numbers = {n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))}
+        if entry.parts:
+            if number.upper() in numbers | {n.upper() for n in entry.parts}:
+                found.append(entry.id)
+        elif probes & numbers:
+            found.append(entry.id)
+    return found

@@ -109,6 +109,19 @@ def _verification(assessed: Sequence[tuple[s.Entry, s.Clause]], day: dt.date) ->
     ]
 
 
+def _list_verification(snapshot: Snapshot, day: dt.date) -> list[Reason]:
+    checked = snapshot.pack.meta.list_verified
+    if not checked or _verified_on(checked, day):
+        return []
+    texts = "; ".join(f"{v.start}–{v.end or ''} ({v.text})" for v in checked)
+    return [
+        Reason(
+            "list-unverified-for-date",
+            f"the control list's content is verified for {texts}, not for {day}: the list as encoded is applied",
+        )
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What every line of one transaction is determined against."""
@@ -150,17 +163,32 @@ class _LineBuilder:
         )
 
 
+def _check_territory(snapshot: Snapshot, transaction: Transaction) -> None:
+    """An export leaves the regime's territory (`home`) from inside it; goods stay at home only where the pack
+    decides moves between its states (`home_transfers`)."""
+    meta = snapshot.pack.meta
+    if transaction.origin is not None and transaction.origin not in meta.home:
+        raise InvalidTransaction("origin", f"{transaction.origin} is not in the territory of {meta.terms.home}")
+    at_home = transaction.destination in meta.home
+    if at_home and not meta.home_transfers and any(line.kind == "goods" for line in transaction.lines):
+        raise InvalidTransaction(
+            "destination", f"{transaction.destination}: goods lines need a destination outside {meta.terms.home}"
+        )
+
+
 def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScreener | None = None) -> Determination:
+    _check_territory(snapshot, transaction)
     destination = transaction.destination
     placement = snapshot.placement(destination)
     group = placement.group.id
     where = (
         f"{destination}: technology provided in {snapshot.pack.meta.terms.home} (country groups apply to foreign"
         " destinations)"
-        if destination in snapshot.pack.meta.home
+        if destination in snapshot.pack.meta.home and not snapshot.pack.meta.home_transfers
         else f"{destination} is in {placement.group.title.en} on {transaction.date}"
     )
     reasons = [Reason("destination-group", where, placement.source)]
+    reasons.extend(_list_verification(snapshot, transaction.date))
     parties = screen_parties(snapshot, transaction, screener)
     reasons.extend(parties.reasons)
     reasons.extend(parties.reviews)
@@ -291,7 +319,8 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
         builder.reasons.append(
             Reason(
                 "list-control",
-                f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in row {entry.row}"
+                f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in"
+                f" {snapshot.pack.meta.terms.row} {entry.row}"
                 f" of {basis.listed_in}, controlled for every destination",
                 active.source,
             )
@@ -305,7 +334,10 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                     active.source,
                 )
             )
-        listed = ListedLine(transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits)
+        named = match.control_numbers if match.via == "control-number" else ()
+        listed = ListedLine(
+            transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits, named
+        )
         for result in snapshot.pack.rules.exceptions(snapshot, listed):
             check = result.check
             builder.exceptions.append(check)
@@ -313,7 +345,7 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                 builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source))
                 return builder.build(Outcome.NO_LICENCE_REQUIRED)
             builder.missing.extend(result.missing)
-        eligibility = licensing.eligible_licences(snapshot, line.kind, entry, match, transaction.destination, group)
+        eligibility = licensing.eligible_licences(snapshot, transaction, line.kind, entry, match, group)
         builder.reasons.extend(eligibility.reasons)
         builder.conditions.update(eligibility.conditions)
         eligible.append(eligibility.licences)
@@ -336,7 +368,7 @@ def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Cl
     row16 = _row16_entry(snapshot, classification)
     if result.met and row16 is not None:
         eligibility = licensing.eligible_licences(
-            snapshot, builder.line.kind, row16, classification.matches[0], transaction.destination, group
+            snapshot, transaction, builder.line.kind, row16, classification.matches[0], group
         )
         builder.licences = eligibility.licences
         return builder.build(Outcome.LICENCE_REQUIRED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exportctl.core_types import EntryMatch, LineKind, Reason
+from exportctl.core_types import EntryMatch, LineKind, Reason, Transaction
 from exportctl.regime import schema as s
 from exportctl.regime.sections import COVERAGE, MEASURES
 from exportctl.regime.snapshot import Active, Snapshot
@@ -17,13 +17,65 @@ class Eligibility:
     reasons: tuple[Reason, ...]
 
 
-def _covers(coverage: s.Coverage, kind: LineKind, entry: s.Entry, group: str) -> bool:
-    return (
-        kind in coverage.kinds
-        and group in coverage.destinations
-        and (entry.row in coverage.rows or entry.id in coverage.entries)
-        and entry.id not in coverage.exclude_entries
-    )
+FACT_TEXTS = {
+    "informed": "the exporter has been informed by the authority of a concern about the end use",
+    "wmd_end_use": "the exporter knows of a WMD end use",
+    "conventional_end_use": "the exporter knows of a military end use",
+}
+
+
+def _under(number: str, part: str) -> bool:
+    return number == part or number.startswith(part + ".")
+
+
+def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool | None:
+    """False: not covered. True: covered. A text: covered on that condition (a part the line does not name)."""
+    entry = line.entry
+    if line.kind not in coverage.kinds or not snapshot.reaches(coverage.reach, line.destination, line.group):
+        return False
+    if entry.id in coverage.exclude_entries:
+        return False
+    numbers = [n.upper() for n in line.match.control_numbers] if line.match.via == "control-number" else []
+    conditions: list[str] = []
+    if not (entry.row in coverage.rows or entry.id in coverage.entries):
+        own = [part for part in coverage.parts if _under(part.upper(), entry.id.upper())]
+        if not own:
+            return False
+        if numbers:
+            if not any(_under(n, part.upper()) for n in numbers for part in own):
+                return False
+        else:
+            conditions.append(f"only for items of {', '.join(own)}")
+    excluded = [part for part in coverage.exclude_parts if _under(part.upper(), entry.id.upper())]
+    if excluded:
+        if numbers:
+            if any(_under(n, part.upper()) for n in numbers for part in excluded):
+                return False
+        else:
+            conditions.append(f"not for items of {', '.join(excluded)}")
+    return "; ".join(conditions) or True
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    kind: LineKind
+    entry: s.Entry
+    match: EntryMatch
+    destination: str
+    group: str
+
+
+def _usability(coverage: s.Coverage, transaction: Transaction) -> tuple[bool, list[str]]:
+    """(usable, conditions): a fact of `unusable_when` that holds makes the licence unusable; one unknown makes
+    its absence a condition of use."""
+    conditions: list[str] = []
+    for fact in coverage.unusable_when:
+        value = getattr(transaction, fact)
+        if value:
+            return False, []
+        if value is None:
+            conditions.append(f"not usable if {FACT_TEXTS[fact]}")
+    return True, conditions
 
 
 def _targets(measure: s.Measure, match: EntryMatch) -> tuple[bool, bool]:
@@ -43,17 +95,26 @@ def _targets(measure: s.Measure, match: EntryMatch) -> tuple[bool, bool]:
 
 
 def eligible_licences(
-    snapshot: Snapshot, kind: LineKind, entry: s.Entry, match: EntryMatch, destination: str, group: str
+    snapshot: Snapshot, transaction: Transaction, kind: LineKind, entry: s.Entry, match: EntryMatch, group: str
 ) -> Eligibility:
+    destination = transaction.destination
+    line = _Line(kind, entry, match, destination, group)
     reasons: list[Reason] = []
     conditions: dict[str, str] = {}
     licences: list[str] = []
     for dated_coverage in snapshot.active(COVERAGE):
         coverage = dated_coverage.record
-        if _covers(coverage, kind, entry, group) and coverage.licence not in licences:
-            licences.append(coverage.licence)
-            if coverage.condition is not None:
-                conditions[coverage.licence] = coverage.condition.en
+        if coverage.licence in licences:
+            continue
+        covered = _covers(snapshot, coverage, line)
+        usable, unknown = _usability(coverage, transaction)
+        if covered is False or not usable:
+            continue
+        licences.append(coverage.licence)
+        texts = [coverage.condition.en] if coverage.condition is not None else []
+        texts += ([covered] if isinstance(covered, str) else []) + unknown
+        if texts:
+            conditions[coverage.licence] = "; ".join(texts)
     applicable: list[Active[s.Measure]] = []
     for active in snapshot.active(MEASURES):
         measure = active.record

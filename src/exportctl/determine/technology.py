@@ -139,6 +139,13 @@ def transfer_controlled(snapshot: Snapshot, line: Line, destination: str) -> tup
     name (`residency`). A destination outside the pack's territory (`home`) means provided there."""
     home, at_home = snapshot.pack.meta.terms.home, destination in snapshot.pack.meta.home
     abroad = not at_home or line.provided_abroad
+    if at_home and not abroad and snapshot.pack.meta.home_transfers:
+        return True, Reason(
+            "technology:transfer",
+            f"the technology moves to {destination} within {home}: a transfer the regime decides, whatever the"
+            " recipient's residency",
+            snapshot.pack.licences.required.technology.source,
+        )
     for active in snapshot.active(TECHNOLOGY):
         rule = active.record
         if abroad and rule.provided_abroad:

@@ -44,6 +44,7 @@ class ListedLine:
     group: str  # the destination's country group
     same_entry_values: Sequence[int | None]  # the values of every line of the transaction listed under `entry`
     end_user_hits: Sequence[ScreeningHit] | None  # None: the end user could not be checked
+    numbers: Sequence[str] = ()  # the control numbers (sub-paragraphs) the line named, when it named one
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,18 +101,21 @@ def _walk(annotation: Any, metadata: tuple[Any, ...]) -> Walk | None:
 
 
 def _optional(annotation: Any, metadata: tuple[Any, ...]) -> Walk | None:
-    walks = [walk for option in get_args(annotation) if (walk := _walk(option, metadata)) is not None]
+    """A union: the walk of the option the value is (a list, or a model class), none for None."""
+    walks = [(option, walk) for option in get_args(annotation) if (walk := _walk(option, metadata)) is not None]
     if not walks:
         return None
-    if len(walks) > 1:
-        raise TypeError(f"{annotation}: only an optional value (X | None) may hold references")
-    (inner,) = walks
+    kinds = [get_origin(option) or option for option, _ in walks]
+    if len(set(kinds)) != len(kinds) or not all(isinstance(kind, type) for kind in kinds):
+        raise TypeError(f"{annotation}: the options holding references must be of distinct types")
 
-    def walk_optional(value: Any, path: KeyPath, known: Known) -> None:
-        if value is not None:
-            inner(value, path, known)
+    def walk_union(value: Any, path: KeyPath, known: Known) -> None:
+        for kind, (_, walk) in zip(kinds, walks, strict=True):
+            if isinstance(value, kind):
+                walk(value, path, known)
+                return
 
-    return walk_optional
+    return walk_union
 
 
 def _each(inner: Walk | None) -> Walk | None:

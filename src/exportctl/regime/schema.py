@@ -135,6 +135,7 @@ class Terms(Strict):
     informed: str = Field(description="the authority has informed the exporter (a catch-all requirement met)")
     not_informed: str = Field(description="no such notice (the informed requirement not met)")
     end_user_list: str = Field(description="the list the catch-all end-user requirement looks the end user up in")
+    row: str = Field(default="row", description="what the law calls a row of its control list (`row`, `Category`)")
 
 
 class PackMeta(Strict):
@@ -145,6 +146,16 @@ class PackMeta(Strict):
     description: str | None = None
     home: list[CountryCode] = Field(
         min_length=1, description="The regime's territory: technology provided there is decided by residency"
+    )
+    home_transfers: bool = Field(
+        default=False,
+        description="Moves between the states of the territory (EU member states) are transfers the pack decides;"
+        " without it, goods to a destination at home are no export",
+    )
+    list_verified: list[Verified] = Field(
+        default=[],
+        description="When the control list's content as a whole was checked against a consolidated text; a date"
+        " outside these periods is answered with the list as encoded, and says so",
     )
     entry_ids: EntryIds
     terms: Terms
@@ -318,6 +329,12 @@ class Entry(Dated):
     title: Text
     regime: str | None = None
     control_numbers: list[str] = []
+    parts: list[str] = Field(
+        default=[],
+        description="The entry's numbered sub-paragraphs (`3A001.a.1`), each addressable as an item. An entry with"
+        " parts lists every live one: a number under it that is not among them (a paragraph 'not used') resolves to"
+        " nothing rather than to the entry",
+    )
     clauses: list[Clause] = []
     hs: HsScope | None = None
     technology: bool = True
@@ -360,14 +377,41 @@ class LicenceType(Strict):
     note: str | None = None
 
 
+# Facts of a transaction that make a licence unusable when true (and a condition of its use when unknown).
+UsabilityFact = Literal["informed", "wmd_end_use", "conventional_end_use"]
+
+
 class Coverage(Dated):
+    """What a licence type may cover: lines of `kinds` listed in `rows` or `entries` (or in one of `parts`, the
+    numbered sub-paragraphs of an entry), less `exclude_entries` and `exclude_parts`, to `destinations` (groups, or
+    groups and tables). A line given only by its entry while the coverage names parts of it is covered on the
+    condition that the item is (or is not) of those parts."""
+
     licence: LicenceId
     kinds: list[Kind] = ["goods", "technology"]
     rows: list[EntryOrRowId] = []
     entries: list[EntryOrRowId] = []
+    parts: list[str] = []
     exclude_entries: list[EntryOrRowId] = []
-    destinations: list[GroupId] = Field(min_length=1)
+    exclude_parts: list[str] = []
+    destinations: list[GroupId] | Destinations
     condition: Text | None = None
+    unusable_when: list[UsabilityFact] = Field(
+        default=[], description="Transaction facts that make the licence unusable (e.g. the exporter is informed)"
+    )
+
+    @field_validator("destinations")
+    @classmethod
+    def _some_destination(cls, value: list[str] | Destinations) -> list[str] | Destinations:
+        if isinstance(value, list) and not value:
+            raise ValueError("name at least one destination group")
+        return value
+
+    @property
+    def reach(self) -> Destinations:
+        if isinstance(self.destinations, Destinations):
+            return self.destinations
+        return Destinations(groups=self.destinations)
 
 
 class Target(Strict):

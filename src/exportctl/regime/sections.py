@@ -67,10 +67,23 @@ def _embargo(code: str, embargo: s.Embargo) -> s.Text:
 
 
 def _coverage(name: str, coverage: s.Coverage) -> s.Text:
-    scope = ", ".join(coverage.rows + coverage.entries)
-    groups = ", ".join(coverage.destinations)
-    text = f"{coverage.licence} covers {'/'.join(coverage.kinds)} of {scope} to groups {groups}"
+    scope = ", ".join(coverage.rows + coverage.entries + coverage.parts)
+    text = f"{coverage.licence} covers {'/'.join(coverage.kinds)} of {scope} to {_reach(coverage.destinations)}"
+    if coverage.exclude_entries or coverage.exclude_parts:
+        text += f", except {', '.join(coverage.exclude_entries + coverage.exclude_parts)}"
     return s.Text(en=text, ja=text)  # no Japanese title of its own: the English statement labels it
+
+
+def _reach(destinations: list[str] | s.Destinations) -> str:
+    if isinstance(destinations, list):
+        return f"groups {', '.join(destinations)}"
+    named = [
+        ("groups", destinations.groups),
+        ("tables", destinations.tables),
+        ("outside groups", destinations.outside_groups),
+        ("outside tables", destinations.outside_tables),
+    ]
+    return "; ".join(f"{label} {', '.join(ids)}" for label, ids in named if ids) or "every destination"
 
 
 def _measure(name: str, measure: s.Measure) -> s.Text:

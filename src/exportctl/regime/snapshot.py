@@ -69,6 +69,7 @@ class Snapshot:
     tables: Mapping[str, Mapping[str, s.Period]]
     entries: Mapping[str, Active[s.Entry]]
     control_numbers: Mapping[str, tuple[ClauseRef, ...]]
+    exact_numbers: frozenset[str]  # the numbers of entries listing their parts: what is under them resolves exactly
     cas_numbers: Mapping[str, tuple[ClauseRef, ...]]
     clauses_by_product: Mapping[str, tuple[tuple[s.Entry, s.Clause], ...]]  # with the broader products' clauses
     narrower_products: Mapping[str, tuple[str, ...]]  # `laser` → `cw-laser`, `pulsed-laser`, …
@@ -179,6 +180,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
 
     entries: dict[str, Active[s.Entry]] = {}
     control_numbers: dict[str, list[ClauseRef]] = {}
+    exact: set[str] = set()
     cas_numbers: dict[str, list[ClauseRef]] = {}
     by_product: dict[str, list[tuple[s.Entry, s.Clause]]] = {}
     technology_of: dict[str, list[s.Entry]] = {}
@@ -192,6 +194,11 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         add_fact(f"entry/{entry_id}", title, period)
         for number in entry.control_numbers:
             control_numbers.setdefault(number.upper(), []).append(ClauseRef(entry_id, None))
+        for number in entry.parts:
+            control_numbers.setdefault(number.upper(), []).append(ClauseRef(entry_id, None))
+            exact.add(number.upper())
+        if entry.parts:
+            exact.update(number.upper() for number in entry.control_numbers)
         for clause in entry.clauses:
             if clause.periods:
                 clause_period = _active(clause.periods, day)
@@ -232,6 +239,7 @@ def resolve(pack: Pack, day: dt.date, valid: Interval) -> Snapshot:
         tables=_freeze(tables),
         entries=_freeze(entries),
         control_numbers=_freeze({k: tuple(v) for k, v in control_numbers.items()}),
+        exact_numbers=frozenset(exact),
         cas_numbers=_freeze({k: tuple(v) for k, v in cas_numbers.items()}),
         clauses_by_product=_freeze(clauses_of),
         narrower_products=_freeze(narrower_of),

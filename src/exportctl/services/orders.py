@@ -142,6 +142,7 @@ def transaction_of(order: Order) -> Transaction:
                 item=reference,
                 quantity=line.quantity,
                 value_jpy=line.value_jpy,
+                value_eur=line.value_eur,
                 residency=line.residency,
                 tech_purpose=line.tech_purpose,
             )
@@ -149,6 +150,7 @@ def transaction_of(order: Order) -> Transaction:
     return Transaction(
         regime=order.regime,
         date=order.ship_date,
+        origin=order.origin,
         destination=order.destination,
         consignee=order.consignee.name if order.consignee else None,
         end_user=order.end_user.name if order.end_user else None,

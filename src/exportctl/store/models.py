@@ -173,6 +173,7 @@ class Order(Base):
     number: Mapped[str] = mapped_column(String(64), unique=True)
     regime: Mapped[str] = mapped_column(String(16), default=DEFAULT_REGIME)
     ship_date: Mapped[dt.date] = mapped_column(Date)
+    origin: Mapped[str | None] = mapped_column(String(2))  # where the export leaves from (EU: a member state)
     destination: Mapped[str] = mapped_column(String(2))
     consignee_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     end_user_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
@@ -211,6 +212,7 @@ class OrderLine(Base):
     kind: Mapped[str] = mapped_column(String(16), default="goods")
     quantity: Mapped[float | None]
     value_jpy: Mapped[int | None] = mapped_column(BigInteger)
+    value_eur: Mapped[int | None] = mapped_column(BigInteger)
     residency: Mapped[str | None] = mapped_column(String(40))
     tech_purpose: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(32))

@@ -245,6 +245,7 @@ class OrderSummary(Answer):
     number: str
     regime: str
     ship_date: dt.date
+    origin: str | None = Field(description="Where the export leaves from (EU: the member state of export)")
     destination: str
     consignee: str | None
     end_user: str | None
@@ -262,6 +263,7 @@ class OrderLine(Answer):
     kind: LineKind
     quantity: float | None
     value_jpy: int | None
+    value_eur: int | None
     entries: list[str]
     outcome: Outcome | None
     eligible_licences: list[str]

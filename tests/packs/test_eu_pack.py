@@ -1,0 +1,194 @@
+"""The EU pack (Regulation (EU) 2021/821), checked against the Regulation's text (Annex II as consolidated on
+2025-11-15, Articles 3, 4, 11 and 12): each expected value below is quoted or derived from the text, not from the
+engine's output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from exportctl.core_types import Determination, Outcome, Transaction
+from exportctl.determine.engine import InvalidTransaction, determine
+from exportctl.regime import Regime
+
+CIVIL: dict[str, Any] = {"end_use": "civil telecommunications network", "informed": False}
+DAY = "2026-01-15"  # within the verified period of the list (from 2025-11-15)
+
+
+def check(eu: Regime, **fields: Any) -> Determination:
+    transaction = Transaction.model_validate({"regime": "eu", "date": DAY, "origin": "DE", **CIVIL, **fields})
+    return determine(eu.at(transaction.date), transaction)
+
+
+def item(code: str) -> list[dict[str, Any]]:
+    return [{"item": code}]
+
+
+# --- Annex I: listed items need an authorisation for any third country (Art. 3(1)) -------------------------------
+
+
+def test_a_listed_item_needs_an_authorisation_to_a_third_country(eu: Regime) -> None:
+    result = check(eu, destination="CN", lines=item("3A001.a.1"))
+    assert result.outcome is Outcome.LICENCE_REQUIRED
+    line = result.lines[0]
+    assert [m.entry for m in line.entries] == ["3A001"]
+    assert {"individual", "global"} <= set(line.eligible_licences)
+    # China is no destination of EU001 (Section A) or EU002 (Section B); it is one of EU003 (repair) and EU004
+    # (exhibitions), each usable only on its conditions (Section C, D: Part 1 and Part 3).
+    assert not {"EU001", "EU002"} & set(line.eligible_licences)
+    assert {"EU003", "EU004"} <= set(line.eligible_licences)
+    assert "repair" in line.licence_conditions["EU003"]
+
+
+def test_eu001_covers_the_ten_destinations_of_section_a(eu: Regime) -> None:
+    # "Australia, Canada, Iceland, Japan, New Zealand, Norway, Switzerland, including Liechtenstein, United Kingdom
+    # … United States of America" (Annex II Section A, Part 2).
+    for destination in ["AU", "CA", "IS", "JP", "NZ", "NO", "CH", "LI", "GB", "US"]:
+        line = check(eu, destination=destination, lines=item("3A001.a.1")).lines[0]
+        assert "EU001" in line.eligible_licences, destination
+    for destination in ["KR", "SG", "IN", "BR"]:
+        assert "EU001" not in check(eu, destination=destination, lines=item("3A001.a.1")).lines[0].eligible_licences
+
+
+@pytest.mark.parametrize("fact", ["informed", "wmd_end_use"])
+def test_eu001_is_unusable_when_informed_or_aware_of_a_wmd_end_use(eu: Regime, fact: str) -> None:
+    # Part 3(1): the authorisation may not be used if the exporter has been informed … or is aware … (WMD).
+    line = check(eu, destination="US", lines=item("3A001.a.1"), **{fact: True}).lines[0]
+    assert line.outcome is Outcome.LICENCE_REQUIRED
+    assert "EU001" not in line.eligible_licences
+    assert "individual" in line.eligible_licences
+
+
+def test_an_unknown_end_use_is_a_condition_of_eu001_not_an_assumption(eu: Regime) -> None:
+    transaction = Transaction.model_validate(
+        {"regime": "eu", "date": DAY, "origin": "DE", "destination": "US", "lines": item("3A001.a.1")}
+    )
+    line = determine(eu.at(transaction.date), transaction).lines[0]
+    assert "EU001" in line.eligible_licences
+    assert "WMD" in line.licence_conditions["EU001"]
+
+
+def test_eu002_covers_only_the_listed_sub_paragraphs(eu: Regime) -> None:
+    # Section B, Part 1 lists 3A001.a.3 (not 3A001.a.1); Part 2: Argentina, South Korea, South Africa, Turkey.
+    assert "EU002" in check(eu, destination="KR", lines=item("3A001.a.3")).lines[0].eligible_licences
+    assert "EU002" not in check(eu, destination="KR", lines=item("3A001.a.1")).lines[0].eligible_licences
+    assert "EU002" not in check(eu, destination="CN", lines=item("3A001.a.3")).lines[0].eligible_licences
+    # Given only as 3A001, the item may or may not be 3A001.a.3: EU002 is listed with that condition.
+    whole = check(eu, destination="KR", lines=item("3A001")).lines[0]
+    assert "EU002" in whole.eligible_licences
+    assert "3A001.a.3" in whole.licence_conditions["EU002"]
+
+
+def test_a_paragraph_not_used_is_no_item(eu: Regime) -> None:
+    # 3A001.a.4 reads "Not used" in the consolidated Annex I: it must not fall back to 3A001.
+    with pytest.raises(InvalidTransaction, match="not one of the sub-paragraphs of 3A001") as caught:
+        check(eu, destination="CN", lines=item("3A001.a.4"))
+    assert caught.value.field == "lines[0].item"
+
+
+# --- intra-Union transfers (Art. 11) -----------------------------------------------------------------------------
+
+
+def test_a_transfer_within_the_union_needs_the_member_state_of_export(eu: Regime) -> None:
+    transaction = Transaction.model_validate(
+        {"regime": "eu", "date": DAY, "destination": "FR", "lines": item("3A001.a.1")}
+    )
+    result = determine(eu.at(transaction.date), transaction)
+    assert result.outcome is Outcome.INDETERMINATE
+    assert "origin" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome"),
+    [
+        ("3A001.a.1", Outcome.NO_LICENCE_REQUIRED),  # not in Annex IV: moves freely (Art. 11(1))
+        ("1C001", Outcome.LICENCE_REQUIRED),  # Part I, items of stealth technology
+        ("6A001.a.2.b", Outcome.LICENCE_REQUIRED),  # Part I, Community strategic control (acoustics)
+        ("6A001", Outcome.INDETERMINATE),  # Annex IV lists only some sub-paragraphs of 6A001: which one?
+        ("0B001", Outcome.LICENCE_REQUIRED),  # Part II: "All Category 0 … is included in Annex IV"
+        ("0C001", Outcome.NO_LICENCE_REQUIRED),  # "0C001: this item is not included in Annex IV"
+        ("0C002", Outcome.INDETERMINATE),  # included only for separated plutonium and uranium enriched > 20 %
+    ],
+)
+def test_intra_union_transfers_follow_annex_iv(eu: Regime, code: str, outcome: Outcome) -> None:
+    result = check(eu, destination="FR", lines=item(code))
+    assert result.outcome is outcome, result.lines[0].exceptions
+    if outcome is Outcome.LICENCE_REQUIRED:
+        assert {"individual", "global"} <= set(result.lines[0].eligible_licences)
+        assert not any(licence.startswith("EU00") for licence in result.lines[0].eligible_licences)
+    if outcome is Outcome.INDETERMINATE:
+        assert "annex_iv" in result.missing
+
+
+def test_annex_iv_technology_moves_only_with_an_authorisation(eu: Regime) -> None:
+    # 7E001 (MTCR technology for 7A117 guidance sets) is in Annex IV Part I; a transfer to Italy needs one.
+    lines = [{"kind": "technology", "item": "7E001"}]
+    assert check(eu, destination="IT", lines=lines).outcome is Outcome.LICENCE_REQUIRED
+
+
+def test_goods_staying_in_the_member_state_are_no_export(eu: Regime) -> None:
+    assert check(eu, destination="DE", lines=item("3A001.a.1")).outcome is Outcome.NO_LICENCE_REQUIRED
+
+
+def test_an_origin_outside_the_union_is_refused(eu: Regime) -> None:
+    with pytest.raises(InvalidTransaction) as caught:
+        check(eu, origin="JP", destination="US", lines=item("3A001.a.1"))
+    assert caught.value.field == "origin"
+
+
+# --- the catch-all (Art. 4) -----------------------------------------------------------------------------------------
+
+
+def test_an_unlisted_item_without_concerns_needs_no_authorisation(eu: Regime) -> None:
+    result = check(eu, destination="CN", lines=item("hs:8471.30"), wmd_end_use=False, conventional_end_use=False)
+    assert result.outcome is Outcome.NO_LICENCE_REQUIRED
+
+
+def test_an_unknown_end_use_leaves_an_unlisted_item_undecided(eu: Regime) -> None:
+    transaction = Transaction.model_validate(
+        {"regime": "eu", "date": DAY, "origin": "DE", "destination": "CN", "lines": item("hs:8471.30")}
+    )
+    assert determine(eu.at(transaction.date), transaction).outcome is Outcome.INDETERMINATE
+
+
+def test_art4_grounds(eu: Regime) -> None:
+    unlisted = item("hs:8471.30")
+    # (1): informed by the competent authority.
+    assert check(eu, destination="CN", lines=unlisted, informed=True).outcome is Outcome.LICENCE_REQUIRED
+    # (1)(a)/(2): a WMD end use the exporter knows of.
+    assert check(eu, destination="IN", lines=unlisted, wmd_end_use=True).outcome is Outcome.LICENCE_REQUIRED
+    # (1)(b): a military end use counts only in a destination under an arms embargo (Myanmar: yes; Brazil: no).
+    military = {"wmd_end_use": False, "conventional_end_use": True}
+    assert check(eu, destination="MM", lines=unlisted, **military).outcome is Outcome.LICENCE_REQUIRED
+    assert check(eu, destination="BR", lines=unlisted, **military).outcome is Outcome.NO_LICENCE_REQUIRED
+
+
+# --- sanctions that prohibit whatever the authorisation ----------------------------------------------------------
+
+
+def test_russia_is_prohibited_from_the_2022_ban(eu: Regime) -> None:
+    assert check(eu, destination="RU", lines=item("3A001.a.1")).outcome is Outcome.PROHIBITED
+    before = check(eu, date="2022-01-10", destination="RU", lines=item("3A001.a.1"))
+    assert before.outcome is not Outcome.PROHIBITED
+
+
+# --- dates ------------------------------------------------------------------------------------------------------------
+
+
+def test_a_date_before_the_verified_list_says_so(eu: Regime) -> None:
+    # The list content is the consolidated text of 2025-11-15; on an earlier date the answer applies it and says so.
+    result = check(eu, date="2024-03-01", destination="US", lines=item("3A001.a.3"))
+    assert any(r.rule == "list-unverified-for-date" for r in result.reasons)
+    assert not any(
+        r.rule == "list-unverified-for-date" for r in check(eu, destination="US", lines=item("3A001.a.3")).reasons
+    )
+
+
+def test_a_500_series_entry_exists_from_delegated_regulation_2025_2003(eu: Regime) -> None:
+    # 3B501 (semiconductor manufacturing equipment) entered Annex I on 2025-11-15 (Delegated Regulation (EU)
+    # 2025/2003, in force the day after its publication of 14 November 2025).
+    assert check(eu, date="2025-11-15", destination="CN", lines=item("3B501")).outcome is Outcome.LICENCE_REQUIRED
+    before = check(eu, date="2025-11-14", destination="CN", lines=item("3B501"))
+    assert before.outcome is Outcome.INDETERMINATE
+    assert "not in force on this date" in before.lines[0].reasons[-1].text
