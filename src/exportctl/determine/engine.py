@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from exportctl.core_types import (
     SEVERITY,
@@ -251,11 +252,14 @@ def _citations(
     citations: dict[str, Citation] = {}
     for source_id in cited:
         if source_id is not None and source_id not in citations:
-            source = snapshot.sources[source_id]
-            citations[source_id] = Citation(
-                source.instrument, source.url, source.verified, source.article, source.promulgated, source.in_force
-            )
+            citations[source_id] = _citation(snapshot.sources[source_id])
     return citations
+
+
+@cache
+def _citation(source: s.Source) -> Citation:
+    """A source as a determination carries it (sources are frozen: one Citation per source of a loaded pack)."""
+    return Citation(source.instrument, source.url, source.verified, source.article, source.promulgated, source.in_force)
 
 
 def _unscreened(line: LineDetermination) -> LineDetermination:

@@ -31,7 +31,13 @@ def _under(number: str, part: str) -> bool:
 def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool | None:
     """False: not covered. True: covered. A text: covered on that condition (a part the line does not name)."""
     entry = line.entry
-    if line.kind not in coverage.kinds or not snapshot.reaches(coverage.reach, line.destination, line.group):
+    if line.kind not in coverage.kinds:
+        return False
+    destinations = coverage.destinations
+    if isinstance(destinations, list):  # groups: the common case, on the hot path
+        if line.group not in destinations:
+            return False
+    elif not snapshot.reaches(destinations, line.destination, line.group):
         return False
     if entry.id in coverage.exclude_entries:
         return False

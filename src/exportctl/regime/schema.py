@@ -407,12 +407,6 @@ class Coverage(Dated):
             raise ValueError("name at least one destination group")
         return value
 
-    @property
-    def reach(self) -> Destinations:
-        if isinstance(self.destinations, Destinations):
-            return self.destinations
-        return Destinations(groups=self.destinations)
-
 
 class Target(Strict):
     entry: EntryId
