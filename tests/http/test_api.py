@@ -140,11 +140,11 @@ def test_the_order_body_keeps_its_field_names(api: Api) -> None:
     order = schemas[body["$ref"].rsplit("/", 1)[1]]
     line = schemas[order["properties"]["lines"]["items"]["$ref"].rsplit("/", 1)[1]]
     assert set(order["properties"]) == {
-        "number", "regime", "ship_date", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
+        "number", "regime", "ship_date", "origin", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
         "conventional_end_use", "informed", "clearly_not", "lines",
     }  # fmt: skip
     assert set(order["required"]) == {"number", "ship_date", "destination", "lines"}
-    line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "residency", "tech_purpose"}
+    line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "value_eur", "residency", "tech_purpose"}
     assert set(line["properties"]) == line_fields
     both = resist_order("SO-1") | {"lines": [{"item": "EMK-R100", "reference": "7(19)"}]}
     refused = problem_of(api.post("/orders", "clerk", both), 422)

@@ -3,8 +3,8 @@
 The server runs the web application over a fresh SQLite database with the demo data set (users alice, clerk;
 olga and oscar, officers; password exportctl-demo). Covered: logging in; entering an order that the Korea
 measures block, an officer adding the individual licence, redetermination and release; two officers releasing
-another blocked order with a reason; reviewing a screening hit. Screenshots of the key pages are kept in
-tests/artifacts/screenshots/ as test artefacts.
+another blocked order with a reason; reviewing a screening hit; picking the regime. Screenshots of the key pages
+are kept in tests/artifacts/screenshots/ as test artefacts.
 
 Chromium is Debian's package (`make test` installs it with apt when missing); without it these tests fail.
 """
@@ -234,3 +234,22 @@ def test_regime_browser(page: Page) -> None:
     expect(removed.locator(".tag.change-removed")).to_be_visible()
     expect(removed).to_contain_text("Cabinet Order No. 71 of 2019")
     shot(page, "regime_diff")
+
+
+def test_picking_a_regime_in_the_header_and_in_the_licence_form(page: Page) -> None:
+    """Issue 12: the header's picker reloads the page under the regime picked (and remembers it); the licence
+    form lists the licence types of the regime picked in it."""
+    log_in(page, "olga")
+    page.goto("/regime?date=2025-11-15")
+    expect(page.locator("main")).to_contain_text("Group B")
+    page.locator(".regime-picker select[name=regime]").select_option("eu")
+    expect(page).to_have_url(re.compile(r"/regime\?date=2025-11-15$"))
+    expect(page.locator("main")).to_contain_text("EU member states")
+    shot(page, "regime_browser_eu")
+    page.goto("/licences")
+    page.locator("details.card > summary").click()
+    add = page.locator("form[action='/licences']")
+    expect(add.locator("select[name=type] option[value=EU001]")).to_have_count(1)
+    add.locator("select[name=regime]").select_option("jp")
+    expect(add.locator("select[name=type] option[value=general-bulk]")).to_have_count(1)
+    expect(add.locator("select[name=type] option[value=EU001]")).to_have_count(0)

@@ -15,14 +15,13 @@ from exportctl.core_types import Comparison, Specification
 from exportctl.determine.classify import Classification, classify_spec
 from exportctl.determine.classify import compare as compare_criterion
 from exportctl.http.deps import Viewer
+from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import render
 from exportctl.regime import schema as s
 from exportctl.regime.snapshot import Snapshot
 from exportctl.services import regimes
-from exportctl.settings import DEFAULT_REGIME
 
 router = APIRouter()
-REGIME = DEFAULT_REGIME
 MAX_RESULTS = 50
 
 
@@ -59,7 +58,7 @@ def fields_of(snapshot: Snapshot, product: str, params: dict[str, str]) -> list[
     for _entry, clause in snapshot.clauses_by_product.get(product, ()):
         for criterion in clause.criteria:
             names.setdefault(criterion.param, None)
-    parameters = regimes.regime(REGIME).pack.parameters
+    parameters = snapshot.pack.parameters
     return [Field(name, parameters.get(name), params.get(name, "")) for name in names]
 
 
@@ -111,12 +110,13 @@ def compare(snapshot: Snapshot, product: str, fields: list[Field]) -> Compared:
 def control_list(
     request: Request,
     actor: Viewer,
+    regime_id: ChosenRegime,
     q: Annotated[str, Query(max_length=200)] = "",
     product: Annotated[str, Query(max_length=100)] = "",
     date: dt.date | None = None,
 ) -> Response:
     day = date or dt.date.today()
-    regime = regimes.regime(REGIME)
+    regime = regimes.regime(regime_id)
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
     params = {key[2:]: value for key, value in request.query_params.items() if key.startswith("p.")}
     fields = fields_of(snapshot, product, params) if product else []
@@ -125,6 +125,7 @@ def control_list(
         request,
         "classify.html",
         actor,
+        regime_id=regime_id,
         q=q,
         day=day,
         results=search(snapshot, q),
@@ -141,13 +142,14 @@ def control_list(
 def coverage(
     request: Request,
     actor: Viewer,
+    regime_id: ChosenRegime,
     date: dt.date | None = None,
     kind: Annotated[str, Query(pattern="^(goods|technology|)$")] = "",
 ) -> Response:
     """Every entry in force on a date, with its numbers, criteria count, completeness and verified texts."""
     day = date or dt.date.today()
-    regime = regimes.regime(REGIME)
+    regime = regimes.regime(regime_id)
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
     data = regime_json.entries_dict(snapshot, kind or None)
     complete = sum(1 for entry in data["entries"] if entry["complete"])
-    return render(request, "entries.html", actor, day=day, kind=kind, data=data, complete=complete)
+    return render(request, "entries.html", actor, regime_id=regime_id, day=day, kind=kind, data=data, complete=complete)

@@ -1,4 +1,5 @@
-"""The dashboard: blocked orders by reason, licences near expiry or exhaustion, recent regulation changes.
+"""The dashboard: blocked orders by reason, licences near expiry or exhaustion, recent changes of the chosen
+regime.
 
 Every panel is bounded, whatever the size of the books: the counts of blocked orders per reason come from
 their reasons alone (no order is loaded whole), each reason lists its first order numbers with a link to the
@@ -21,13 +22,12 @@ from exportctl.http.deps import Database, Viewer
 from exportctl.http.pagination import page
 from exportctl.http.web.facts import recent_changes
 from exportctl.http.web.i18n import translator
+from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import render
 from exportctl.services import orders, regimes
-from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Licence, Order
 
 router = APIRouter()
-REGIME = DEFAULT_REGIME
 WARNING_DAYS = 60
 NUMBERS_SHOWN = 10  # order numbers listed per blocking reason; /orders?status=blocked&reason=… has them all
 LICENCES_SHOWN = 20  # per licence list; /licences has them all
@@ -83,7 +83,9 @@ def blocked_by_reason(db: Session) -> tuple[list[BlockedReason], int]:
 
 
 @router.get("/")
-def dashboard(request: Request, db: Database, actor: Viewer, today: dt.date | None = None) -> Response:
+def dashboard(
+    request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime, today: dt.date | None = None
+) -> Response:
     day = today or dt.date.today()
     blocked, blocked_total = blocked_by_reason(db)
     warnings: dict[str, list[orders.LicenceWarning]] = defaultdict(list)
@@ -103,6 +105,7 @@ def dashboard(request: Request, db: Database, actor: Viewer, today: dt.date | No
         request,
         "dashboard.html",
         actor,
+        regime_id=regime_id,
         day=day,
         one_day=dt.timedelta(days=1),
         blocked=blocked,
@@ -111,5 +114,5 @@ def dashboard(request: Request, db: Database, actor: Viewer, today: dt.date | No
         warned_more=warned_total - len(warned),
         in_force=in_force,
         in_force_more=in_force_total - len(in_force),
-        changes=recent_changes(translator(request), regimes.regime(REGIME), day),
+        changes=recent_changes(translator(request), regimes.regime(regime_id), day),
     )

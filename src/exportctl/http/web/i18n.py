@@ -133,6 +133,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.number": ("Order number", "受注番号"),
     "orders.ship_date": ("Ship date", "出荷日"),
     "orders.destination": ("Destination", "仕向地"),
+    "orders.origin": ("From (EU: member state of export)", "輸出元（EU：輸出加盟国）"),
     "orders.consignee": ("Consignee", "需要者（荷受人）"),
     "orders.end_user": ("End user", "最終需要者"),
     "orders.end_use": ("End use", "用途"),
@@ -147,6 +148,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.entries": ("Entries", "該当項番"),
     "orders.quantity": ("Quantity", "数量"),
     "orders.value": ("Value (JPY)", "価額（円）"),
+    "orders.value_eur": ("Value (EUR)", "価額（ユーロ）"),
     "orders.eligible": ("Eligible licences", "利用可能な許可"),
     "orders.assigned": ("Assigned licence", "割当許可証"),
     "orders.reasons": ("Reasons", "判定理由"),
@@ -341,6 +343,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "change.removed": ("removed", "削除"),
     "change.changed": ("changed", "変更"),
     "reg.facts": ("{count} facts in force", "有効な事項 {count} 件"),
+    "regime.label": ("Regime", "規制"),
+    "regime.choose": ("Choose", "切替"),
 }
 
 

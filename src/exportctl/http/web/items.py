@@ -12,13 +12,12 @@ from starlette.responses import RedirectResponse, Response
 
 from exportctl.http.deps import Clerk, Database, Viewer
 from exportctl.http.web.paging import PageNumber, paged
+from exportctl.http.web.regime_choice import ChosenRegime, installed
 from exportctl.http.web.templating import flash, render
 from exportctl.services import records
-from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item
 
 router = APIRouter()
-REGIME = DEFAULT_REGIME
 
 
 @router.get("/items")
@@ -29,9 +28,10 @@ def item_list(request: Request, db: Database, actor: Viewer, page: PageNumber = 
 
 
 @router.get("/items/{code}")
-def item_detail(code: str, request: Request, db: Database, actor: Viewer) -> Response:
+def item_detail(code: str, request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime) -> Response:
     item = records.item_by_code(db, code)
-    return render(request, "item.html", actor, item=item, today=dt.date.today().isoformat())
+    # The classification form offers the installed regimes, the one chosen in the header first selected.
+    return render(request, "item.html", actor, item=item, regime_id=regime_id, today=dt.date.today().isoformat())
 
 
 @router.post("/items/{code}/classify")
@@ -40,11 +40,12 @@ def classify(
     request: Request,
     db: Database,
     actor: Clerk,
+    regime: Annotated[str, Form(max_length=100)],
     reference: Annotated[str, Form(min_length=1, max_length=64)],
     rationale: Annotated[str, Form(min_length=1, max_length=4000)],
     valid_from: Annotated[dt.date, Form()],
 ) -> Response:
     item = records.item_by_code(db, code)
-    records.classify(db, actor, item, REGIME, reference.strip(), rationale.strip(), valid_from)
+    records.classify(db, actor, item, installed(regime), reference.strip(), rationale.strip(), valid_from)
     flash(request, "items.classified")
     return RedirectResponse(f"/items/{code}", status_code=303)

@@ -1,4 +1,5 @@
-"""The licence book: utilisation, validity, parties and entries; drawdowns; officers add licences."""
+"""The licence book: utilisation, validity, parties and entries; drawdowns; officers add licences (of the regime
+they pick, with that regime's licence types)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,19 @@ from starlette.responses import RedirectResponse, Response
 
 from exportctl.http.deps import Database, Officer, Viewer
 from exportctl.http.web.paging import PageNumber, paged
+from exportctl.http.web.regime_choice import ChosenRegime, installed
 from exportctl.http.web.templating import flash, render
 from exportctl.services import orders, regimes
 from exportctl.services.errors import NotFound, RecordError
-from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Drawdown, Licence, OrderLine
 
 router = APIRouter()
-REGIME = DEFAULT_REGIME
-
-
-def _types() -> dict[str, object]:
-    return dict(regimes.regime(REGIME).pack.licences.types)
 
 
 @router.get("/licences")
-def licence_book(request: Request, db: Database, actor: Viewer, page: PageNumber = 1) -> Response:
+def licence_book(
+    request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime, page: PageNumber = 1
+) -> Response:
     statement = select(Licence).order_by(Licence.valid_to.desc(), Licence.number)
     licences, pager = paged(db, request, statement, page)
     today = dt.date.today()
@@ -38,7 +36,8 @@ def licence_book(request: Request, db: Database, actor: Viewer, page: PageNumber
         actor,
         licences=licences,
         pager=pager,
-        types=_types(),
+        regime_id=regime_id,  # the add form's regime, and its licence types
+        types=regimes.regime(regime_id).pack.licences.types,
         today=today.isoformat(),
         states=states,
     )
@@ -67,7 +66,6 @@ def licence_detail(number: str, request: Request, db: Database, actor: Viewer, p
         licence=licence,
         drawdowns=drawdowns,
         pager=pager,
-        types=_types(),
         state=state,
     )
 
@@ -82,6 +80,7 @@ def add_licence(
     request: Request,
     db: Database,
     actor: Officer,
+    regime: Annotated[str, Form(max_length=100)],
     type: Annotated[str, Form()],
     number: Annotated[str, Form(min_length=1, max_length=64)],
     holder: Annotated[str, Form(min_length=1, max_length=200)],
@@ -100,7 +99,7 @@ def add_licence(
     orders.add_licence(
         db,
         actor,
-        regime=REGIME,
+        regime=installed(regime),
         type=type,
         number=number.strip(),
         holder=holder.strip(),

@@ -12,6 +12,7 @@ from exportctl import determination_json
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.http.deps import Clerk, Database, Viewer
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
+from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import flash, render
 from exportctl.regime import OutsideCoverage
 from exportctl.services import checking, orders
@@ -38,8 +39,8 @@ def _form_page(
 
 
 @router.get("/orders/new")
-def new_order(request: Request, db: Database, actor: Viewer) -> Response:
-    return _form_page(request, db, actor, OrderForm())
+def new_order(request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime) -> Response:
+    return _form_page(request, db, actor, OrderForm(regime=regime_id))
 
 
 @router.get("/orders/new/line")

@@ -1,5 +1,5 @@
 """The order entry form: its fields as typed (shown again when refused), and the `OrderInput` it gives to store
-or the `OrderFacts` the live check determines."""
+or the `OrderFacts` the live check determines, under the regime the form names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from exportctl.http.web.regime_choice import refusal
 from exportctl.order_input import YES_NO, OrderFacts, OrderInput, problems
+from exportctl.regime.files import builtin_packs
+from exportctl.settings import DEFAULT_REGIME
 
 BLANK_LINES = 2
 M = TypeVar("M", bound=BaseModel)
@@ -26,6 +29,7 @@ class LineForm:
     reference: str = ""
     quantity: str = ""
     value_jpy: str = ""
+    value_eur: str = ""
 
     @property
     def blank(self) -> bool:
@@ -34,8 +38,10 @@ class LineForm:
 
 @dataclass
 class OrderForm:
+    regime: str = DEFAULT_REGIME  # an installed regime's id (checked when the form is used)
     number: str = ""
     ship_date: str = ""
+    origin: str = ""
     destination: str = ""
     consignee: str = ""
     end_user: str = ""
@@ -53,16 +59,21 @@ class OrderForm:
             return [value.strip() if isinstance(value, str) else "" for value in form.getlist(name)]
 
         items, references = column("line_item"), column("line_reference")
-        quantities, values = column("line_quantity"), column("line_value_jpy")
-        width = max(len(items), len(references), len(quantities), len(values))
+        quantities, values, euros = column("line_quantity"), column("line_value_jpy"), column("line_value_eur")
+        width = max(len(items), len(references), len(quantities), len(values), len(euros))
 
         def at(values: list[str], index: int) -> str:
             return values[index] if index < len(values) else ""
 
-        lines = [LineForm(at(items, i), at(references, i), at(quantities, i), at(values, i)) for i in range(width)]
+        lines = [
+            LineForm(at(items, i), at(references, i), at(quantities, i), at(values, i), at(euros, i))
+            for i in range(width)
+        ]
         return cls(
+            regime=text("regime") or DEFAULT_REGIME,
             number=text("number"),
             ship_date=text("ship_date"),
+            origin=text("origin").upper(),
             destination=text("destination").upper(),
             consignee=text("consignee"),
             end_user=text("end_user"),
@@ -96,9 +107,13 @@ class OrderForm:
         return _validated(OrderInput, self._fields() | {"number": self.number})
 
     def _fields(self) -> dict[str, Any]:
+        if self.regime not in builtin_packs():
+            raise FormError(refusal(self.regime))  # an id of the installed packs, never a path
         # An unticked box is the field's default: a weapons end use not declared stays unknown (None).
         return {
+            "regime": self.regime,
             "ship_date": self.date(),
+            "origin": self.origin or None,
             "destination": self.destination,
             "consignee": self.consignee or None,
             "end_user": self.end_user or None,
@@ -110,6 +125,7 @@ class OrderForm:
                     "reference": line.reference or None,
                     "quantity": _float(line.quantity, f"line {number}: quantity"),
                     "value_jpy": _int(line.value_jpy, f"line {number}: value"),
+                    "value_eur": _int(line.value_eur, f"line {number}: value (EUR)"),
                 }
                 for number, line in self.filled_lines()
             ],

@@ -12,17 +12,16 @@ from exportctl import regime_json
 from exportctl.http.deps import Viewer
 from exportctl.http.web.facts import changes
 from exportctl.http.web.i18n import translator
+from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import render
 from exportctl.services import regimes
-from exportctl.settings import DEFAULT_REGIME
 
 router = APIRouter()
-REGIME = DEFAULT_REGIME
 
 
 @router.get("/regime")
-def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> Response:
-    regime = regimes.regime(REGIME)
+def regime_on(request: Request, actor: Viewer, regime_id: ChosenRegime, date: dt.date | None = None) -> Response:
+    regime = regimes.regime(regime_id)
     day = max(date or dt.date.today(), regime.pack.meta.coverage_from)
     snapshot = regime.at(day)
     tables = regime.pack.destinations.tables
@@ -31,6 +30,7 @@ def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> R
         request,
         "regime.html",
         actor,
+        regime_id=regime_id,
         day=day,
         snapshot=snapshot,
         groups=groups,
@@ -48,10 +48,11 @@ def regime_on(request: Request, actor: Viewer, date: dt.date | None = None) -> R
 def regime_diff(
     request: Request,
     actor: Viewer,
+    regime_id: ChosenRegime,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> Response:
-    regime = regimes.regime(REGIME)
+    regime = regimes.regime(regime_id)
     first = regime.pack.meta.coverage_from
     end = max(end or dt.date.today(), first)
     start = max(start or end - dt.timedelta(days=365), first)
@@ -60,6 +61,7 @@ def regime_diff(
         request,
         "regime_diff.html",
         actor,
+        regime_id=regime_id,
         start=start,
         end=end,
         change_dates=regime.changes_between(min(start, end), max(start, end)),

@@ -1,15 +1,17 @@
-"""Logging in and out of the web application, and the language switch."""
+"""Logging in and out of the web application, and the language and regime switches."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.http.deps import Database, Viewer, csrf_token
 from exportctl.http.edge import client_address
+from exportctl.http.web import regime_choice
 from exportctl.http.web.i18n import COOKIE, LANGUAGES
 from exportctl.http.web.templating import flash, render
 from exportctl.services import auth
@@ -67,4 +69,18 @@ def switch_language(code: str, next: str = "/") -> Response:
     response = RedirectResponse(local(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+@router.get("/regime/choose")
+def choose_regime(regime: str, next: str = "/") -> Response:
+    """Remember the regime picked in the header (an installed one, else 422) and go back to the page. The page's
+    own `regime` parameter is dropped from it: it would outrank the choice just made."""
+    chosen = regime_choice.installed(regime)
+    target = urlsplit(local(next))
+    query = urlencode([(k, v) for k, v in parse_qsl(target.query, keep_blank_values=True) if k != regime_choice.PARAM])
+    response = RedirectResponse(local(target.path + (f"?{query}" if query else "")), status_code=303)
+    response.set_cookie(
+        regime_choice.COOKIE, chosen, max_age=regime_choice.COOKIE_SECONDS, samesite="lax", httponly=True
+    )
     return response

@@ -12,18 +12,21 @@ from starlette.responses import HTMLResponse
 from exportctl.http.deps import csrf_token
 from exportctl.http.web import format as fmt
 from exportctl.http.web.i18n import Translator, translator
+from exportctl.http.web.regime_choice import picker
+from exportctl.regime.files import builtin_packs
 from exportctl.services import regimes
 from exportctl.services.actors import Actor, Role
-from exportctl.settings import DEFAULT_REGIME
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent)
-REGIME = DEFAULT_REGIME
 
 
-def licence_title(t: Translator, kind: str) -> str:
-    """A licence type's name in the page's language (the key when the pack does not know it)."""
-    found = regimes.regime(REGIME).pack.licences.types.get(kind)
+def licence_title(t: Translator, kind: str, regime_id: object) -> str:
+    """A licence type's name in the page's language, looked up in the regime of the licence, order or page that
+    names it (the key when that regime is not installed or does not know the type)."""
+    if not isinstance(regime_id, str) or regime_id not in builtin_packs():
+        return kind
+    found = regimes.regime(regime_id).pack.licences.types.get(kind)
     return t.text(found.title) if found else kind
 
 
@@ -52,6 +55,7 @@ def render(
         "can_write": actor is not None and actor.role.at_least(Role.CLERK),
         "can_decide": actor is not None and actor.role.at_least(Role.OFFICER),
         "csrf": csrf_token(request),
+        "regime_picker": picker(request, t) if actor is not None else None,  # in the header of a signed-in page
         "flash": message,
         "path": request.url.path,
         "query": str(request.url.query),
