@@ -192,3 +192,55 @@ def test_a_500_series_entry_exists_from_delegated_regulation_2025_2003(eu: Regim
     before = check(eu, date="2025-11-14", destination="CN", lines=item("3B501"))
     assert before.outcome is Outcome.INDETERMINATE
     assert "not in force on this date" in before.lines[0].reasons[-1].text
+
+
+def test_section_i_excludes_its_items_from_the_union_authorisations(eu: Regime) -> None:
+    # Annex II Section I lists 9A009.a (hybrid rocket motors for missiles): no UGEA covers it, even to the US.
+    named = check(eu, destination="US", lines=item("9A009.a")).lines[0]
+    assert named.outcome is Outcome.LICENCE_REQUIRED and "EU001" not in named.eligible_licences
+    # Given only as 9A009, the item may be 9A009.a: EU001 is listed on the condition that it is not.
+    whole = check(eu, destination="US", lines=item("9A009")).lines[0]
+    assert "EU001" in whole.eligible_licences
+    assert "not for items of 9A009.a" in whole.licence_conditions["EU001"]
+    # Section I starts with every Annex IV item: 1C001 (stealth technology) gets no UGEA either.
+    assert "EU001" not in check(eu, destination="US", lines=item("1C001")).lines[0].eligible_licences
+
+
+def test_failing_the_encoded_clauses_never_makes_a_product_not_listed(eu: Regime) -> None:
+    # A carbon fibre of specific modulus 13 × 10^6 m fails 1C010.b ("exceeding 14,65 × 10^6 m"), but 1C210.a
+    # (fibrous materials usable in composite structures, "12,7 × 10^6 m or greater") has no criteria yet: the
+    # answer is undetermined, never "not listed in Annex I" — and the export is not cleared.
+    fibre = {
+        "carbon_fibre_excluded_type": False,
+        "fibre_specific_modulus_m": 13e6,
+        "fibre_specific_strength_m": 240_000,
+    }
+    line = {"spec": {"product": "carbon-fibre", "params": fibre, "hs": "6815.10"}}
+    result = check(eu, destination="CN", lines=[line])
+    assert result.outcome is Outcome.INDETERMINATE
+    assert "are not (completely) encoded" in " ".join(r.text for r in result.lines[0].reasons)
+
+
+# --- national measures (Art. 9) -----------------------------------------------------------------------------------
+
+
+def test_a_national_list_binds_exports_from_its_member_state_only(eu: Regime) -> None:
+    # Spain's Annex III.5 (Orden ECM/536/2026, in force 2026-06-05) lists quantum computers as 4A901: an export
+    # from Spain needs an individual authorisation under Art. 9(1); no Union general authorisation covers it.
+    civil = {"wmd_end_use": False, "conventional_end_use": False, "date": "2026-07-01"}
+    from_spain = check(eu, origin="ES", destination="CN", lines=item("ES:4A901"), **civil)
+    assert from_spain.outcome is Outcome.LICENCE_REQUIRED
+    assert from_spain.lines[0].eligible_licences == ("individual",)
+    assert any("Art. 9(1)" in r.text for r in from_spain.lines[0].reasons)
+    # From Germany the Spanish list does not apply: the item is not in Annex I, so the catch-all decides.
+    from_germany = check(eu, origin="DE", destination="CN", lines=item("ES:4A901"), **civil)
+    assert from_germany.outcome is Outcome.NO_LICENCE_REQUIRED
+    assert [m.entry for m in from_germany.lines[0].entries] == ["X"]
+    # Without the member state of export it cannot be decided.
+    unknown = Transaction.model_validate(
+        {"regime": "eu", "date": "2026-07-01", "destination": "CN", "lines": item("ES:4A901"), **CIVIL}
+    )
+    assert "origin" in determine(eu.at(unknown.date), unknown).missing
+    # Before the order took effect, the entry (as encoded) is not in force: never cleared.
+    before = check(eu, origin="ES", destination="CN", lines=item("ES:4A901"), **{**civil, "date": "2026-06-04"})
+    assert before.outcome is Outcome.INDETERMINATE

@@ -107,12 +107,21 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
             f" {', '.join(kinds)}, which other clauses list — name the product more precisely",
             assessed,
         )
-    partial = tuple(dict.fromkeys([*(entry.id for entry, _ in candidates if not entry.complete), *snapshot.unencoded]))
+    partial = tuple(
+        dict.fromkeys(
+            [
+                *(entry.id for entry, _ in candidates if not entry.complete),
+                *snapshot.unencoded,
+                *_without_criteria(snapshot, spec.product),
+            ]
+        )
+    )
     if partial:
         # Failing every encoded clause proves nothing while an alternative of the sub-item is not encoded.
+        shown = ", ".join(partial[:12]) + (f" and {len(partial) - 12} more" if len(partial) > 12 else "")
         return unclassified(
             f"{spec.product} fails every encoded clause ({candidates_summary(candidates)}), but entries"
-            f" {', '.join(partial)} are not (completely) encoded: they could not be assessed — classify the item"
+            f" {shown} are not (completely) encoded: they could not be assessed — classify the item"
             " against their full text and name the entry",
             assessed,
         )
@@ -125,6 +134,21 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         f" {snapshot.pack.meta.terms.row} {'/'.join(snapshot.pack.catch_all_rows())} needs its HS code",
         assessed=assessed,
     )
+
+
+def _without_criteria(snapshot: Snapshot, product: str) -> list[str]:
+    """Goods entries in force with no clause, where the pack says such an entry may list any product (unless the
+    pack has checked this product against the whole list)."""
+    meta = snapshot.pack.meta
+    if not meta.uncriteria_entries_may_list or product in meta.reviewed_products:
+        return []
+    return [
+        entry_id
+        for entry_id, active in snapshot.entries.items()
+        if active.record.kind == "goods"
+        and not active.record.clauses
+        and not snapshot.pack.rows[active.record.row].catch_all
+    ]
 
 
 def _possible_kinds(snapshot: Snapshot, spec: Specification) -> list[str]:

@@ -69,6 +69,35 @@ def _classify(snapshot: Snapshot, line: Line, index: int) -> Classification:
         raise InvalidTransaction(f"lines[{index}].{'item' if line.item else 'spec'}", str(exc)) from exc
 
 
+def _national(snapshot: Snapshot, transaction: Transaction, classification: Classification) -> Classification:
+    """An item of a national list (a row with `origins`) is listed only for exports from those states; from
+    elsewhere it is decided by the catch-all, and without the state of export it cannot be decided."""
+    if classification.status != "listed":
+        return classification
+    rows = snapshot.pack.rows
+    national = [m for m in classification.matches if rows[snapshot.entries[m.entry].record.row].origins]
+    if not national:
+        return classification
+    origins = sorted({o for m in national for o in rows[snapshot.entries[m.entry].record.row].origins})
+    named = ", ".join(m.entry for m in national)
+    if transaction.origin is None:
+        return Classification(
+            "undetermined",
+            missing=("origin",),
+            note=f"{named} is on the national list of {', '.join(origins)}: it applies to exports from there only",
+        )
+    if transaction.origin in origins or len(national) < len(classification.matches):
+        return classification
+    catch_all = next(
+        (entry_id for entry_id, active in snapshot.entries.items() if rows[active.record.row].catch_all), None
+    )
+    note = f"{named} is on the national list of {', '.join(origins)}, not of {transaction.origin}"
+    if catch_all is None:
+        return Classification("not-controlled", note=note)
+    decided_by = (EntryMatch(catch_all, None, (), "entry"),)
+    return Classification("catch-all", decided_by, note=f"{note}: the catch-all decides")
+
+
 def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | None:
     """The first technology exemption the exporter claims that is in force (an unknown id is an input error)."""
     if not line.exemptions:
@@ -199,7 +228,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     values_by_entry: dict[str, list[int | None]] = defaultdict(list)
     classified: list[Classification] = []
     for index, line in enumerate(transaction.lines):
-        classification = _classify(snapshot, line, index)
+        classification = _national(snapshot, transaction, _classify(snapshot, line, index))
         classified.append(classification)
         if classification.status == "listed" and line.kind == "goods":
             for entry_id in dict.fromkeys(match.entry for match in classification.matches):
@@ -309,15 +338,17 @@ def _determine_line(context: _Context, builder: _LineBuilder, classification: Cl
 def _listed_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
     snapshot, transaction, group = context.snapshot, context.transaction, context.group
     line = builder.line
-    basis = (
+    pack_basis = (
         snapshot.pack.licences.required.technology
         if line.kind == "technology"
         else snapshot.pack.licences.required.goods
     )
+    basis = pack_basis
     eligible: list[tuple[str, ...]] = []
     for match in classification.matches:
         active = snapshot.entries[match.entry]
         entry = active.record
+        basis = snapshot.pack.rows[entry.row].required or pack_basis  # a national list has its own basis
         numbers = ", ".join(match.control_numbers) or "no international number"
         clause = f", clause {match.clause}" if match.clause else ""
         builder.reasons.append(

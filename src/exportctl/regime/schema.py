@@ -157,6 +157,16 @@ class PackMeta(Strict):
         description="When the control list's content as a whole was checked against a consolidated text; a date"
         " outside these periods is answered with the list as encoded, and says so",
     )
+    uncriteria_entries_may_list: bool = Field(
+        default=False,
+        description="An entry in force without decision criteria may list any product (its text names none the pack"
+        " knows): while one exists, a specification failing every encoded clause is undetermined, never 'not listed'",
+    )
+    reviewed_products: list[str] = Field(
+        default=[],
+        description="Products checked against the whole list: no entry without criteria lists them, so failing the"
+        " encoded clauses may make them 'not listed' even where `uncriteria_entries_may_list` holds",
+    )
     entry_ids: EntryIds
     terms: Terms
 
@@ -248,6 +258,14 @@ class Row(Strict):
     )
     sub_items: list[str] = Field(
         default=[], description="The row's live sub-items in the law's text: each must be an entry for 'not listed'"
+    )
+    origins: list[CountryCode] = Field(
+        default=[],
+        description="A national list (EU Art. 9): its entries control exports from these states of the territory"
+        " only; from elsewhere an item of it is decided by the catch-all",
+    )
+    required: LegalBasis | None = Field(
+        default=None, description="What a licence for the row's entries is required under, when not the pack's"
     )
 
 
