@@ -9,37 +9,11 @@ from typing import Any
 
 import pytest
 
-from exportctl.core_types import Specification
-from exportctl.determine.classify import Classification, classify_spec, compare
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
 from tests.conftest import day
-
-DAY = day("2026-01-15")  # within the verified period of the list and after the 500-series came into force
-
-
-@pytest.fixture(scope="module")
-def snapshot(eu: Regime) -> Snapshot:
-    return eu.at(DAY)
-
-
-def holds(snapshot: Snapshot, ref: str, **params: Any) -> bool | None:
-    """Whether the specification meets every criterion of clause `ENTRY#CLAUSE` (None: a parameter is missing)."""
-    entry_id, _, clause_id = ref.partition("#")
-    clause = next(c for c in snapshot.entries[entry_id].record.clauses if c.id == clause_id)
-    results = [compare(criterion, params).holds for criterion in clause.criteria]
-    if False in results:
-        return False
-    return None if None in results else True
-
-
-def classify(snapshot: Snapshot, product: str, **params: Any) -> Classification:
-    return classify_spec(snapshot, Specification(product=product, params=params))
-
-
-def listed_by(result: Classification) -> set[str]:
-    return {f"{m.entry}#{m.clause}" for m in result.matches} if result.status == "listed" else set()
-
+from tests.packs.conftest import DAY
+from tests.support.clauses import classify, holds, listed_by
 
 # An ordinary commercial IC: none of 3A001.a.1 (radiation hardness), a.2 (temperature range) or 3A501.a.15 and a.16
 # (cryogenic CMOS, TPP of 6000 or more), which apply to every kind of IC, applies.

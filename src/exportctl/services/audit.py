@@ -53,21 +53,6 @@ class _RecordedScreener:
         return pack_limit
 
 
-def _hit(data: dict[str, Any]) -> ScreeningHit:
-    return ScreeningHit(
-        list_id=data["list"],
-        list_version=data["list_version"],
-        entity_id=data["entity_id"],
-        name=data["name"],
-        matched_name=data["matched_name"],
-        score=data["score"],
-        countries=tuple(data["countries"]),
-        concerns=tuple(data["concerns"]),
-        programs=tuple(data["programs"]),
-        explanation=data["explanation"],
-    )
-
-
 @dataclass(frozen=True)
 class Replay:
     record_id: int
@@ -98,7 +83,7 @@ def replay(db: Session, record_id: int) -> Replay:
     )
     for role, name, country in queries:
         if name is not None:
-            hits[(name, country)] = tuple(_hit(h) for h in payload["screening"][role])
+            hits[(name, country)] = tuple(determination_json.decode_hit(h) for h in payload["screening"][role])
     screener = _RecordedScreener(hits, frozenset(record.list_versions))
     snapshot = regime.at(transaction.date)
     replayed = determination_json.encode(determine(snapshot, transaction, screener if record.list_versions else None))
