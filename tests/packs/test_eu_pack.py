@@ -244,3 +244,15 @@ def test_a_national_list_binds_exports_from_its_member_state_only(eu: Regime) ->
     # Before the order took effect, the entry (as encoded) is not in force: never cleared.
     before = check(eu, origin="ES", destination="CN", lines=item("ES:4A901"), **{**civil, "date": "2026-06-04"})
     assert before.outcome is Outcome.INDETERMINATE
+
+
+def test_a_specification_meeting_an_excluded_sub_paragraph_gets_no_union_authorisation(eu: Regime) -> None:
+    # EU003 (export after repair, Section C) excludes 5A002.c (Part 1(2)); China is one of its destinations. A
+    # quantum key distribution system classified by its specification is 5A002.c, so EU003 is not offered at all
+    # (not merely "on condition that it is not 5A002.c"); given only as 5A002 it is offered on that condition.
+    qkd = {"spec": {"product": "quantum-key-distribution-system", "params": {"mass_market_crypto": False}}}
+    by_spec = check(eu, destination="CN", lines=[qkd]).lines[0]
+    assert [m.control_numbers for m in by_spec.entries] == [("5A002.c",)]
+    assert "EU003" not in by_spec.eligible_licences
+    whole = check(eu, destination="CN", lines=item("5A002")).lines[0]
+    assert "EU003" in whole.eligible_licences and "5A002.c" in whole.licence_conditions["EU003"]

@@ -369,7 +369,7 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                     active.source,
                 )
             )
-        named = match.control_numbers if match.via == "control-number" else ()
+        named = licensing.named_numbers(match)
         listed = ListedLine(
             transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits, named
         )

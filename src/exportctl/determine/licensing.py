@@ -24,11 +24,17 @@ FACT_TEXTS = {
 }
 
 
+def named_numbers(match: EntryMatch) -> tuple[str, ...]:
+    """The sub-paragraphs a line is known to be: the number it named, or the clause its specification met (an
+    entry named whole, or a CAS number, says no more than the entry)."""
+    return match.control_numbers if match.via in ("control-number", "specification") else ()
+
+
 def _under(number: str, part: str) -> bool:
     return number == part or number.startswith(part + ".")
 
 
-def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool | None:
+def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool:
     """False: not covered. True: covered. A text: covered on that condition (a part the line does not name)."""
     entry = line.entry
     if line.kind not in coverage.kinds:
@@ -41,7 +47,7 @@ def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool
         return False
     if entry.id in coverage.exclude_entries:
         return False
-    numbers = [n.upper() for n in line.match.control_numbers] if line.match.via == "control-number" else []
+    numbers = [n.upper() for n in named_numbers(line.match)]
     conditions: list[str] = []
     if not (entry.row in coverage.rows or entry.id in coverage.entries):
         own = [part for part in coverage.parts if _under(part.upper(), entry.id.upper())]
