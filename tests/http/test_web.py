@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
@@ -220,6 +220,18 @@ def order_form(number: str, **changes: str) -> dict[str, str | list[str]]:
     }
     form.update(changes)
     return form
+
+
+def test_the_live_check_answers_while_an_order_is_being_written(app_for: object) -> None:
+    """The live check (a POST on every change of the form) only reads: it neither takes nor waits for the write
+    lock, so a writer holding it (an order being entered) does not stall the form, nor the form the writer."""
+    browser = logged_in(app_for, *VIEWER)
+    csrf = token(browser)
+    with store.session(app_for.state.database_url) as writer:  # type: ignore[attr-defined]
+        writer.execute(update(Party).where(Party.code == "KR-HANBIT").values(name=Party.name))  # holds the lock
+        # A request needing the write lock would wait out the busy timeout here and answer 503.
+        response = browser.post("/orders/new/check", data=order_form("PREVIEW"), headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200 and "Licence required" in response.text
 
 
 def test_live_determination_of_a_korean_resist_after_the_2019_measures(app_for: object) -> None:

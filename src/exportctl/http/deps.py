@@ -37,6 +37,16 @@ def database(request: Request) -> Iterator[Session]:
 Database = Annotated[Session, Depends(database, scope="function")]
 
 
+def read_database(request: Request) -> Iterator[Session]:
+    """A read transaction whatever the method: for a POST that only computes (the order form's live check, sent
+    on every change), so that it never takes, or waits for, the write lock an order being entered needs."""
+    with records.database_errors(), store.session(request.app.state.database_url, readonly=True) as db:
+        yield db
+
+
+ReadDatabase = Annotated[Session, Depends(read_database, scope="function")]
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from exportctl import determination_json
 from exportctl.determine.engine import InvalidTransaction
-from exportctl.http.deps import Clerk, Database, Viewer
+from exportctl.http.deps import Clerk, Database, ReadDatabase, Viewer
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm, validation_message
 from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import flash, render
@@ -51,7 +51,7 @@ def new_line(request: Request, db: Database, actor: Viewer) -> Response:
 
 
 @router.post("/orders/new/check")
-async def live_check(request: Request, db: Database, actor: Viewer) -> Response:
+async def live_check(request: Request, db: ReadDatabase, actor: Viewer) -> Response:
     """The determination of the form as it stands: like POST /api/v1/check, rendered, never stored."""
     form = OrderForm.read(await request.form())
     try:
