@@ -71,6 +71,10 @@ SEVERITY = {
 }
 
 
+# The end uses a transaction declares, each a yes/no/unknown fact a catch-all requirement may ask.
+END_USE_FACTS = ("wmd_end_use", "conventional_end_use", "repression_end_use")
+
+
 class Specification(BaseModel):
     """An item described by what it is and its parameters, to be classified against the control list."""
 
@@ -147,6 +151,10 @@ class Transaction(BaseModel):
     end_use: FreeText | None = None
     wmd_end_use: bool | None = Field(default=None, description="Declared end use is WMD-related; null = unknown")
     conventional_end_use: bool | None = Field(default=None, description="Conventional-weapons end use; null = unknown")
+    repression_end_use: bool | None = Field(
+        default=None,
+        description="Use in internal repression or serious violations of human rights (EU Art. 5); null = unknown",
+    )
     informed: bool = Field(default=False, description="METI has informed the exporter (インフォーム通知)")
     clearly_not: bool = Field(default=False, description="The 'clearly not' guideline was applied and documented")
     lines: list[Line] = Field(min_length=1, max_length=500)
@@ -158,7 +166,7 @@ class Transaction(BaseModel):
         # the flags stay "unknown" (None) only when nothing was declared.
         if isinstance(data, dict) and data.get("end_use") is not None:
             data = dict(data)
-            for key in ("wmd_end_use", "conventional_end_use"):
+            for key in END_USE_FACTS:
                 if data.get(key) is None:
                     data[key] = False
         return data

@@ -64,6 +64,7 @@ class OrderHeader(BaseModel):
     end_use: FreeText | None = None
     wmd_end_use: bool | None = None  # None: not declared
     conventional_end_use: bool | None = None
+    repression_end_use: bool | None = None
     informed: bool = False
     clearly_not: bool = False
 
@@ -92,6 +93,7 @@ class OrderChanges(BaseModel):
     end_use: FreeText | None = None
     wmd_end_use: bool | None = None
     conventional_end_use: bool | None = None
+    repression_end_use: bool | None = None
     informed: bool | None = None
     clearly_not: bool | None = None
 

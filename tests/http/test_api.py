@@ -141,7 +141,7 @@ def test_the_order_body_keeps_its_field_names(api: Api) -> None:
     line = schemas[order["properties"]["lines"]["items"]["$ref"].rsplit("/", 1)[1]]
     assert set(order["properties"]) == {
         "number", "regime", "ship_date", "origin", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
-        "conventional_end_use", "informed", "clearly_not", "lines",
+        "conventional_end_use", "repression_end_use", "informed", "clearly_not", "lines",
     }  # fmt: skip
     assert set(order["required"]) == {"number", "ship_date", "destination", "lines"}
     line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "value_eur", "residency", "tech_purpose"}

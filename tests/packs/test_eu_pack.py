@@ -164,6 +164,25 @@ def test_art4_grounds(eu: Regime) -> None:
     assert check(eu, destination="BR", lines=unlisted, **military).outcome is Outcome.NO_LICENCE_REQUIRED
 
 
+def test_art5_an_end_use_in_repression_known_to_the_exporter(eu: Regime) -> None:
+    # Art. 5(2): an exporter aware that (cyber-surveillance) items are intended for internal repression or serious
+    # violations of human rights must notify the authority, which decides on an authorisation: not cleared.
+    unlisted = item("hs:8517.62")
+    aware = check(eu, destination="AE", lines=unlisted, repression_end_use=True, wmd_end_use=False)
+    assert aware.outcome is Outcome.LICENCE_REQUIRED
+    assert any("Art. 5(2)" in r.text for r in aware.lines[0].reasons)
+    # Not declared at all: unknown is not "no".
+    unknown = Transaction.model_validate(
+        {"regime": "eu", "date": DAY, "origin": "DE", "destination": "AE", "lines": unlisted,
+         "wmd_end_use": False, "conventional_end_use": False, "informed": False}
+    )  # fmt: skip
+    result = determine(eu.at(unknown.date), unknown)
+    assert result.outcome is Outcome.INDETERMINATE and "repression_end_use" in result.missing
+    # Within the Union, Art. 5 (an export control) does not apply.
+    inside = check(eu, destination="FR", lines=unlisted, repression_end_use=True)
+    assert inside.outcome is Outcome.NO_LICENCE_REQUIRED
+
+
 # --- sanctions that prohibit whatever the authorisation ----------------------------------------------------------
 
 

@@ -81,6 +81,13 @@ def check(
         bool | None,
         typer.Option("--military-end-use/--no-military-end-use", help="The same fact in the EU's words."),
     ] = None,
+    repression_end_use: Annotated[
+        bool | None,
+        typer.Option(
+            "--repression-end-use/--no-repression-end-use",
+            help="The end use is (not) internal repression or serious human-rights violations (EU Art. 5).",
+        ),
+    ] = None,
     informed: Annotated[bool, typer.Option("--informed", help="METI has informed the exporter.")] = False,
     clearly_not: Annotated[
         bool, typer.Option("--clearly-not", help="The 'clearly not' guideline was applied.")
@@ -121,6 +128,7 @@ def check(
                 end_use=end_use,
                 wmd_end_use=wmd_end_use,
                 conventional_end_use=_one_fact(conventional_end_use, military_end_use),
+                repression_end_use=repression_end_use,
                 informed=informed,
                 clearly_not=clearly_not,
                 lines=[line],

@@ -118,6 +118,7 @@ def orders_add(
     conventional_end_use: Annotated[
         bool | None, typer.Option("--conventional-end-use/--no-conventional-end-use")
     ] = None,
+    repression_end_use: Annotated[bool | None, typer.Option("--repression-end-use/--no-repression-end-use")] = None,
     informed: Annotated[bool, typer.Option("--informed")] = False,
     clearly_not: Annotated[bool, typer.Option("--clearly-not")] = False,
     regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
@@ -154,6 +155,7 @@ def orders_add(
                 end_use=end_use,
                 wmd_end_use=wmd_end_use,
                 conventional_end_use=conventional_end_use,
+                repression_end_use=repression_end_use,
                 informed=informed,
                 clearly_not=clearly_not,
                 regime=regime,
@@ -226,6 +228,7 @@ def orders_update(
     conventional_end_use: Annotated[
         bool | None, typer.Option("--conventional-end-use/--no-conventional-end-use")
     ] = None,
+    repression_end_use: Annotated[bool | None, typer.Option("--repression-end-use/--no-repression-end-use")] = None,
     informed: Annotated[bool | None, typer.Option("--informed/--not-informed")] = None,
     clearly_not: Annotated[bool | None, typer.Option("--clearly-not/--not-clearly-not")] = None,
     output_format: FormatOption = Format.table,
@@ -240,6 +243,7 @@ def orders_update(
         "end_use": end_use,
         "wmd_end_use": wmd_end_use,
         "conventional_end_use": conventional_end_use,
+        "repression_end_use": repression_end_use,
         "informed": informed,
         "clearly_not": clearly_not,
     }

@@ -14,6 +14,13 @@ from exportctl.regime import schema as s
 from exportctl.regime.sections import CATCH_ALL
 from exportctl.regime.snapshot import Snapshot
 
+# The transaction's fact each end-use requirement reads, and how the reasons name it.
+END_USES: dict[str, tuple[str, str]] = {
+    "wmd": ("wmd_end_use", "WMD"),
+    "conventional": ("conventional_end_use", "conventional weapons"),
+    "repression": ("repression_end_use", "internal repression or serious violations of human rights"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class CatchAllResult:
@@ -58,15 +65,14 @@ def evaluate(
             else:
                 tally.add(tally.not_met, rule, source, terms.not_informed)
         elif rule.requirement == "end-use":
-            wmd = rule.weapon == "wmd"
-            declared = transaction.wmd_end_use if wmd else transaction.conventional_end_use
+            flag, named = END_USES[rule.weapon]
+            declared = getattr(transaction, flag)
             if declared is None:
-                flag = "wmd_end_use" if wmd else "conventional_end_use"
                 tally.add(tally.unknown, rule, source, "the end use has not been declared", flag)
             elif declared:
-                tally.add(tally.met, rule, source, f"declared end use is {'WMD' if wmd else 'conventional weapons'}")
+                tally.add(tally.met, rule, source, f"declared end use is {named}")
             else:
-                tally.add(tally.not_met, rule, source, "declared end use is not weapons-related")
+                tally.add(tally.not_met, rule, source, f"declared end use is not {named}")
         else:
             _end_user(tally, rule, source, transaction, end_user_hits, terms.end_user_list)
     if None in entry_ids and (tally.met or tally.unknown):

@@ -21,7 +21,9 @@ CAS_NUMBER = re.compile(r"^\d{2,7}-\d{2}-\d$")
 
 Kind = Literal["goods", "technology"]
 Purpose = Literal["design", "manufacture", "use"]
-Weapon = Literal["wmd", "conventional"]
+# What a catch-all end-use requirement asks about: a WMD, a conventional-weapons (military) or a repression (EU
+# Art. 5: internal repression or serious violations of human rights) end use.
+Weapon = Literal["wmd", "conventional", "repression"]
 Requirement = Literal["informed", "end-use", "end-user"]
 Residency = Literal["non-resident", "resident", "resident-specified-category"]
 Operator = Literal[">", ">=", "<", "<=", "==", "!=", "in", "not-in"]

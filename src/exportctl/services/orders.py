@@ -158,6 +158,7 @@ def transaction_of(order: Order) -> Transaction:
         end_use=order.end_use,
         wmd_end_use=order.wmd_end_use,
         conventional_end_use=order.conventional_end_use,
+        repression_end_use=order.repression_end_use,
         informed=order.informed,
         clearly_not=order.clearly_not,
         lines=lines,

@@ -180,6 +180,7 @@ class Order(Base):
     end_use: Mapped[str | None] = mapped_column(Text)
     wmd_end_use: Mapped[bool | None] = mapped_column(Boolean)
     conventional_end_use: Mapped[bool | None] = mapped_column(Boolean)
+    repression_end_use: Mapped[bool | None] = mapped_column(Boolean)
     informed: Mapped[bool] = mapped_column(default=False)
     clearly_not: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="new")  # released | blocked | shipped

@@ -197,6 +197,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "entry.wmd": ("WMD end use", "大量破壊兵器等の用途"),
     "entry.conventional": ("Conventional-weapons end use", "通常兵器の用途"),
+    "entry.repression": (
+        "Internal repression / human-rights violations (EU Art. 5)",
+        "国内抑圧・重大な人権侵害への使用（EU第5条）",
+    ),
     "entry.informed": ("Informed by METI", "インフォーム通知あり"),
     "entry.clearly_not": ("'Clearly not' guideline applied", "明らかガイドライン該当"),
     "entry.item_or_reference": ("Item, or reference (entry, number, hs:CODE)", "品目、または項番・番号・hs:コード"),

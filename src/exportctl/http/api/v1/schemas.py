@@ -285,6 +285,7 @@ class Order(OrderSummary):
     end_use: str | None
     wmd_end_use: bool | None
     conventional_end_use: bool | None
+    repression_end_use: bool | None
     informed: bool
     clearly_not: bool
     pack_version: str | None
