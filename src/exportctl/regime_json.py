@@ -6,22 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from exportctl.determination_json import encode_citation
+from exportctl.determine.engine import citation_of
 from exportctl.regime.diff import FactChange
 from exportctl.regime.snapshot import Fact, Snapshot
 
 
 def source_ref(snapshot: Snapshot, source_id: str | None) -> dict[str, Any] | None:
+    """A pack's source as every answer cites it (the same shape a determination's citations take)."""
     if source_id is None:
         return None
-    source = snapshot.sources[source_id]
-    ref: dict[str, Any] = {"id": source_id, "instrument": source.instrument}
-    for key in ("article", "promulgated", "in_force"):
-        value = getattr(source, key)
-        if value is not None:
-            ref[key] = str(value)
-    ref["url"] = source.url
-    ref["verified"] = source.verified
-    return ref
+    return encode_citation(source_id, {source_id: citation_of(snapshot.sources[source_id])})
 
 
 def fact_dict(snapshot: Snapshot, fact: Fact) -> dict[str, Any]:

@@ -281,12 +281,12 @@ def _citations(
     citations: dict[str, Citation] = {}
     for source_id in cited:
         if source_id is not None and source_id not in citations:
-            citations[source_id] = _citation(snapshot.sources[source_id])
+            citations[source_id] = citation_of(snapshot.sources[source_id])
     return citations
 
 
 @cache
-def _citation(source: s.Source) -> Citation:
+def citation_of(source: s.Source) -> Citation:
     """A source as a determination carries it (sources are frozen: one Citation per source of a loaded pack)."""
     return Citation(source.instrument, source.url, source.verified, source.article, source.promulgated, source.in_force)
 
