@@ -197,16 +197,12 @@ def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classific
 def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:
     """`3C002.a.1` falls back to `3C002.a`, then `3C002`: a more specific number is within the broader one —
     unless the entry lists its parts (`exact_numbers`): then a number not among them is no item of it."""
-    probe = number.upper()
-    while probe:
+    for probe in (number.upper(), *_broader(number)):
+        if probe != number.upper() and probe in snapshot.exact_numbers:
+            return ()  # under a part of an entry that lists its parts, yet not itself one: no item
         refs = snapshot.control_numbers.get(probe)
         if refs:
             return tuple(EntryMatch(ref.entry, ref.clause, (number,), "control-number") for ref in refs)
-        if "." not in probe:
-            break
-        probe = probe.rsplit(".", 1)[0]
-        if probe in snapshot.exact_numbers:
-            return ()
     return ()
 
 
@@ -281,9 +277,7 @@ def _broader(number: str) -> list[str]:
 def _entries_numbering(known_entries: Mapping[str, s.Entry], number: str) -> list[str]:
     """Entries (in force on any date) that list `number` or a broader form of it; only used on the error path.
     An entry listing its parts maps only the numbers it lists."""
-    probes = {number.upper()}
-    while "." in min(probes, key=len):
-        probes.add(min(probes, key=len).rsplit(".", 1)[0])
+    probes = {number.upper(), *_broader(number)}
     found: list[str] = []
     for entry in known_entries.values():
         numbers = {n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))}

@@ -30,7 +30,8 @@ def named_numbers(match: EntryMatch) -> tuple[str, ...]:
     return match.control_numbers if match.via in ("control-number", "specification") else ()
 
 
-def _under(number: str, part: str) -> bool:
+def under(number: str, part: str) -> bool:
+    """Whether control number `number` is `part` or one of its sub-paragraphs (both in one case)."""
     return number == part or number.startswith(part + ".")
 
 
@@ -50,18 +51,18 @@ def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool
     numbers = [n.upper() for n in named_numbers(line.match)]
     conditions: list[str] = []
     if not (entry.row in coverage.rows or entry.id in coverage.entries):
-        own = [part for part in coverage.parts if _under(part.upper(), entry.id.upper())]
+        own = [part for part in coverage.parts if under(part.upper(), entry.id.upper())]
         if not own:
             return False
         if numbers:
-            if not any(_under(n, part.upper()) for n in numbers for part in own):
+            if not any(under(n, part.upper()) for n in numbers for part in own):
                 return False
         else:
             conditions.append(f"only for items of {', '.join(own)}")
-    excluded = [part for part in coverage.exclude_parts if _under(part.upper(), entry.id.upper())]
+    excluded = [part for part in coverage.exclude_parts if under(part.upper(), entry.id.upper())]
     if excluded:
         if numbers:
-            if any(_under(n, part.upper()) for n in numbers for part in excluded):
+            if any(under(n, part.upper()) for n in numbers for part in excluded):
                 return False
         else:
             conditions.append(f"not for items of {', '.join(excluded)}")

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from exportctl.core_types import ExceptionCheck
+from exportctl.determine.licensing import under
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import ExceptionResult, ListedLine
 from exportctl.regime.sections import Section
@@ -90,10 +91,6 @@ def _transfer(line: ListedLine, destination: str, rule: IntraUnion, source: str 
     return result(True, f"{moved}: {why} — no authorisation is required (Art. 11(1))")
 
 
-def _under(number: str, code: str) -> bool:
-    return number == code or number.startswith(code + ".")
-
-
 def annex_iv_status(rule: IntraUnion, line: ListedLine) -> tuple[bool | None, str]:
     """Whether Annex IV lists the line's item: True, False, or None when the line does not say enough (it names
     the entry while Annex IV lists only some of its sub-paragraphs or items)."""
@@ -101,7 +98,7 @@ def annex_iv_status(rule: IntraUnion, line: ListedLine) -> tuple[bool | None, st
     given = [n.upper() for n in line.numbers] or [entry.id.upper()]
     for item in rule.annex_iv:
         code = item.code.upper()
-        if not any(_under(number, code) for number in given):
+        if not any(under(number, code) for number in given):
             continue
         if item.status == "excluded":
             return False, f"{item.code} is not included in Annex IV"
@@ -109,7 +106,7 @@ def annex_iv_status(rule: IntraUnion, line: ListedLine) -> tuple[bool | None, st
             return None, f"Annex IV includes only some items of {item.code} ({item.qualifier}): say which"
         qualified = f" ({item.qualifier} — not tested: treated as listed)" if item.qualifier else ""
         return True, f"{item.code} is listed in Annex IV, Part {item.part}{qualified}"
-    narrower = [item.code for item in rule.annex_iv if any(_under(item.code.upper(), n) for n in given)]
+    narrower = [item.code for item in rule.annex_iv if any(under(item.code.upper(), n) for n in given)]
     if narrower:
         return None, f"Annex IV lists {', '.join(narrower)} of it: give the sub-paragraph"
     for row in rule.annex_iv_rows:
