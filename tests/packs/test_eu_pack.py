@@ -4,6 +4,7 @@ engine's output."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 from exportctl.core_types import Determination, Outcome, Transaction
 from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.regime import Regime
+from exportctl.screening.screener import Screener
+from exportctl.screening.sources import registry
+from tests.conftest import LISTS_DIR
 
 CIVIL: dict[str, Any] = {"end_use": "civil telecommunications network", "informed": False}
 DAY = "2026-01-15"  # within the verified period of the list (from 2025-11-15)
@@ -190,6 +194,28 @@ def test_russia_is_prohibited_from_the_2022_ban(eu: Regime) -> None:
     assert check(eu, destination="RU", lines=item("3A001.a.1")).outcome is Outcome.PROHIBITED
     before = check(eu, date="2022-01-10", destination="RU", lines=item("3A001.a.1"))
     assert before.outcome is not Outcome.PROHIBITED
+
+
+def test_a_party_is_cleared_only_against_the_union_sanctions_list(eu: Regime) -> None:
+    # The Union's asset freezes (Reg. 269/2014 Art. 2 and the other restrictive-measures regulations) forbid making
+    # economic resources available to a listed person: without the EU list loaded nobody is cleared, and a hit on
+    # it prohibits the transaction whatever the item.
+    un = registry.read_list("un", registry.default_files(LISTS_DIR)["un"])
+    fsf = registry.read_list("eu-fsf", Path(__file__).parents[1] / "data" / "eu-fsf" / "20251115-FULL-1_1(xsd).xml")
+    party = {"destination": "CN", "lines": item("hs:8471.30"), "end_user": "Shanghai Example Trading Co."}
+    transaction = Transaction.model_validate({"regime": "eu", "date": DAY, "origin": "DE", **CIVIL, **party})
+    without = determine(eu.at(transaction.date), transaction, Screener([un]))
+    assert without.outcome is not Outcome.NO_LICENCE_REQUIRED
+    assert any(r.rule == "screening:unscreened:eu-fsf" for r in without.reasons)
+    cleared = determine(eu.at(transaction.date), transaction, Screener([un, fsf]))
+    assert cleared.outcome is Outcome.NO_LICENCE_REQUIRED
+    listed = transaction.model_copy(update={"end_user": "Joint Stock Company Example Radio Plant"})
+    unsure = determine(eu.at(listed.date), listed, Screener([un, fsf]))
+    assert unsure.outcome is Outcome.INDETERMINATE and "screening_review" in unsure.missing  # no country: review
+    listed = listed.model_copy(update={"end_user_country": "RU"})
+    hit = determine(eu.at(listed.date), listed, Screener([un, fsf]))
+    assert hit.outcome is Outcome.PROHIBITED
+    assert any(r.rule == "screening:eu-fsf" and "eu-fsf:900001" in r.text for r in hit.lines[0].reasons)
 
 
 # --- dates ------------------------------------------------------------------------------------------------------------

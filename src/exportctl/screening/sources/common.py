@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+from lxml import etree
+
+# 2026-02-27 anywhere in a name, or 20251115 leading it (the EU FSF names its downloads so)
+DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})|^(\d{4})(\d{2})(\d{2})(?=\D)")
 
 
 # Words that make a name an organisation rather than a person (lists that do not say which).
@@ -131,6 +135,49 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def iso_date(value: str | None) -> dt.date | None:
+    """The date an ISO 8601 date or timestamp starts with; None when absent or not a date."""
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def date_in_name(path: Path) -> dt.date | None:
     found = DATE_IN_NAME.search(path.name)
-    return dt.date(int(found[1]), int(found[2]), int(found[3])) if found else None
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups() if g is not None)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def xml_records(path: Path, root: str, records: frozenset[str]) -> Iterator[tuple[etree._Element, etree._Element]]:
+    """Each record element of a list's XML file with the document's root, streamed: a record is cleared once the
+    caller has read it, so the full list's size does not matter. Tags compare by local name (namespaces vary).
+    """
+    if not path.is_file():
+        raise ListFileError(f"{path}: file not found")
+    top: etree._Element | None = None
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), huge_tree=True):
+            name = etree.QName(element).localname
+            if event == "start":
+                if top is None:
+                    if name != root:
+                        raise ListFileError(f"{path}: root element is <{name}>, not <{root}>")
+                    top = element
+                continue
+            if name not in records or top is None:
+                continue
+            yield top, element
+            element.clear(keep_tail=True)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise ListFileError(f"{path}: not well-formed XML at line {exc.lineno}: {exc.msg}") from exc
+    if top is None:
+        raise ListFileError(f"{path}: empty XML document")

@@ -1,6 +1,6 @@
 """Which reader reads which list, and which shipped file is which list.
 
-List ids are contracts (stored versions, `lists diff`, determinations name them): jp-eul, jp-mof, un, us-sdn,
+List ids are contracts (stored versions, `lists diff`, determinations name them): jp-eul, jp-mof, un, eu-fsf, us-sdn,
 us-csl, us-dpl, and ftm for an OpenSanctions FollowTheMoney export.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exportctl.screening.entities import LoadedList
-from exportctl.screening.sources import csl, dpl, ftm, jp_mof, ofac, un
+from exportctl.screening.sources import csl, dpl, eu_fsf, ftm, jp_mof, ofac, un
 from exportctl.screening.sources.common import ListFileError, date_in_name
 from exportctl.screening.sources.jp_eul import read_end_user_list
 
@@ -20,20 +20,23 @@ READERS: dict[str, Reader] = {
     "jp-eul": read_end_user_list,
     "jp-mof": jp_mof.read,
     "un": un.read,
+    "eu-fsf": eu_fsf.read,
     "us-sdn": ofac.read,
     "us-csl": csl.read,
     "us-dpl": dpl.read,
     "ftm": ftm.read,
 }
 
-# list id → file-name glob, as the publishers (or the shipped copies) name the files.
+# list id → file-name globs, as the publishers (or the shipped copies) name the files. The Commission names a
+# full FSF download by its date: 20251115-FULL-1_1(xsd).xml.
 PATTERNS = {
-    "jp-eul": "jp-meti-end-user-list-*.xlsx",
-    "jp-mof": "jp-mof-asset-freeze-*.xlsx",
-    "un": "un-consolidated-*.xml",
-    "us-sdn": "us-ofac-sdn.csv",
-    "us-csl": "us-csl*.csv",
-    "us-dpl": "us-bis-dpl.txt",
+    "jp-eul": ("jp-meti-end-user-list-*.xlsx",),
+    "jp-mof": ("jp-mof-asset-freeze-*.xlsx",),
+    "un": ("un-consolidated-*.xml",),
+    "eu-fsf": ("eu-fsf-*.xml", "*-FULL-1_1*.xml"),
+    "us-sdn": ("us-ofac-sdn.csv",),
+    "us-csl": ("us-csl*.csv",),
+    "us-dpl": ("us-bis-dpl.txt",),
 }
 
 
@@ -60,8 +63,8 @@ def _newest(paths: list[Path]) -> Path:
 def default_files(lists_dir: Path) -> dict[str, Path]:
     """The list files found in a folder, by name pattern; the newest when several match."""
     found: dict[str, Path] = {}
-    for list_id, pattern in PATTERNS.items():
-        matches = sorted(p for p in lists_dir.glob(pattern) if p.is_file())
+    for list_id, patterns in PATTERNS.items():
+        matches = sorted({p for pattern in patterns for p in lists_dir.glob(pattern) if p.is_file()})
         if matches:
             found[list_id] = _newest(matches)
     return found

@@ -6,7 +6,7 @@ Low → weak alias), NAME_ORIGINAL_SCRIPT, INDIVIDUAL_DATE_OF_BIRTH (DATE, YEAR 
 aliases), ENTITY_ALIAS, ENTITY_ADDRESS. DATAID is the stable id; UN_LIST_TYPE the programme. Countries come from
 nationality and address countries. Birth dates are ISO 8601 (partial) dates; a range is written `1973/1974`.
 
-Streamed with lxml iterparse, each record cleared once read, so the full list's size does not matter.
+Streamed (`common.xml_records`), so the full list's size does not matter.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from lxml import etree
 
 from exportctl.countries import country_code
 from exportctl.screening.entities import EntityKind, ListedEntity, LoadedList, dedupe
-from exportctl.screening.sources.common import ListFileError, date_in_name, file_sha256
+from exportctl.screening.sources.common import ListFileError, date_in_name, file_sha256, iso_date, xml_records
 
 LIST_ID = "un"
 ROOT = "CONSOLIDATED_LIST"
+RECORDS = frozenset({"INDIVIDUAL", "ENTITY"})
 WEAK_QUALITIES = {"low"}
 NOT_APPLICABLE = {"na", "n/a"}  # the UN writes "na" for a missing name part
 ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
@@ -97,38 +98,10 @@ def _record(path: Path, record: etree._Element, kind: EntityKind) -> ListedEntit
     )
 
 
-def _published(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def read(path: Path) -> LoadedList:
-    if not path.is_file():
-        raise ListFileError(f"{path}: file not found")
-    sha256 = file_sha256(path)
-    entities: list[ListedEntity] = []
     published: dt.date | None = None
-    saw_root = False
-    try:
-        for event, element in etree.iterparse(str(path), events=("start", "end"), huge_tree=True):
-            if event == "start":
-                if not saw_root:
-                    if element.tag != ROOT:
-                        raise ListFileError(f"{path}: root element is <{element.tag}>, not <{ROOT}>")
-                    saw_root = True
-                    published = _published(element.get("dateGenerated"))
-                continue
-            if element.tag not in ("INDIVIDUAL", "ENTITY"):
-                continue
-            entities.append(_record(path, element, "person" if element.tag == "INDIVIDUAL" else "company"))
-            element.clear(keep_tail=True)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise ListFileError(f"{path}: not well-formed XML at line {exc.lineno}: {exc.msg}") from exc
-    if not saw_root:
-        raise ListFileError(f"{path}: empty XML document")
-    return LoadedList(LIST_ID, sha256, str(path), published or date_in_name(path), tuple(entities))
+    entities: list[ListedEntity] = []
+    for root, record in xml_records(path, ROOT, RECORDS):
+        published = published or iso_date(root.get("dateGenerated"))
+        entities.append(_record(path, record, "person" if record.tag == "INDIVIDUAL" else "company"))
+    return LoadedList(LIST_ID, file_sha256(path), str(path), published or date_in_name(path), tuple(entities))
