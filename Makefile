@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 # The official reference files live beside the checkout (../shared); users point EXPORTCTL_LISTS_DIR at theirs.
-LISTS_DIR ?= $(abspath ../shared/data/lists)
+LISTS_DIR ?= $(abspath ../shared/data/lists):$(abspath ../shared/data/us)
 
 # The web application on http://127.0.0.1:8000/ with the demo data set (SQLite in ./var); prints the URL and the login.
 run: $(STAMP)

@@ -52,6 +52,7 @@ FreeText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_plain_text
 Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Yen = Annotated[int, Field(ge=0, le=MAX_JPY)]
 Amount = Annotated[int, Field(ge=0, le=MAX_JPY)]  # a whole amount of any currency, as the records store it
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class Outcome(StrEnum):
@@ -109,6 +110,15 @@ class Line(BaseModel):
     quantity: Quantity | None = None
     value_jpy: Yen | None = None
     value_eur: Amount | None = Field(default=None, description="Contract value in EUR")
+    value_usd: Amount | None = Field(default=None, description="Contract value in USD")
+    us_content_pct: Percent | None = Field(
+        default=None, description="A foreign-made item: the value share of controlled US-origin content (de minimis)"
+    )
+    us_direct_product: bool | None = Field(
+        default=None,
+        description="A foreign-made item: whether it is a direct product of US-origin technology or software, or of a"
+        " plant or major component that is (EAR § 734.9)",
+    )
     residency: Residency | None = Field(
         default=None, description="Technology provided in Japan (destination JP): the recipient's residency"
     )
@@ -230,6 +240,8 @@ class LineDetermination:
     reasons: tuple[Reason, ...] = ()
     missing: tuple[str, ...] = ()
     licence_conditions: dict[str, str] = field(default_factory=dict)
+    reasons_for_control: tuple[str, ...] = ()  # the reasons requiring the licence (the EAR: NS2, AT1 …)
+    review_policy: str | None = None  # how the authority reviews an application (the EAR: "policy of denial")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +257,8 @@ class ScreeningHit:
     countries: tuple[str, ...] = ()
     concerns: tuple[str, ...] = ()
     programs: tuple[str, ...] = ()
+    licence_requirement: str = ""  # what the listing requires (the Entity List's License Requirement column)
+    review_policy: str = ""  # how applications are reviewed (its License Review Policy column)
     explanation: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property

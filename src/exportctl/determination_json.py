@@ -12,10 +12,11 @@ Records written before a key existed still decode: a key added later reads as it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from exportctl.core_types import (
+    SEVERITY,
     Citation,
     Comparison,
     Determination,
@@ -78,6 +79,8 @@ def encode_line(line: LineDetermination, citations: Mapping[str, Citation]) -> J
         "outcome": line.outcome.value,
         "eligible_licences": list(line.eligible_licences),
         "licence_conditions": dict(line.licence_conditions),
+        "reasons_for_control": list(line.reasons_for_control),
+        "review_policy": line.review_policy,
         "exceptions": [
             {
                 "exception": e.exception,
@@ -104,6 +107,8 @@ def encode_hit(hit: ScreeningHit) -> JSON:
         "countries": list(hit.countries),
         "concerns": list(hit.concerns),
         "programs": list(hit.programs),
+        "licence_requirement": hit.licence_requirement,
+        "review_policy": hit.review_policy,
         "explanation": dict(hit.explanation),
     }
 
@@ -125,6 +130,17 @@ def encode(determination: Determination) -> JSON:
         "blocked_by": list(determination.blocked_by),
         "lines": [encode_line(line, citations) for line in determination.lines],
         "reasons": [encode_reason(r, citations) for r in determination.reasons],
+    }
+
+
+def encode_several(determinations: Sequence[Determination]) -> JSON:
+    """One transaction under several regimes: each one's determination, the most restrictive outcome, and whether
+    any regime requires a licence."""
+    outcome = max((d.outcome for d in determinations), key=SEVERITY.__getitem__)
+    return {
+        "determinations": [encode(d) for d in determinations],
+        "outcome": outcome.value,
+        "licence_required": any(d.licence_required for d in determinations),
     }
 
 
@@ -194,6 +210,8 @@ def _decode_line(data: Mapping[str, Any], cited: _Cited) -> LineDetermination:
         reasons=cited.reasons(data.get("reasons", ())),
         missing=tuple(data.get("missing", ())),
         licence_conditions=dict(data.get("licence_conditions", {})),
+        reasons_for_control=tuple(data.get("reasons_for_control", ())),
+        review_policy=data.get("review_policy"),
     )
 
 
@@ -208,6 +226,8 @@ def decode_hit(data: Mapping[str, Any]) -> ScreeningHit:
         countries=tuple(data.get("countries", ())),
         concerns=tuple(data.get("concerns", ())),
         programs=tuple(data.get("programs", ())),
+        licence_requirement=data.get("licence_requirement", ""),
+        review_policy=data.get("review_policy", ""),
         explanation=dict(data.get("explanation", {})),
     )
 

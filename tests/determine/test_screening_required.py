@@ -199,8 +199,17 @@ def test_the_server_refuses_to_start_without_the_lists(lists_env: pytest.MonkeyP
 def test_the_shipped_lists_satisfy_the_server(lists_env: pytest.MonkeyPatch) -> None:
     """What `serve` (and `serve --demo`) checks before it listens."""
     lists_env.setenv("EXPORTCTL_LISTS_DIR", str(LISTS_DIR))
-    assert checking.required_gaps(screening.screener(), dt.date.today()) == {}
+    lists_env.setenv("EXPORTCTL_REGIMES", "jp")
+    served = checking.served_regimes()
+    assert served == ("jp",)
+    assert checking.required_gaps(screening.screener(), dt.date.today(), served) == {}
     assert sorted(gap.list_id for gap in checking.required_gaps(None, dt.date.today())["jp"]) == sorted(REQUIRED)
+    # The EU's own sanctions list is not among the shipped files: a server for the EU must be given it.
+    eu = checking.required_gaps(screening.screener(), dt.date.today(), ("eu",))
+    assert [(gap.list_id, gap.why) for gap in eu["eu"]] == [("eu-fsf", "is not loaded")]
+    lists_env.setenv("EXPORTCTL_REGIMES", "jp, xx")
+    with pytest.raises(ValueError, match="EXPORTCTL_REGIMES: 'xx'"):
+        checking.served_regimes()
 
 
 # --- 3. reviewing a hit determines the party's open orders again -------------------------------------------

@@ -35,7 +35,10 @@ from exportctl.settings import DEFAULT_REGIME
 @app.command()
 def check(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Transaction as YAML or JSON.")] = None,
-    regime: Annotated[str, typer.Option("--regime", help="Regime pack id.")] = DEFAULT_REGIME,
+    regime: Annotated[
+        list[str] | None,
+        typer.Option("--regime", help="Regime pack id; repeat to decide under several (--regime jp --regime us)."),
+    ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Date of the export (YYYY-MM-DD).")] = None,
     origin: Annotated[
         str | None, typer.Option("--from", help="Where the export leaves from (EU: the member state of export).")
@@ -65,6 +68,18 @@ def check(
     ] = None,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", help="Contract value in JPY.")] = None,
     value_eur: Annotated[int | None, typer.Option("--value-eur", help="Contract value in EUR.")] = None,
+    value_usd: Annotated[int | None, typer.Option("--value-usd", help="Contract value in USD.")] = None,
+    us_content_pct: Annotated[
+        float | None,
+        typer.Option("--us-content-pct", help="US: a foreign-made item's controlled US content in % (100: US-made)."),
+    ] = None,
+    us_direct_product: Annotated[
+        bool | None,
+        typer.Option(
+            "--us-direct-product/--no-us-direct-product",
+            help="US: the foreign-made item is (not) a direct product of US technology or software (§ 734.9).",
+        ),
+    ] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", help="Quantity.")] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Consignee name.")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="End user name.")] = None,
@@ -95,7 +110,7 @@ def check(
     eul: Annotated[Path | None, typer.Option("--eul", help="End User List file (METI Excel).")] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
-    """Determine one transaction: from flags (one line) or from --file."""
+    """Determine one transaction: from flags (one line) or from --file; under several regimes with --regime repeated."""
     with input_errors():
         if file is not None:
             transaction = Transaction.model_validate(load_document(file))
@@ -111,6 +126,9 @@ def check(
                 spec=spec,
                 value_jpy=value_jpy,
                 value_eur=value_eur,
+                value_usd=value_usd,
+                us_content_pct=us_content_pct,
+                us_direct_product=us_direct_product,
                 quantity=quantity,
                 residency=residency,
                 provided_abroad=provided_abroad,
@@ -118,7 +136,7 @@ def check(
                 exemptions=tuple(exemption or ()),
             )
             transaction = Transaction(
-                regime=regime,
+                regime=(regime or [DEFAULT_REGIME])[0],
                 date=parse_date(date, "--date"),
                 origin=country_option(origin, "--from"),
                 destination=country_option(to, "--to (destination)"),
@@ -133,12 +151,17 @@ def check(
                 clearly_not=clearly_not,
                 lines=[line],
             )
+        named = list(dict.fromkeys(regime or [transaction.regime]))
         checker = _checker(eul)
-        determination = checker.check(transaction)
+        determinations = [checker.check(transaction.model_copy(update={"regime": r})) for r in named]
     if output_format is Format.json:
-        emit_json(determination_json.encode(determination))
+        if len(determinations) == 1:
+            emit_json(determination_json.encode(determinations[0]))
+        else:
+            emit_json(determination_json.encode_several(determinations))
     else:
-        print_determination(determination)
+        for determination in determinations:
+            print_determination(determination)
 
 
 def _one_fact(conventional: bool | None, military: bool | None) -> bool | None:

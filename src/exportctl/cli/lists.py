@@ -16,7 +16,7 @@ from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_er
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.sources import registry
 from exportctl.services import recheck, screening
-from exportctl.services.lists import ListStore, diff_versions, load_file, shipped_lists_dir
+from exportctl.services.lists import ListStore, diff_versions, load_file, shipped_lists_dirs
 from exportctl.store import db as database
 
 
@@ -33,10 +33,10 @@ def lists_load(
             fail("--list is required to load several files of unknown kind")
         targets = [(list_id or _guess(files[0]), path) for path in files]
     else:
-        folder = shipped_lists_dir()
-        if folder is None:
+        folders = shipped_lists_dirs()
+        if not folders:
             fail("give list files, or set EXPORTCTL_LISTS_DIR to a folder of official list files")
-        targets = sorted(registry.default_files(folder).items())
+        targets = sorted(registry.default_files(*folders).items())
     store = ListStore()
     with input_errors():
         loaded = [load_file(target_id, path) for target_id, path in targets]  # parse all before writing any

@@ -87,7 +87,11 @@ def serve(
 def _screening_ready(screener: PartyScreener | None, demo: bool) -> None:
     """Outside --demo, refuse to serve without the lists the regimes require: every order naming a party would
     stay indeterminate, and the users would not know why. The demo warns and serves."""
-    gaps = checking.required_gaps(screener, dt.date.today())
+    try:
+        served = checking.served_regimes()
+    except ValueError as exc:
+        fail(str(exc))
+    gaps = checking.required_gaps(screener, dt.date.today(), served)
     if not gaps:
         return
     found = "\n".join(
@@ -95,8 +99,9 @@ def _screening_ready(screener: PartyScreener | None, demo: bool) -> None:
     )
     how = (
         "Set EXPORTCTL_LISTS_DIR to the folder of the official list files (METI End User List, MOF asset-freeze "
-        "list, UN consolidated list), or load each with `exportctl lists load FILE --list ID` (`exportctl lists ls` "
-        "shows what is loaded)."
+        "list, UN consolidated list, and the EU's and the US's lists for those regimes), or load each with `exportctl "
+        "lists load FILE --list ID` (`exportctl lists ls` shows what is loaded). EXPORTCTL_REGIMES names the regimes "
+        "served (e.g. `jp`)."
     )
     if demo:
         err.print(f"[bold yellow]warning:[/] screening lists missing or old:\n{found}\n{how}", soft_wrap=True)

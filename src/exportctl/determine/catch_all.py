@@ -42,6 +42,14 @@ class _Tally:
         self.missing.extend(needs)
 
 
+def _names(snapshot: Snapshot, rule: s.CatchAllRule, entry_id: str | None) -> bool:
+    """Whether the rule's `entries` name the entry, or its row (the EAR's end-use controls reach every category)."""
+    if entry_id in rule.entries:
+        return True
+    active = snapshot.entries.get(entry_id or "")
+    return active is not None and active.record.row in rule.entries
+
+
 def evaluate(
     snapshot: Snapshot,
     transaction: Transaction,
@@ -57,7 +65,7 @@ def evaluate(
         rule, source = active.record, active.source
         if not snapshot.reaches(rule.destinations, destination, group):
             continue
-        if None not in entry_ids and not any(entry_id in rule.entries for entry_id in entry_ids):
+        if None not in entry_ids and not any(_names(snapshot, rule, entry_id) for entry_id in entry_ids):
             continue
         if rule.requirement == "informed":
             if transaction.informed:

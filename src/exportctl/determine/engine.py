@@ -30,12 +30,12 @@ from exportctl.core_types import (
 )
 from exportctl.determine import catch_all, licensing
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
-from exportctl.determine.parties import screen_parties
+from exportctl.determine.parties import Requirement, screen_parties
 from exportctl.determine.technology import classify_technology, transfer_controlled
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import ListedLine
-from exportctl.regime.sections import EXEMPTIONS
-from exportctl.regime.snapshot import Placement, Snapshot
+from exportctl.regime.sections import COVERAGE, EXEMPTIONS
+from exportctl.regime.snapshot import Active, Placement, Snapshot
 
 
 class InvalidTransaction(ValueError):
@@ -177,6 +177,8 @@ class _LineBuilder:
         self.missing: list[str] = []
         self.licences: tuple[str, ...] = ()
         self.conditions: dict[str, str] = {}
+        self.reasons_for_control: list[str] = []
+        self.review_policy: str | None = None
 
     def build(self, outcome: Outcome) -> LineDetermination:
         return LineDetermination(
@@ -190,6 +192,8 @@ class _LineBuilder:
             reasons=tuple(self.reasons),
             missing=tuple(dict.fromkeys(self.missing)),
             licence_conditions=self.conditions if outcome is Outcome.LICENCE_REQUIRED else {},
+            reasons_for_control=tuple(dict.fromkeys(self.reasons_for_control)),
+            review_policy=self.review_policy if outcome is Outcome.LICENCE_REQUIRED else None,
         )
 
 
@@ -197,7 +201,7 @@ def _check_territory(snapshot: Snapshot, transaction: Transaction) -> None:
     """An export leaves the regime's territory (`home`) from inside it; goods stay at home only where the pack
     decides moves between its states (`home_transfers`)."""
     meta = snapshot.pack.meta
-    if transaction.origin is not None and transaction.origin not in meta.home:
+    if transaction.origin is not None and transaction.origin not in meta.home and not meta.reexports:
         raise InvalidTransaction("origin", f"{transaction.origin} is not in the territory of {meta.terms.home}")
     at_home = transaction.destination in meta.home
     if at_home and not meta.home_transfers and any(line.kind == "goods" for line in transaction.lines):
@@ -239,12 +243,31 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
         builder.entries = classification.matches
-        embargoed = embargo is not None and line.kind in embargo.record.kinds
-        if embargoed or parties.prohibitions:
-            if embargo is not None and embargoed:
+        entries = [snapshot.entries[m.entry].record for m in classification.matches if m.entry in snapshot.entries]
+        scope = snapshot.pack.rules.subject(snapshot, transaction, line, entries, parties.end_user_hits)
+        if scope is not None:
+            builder.reasons.append(scope.reason)
+            if scope.subject is not True:
+                builder.missing.extend(scope.missing)
+                lines.append(
+                    builder.build(Outcome.NO_LICENCE_REQUIRED if scope.subject is False else Outcome.INDETERMINATE)
+                )
+                continue
+        embargoed = (
+            embargo is not None
+            and line.kind in embargo.record.kinds
+            and not (embargo.record.listed_only and classification.status != "listed")
+        )
+        prohibited_here = embargoed and embargo is not None and embargo.record.effect == "prohibited"
+        if prohibited_here or parties.prohibitions:
+            if embargo is not None and prohibited_here:
                 builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
             builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
+            continue
+        overriding = _overriding_requirements(snapshot, embargo if embargoed else None, parties.requirements)
+        if overriding is not None:
+            lines.append(_required_whatever_the_item(builder, overriding))
             continue
         lines.append(_determine_line(context, builder, classification))
     if parties.unscreened:
@@ -268,6 +291,46 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
         blocked_by=parties.blocked_by,
         citations=_citations(snapshot, reasons, lines),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Overriding:
+    """Licence requirements that hold whatever the item is (the EAR: an embargo of part 746, a party on the Entity
+    List): the reasons, the licences still usable (every one's), and how applications are reviewed."""
+
+    reasons: tuple[Reason, ...]
+    licences: tuple[str, ...]
+    review_policy: str | None
+
+
+def _overriding_requirements(
+    snapshot: Snapshot, embargo: Active[s.Embargo] | None, requirements: Sequence[Requirement]
+) -> _Overriding | None:
+    """What an embargo and listed parties require whatever the item; an embargo's licence is usable only while a
+    coverage of it is in force (Syria's SPP from 2025-09-02)."""
+    if embargo is None and not requirements:
+        return None
+    in_force = {active.record.licence for active in snapshot.active(COVERAGE)}
+    reasons: list[Reason] = []
+    usable: list[tuple[str, ...]] = []
+    policies: list[str] = []
+    if embargo is not None:  # an embargo that prohibits was decided before: this one requires a licence
+        reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+        usable.append(tuple(licence for licence in embargo.record.licences if licence in in_force))
+        policies += [embargo.record.review_policy] if embargo.record.review_policy else []
+    for requirement in requirements:
+        reasons.append(requirement.reason)
+        usable.append(requirement.licences)
+        policies += [requirement.review_policy] if requirement.review_policy else []
+    licences = tuple(licence for licence in usable[0] if all(licence in other for other in usable[1:]))
+    return _Overriding(tuple(reasons), licences, "; ".join(dict.fromkeys(policies)) or None)
+
+
+def _required_whatever_the_item(builder: _LineBuilder, overriding: _Overriding) -> LineDetermination:
+    builder.reasons.extend(overriding.reasons)
+    builder.licences = overriding.licences
+    builder.review_policy = overriding.review_policy
+    return builder.build(Outcome.LICENCE_REQUIRED)
 
 
 def _citations(
@@ -345,21 +408,28 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
     )
     basis = pack_basis
     eligible: list[tuple[str, ...]] = []
+    outside_the_controls = 0
     for match in classification.matches:
         active = snapshot.entries[match.entry]
         entry = active.record
         basis = snapshot.pack.rows[entry.row].required or pack_basis  # a national list has its own basis
         numbers = ", ".join(match.control_numbers) or "no international number"
         clause = f", clause {match.clause}" if match.clause else ""
-        builder.reasons.append(
-            Reason(
-                "list-control",
-                f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in"
-                f" {snapshot.pack.meta.terms.row} {entry.row}"
-                f" of {basis.listed_in}, controlled for every destination",
-                active.source,
-            )
+        listing = (
+            f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in"
+            f" {snapshot.pack.meta.terms.row} {entry.row} of {basis.listed_in}"
         )
+        for_reasons: tuple[str, ...] = ()
+        if entry.controls:
+            applying = _controls_reaching(context, builder, entry, match, listing, active.source)
+            if applying is None:
+                outside_the_controls += 1
+                continue
+            for_reasons = applying
+        else:
+            builder.reasons.append(
+                Reason("list-control", f"{listing}, controlled for every destination", active.source)
+            )
         for comparison in match.comparisons:
             builder.reasons.append(
                 Reason(
@@ -380,17 +450,74 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                 builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source))
                 return builder.build(Outcome.NO_LICENCE_REQUIRED)
             builder.missing.extend(result.missing)
-        eligibility = licensing.eligible_licences(snapshot, transaction, line.kind, entry, match, group)
+        eligibility = licensing.eligible_licences(
+            snapshot, transaction, line.kind, entry, match, group, for_reasons, line.value_usd
+        )
         builder.reasons.extend(eligibility.reasons)
         builder.conditions.update(eligibility.conditions)
         eligible.append(eligibility.licences)
     if builder.missing:
-        builder.reasons.append(Reason("indeterminate", "an exception may apply; the facts to decide it are missing"))
+        builder.reasons.append(Reason("indeterminate", "the facts that decide whether a licence is needed are missing"))
         return builder.build(Outcome.INDETERMINATE)
+    if not eligible and outside_the_controls:
+        # No reason for control reaches the destination: what is left are the controls on any item (end uses).
+        return _catch_all_line(context, builder, classification)
     common = set(eligible[0]).intersection(*eligible[1:])
     builder.licences = tuple(licence for licence in eligible[0] if licence in common)
     builder.reasons.append(Reason("licence-required", f"a licence is required ({basis.law})", basis.source))
     return builder.build(Outcome.LICENCE_REQUIRED)
+
+
+def _controls_reaching(
+    context: _Context, builder: _LineBuilder, entry: s.Entry, match: EntryMatch, listed: str, source: str | None
+) -> tuple[str, ...] | None:
+    """The reasons for control of `entry` requiring a licence to the destination (an entry with controls, the EAR's
+    Country Chart), each stated as a reason; None when none does. A control limited to paragraphs of the entry
+    that the line does not say it is of leaves the line undecided (`paragraph` missing)."""
+    destination, group = context.transaction.destination, context.group
+    numbers = [n.upper() for n in licensing.named_numbers(match)]
+    applying: list[s.Control] = []
+    depending: list[s.Control] = []
+    for control in entry.controls:
+        if not context.snapshot.reaches(control.destinations, destination, group):
+            continue
+        parts = [part.upper() for part in control.parts]
+        if not parts or any(licensing.under(n, part) for n in numbers for part in parts):
+            applying.append(control)
+        elif not numbers or any(licensing.under(part, n) for n in numbers for part in parts):
+            depending.append(control)  # the line named the entry, or a paragraph above the controlled ones
+    for control in applying:
+        builder.reasons.append(Reason("list-control", f"{listed}: {control.reason} — {control.text}", source))
+        builder.reasons_for_control.append(control.reason)
+        if control.review_policy:
+            builder.review_policy = control.review_policy
+    if applying:
+        if depending:  # a licence is required anyway; an exception must also overcome what may apply
+            limited = "; ".join(f"{c.reason} for {', '.join(c.parts)}" for c in depending)
+            builder.reasons.append(
+                Reason("list-control:paragraph", f"{listed}: also controlled for some paragraphs ({limited})", source)
+            )
+        return tuple(control.reason for control in (*applying, *depending))
+    if depending:
+        limited = "; ".join(f"{c.reason} for {', '.join(c.parts)}" for c in depending)
+        builder.reasons.append(
+            Reason(
+                "list-control:paragraph",
+                f"{listed}: controlled to {destination} only for some paragraphs ({limited}); name its paragraph",
+                source,
+            )
+        )
+        builder.missing.append("paragraph")
+        return ()
+    reasons = ", ".join(dict.fromkeys(control.reason for control in entry.controls))
+    builder.reasons.append(
+        Reason(
+            "list-control:not-reached",
+            f"{listed}: none of its reasons for control ({reasons}) reaches {destination}",
+            source,
+        )
+    )
+    return None
 
 
 def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:

@@ -40,6 +40,8 @@ def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool
     entry = line.entry
     if line.kind not in coverage.kinds:
         return False
+    if coverage.reasons and not (line.reasons and set(line.reasons) <= set(coverage.reasons)):
+        return False  # each reason requiring a licence must be overcome by the exception (EAR § 738.4(a)(2))
     destinations = coverage.destinations
     if isinstance(destinations, list):  # groups: the common case, on the hot path
         if line.group not in destinations:
@@ -66,6 +68,11 @@ def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool
                 return False
         else:
             conditions.append(f"not for items of {', '.join(excluded)}")
+    if coverage.max_value_usd is not None:
+        if line.value_usd is None:
+            conditions.append(f"only if the line's value is at most USD {coverage.max_value_usd:,}")
+        elif line.value_usd > coverage.max_value_usd:
+            return False
     return "; ".join(conditions) or True
 
 
@@ -76,6 +83,8 @@ class _Line:
     match: EntryMatch
     destination: str
     group: str
+    reasons: tuple[str, ...]  # the reasons for control requiring the licence (entries with controls)
+    value_usd: int | None
 
 
 def _usability(coverage: s.Coverage, transaction: Transaction) -> tuple[bool, list[str]]:
@@ -108,10 +117,18 @@ def _targets(measure: s.Measure, match: EntryMatch) -> tuple[bool, bool]:
 
 
 def eligible_licences(
-    snapshot: Snapshot, transaction: Transaction, kind: LineKind, entry: s.Entry, match: EntryMatch, group: str
+    snapshot: Snapshot,
+    transaction: Transaction,
+    kind: LineKind,
+    entry: s.Entry,
+    match: EntryMatch,
+    group: str,
+    for_reasons: tuple[str, ...] = (),
+    value_usd: int | None = None,
 ) -> Eligibility:
+    """The licence types that may cover the line; `for_reasons`: the reasons for control requiring the licence."""
     destination = transaction.destination
-    line = _Line(kind, entry, match, destination, group)
+    line = _Line(kind, entry, match, destination, group, for_reasons, value_usd)
     reasons: list[Reason] = []
     conditions: dict[str, str] = {}
     licences: list[str] = []

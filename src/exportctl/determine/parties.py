@@ -1,7 +1,8 @@
 """Screening the transaction's parties, and what each hit means under the regime's list policies.
 
 Hits on a list whose policy is `end-user-list` go to the catch-all end-user requirement. A confirmed hit on a
-prohibiting list (e.g. an asset-freeze list) prohibits the transaction; a weaker hit there, or any hit on a list
+prohibiting list (e.g. an asset-freeze list) prohibits the transaction; one on a list whose hit requires a licence
+(the EAR's Entity List) requires it for every line; a weaker hit there, or any hit on a list
 whose policy is review (e.g. another country's lists), blocks it until an officer reviews the hit.
 A party is cleared only against the lists the regime requires: while one is not loaded, or is older than
 its maximum age, the parties are unscreened (`unscreened`) and nothing can be cleared.
@@ -17,11 +18,22 @@ from exportctl.regime.snapshot import Snapshot
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """A licence a party's listing requires for every line (the EAR's Entity List): only `licences` may be used,
+    reviewed under the listed entity's policy."""
+
+    reason: Reason
+    licences: tuple[str, ...]
+    review_policy: str
+
+
+@dataclass(frozen=True, slots=True)
 class PartyFindings:
     end_user_hits: tuple[ScreeningHit, ...] = ()
     consignee_hits: tuple[ScreeningHit, ...] = ()
     eul_hits: tuple[ScreeningHit, ...] | None = None  # None: the end user could not be checked
     prohibitions: tuple[Reason, ...] = ()
+    requirements: tuple[Requirement, ...] = ()  # confirmed hits on lists whose hit requires a licence
     reviews: tuple[Reason, ...] = ()
     blocked_by: tuple[str, ...] = ()
     reasons: tuple[Reason, ...] = ()
@@ -90,6 +102,7 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
     }
     hits = {role: screener.screen_party(name, country) if name else () for role, (name, country) in parties.items()}
     prohibitions: list[Reason] = []
+    requirements: list[Requirement] = []
     reviews: list[Reason] = []
     blocked: list[str] = []
     reasons: list[Reason] = []
@@ -108,8 +121,12 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
                 reasons.append(Reason("screening:end-user-list", text, source))
             elif effect == "prohibited" and hit.score >= settings.confirmed_score:
                 prohibitions.append(Reason(f"screening:{hit.list_id}", f"{text}: prohibited", source))
+            elif effect == "licence-required" and policy is not None and hit.score >= settings.confirmed_score:
+                listed = hit.licence_requirement or "a licence"
+                requirement = Reason(f"screening:{hit.list_id}", f"{text}: licence required — {listed}", source)
+                requirements.append(Requirement(requirement, tuple(policy.record.licences), hit.review_policy))
             else:
-                why = "below the confirmed score" if effect == "prohibited" else "review list"
+                why = "review list" if effect == "review" else "below the confirmed score"
                 reviews.append(Reason(f"screening:{hit.list_id}", f"{text}: blocked pending review ({why})", source))
                 blocked.append(f"{role}: {hit.list_id} {hit.entity_id}")
     can_check_eul = transaction.end_user is not None and any(
@@ -120,6 +137,7 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
         consignee_hits=hits["consignee"],
         eul_hits=tuple(eul) if can_check_eul else None,
         prohibitions=tuple(prohibitions),
+        requirements=tuple(requirements),
         reviews=tuple(reviews),
         blocked_by=tuple(blocked),
         reasons=tuple(reasons),

@@ -27,7 +27,7 @@ from exportctl.regime.sections import Section
 from exportctl.regime.yamltext import PackError
 
 if TYPE_CHECKING:
-    from exportctl.core_types import ExceptionCheck, LineKind, ScreeningHit, Transaction
+    from exportctl.core_types import ExceptionCheck, Line, LineKind, Reason, ScreeningHit, Transaction
     from exportctl.regime.snapshot import Snapshot
 
 RULES_MODULE = "exportctl.packs.{pack_id}.rules"
@@ -55,6 +55,16 @@ class ExceptionResult:
     missing: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SubjectResult:
+    """Whether a line is subject to the regime's law at all: `subject` False takes it out of every control (the EAR:
+    an item made abroad whose US content is at or under de minimis); None: the facts in `missing` decide."""
+
+    subject: bool | None
+    reason: Reason
+    missing: tuple[str, ...] = ()
+
+
 class RegimeRules(Protocol):
     """A regime's rules that are code: its own dated sections, the exceptions it grants a listed line, and how its
     files of an older pack format upgrade."""
@@ -68,6 +78,17 @@ class RegimeRules(Protocol):
         """The exceptions considered for `line`; one applied means no licence is needed."""
         ...
 
+    def subject(
+        self,
+        snapshot: Snapshot,
+        transaction: Transaction,
+        line: Line,
+        entries: Sequence[s.Entry],
+        end_user_hits: Sequence[ScreeningHit] | None,
+    ) -> SubjectResult | None:
+        """Whether `line` (classified under `entries`) is subject to the law; None: it is, nothing to say."""
+        ...
+
     def upgrade(self, written_in: int, files: dict[str, Any]) -> dict[str, Any]:
         """The pack's parsed files (name → YAML data) of pack format `written_in`, in format `written_in + 1`: what
         that format moved out of the engine, written with the values the engine had for this regime. The loader owns
@@ -77,12 +98,23 @@ class RegimeRules(Protocol):
 
 @dataclass(frozen=True)
 class NoRules:
-    """A pack without rules of its own: data alone decides."""
+    """A pack without rules of its own: data alone decides. A pack's rules module extends it, keeping what it does
+    not decide in code."""
 
     sections: tuple[Section[Any], ...] = ()
 
     def exceptions(self, snapshot: Snapshot, line: ListedLine) -> Sequence[ExceptionResult]:
         return ()
+
+    def subject(
+        self,
+        snapshot: Snapshot,
+        transaction: Transaction,
+        line: Line,
+        entries: Sequence[s.Entry],
+        end_user_hits: Sequence[ScreeningHit] | None,
+    ) -> SubjectResult | None:
+        return None  # a law that does not follow its items abroad: every line of an export is subject to it
 
     def upgrade(self, written_in: int, files: dict[str, Any]) -> dict[str, Any]:
         raise PackError(

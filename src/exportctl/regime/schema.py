@@ -154,6 +154,11 @@ class PackMeta(Strict):
         description="Moves between the states of the territory (EU member states) are transfers the pack decides;"
         " without it, goods to a destination at home are no export",
     )
+    reexports: bool = Field(
+        default=False,
+        description="The law follows its items abroad (the EAR): a transaction may leave from outside the territory"
+        " (`origin`), a re-export the pack's rules decide is subject to the law or not (`subject`)",
+    )
     list_verified: list[Verified] = Field(
         default=[],
         description="When the control list's content as a whole was checked against a consolidated text; a date"
@@ -196,8 +201,16 @@ class CountryTable(Strict):
 
 
 class Embargo(Dated):
+    """A destination the law closes: exports there are prohibited, or (`effect: licence-required`, the EAR's part
+    746) need a licence whatever the control list says, reviewed under `review_policy`, with only `licences`
+    usable. `listed_only`: items not on the control list (EAR99) are outside it."""
+
     title: Text
     kinds: list[Kind] = ["goods", "technology"]
+    effect: Literal["prohibited", "licence-required"] = "prohibited"
+    review_policy: str | None = None
+    licences: list[LicenceId] = []
+    listed_only: bool = False
 
 
 class Group(Strict):
@@ -334,6 +347,18 @@ class HsScope(Strict):
         return headings
 
 
+class Control(Strict):
+    """One reason an entry is controlled for, and where (the EAR: a Reason for Control and its Country Chart column).
+    An entry with controls needs a licence only to the destinations of a control that applies to the item: one for
+    the whole entry, or for one of `parts` (its sub-paragraphs)."""
+
+    reason: str = Field(description="The reason's code as the law writes it, e.g. NS2, RS1, AT1")
+    text: str = Field(description="The control as the list states it")
+    destinations: Destinations
+    parts: list[str] = Field(default=[], description="The sub-paragraphs it applies to; none: the whole entry")
+    review_policy: str | None = None
+
+
 class Entry(Dated):
     """A sub-item of a control list, goods or technology; its id follows the pack's grammar (`entry_ids`).
 
@@ -356,6 +381,10 @@ class Entry(Dated):
         " nothing rather than to the entry",
     )
     clauses: list[Clause] = []
+    controls: list[Control] = Field(
+        default=[],
+        description="Where the entry is controlled, reason by reason; none: it is controlled for every destination",
+    )
     hs: HsScope | None = None
     technology: bool = True
     goods_entries: list[GoodsEntryId] = []
@@ -419,6 +448,14 @@ class Coverage(Dated):
     unusable_when: list[UsabilityFact] = Field(
         default=[], description="Transaction facts that make the licence unusable (e.g. the exporter is informed)"
     )
+    reasons: list[str] = Field(
+        default=[],
+        description="The reasons for control it overcomes (an entry with controls): usable only when every reason"
+        " requiring the licence is among them; none: any reason",
+    )
+    max_value_usd: int | None = Field(
+        default=None, ge=0, description="The line's value may not exceed this (US dollars; LVS): unknown, a condition"
+    )
 
     @field_validator("destinations")
     @classmethod
@@ -472,7 +509,11 @@ class ListPolicy(Dated):
     """What a hit on a screening list does to a transaction under this regime."""
 
     title: Text
-    effect: Literal["end-user-list", "prohibited", "review"]
+    effect: Literal["end-user-list", "prohibited", "review", "licence-required"] = Field(
+        description="licence-required: a confirmed hit needs a licence for every line (the EAR's Entity List), usable"
+        " only as `licences`, reviewed under the listed entity's own policy"
+    )
+    licences: list[LicenceId] = []
     # A required list decides whether a named party may be dealt with at all: without it (or with a version
     # older than `max_age_days`), a determination naming a party is indeterminate rather than cleared.
     required: bool = False

@@ -30,6 +30,8 @@ class ListedEntity:
     birth_dates: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
     remarks: str = ""
+    licence_requirement: str = ""  # the Entity List's License Requirement column
+    review_policy: str = ""  # its License Review Policy column
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -39,6 +41,8 @@ class ListedEntity:
         """Content hash of everything but the id: `lists diff` calls an entry changed when this differs."""
         parts = [self.kind, self.name, *self.aliases, "|", *self.weak_aliases, "|", *self.countries, "|"]
         parts += [*self.programs, "|", *self.concerns, "|", *self.birth_dates, "|", *self.addresses, "|", self.remarks]
+        if self.licence_requirement or self.review_policy:  # only then, so other lists' fingerprints keep their value
+            parts += ["|", self.licence_requirement, "|", self.review_policy]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 

@@ -138,5 +138,7 @@ def _hit(
         countries=entity.countries,
         concerns=entity.concerns,
         programs=entity.programs,
+        licence_requirement=entity.licence_requirement,
+        review_policy=entity.review_policy,
         explanation=explanation,
     )

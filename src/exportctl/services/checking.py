@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from exportctl import settings
 from exportctl.core_types import Determination, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import determine
 from exportctl.determine.parties import ListGap, list_gaps
@@ -58,9 +59,25 @@ class PinnedEndUserList:
         return {**searched, **self.eul.versions}
 
 
-def required_gaps(screener: PartyScreener | None, day: dt.date) -> dict[str, tuple[ListGap, ...]]:
-    """By installed regime: the lists it requires on a day that the screener lacks or holds too old."""
-    gaps = {pack_id: list_gaps(regime(pack_id).at(day), screener) for pack_id in builtin_packs()}
+def served_regimes() -> tuple[str, ...]:
+    """The regimes a server answers for (EXPORTCTL_REGIMES, else every installed one); an unknown id is refused."""
+    named = settings.served_regimes()
+    if named is None:
+        return builtin_packs()
+    ids = tuple(dict.fromkeys(part.strip() for part in named.split(",") if part.strip()))
+    unknown = [pack_id for pack_id in ids if pack_id not in builtin_packs()]
+    if unknown or not ids:
+        shown = ", ".join(repr(u[:40]) for u in unknown) or "none given"
+        raise ValueError(f"EXPORTCTL_REGIMES: {shown} (installed: {', '.join(builtin_packs())})")
+    return ids
+
+
+def required_gaps(
+    screener: PartyScreener | None, day: dt.date, regimes: tuple[str, ...] | None = None
+) -> dict[str, tuple[ListGap, ...]]:
+    """By regime (every installed one unless named): the lists it requires on a day that the screener lacks or holds
+    too old."""
+    gaps = {pack_id: list_gaps(regime(pack_id).at(day), screener) for pack_id in regimes or builtin_packs()}
     return {pack_id: found for pack_id, found in gaps.items() if found}
 
 

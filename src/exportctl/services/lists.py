@@ -27,9 +27,10 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, "var"))
 
 
-def shipped_lists_dir() -> Path | None:
-    folder = os.environ.get(LISTS_DIR_ENV)
-    return Path(folder) if folder else None
+def shipped_lists_dirs() -> list[Path]:
+    """EXPORTCTL_LISTS_DIR: the folders of official list files, separated like PATH (`lists:us`)."""
+    value = os.environ.get(LISTS_DIR_ENV, "")
+    return [Path(folder) for folder in value.split(os.pathsep) if folder]
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,9 @@ def current_lists(only: set[str] | None = None) -> list[CurrentList]:
         if not only or stored.list_id in only:
             fetched = dt.datetime.fromisoformat(stored.loaded_at).date()
             lists[stored.list_id] = CurrentList(store.read(stored), _as_of(stored.published, fetched))
-    folder = shipped_lists_dir()
-    if folder is not None and folder.is_dir():
-        for list_id, path in registry.default_files(folder).items():
+    folders = [folder for folder in shipped_lists_dirs() if folder.is_dir()]
+    if folders:
+        for list_id, path in registry.default_files(*folders).items():
             if list_id not in lists and (not only or list_id in only):
                 loaded = registry.read_list(list_id, path)
                 lists[list_id] = CurrentList(loaded, file_as_of(loaded, path))

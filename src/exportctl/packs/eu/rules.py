@@ -17,7 +17,7 @@ from pydantic import Field
 from exportctl.core_types import ExceptionCheck
 from exportctl.determine.licensing import under
 from exportctl.regime import schema as s
-from exportctl.regime.plugin import ExceptionResult, ListedLine
+from exportctl.regime.plugin import ExceptionResult, ListedLine, NoRules
 from exportctl.regime.sections import Section
 from exportctl.regime.snapshot import Snapshot
 from exportctl.regime.yamltext import PackError
@@ -55,7 +55,7 @@ INTRA_UNION: Section[IntraUnion] = Section("intra-union", "rules.yaml", "intra_u
 
 
 @dataclass(frozen=True)
-class EuRules:
+class EuRules(NoRules):
     sections: tuple[Section[Any], ...] = (INTRA_UNION,)
 
     def exceptions(self, snapshot: Snapshot, line: ListedLine) -> Sequence[ExceptionResult]:

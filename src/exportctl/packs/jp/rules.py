@@ -19,7 +19,7 @@ from pydantic import Field
 from exportctl.core_types import ExceptionCheck, ScreeningHit, Transaction
 from exportctl.packs.jp import format_1
 from exportctl.regime import schema as s
-from exportctl.regime.plugin import ExceptionResult, ListedLine
+from exportctl.regime.plugin import ExceptionResult, ListedLine, NoRules
 from exportctl.regime.sections import Section
 from exportctl.regime.snapshot import Snapshot
 from exportctl.regime.yamltext import PackError
@@ -68,7 +68,7 @@ Condition = tuple[bool | None, str, str]  # holds (None: unknown), why it fails,
 
 
 @dataclass(frozen=True)
-class JapanRules:
+class JapanRules(NoRules):
     sections: tuple[Section[Any], ...] = (SMALL_VALUE,)
 
     def exceptions(self, snapshot: Snapshot, line: ListedLine) -> Sequence[ExceptionResult]:

@@ -1,7 +1,7 @@
 """Which reader reads which list, and which shipped file is which list.
 
 List ids are contracts (stored versions, `lists diff`, determinations name them): jp-eul, jp-mof, un, eu-fsf, us-sdn,
-us-csl, us-dpl, and ftm for an OpenSanctions FollowTheMoney export.
+us-csl, us-dpl, us-el, and ftm for an OpenSanctions FollowTheMoney export.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exportctl.screening.entities import LoadedList
-from exportctl.screening.sources import csl, dpl, eu_fsf, ftm, jp_mof, ofac, un
+from exportctl.screening.sources import csl, dpl, eu_fsf, ftm, jp_mof, ofac, un, us_el
 from exportctl.screening.sources.common import ListFileError, date_in_name
 from exportctl.screening.sources.jp_eul import read_end_user_list
 
@@ -24,11 +24,13 @@ READERS: dict[str, Reader] = {
     "us-sdn": ofac.read,
     "us-csl": csl.read,
     "us-dpl": dpl.read,
+    "us-el": us_el.read,
     "ftm": ftm.read,
 }
 
 # list id → file-name globs, as the publishers (or the shipped copies) name the files. The Commission names a
-# full FSF download by its date: 20251115-FULL-1_1(xsd).xml.
+# full FSF download by its date: 20251115-FULL-1_1(xsd).xml; the Entity List is read from the eCFR XML of 15 CFR
+# part 744 (Supplement No. 4), named by title and part as the shared copy is.
 PATTERNS = {
     "jp-eul": ("jp-meti-end-user-list-*.xlsx",),
     "jp-mof": ("jp-mof-asset-freeze-*.xlsx",),
@@ -37,6 +39,7 @@ PATTERNS = {
     "us-sdn": ("us-ofac-sdn.csv",),
     "us-csl": ("us-csl*.csv",),
     "us-dpl": ("us-bis-dpl.txt",),
+    "us-el": ("us-el-*.xml", "ecfr-title15-part744-*.xml"),
 }
 
 
@@ -60,11 +63,11 @@ def _newest(paths: list[Path]) -> Path:
     return max(paths, key=key)
 
 
-def default_files(lists_dir: Path) -> dict[str, Path]:
-    """The list files found in a folder, by name pattern; the newest when several match."""
+def default_files(*folders: Path) -> dict[str, Path]:
+    """The list files found in the folders, by name pattern; the newest when several match."""
     found: dict[str, Path] = {}
     for list_id, patterns in PATTERNS.items():
-        matches = sorted({p for pattern in patterns for p in lists_dir.glob(pattern) if p.is_file()})
+        matches = sorted({p for folder in folders for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
         if matches:
             found[list_id] = _newest(matches)
     return found

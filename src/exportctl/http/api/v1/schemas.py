@@ -106,6 +106,8 @@ class LineDetermination(Answer):
     outcome: Outcome
     eligible_licences: list[str]
     licence_conditions: dict[str, str]
+    reasons_for_control: list[str] = Field(description="The reasons requiring the licence (the EAR: NS2, AT1 …)")
+    review_policy: str | None = Field(description="How an application is reviewed, where the law says")
     exceptions: list[ExceptionCheck]
     missing: list[str]
     reasons: list[Reason]
@@ -123,6 +125,8 @@ class ScreeningHit(Answer):
     countries: list[str]
     concerns: list[str]
     programs: list[str]
+    licence_requirement: str
+    review_policy: str
     explanation: dict[str, Any]
 
 
