@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from exportctl.core_types import Amount, Code, FreeText, LineKind, Quantity, Yen
+from exportctl.core_types import Amount, Code, FreeText, LineKind, Percent, Quantity, Yen
 from exportctl.countries import CountryCode
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.errors import Invalid, shown
@@ -40,6 +40,9 @@ class LineInput(BaseModel):
     quantity: Quantity | None = None
     value_jpy: Yen | None = None
     value_eur: Amount | None = None
+    value_usd: Amount | None = None
+    us_content_pct: Percent | None = None
+    us_direct_product: bool | None = None
     residency: Residency | None = None
     tech_purpose: Purpose | None = None
 
@@ -56,6 +59,9 @@ class OrderHeader(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     regime: str = DEFAULT_REGIME
+    # The other regimes the order is decided under (e.g. ["us"] for a Japanese export with US content); None: the
+    # company's default (`settings regimes`).
+    also_under: list[Annotated[str, Field(max_length=40)]] | None = Field(default=None, max_length=5)
     ship_date: dt.date
     origin: CountryCode | None = Field(default=None, validation_alias=AliasChoices("origin", "from"))
     destination: CountryCode
@@ -96,6 +102,7 @@ class OrderChanges(BaseModel):
     repression_end_use: bool | None = None
     informed: bool | None = None
     clearly_not: bool | None = None
+    also_under: list[Annotated[str, Field(max_length=40)]] | None = Field(default=None, max_length=5)
 
 
 def changed(header: OrderHeader, changes: Mapping[str, Any]) -> OrderHeader:

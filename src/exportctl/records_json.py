@@ -25,6 +25,7 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         "shipped_on": order.shipped_on.isoformat() if order.shipped_on else None,
         "outcome": order.outcome,
         "blocking_reasons": list(order.blocking_reasons),
+        "also_under": list(order.also_under),
     }
     if not detail:
         return data
@@ -52,6 +53,9 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
             {"officer": r.officer, "reason": r.reason, "blocking_reasons": r.blocking_reasons, "at": r.released_at}
             for r in order.releases
         ],
+        # Under each other regime: its determination as `check` gives it, and the licences of its book on the lines.
+        "other_determinations": dict(order.other_determinations),
+        "other_licences": {regime: dict(numbers) for regime, numbers in order.other_licences.items()},
     }
     return data
 
@@ -66,6 +70,9 @@ def line_dict(line: OrderLine, decided: LineDetermination, citations: Mapping[st
         "quantity": line.quantity,
         "value_jpy": line.value_jpy,
         "value_eur": line.value_eur,
+        "value_usd": line.value_usd,
+        "us_content_pct": line.us_content_pct,
+        "us_direct_product": line.us_direct_product,
         "entries": [match.entry for match in decided.entries],
         "outcome": line.outcome,
         "eligible_licences": list(line.eligible_licences),

@@ -33,7 +33,8 @@ def test_us_lines_add_reasons_for_control_and_review_policy() -> None:
 
 
 def test_several_regimes_give_one_determination_each_and_the_most_restrictive_outcome() -> None:
-    args = f"--regime jp --regime us --date 2026-08-01 --from JP --to CN --item 1C009 --us-content-pct 20 --value-jpy 5000000 {CIVIL}"
+    args = "--regime jp --regime us --date 2026-08-01 --from JP --to CN --item 1C009 --us-content-pct 20"
+    args += f" --value-jpy 5000000 {CIVIL}"
     code, data, err = check(args)
     assert code == 0 and data is not None, err
     assert set(data) == {"determinations", "outcome", "licence_required"}

@@ -176,6 +176,28 @@ def test_check_rejects_an_invalid_transaction_as_a_problem(api: Api) -> None:
     problem_of(api.post("/check", "viewer", RESIST_TO_KOREA | {"date": "1990-01-01"}), 422)  # outside coverage
 
 
+def test_check_under_several_regimes(api: Api) -> None:
+    # A Japanese-made 1C009 with 20 % US content to China: FEFTA row 5 needs a licence over the small-value limit;
+    # under the EAR it is not subject (de minimis 25 %, § 734.4(c)).
+    transaction = {
+        "date": "2026-08-01",
+        "from": "JP",
+        "destination": "CN",
+        "end_use": "fluoropolymer film",
+        "wmd_end_use": False,
+        "conventional_end_use": False,
+        "lines": [{"item": "1C009", "value_jpy": 5_000_000, "us_content_pct": 20}],
+    }
+    response = api.post("/check/regimes", "viewer", {"regimes": ["jp", "us"], "transaction": transaction})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert [d["regime"] for d in result["determinations"]] == ["jp", "us"]
+    assert [d["outcome"] for d in result["determinations"]] == ["licence_required", "no_licence_required"]
+    assert (result["outcome"], result["licence_required"]) == ("licence_required", True)
+    problem_of(api.post("/check/regimes", "viewer", {"regimes": ["jp", "xx"], "transaction": transaction}), 404)
+    problem_of(api.post("/check/regimes", "viewer", {"regimes": [], "transaction": transaction}), 422)
+
+
 def test_screen_finds_a_listed_party_and_lists_are_versioned(api: Api) -> None:
     response = api.post("/screen", "viewer", {"name": "Delta Engineering Concern FZE", "country": "AE"})
     assert response.status_code == 200

@@ -132,6 +132,10 @@ MATRIX: dict[tuple[str, str], tuple[str, Setup]] = {
     ("DELETE", "/session"): ("viewer", lambda api: Call("/session")),
     ("GET", "/me"): ("viewer", lambda api: Call("/me")),
     ("POST", "/check"): ("viewer", lambda api: Call("/check", CHECK)),
+    ("POST", "/check/regimes"): (
+        "viewer",
+        lambda api: Call("/check/regimes", {"regimes": ["jp"], "transaction": CHECK}),
+    ),
     ("POST", "/screen"): ("viewer", lambda api: Call("/screen", {"name": "Delta Engineering Concern FZE"})),
     ("GET", "/lists"): ("viewer", lambda api: Call("/lists")),
     ("GET", "/regime/{regime_id}"): ("viewer", lambda api: Call("/regime/jp", params={"date": "2019-08-28"})),

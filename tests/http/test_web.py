@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web.i18n import MESSAGES
+from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, auth, records
+from exportctl.services import actors, auth, orders, records
 from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, Party
@@ -416,3 +417,17 @@ def test_the_quick_screen_refuses_a_country_that_is_not_one(app_for: object, cou
     response = logged_in(app_for, *VIEWER).get("/screening", params={"name": "Delta Engineering", "country": country})
     assert response.status_code == 422
     assert "is not an ISO 3166-1 alpha-2 country code" in response.text
+
+
+def test_an_order_under_two_regimes_shows_each_determination(app_for: object, database: str) -> None:
+    # A US-made resist from Japan to China: FEFTA row 7(19) and the EAR's 3C002 (NS2; China marked) both need a
+    # licence; the page shows the EAR's determination and names its blocking reason by the regime.
+    line = LineInput(reference="3C002", quantity=1, value_jpy=30_000_000, us_content_pct=100)
+    header = {"ship_date": "2026-08-03", "origin": "JP", "destination": "CN", "end_use": "wafer fab"}
+    data = OrderInput(number="SO-US-1", also_under=["us"], wmd_end_use=False, conventional_end_use=False,
+                      lines=[line], **header)  # fmt: skip
+    with store.session(database) as s:
+        orders.add_order(s, actors.Actor("alice", "clerk"), data, None)
+    page = logged_in(app_for, "alice").get("/orders/SO-US-1").text
+    assert 'id="also-us"' in page and "NS2" in page
+    assert "US: " + MESSAGES["block.licence-needed"][0] in page

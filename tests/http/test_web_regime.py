@@ -19,6 +19,7 @@ from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.http.web import regime_choice
+from exportctl.regime.files import builtin_packs
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, jobs
 from exportctl.services import impact as impact_service
@@ -87,7 +88,7 @@ def test_an_unknown_regime_is_refused_by_name(app_for: Any, where: str) -> None:
     else:
         response = browser.get("/regime", params={"regime": "../etc"})
     assert response.status_code == 422
-    assert "&#39;../etc&#39; is not an installed regime (eu, jp)" in response.text
+    assert f"&#39;../etc&#39; is not an installed regime ({', '.join(builtin_packs())})" in response.text
 
 
 def test_a_long_unknown_regime_is_named_cut_short(app_for: Any) -> None:

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import MetaData, Table, insert, inspect, select
 
 from exportctl.store import db
 from exportctl.store.models import Base, Order
@@ -51,7 +51,7 @@ def test_0005_indexes_a_database_of_the_previous_version(database_url: str) -> N
     assert list_indexes(database_url) == {"orders": {}, "licences": {}}
     with db.engine(database_url).begin() as connection:
         connection.execute(
-            insert(Order.__table__),
+            insert(Table("orders", MetaData(), autoload_with=connection)),  # the table as it was at 0004
             [
                 {
                     "number": f"SO-{i}",
@@ -76,6 +76,9 @@ def test_0005_indexes_a_database_of_the_previous_version(database_url: str) -> N
     with db.engine(database_url).connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.scalars(select(Order.number).order_by(Order.id)).all() == ["SO-0", "SO-1", "SO-2"]
+        # 0008: an order entered before several regimes is decided under its own only
+        kept = connection.execute(select(Order.also_under, Order.other_determinations, Order.other_licences)).all()
+        assert [tuple(row) for row in kept] == [([], {}, {})] * 3
 
     migrate(database_url, "downgrade", "0004")
     assert list_indexes(database_url) == {"orders": {}, "licences": {}}

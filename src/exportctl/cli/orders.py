@@ -73,6 +73,13 @@ def _print_order(data: dict[str, Any]) -> None:
         out.print(f"[red]screening hit:[/] {hit['name']} ({hit['list']}, score {hit['score']})", highlight=False)
     for release in data["releases"]:
         out.print(f"released by {release['officer']}: {release['reason']}", highlight=False)
+    for regime, other in data["other_determinations"].items():
+        licensed = data["other_licences"].get(regime, {})
+        out.print(f"[bold]also under {regime}:[/] {other['outcome']}", highlight=False)
+        for line in other["lines"]:
+            licence = f", licence {licensed[str(line['index'] + 1)]}" if str(line["index"] + 1) in licensed else ""
+            why = "; ".join(r["text"] for r in line["reasons"])
+            out.print(f"  line {line['index'] + 1}: {line['outcome']}{licence} — {why}", highlight=False)
     out.print(f"[dim]pack {data['pack_version']}[/]")
 
 
@@ -106,6 +113,14 @@ def orders_add(
     quantity: Annotated[float | None, typer.Option("--quantity", min=0)] = None,
     value_jpy: Annotated[int | None, typer.Option("--value-jpy", min=0)] = None,
     value_eur: Annotated[int | None, typer.Option("--value-eur", min=0)] = None,
+    value_usd: Annotated[int | None, typer.Option("--value-usd", min=0)] = None,
+    us_content_pct: Annotated[
+        float | None, typer.Option("--us-content-pct", help="A foreign-made item's US content in % (100: US-made).")
+    ] = None,
+    us_direct_product: Annotated[
+        bool | None,
+        typer.Option("--us-direct-product/--no-us-direct-product", help="A direct product of US technology (§ 734.9)."),
+    ] = None,
     technology: Annotated[bool, typer.Option("--technology", help="The line is technology.")] = False,
     residency: Annotated[str | None, typer.Option("--residency", help="Technology recipient's residency.")] = None,
     tech_purpose: Annotated[
@@ -122,6 +137,12 @@ def orders_add(
     informed: Annotated[bool, typer.Option("--informed")] = False,
     clearly_not: Annotated[bool, typer.Option("--clearly-not")] = False,
     regime: Annotated[str, typer.Option("--regime")] = DEFAULT_REGIME,
+    also_under: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also-under", help="Another regime to decide it under (repeatable; default: `settings regimes`)."
+        ),
+    ] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Order with several lines, YAML or JSON.")] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
@@ -141,6 +162,9 @@ def orders_add(
             "quantity": quantity,
             "value_jpy": value_jpy,
             "value_eur": value_eur,
+            "value_usd": value_usd,
+            "us_content_pct": us_content_pct,
+            "us_direct_product": us_direct_product,
             "residency": residency,
             "tech_purpose": tech_purpose,
         }
@@ -159,6 +183,7 @@ def orders_add(
                 informed=informed,
                 clearly_not=clearly_not,
                 regime=regime,
+                also_under=also_under,
                 lines=[line],
             )
     screener = party_screener()

@@ -378,6 +378,19 @@ def settings_four_eyes(
     out.print(f"four-eyes release for: {', '.join(sorted(reasons or [])) or 'no reason'}")
 
 
+@settings_app.command("regimes")
+def settings_regimes(
+    regimes: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REGIME]...", help="Other regimes a new order is decided under (e.g. us)."),
+    ] = None,
+) -> None:
+    """The company's default other regimes of a new order (none given: its own regime only)."""
+    with transaction() as (db, actor):
+        orders.set_default_also_under(db, actor, list(regimes or []))
+    out.print(f"new orders are also decided under: {', '.join(regimes or []) or 'no other regime'}")
+
+
 @settings_app.command("overridable")
 def settings_overridable(
     reasons: Annotated[

@@ -224,8 +224,9 @@ class Impact:
 
 
 def _side(day: dt.date, order: Order, result: Determination, book: Sequence[Licence]) -> Side:
-    """The order as determined on `day`, with the licences the order itself would get (`services.licences`)."""
-    chosen = licences.choose(book, order, licences.needs(order, result))
+    """The order as determined on `day` under the regime of `result` (its own or another it is decided under),
+    with the licences the order itself would get from that regime's book (`services.licences`)."""
+    chosen = licences.choose(book, order, licences.needs(order, result), result.regime)
     found = [chosen.get(line.line_no) for line in order.lines]
     return Side(
         date=day,
@@ -271,15 +272,15 @@ def impact(
     change_dates = sorted(set(base.changes_between(start, end)) | set(after_regime.changes_between(start, end)))
 
     book = licences.book(db, regime_id)
-    open_orders = db.scalars(
-        select(Order).where(Order.regime == regime_id, Order.status != "shipped").order_by(Order.number)
-    ).all()
+    # The open orders decided under the regime: their own, or another they are also decided under.
+    unshipped = db.scalars(select(Order).where(Order.status != "shipped").order_by(Order.number)).all()
+    open_orders = [o for o in unshipped if o.regime == regime_id or regime_id in (o.also_under or [])]
     results: list[OrderImpact] = []
     errors: dict[str, str] = {}
     sides: dict[str, tuple[Order, Determination]] = {}
     for order in open_orders:
         try:
-            transaction = transaction_of(order)
+            transaction = transaction_of(order, regime_id)
             reviewed = reviewed_screener(screener, order.consignee, order.end_user)
             old = determine(before_snapshot, transaction.model_copy(update={"date": start}), reviewed)
             new = determine(after_snapshot, transaction.model_copy(update={"date": end}), reviewed)

@@ -80,19 +80,27 @@ def stored_needs(order: Order) -> list[Need]:
 # --- fits -----------------------------------------------------------------------------------------------------
 
 
-def fits(licence: Licence, order: Order, need: Need, on: dt.date | None = None, taken: Taken = NOTHING) -> str | None:
+def fits(
+    licence: Licence,
+    order: Order,
+    need: Need,
+    on: dt.date | None = None,
+    taken: Taken = NOTHING,
+    regime: str | None = None,
+) -> str | None:
     """Why this licence cannot cover this line on a date (default: the order's ship date), or None when it can.
-    `taken` is what the order's earlier lines already take from it."""
+    `taken` is what the order's earlier lines already take from it; `regime`: another regime of the order."""
     return (
-        terms_misfit(licence, order, need)
+        terms_misfit(licence, order, need, regime)
         or _validity_misfit(licence, on or order.ship_date)
         or _balance_misfit(licence, need.line, taken)
     )
 
 
-def terms_misfit(licence: Licence, order: Order, need: Need) -> str | None:
-    """Regime, type, destination, parties, item and entry: what the licence covers, whatever the date and balance."""
-    if licence.regime != order.regime:
+def terms_misfit(licence: Licence, order: Order, need: Need, regime: str | None = None) -> str | None:
+    """Regime (the order's, or `regime`, another it is decided under), type, destination, parties, item and entry:
+    what the licence covers, whatever the date and balance."""
+    if licence.regime != (regime or order.regime):
         return "another regime"
     if licence.type not in need.types:
         return f"type {licence.type} is not eligible for this line"
@@ -102,7 +110,7 @@ def terms_misfit(licence: Licence, order: Order, need: Need) -> str | None:
 def covers_but_for_type(licence: Licence, order: Order, need: Need) -> bool:
     """The licence would fit the line on the ship date if its type were eligible (what the impact report lists
     for each licence: the lines its terms cover, and on which side of a change its type is usable)."""
-    if licence.regime != order.regime:
+    if licence.regime not in (order.regime, *(order.also_under or [])):
         return False
     misfit = _scope_misfit(licence, order, need) or _validity_misfit(licence, order.ship_date)
     return (misfit or _balance_misfit(licence, need.line, NOTHING)) is None
@@ -150,13 +158,15 @@ def _headroom(licence: Licence, taken: Taken) -> tuple[float, float]:
 # --- choose ---------------------------------------------------------------------------------------------------
 
 
-def choose(book: Sequence[Licence], order: Order, lines: Sequence[Need]) -> dict[int, Licence | None]:
+def choose(
+    book: Sequence[Licence], order: Order, lines: Sequence[Need], regime: str | None = None
+) -> dict[int, Licence | None]:
     """The licence each line needing one gets (line number → licence, None when none fits), by the rule in this
     module's docstring: the least headroom, unlimited last, ties by number; lines in order, sharing balances."""
     taken: dict[str, Taken] = {}
     chosen: dict[int, Licence | None] = {}
     for need in sorted(lines, key=lambda n: n.line.line_no):
-        fitting = [c for c in book if fits(c, order, need, taken=taken.get(c.number, NOTHING)) is None]
+        fitting = [c for c in book if fits(c, order, need, taken=taken.get(c.number, NOTHING), regime=regime) is None]
         if not fitting:
             chosen[need.line.line_no] = None
             continue
@@ -176,9 +186,10 @@ def book(db: Session, regime: str) -> list[Licence]:
     return list(db.scalars(select(Licence).where(Licence.regime == regime).order_by(Licence.number)).all())
 
 
-def plan(db: Session, order: Order, lines: Sequence[Need]) -> dict[int, Licence | None]:
-    """`choose` against the book as it stands (not read when no line needs a licence)."""
-    return choose(book(db, order.regime), order, lines) if lines else {}
+def plan(db: Session, order: Order, lines: Sequence[Need], regime: str | None = None) -> dict[int, Licence | None]:
+    """`choose` against the book of the order's regime (or of `regime`, another it is decided under) as it stands
+    (not read when no line needs a licence)."""
+    return choose(book(db, regime or order.regime), order, lines, regime) if lines else {}
 
 
 def assign(order: Order, chosen: Mapping[int, Licence | None]) -> None:
@@ -189,11 +200,15 @@ def assign(order: Order, chosen: Mapping[int, Licence | None]) -> None:
             line.licence = chosen[line.line_no]
 
 
-def gaps(db: Session, order: Order) -> dict[int, list[str]]:
-    """For each line needing a licence, why each licence in the book does not fit it (empty book: no reasons)."""
-    candidates = book(db, order.regime)
+def gaps(
+    db: Session, order: Order, regime: str | None = None, needing: Sequence[Need] | None = None
+) -> dict[int, list[str]]:
+    """For each line needing a licence (of the stored determination, or `needing`), why each licence in the book
+    of the order's regime (or `regime`) does not fit it (empty book: no reasons)."""
+    candidates = book(db, regime or order.regime)
+    lines = stored_needs(order) if needing is None else needing
     return {
-        need.line.line_no: [f"{c.number}: {fits(c, order, need)}" for c in candidates] for need in stored_needs(order)
+        need.line.line_no: [f"{c.number}: {fits(c, order, need, regime=regime)}" for c in candidates] for need in lines
     }
 
 

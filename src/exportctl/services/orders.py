@@ -29,7 +29,7 @@ from exportctl import determination_json, ledger
 from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderHeader, OrderInput, changed
-from exportctl.regime.files import builtin_pack_dir, read_pack_dir
+from exportctl.regime.files import builtin_pack_dir, builtin_packs, read_pack_dir
 from exportctl.services import checking, licences, records, regimes
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
@@ -43,6 +43,7 @@ INDETERMINATE = "indeterminate"
 PROHIBITED = "prohibited"
 RECHECK_REVIEW = "recheck-review"  # added by services.recheck when an automatic redetermination changed
 FOUR_EYES_SETTING = "release.four_eyes"
+ALSO_UNDER_SETTING = "orders.also_under"  # the company's default other regimes of a new order
 OVERRIDABLE_SETTING = "release.overridable"
 # Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
 NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
@@ -95,7 +96,8 @@ def order_of(db: Session, facts: OrderFacts) -> Order:
     """The order record of these facts, its parties and items looked up, not stored: what `add_order` stores
     and the web form's live check determines (both through `transaction_of`)."""
     order = Order(
-        **facts.model_dump(exclude={"lines", *PARTY_FIELDS}),
+        **facts.model_dump(exclude={"lines", "also_under", *PARTY_FIELDS}),
+        also_under=list(facts.also_under or []),
         consignee=_party(db, "consignee", facts.consignee),
         end_user=_party(db, "end_user", facts.end_user),
     )
@@ -125,16 +127,18 @@ def _party(db: Session, field: str, code: str | None) -> Party | None:
         raise Invalid(f"{field}: {exc}") from None
 
 
-def transaction_of(order: Order) -> Transaction:
-    """The engine's input for an order record (stored, or of `order_of`): item lines resolved to their
-    classification on the ship date. The one conversion of an order to a transaction."""
+def transaction_of(order: Order, regime: str | None = None) -> Transaction:
+    """The engine's input for an order record (stored, or of `order_of`) under its regime or one of its others
+    (`regime`): item lines resolved to their classification under that regime on the ship date. The one
+    conversion of an order to a transaction."""
+    regime = regime or order.regime
     lines: list[Line] = []
     for line in order.lines:
         reference = line.reference
         if line.item is not None:
-            found = classification_on(line.item, order.regime, order.ship_date)
+            found = classification_on(line.item, regime, order.ship_date)
             if found is None:
-                raise RecordError(f"line {line.line_no}: item '{line.item.code}' has no {order.regime} classification")
+                raise RecordError(f"line {line.line_no}: item '{line.item.code}' has no {regime} classification")
             reference = found.reference
         lines.append(
             Line(
@@ -143,12 +147,15 @@ def transaction_of(order: Order) -> Transaction:
                 quantity=line.quantity,
                 value_jpy=line.value_jpy,
                 value_eur=line.value_eur,
+                value_usd=line.value_usd,
+                us_content_pct=line.us_content_pct,
+                us_direct_product=line.us_direct_product,
                 residency=line.residency,
                 tech_purpose=line.tech_purpose,
             )
         )
     return Transaction(
-        regime=order.regime,
+        regime=regime,
         date=order.ship_date,
         origin=order.origin,
         destination=order.destination,
@@ -178,6 +185,12 @@ def reviewed_screener(screener: PartyScreener | None, *parties: Party | None) ->
         if party is not None:
             cleared.setdefault(party.name, set()).update(records.false_positives(party))
     return _ReviewedScreener(screener, cleared)
+
+
+def base_reason(reason: str) -> str:
+    """A blocking reason without the regime it is of (`us:licence-needed` → `licence-needed`): the reasons of an
+    order's other regimes are named by the regime, and are what the same reason of its own regime is."""
+    return reason.rpartition(":")[2]
 
 
 def blocking_reasons(result: Determination) -> list[str]:
@@ -220,12 +233,46 @@ def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScre
     return _determine(db, actor, order, screener, cause)
 
 
-def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
-    transaction = transaction_of(order)
+def _check(order: Order, regime: str, screener: PartyScreener | None) -> tuple[Transaction, Determination]:
+    transaction = transaction_of(order, regime)
     try:
-        result = checking.check(transaction, _screener(order, screener))
+        return transaction, checking.check(transaction, _screener(order, screener))
     except InvalidTransaction as exc:
-        raise RecordError(str(exc)) from exc
+        prefix = "" if regime == order.regime else f"{regime}: "
+        raise RecordError(f"{prefix}{exc}") from exc
+
+
+def _other_regimes(db: Session, order: Order, screener: PartyScreener | None) -> list[str]:
+    """Determine the order under each of its other regimes; keep their determinations and, where a licence of
+    that regime's book fits every line needing one, the licences. The reasons still blocking, named by regime."""
+    order.other_determinations, order.other_licences = {}, {}
+    reasons: list[str] = []
+    for regime in order.also_under:
+        _, result = _check(order, regime, screener)
+        order.other_determinations[regime] = determination_json.encode(result)
+        chosen = licences.plan(db, order, licences.needs(order, result), regime)
+        remaining = licences.still_blocking(blocking_reasons(result), chosen)
+        if not remaining and chosen:
+            order.other_licences[regime] = _numbers(chosen)
+        reasons += [f"{regime}:{reason}" for reason in remaining]
+    return reasons
+
+
+def _numbers(chosen: Mapping[int, Licence | None]) -> dict[str, str]:
+    return {str(line_no): licence.number for line_no, licence in chosen.items() if licence is not None}
+
+
+def _check_regimes(db: Session, order: Order) -> None:
+    """The other regimes an order names are installed and not its own; none given: the company's default."""
+    for regime in order.also_under:
+        if regime not in builtin_packs():
+            raise Invalid(f"also_under: '{regime[:40]}' is not an installed regime ({', '.join(builtin_packs())})")
+    order.also_under = [r for r in dict.fromkeys(order.also_under) if r != order.regime]
+
+
+def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
+    _check_regimes(db, order)
+    transaction, result = _check(order, order.regime, screener)
     pack_version = keep_pack_version(db, order.regime)
     for line, decided in zip(order.lines, result.lines, strict=True):
         line.outcome = decided.outcome.value
@@ -237,6 +284,7 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
     reasons = licences.still_blocking(blocking_reasons(result), chosen)
     if not reasons:
         licences.assign(order, chosen)
+    reasons += _other_regimes(db, order, screener)
     order.blocking_reasons = reasons
     order.status = "blocked" if reasons else "released"
     order.pack_version = pack_version
@@ -257,9 +305,11 @@ def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener 
                 "consignee": [determination_json.encode_hit(h) for h in result.consignee_hits],
             },
             "determination": order.determination,
+            "other_determinations": order.other_determinations,
             "status": order.status,
             "blocking_reasons": reasons,
             "licences": {line.line_no: line.licence.number for line in order.lines if line.licence},
+            "other_licences": order.other_licences,
         },
         pack_version=pack_version,
         list_versions=list_versions,
@@ -272,6 +322,8 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
     if db.scalars(select(Order).where(Order.number == data.number)).first():
         raise Conflict(f"number: order '{data.number}' exists")
     order = order_of(db, data)
+    if data.also_under is None:
+        order.also_under = default_also_under(db)
     order.created_by = actor.name
     db.add(order)
     db.flush()
@@ -288,6 +340,8 @@ def update_order(
     header = changed(header_of(order), changes)
     for key in changes:
         value = getattr(header, key)
+        if key == "also_under" and value is None:
+            value = default_also_under(db)
         setattr(order, key, _party(db, key, value) if key in PARTY_FIELDS else value)
     db.flush()
     return _determine(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
@@ -455,6 +509,24 @@ def _reasons_setting(db: Session, key: str) -> set[str] | None:
     return set(setting.value.get("reasons", [])) if setting else None
 
 
+def default_also_under(db: Session) -> list[str]:
+    """The other regimes a new order is decided under when it names none (the company's setting; none at first)."""
+    setting = db.get(Setting, ALSO_UNDER_SETTING)
+    return list(setting.value.get("regimes", [])) if setting else []
+
+
+def set_default_also_under(db: Session, actor: Actor, regimes: list[str]) -> None:
+    """Set the company's default other regimes (admin): e.g. ["us"] for an exporter of goods with US content."""
+    actor.require(Role.ADMIN)
+    unknown = [r for r in regimes if r not in builtin_packs()]
+    if unknown:
+        raise Invalid(f"regimes: '{unknown[0][:40]}' is not an installed regime ({', '.join(builtin_packs())})")
+    setting = db.get(Setting, ALSO_UNDER_SETTING) or Setting(key=ALSO_UNDER_SETTING, value={})
+    setting.value = {"regimes": list(dict.fromkeys(regimes))}
+    db.merge(setting)
+    ledger.append(db, actor.name, "settings.also_under", "settings", {"regimes": setting.value["regimes"]})
+
+
 def four_eyes_reasons(db: Session) -> set[str] | None:
     """The overridden reasons that need a second officer; None when never set: then every override does."""
     return _reasons_setting(db, FOUR_EYES_SETTING)
@@ -463,15 +535,15 @@ def four_eyes_reasons(db: Session) -> set[str] | None:
 def may_override(db: Session, reason: str) -> bool:
     """Whether an officer's reason may lift this blocking reason. Never `licence-needed` or `prohibited`;
     of the others, those in the setting, or all of them when it was never set."""
-    if reason in NEVER_OVERRIDDEN:
+    if base_reason(reason) in NEVER_OVERRIDDEN:
         return False
     allowed = _reasons_setting(db, OVERRIDABLE_SETTING)
-    return allowed is None or reason in allowed
+    return allowed is None or base_reason(reason) in allowed
 
 
 def needs_four_eyes(db: Session, overridden: list[str]) -> bool:
     reasons = four_eyes_reasons(db)
-    return bool(overridden) and (reasons is None or bool(set(overridden) & reasons))
+    return bool(overridden) and (reasons is None or bool({base_reason(r) for r in overridden} & reasons))
 
 
 def _refuse_never_overridden(reasons: list[str], what: str) -> None:
@@ -521,7 +593,7 @@ class ReleaseResult:
 
 
 def _overridden(reasons: list[str]) -> list[str]:
-    return [reason for reason in reasons if reason != LICENCE_NEEDED]
+    return [reason for reason in reasons if base_reason(reason) != LICENCE_NEEDED]
 
 
 def current_approvals(order: Order) -> list[Release]:
@@ -541,19 +613,28 @@ def release_message(order: Order) -> str:
     return order.status
 
 
-def _lift_by_licence(db: Session, order: Order) -> dict[int, str]:
-    """Lift `licence-needed` with licences from the book that fit every line needing one, or refuse."""
-    chosen = licences.plan(db, order, licences.stored_needs(order))
+def _lift_by_licence(db: Session, order: Order, regime: str | None = None) -> dict[int, str]:
+    """Lift `licence-needed` of the order's regime (or of another of its regimes: `us:licence-needed`) with
+    licences from that regime's book that fit every line needing one, or refuse."""
+    other = regime is not None and regime != order.regime
+    result = determination_json.decode(order.other_determinations[regime]) if other and regime else None
+    needing = licences.needs(order, result) if result is not None else licences.stored_needs(order)
+    chosen = licences.plan(db, order, needing, regime)
     if not licences.covered(chosen):
-        gaps = licences.gaps(db, order)
+        gaps = licences.gaps(db, order, regime, needing)
         lines = "; ".join(
             f"line {n}: " + (", ".join(why[:3]) + (" …" if len(why) > 3 else "") if why else "the book is empty")
             for n, why in gaps.items()
         )
+        named = f"{regime}:" if other else ""
         raise RecordError(
-            "licence-needed: no licence in the book fits every line that needs one "
+            f"{named}licence-needed: no licence in the book fits every line that needs one "
             f"({lines}); enter the licence in the book first: a reason cannot lift this block"
         )
+    if other and regime:
+        order.other_licences = {**order.other_licences, regime: _numbers(chosen)}
+        db.flush()
+        return {int(n): number for n, number in order.other_licences[regime].items()}
     licences.assign(order, chosen)
     db.flush()
     return {line.line_no: line.licence.number for line in order.lines if line.licence is not None}
@@ -569,7 +650,7 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
     order = lock_order(db, number)
     if order.status != "blocked":
         raise RecordError(f"order '{number}' is {order.status}, not blocked")
-    if PROHIBITED in order.blocking_reasons:
+    if any(base_reason(r) == PROHIBITED for r in order.blocking_reasons):
         raise RecordError(f"order '{number}' is prohibited; it cannot be released")
     before = list(order.blocking_reasons)
     overridden = _overridden(before)
@@ -582,6 +663,8 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
     if overridden and approvals_before and actor.local_admin:  # nobody proved who they are: never the second
         raise RecordError("local admin mode cannot give a second approval; a second officer must approve as themself")
     lifted = _lift_by_licence(db, order) if LICENCE_NEEDED in before else {}
+    needing_other = [r.rpartition(":")[0] for r in before if ":" in r and base_reason(r) == LICENCE_NEEDED]
+    lifted_other = {regime: _lift_by_licence(db, order, regime) for regime in needing_other}
     order.blocking_reasons = overridden
     approvals = len(approvals_before) + 1 if overridden else 1
     needed = 2 if needs_four_eyes(db, overridden) else 1
@@ -596,7 +679,7 @@ def release_order(db: Session, actor: Actor, number: str, reason: str) -> Releas
         "order.release",
         f"order:{number}",
         {"reason": reason, "blocking_reasons": before, "overridden": overridden, "licences": lifted,
-         "approvals": approvals, "needed": needed, "state": state},
+         "other_licences": lifted_other, "approvals": approvals, "needed": needed, "state": state},
         pack_version=order.pack_version,
     )  # fmt: skip
     return ReleaseResult(order, state, approvals, needed, lifted)
@@ -612,15 +695,12 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
         raise RecordError(f"order '{number}' is {order.status}; only a released order ships")
     _refuse_future(shipped_on)
     _refuse_stale_determination(order, shipped_on)
-    needing = licences.stored_needs(order)  # a licence is only ever put on a line needing one
-    unlicensed = [need.line.line_no for need in needing if need.line.licence_id is None]
-    if unlicensed:
-        raise RecordError(f"line {unlicensed[0]}: needs a licence and has none from the book; it cannot ship")
+    draws = _licensed_lines(db, order)
     # Licence rows are locked in id order: two shipments drawing on the same licences cannot deadlock.
-    for need in sorted(needing, key=lambda n: n.line.licence_id or 0):
+    for regime, need, licence_id in sorted(draws, key=lambda d: d[2]):
         line = need.line
-        licence = _lock_licence(db, line.licence_id or 0)
-        misfit = licences.terms_misfit(licence, order, need)
+        licence = _lock_licence(db, licence_id)
+        misfit = licences.terms_misfit(licence, order, need, regime)
         if misfit is not None:
             raise RecordError(f"line {line.line_no}: licence {licence.number} no longer covers it ({misfit})")
         draw_down(db, actor, licence.id, line.quantity or 0.0, line.value_jpy or 0, line.id, on=shipped_on)
@@ -630,6 +710,27 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
     payload = {"lines": len(order.lines), "shipped_on": shipped_on.isoformat()}
     ledger.append(db, actor.name, "order.ship", f"order:{number}", payload)
     return order
+
+
+def _licensed_lines(db: Session, order: Order) -> list[tuple[str, licences.Need, int]]:
+    """(regime, line, licence id) for every line needing a licence under each of the order's regimes; a line
+    without one from its regime's book is refused."""
+    draws: list[tuple[str, licences.Need, int]] = []
+    for need in licences.stored_needs(order):  # a licence is only ever put on a line needing one
+        if need.line.licence_id is None:
+            raise RecordError(f"line {need.line.line_no}: needs a licence and has none from the book; it cannot ship")
+        draws.append((order.regime, need, need.line.licence_id))
+    for regime in order.also_under:
+        numbers = order.other_licences.get(regime, {})
+        book = {licence.number: licence.id for licence in licences.book(db, regime)}
+        for need in licences.needs(order, determination_json.decode(order.other_determinations[regime])):
+            number = numbers.get(str(need.line.line_no))
+            if number is None or number not in book:
+                raise RecordError(
+                    f"line {need.line.line_no}: needs a {regime} licence and has none from the book; it cannot ship"
+                )
+            draws.append((regime, need, book[number]))
+    return draws
 
 
 # The earliest zone's offset (UTC+14): a date that has begun nowhere on Earth cannot be the day goods left.
@@ -650,7 +751,9 @@ def _refuse_stale_determination(order: Order, shipped_on: dt.date) -> None:
     if shipped_on == order.ship_date:
         return
     early, late = sorted((order.ship_date, shipped_on))
-    changes = regimes.regime(order.regime).changes_between(early, late)
+    changes = sorted(
+        c for r in (order.regime, *order.also_under) for c in regimes.regime(r).changes_between(early, late)
+    )
     if changes:
         raise RecordError(
             f"date: the rules changed on {changes[0]}, between the order's ship date {order.ship_date} and "

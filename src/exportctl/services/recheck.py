@@ -240,6 +240,12 @@ def _pack_cause(db: Session, order: Order, installed: Regime) -> tuple[str, dict
     return cause, detail
 
 
+def _other_stale(order: Order) -> list[str]:
+    """The other regimes of the order whose installed pack is not the one it was determined with."""
+    determined = order.other_determinations or {}
+    return [r for r in order.also_under if determined.get(r, {}).get("pack_version") != regimes.regime(r).version]
+
+
 def _dated_cause(regime: Regime, points: list[dt.date]) -> tuple[str, dict[str, Any]]:
     dated: list[dict[str, Any]] = []
     for point in points:
@@ -268,11 +274,17 @@ def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener |
         regime = regimes.regime(order.regime)
         if order.pack_version != regime.version:
             cause, detail = _pack_cause(db, order, regime)
+        elif stale := _other_stale(order):
+            cause, detail = f"pack of {stale[0]} changed", {"trigger": "pack-version", "regimes": stale}
         else:
-            points = [p for p in regime.changes_between(_last_determined(order), today) if p <= order.ship_date]
-            if not points:
+            cause, detail = "", {}
+            for under in (regime, *(regimes.regime(r) for r in order.also_under)):
+                points = [p for p in under.changes_between(_last_determined(order), today) if p <= order.ship_date]
+                if points:
+                    cause, detail = _dated_cause(under, points)
+                    break
+            if not cause:
                 continue
-            cause, detail = _dated_cause(regime, points)
         result.orders.append(redetermine(db, actor, order, screener, cause, detail))
     if not result.orders:
         return result  # nothing due: no record, so a repeated run leaves the database exactly as it was

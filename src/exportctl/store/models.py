@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -190,6 +191,11 @@ class Order(Base):
     blocking_reasons: Mapped[list[Any]] = mapped_column(default=list)
     outcome: Mapped[str | None] = mapped_column(String(32))
     determination: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The other regimes the order is decided under (a Japanese export with US content: also the EAR), each one's
+    # determination, and the licences of their books that lifted their licence requirement (line number → number).
+    also_under: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    other_determinations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    other_licences: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     pack_version: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
@@ -214,6 +220,9 @@ class OrderLine(Base):
     quantity: Mapped[float | None]
     value_jpy: Mapped[int | None] = mapped_column(BigInteger)
     value_eur: Mapped[int | None] = mapped_column(BigInteger)
+    value_usd: Mapped[int | None] = mapped_column(BigInteger)
+    us_content_pct: Mapped[float | None] = mapped_column(Float)
+    us_direct_product: Mapped[bool | None] = mapped_column(Boolean)
     residency: Mapped[str | None] = mapped_column(String(40))
     tech_purpose: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(32))

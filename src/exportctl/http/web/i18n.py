@@ -153,6 +153,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.assigned": ("Assigned licence", "割当許可証"),
     "orders.reasons": ("Reasons", "判定理由"),
     "orders.determination": ("Determination", "判定結果"),
+    "orders.also_under": ("Also under {regime}", "{regime}規制での判定"),
     "orders.missing": ("Missing", "不足情報"),
     "orders.hits": ("Screening hits", "スクリーニング該当"),
     "orders.releases": ("Releases", "出荷許可の記録"),

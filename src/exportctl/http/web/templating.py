@@ -16,9 +16,10 @@ from exportctl.http.web.regime_choice import picker
 from exportctl.regime.files import builtin_packs
 from exportctl.services import regimes
 from exportctl.services.actors import Actor, Role
+from exportctl.services.orders import base_reason
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent)
+TEMPLATES.env.filters.update(yen=fmt.yen, number=fmt.number, percent=fmt.percent, base_reason=base_reason)
 
 
 def licence_title(t: Translator, kind: str, regime_id: object) -> str:

@@ -27,6 +27,28 @@ async def check(transaction: Transaction, request: Request, actor: Viewer) -> di
     return determination_json.encode(checking.check(transaction, request.app.state.screener))
 
 
+class SeveralRegimes(BaseModel):
+    regimes: list[Annotated[str, Field(max_length=40)]] = Field(
+        min_length=1, max_length=10, description="The regimes to decide under (installed pack ids)"
+    )
+    transaction: Transaction
+
+
+@router.post(
+    "/check/regimes",
+    response_model=schemas.SeveralDeterminations,
+    summary="Determine one transaction under several regimes (not stored)",
+)
+async def check_under_several(request_body: SeveralRegimes, request: Request, actor: Viewer) -> dict[str, Any]:
+    screener = request.app.state.screener
+    transaction = request_body.transaction
+    determinations = [
+        checking.check(transaction.model_copy(update={"regime": regime_id}), screener)
+        for regime_id in dict.fromkeys(request_body.regimes)
+    ]
+    return determination_json.encode_several(determinations)
+
+
 class ScreenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=500)
     country: CountryCode | None = None

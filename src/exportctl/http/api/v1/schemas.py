@@ -147,6 +147,14 @@ class Determination(Answer):
     reasons: list[Reason]
 
 
+class SeveralDeterminations(Answer):
+    """One transaction under several regimes."""
+
+    determinations: list[Determination]
+    outcome: Outcome = Field(description="The most restrictive outcome of the regimes")
+    licence_required: bool = Field(description="Whether any regime requires a licence")
+
+
 # --- screening ------------------------------------------------------------------------------------------------
 
 
@@ -256,7 +264,8 @@ class OrderSummary(Answer):
     status: OrderStatus
     shipped_on: dt.date | None
     outcome: Outcome | None
-    blocking_reasons: list[str]
+    blocking_reasons: list[str] = Field(description="Reasons of another regime are named by it: us:licence-needed")
+    also_under: list[str] = Field(description="The other regimes the order is decided under")
 
 
 class OrderLine(Answer):
@@ -268,6 +277,9 @@ class OrderLine(Answer):
     quantity: float | None
     value_jpy: int | None
     value_eur: int | None
+    value_usd: int | None
+    us_content_pct: float | None
+    us_direct_product: bool | None
     entries: list[str]
     outcome: Outcome | None
     eligible_licences: list[str]
@@ -299,6 +311,8 @@ class Order(OrderSummary):
     reasons: list[Reason]
     screening_hits: list[ScreeningHit]
     releases: list[Approval]
+    other_determinations: dict[str, Determination] = Field(description="By regime: its determination")
+    other_licences: dict[str, dict[str, str]] = Field(description="By regime: line number → licence of its book")
 
 
 class Release(Order):
