@@ -431,3 +431,23 @@ def test_an_order_under_two_regimes_shows_each_determination(app_for: object, da
     page = logged_in(app_for, "alice").get("/orders/SO-US-1").text
     assert 'id="also-us"' in page and "NS2" in page
     assert "US: " + MESSAGES["block.licence-needed"][0] in page
+
+
+def test_the_form_enters_an_order_under_a_second_regime(app_for: object) -> None:
+    browser = logged_in(app_for, "alice")
+    assert 'name="also_under" value="us"' in browser.get("/orders/new").text
+    form = order_form("WEB-US-1", line_item=[""], line_reference=["3C002"]) | {
+        "ship_date": "2026-08-03",
+        "origin": "JP",
+        "destination": "CN",
+        "also_under": ["us"],
+        "line_us_content_pct": ["100"],
+        "line_value_jpy": ["30000000"],
+    }
+    response = browser.post("/orders/new", data={**form, "csrf_token": token(browser, "/orders/new")})
+    assert response.status_code == 303, response.text
+    page = browser.get("/orders/WEB-US-1").text
+    assert 'id="also-us"' in page and "NS2" in page  # 3C002 to China: the chart marks NS 2
+    refused = browser.post("/orders/new", data={**form, "number": "WEB-US-2", "line_us_content_pct": ["101"],
+                                               "csrf_token": token(browser, "/orders/new")})  # fmt: skip
+    assert refused.status_code == 422 and "us_content_pct" in refused.text and 'value="101"' in refused.text

@@ -216,7 +216,13 @@ def _reader(column: str, info: FieldInfo) -> Callable[[Row], Any]:
     if typing.get_origin(kind) is Literal:
         allowed = typing.get_args(kind)
         return lambda row: row.choice(column, allowed)
+    if typing.get_origin(kind) is list:  # several values in one cell, separated by ";" (also_under: "us;eu")
+        return lambda row: _several(row.text(column, required=False))
     return lambda row: row.text(column, required=required)
+
+
+def _several(cell: str | None) -> list[str] | None:
+    return None if cell is None else [part.strip() for part in cell.split(";") if part.strip()]
 
 
 def _bare(annotation: Any) -> Any:
@@ -271,6 +277,10 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
         if order.number in existing:
             raise row.problem("number", f"order '{order.number}' already exists")
         regime = _regime(row)[1]
+        for other in order.also_under or []:
+            if other not in builtin_packs():
+                installed = ", ".join(builtin_packs())
+                raise row.problem("also_under", f"'{other[:40]}' is not an installed regime ({installed})")
         if order.ship_date < regime.pack.meta.coverage_from:
             raise row.problem("ship_date", f"{order.ship_date} is before the {order.regime} pack's coverage")
         for column in PARTY_FIELDS:

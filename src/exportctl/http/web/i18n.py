@@ -154,6 +154,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.reasons": ("Reasons", "判定理由"),
     "orders.determination": ("Determination", "判定結果"),
     "orders.also_under": ("Also under {regime}", "{regime}規制での判定"),
+    "orders.us_content": ("US content (%)", "米国産品比率（%）"),
+    "entry.also_under": ("Also decide under", "他の規制でも判定"),
     "orders.missing": ("Missing", "不足情報"),
     "orders.hits": ("Screening hits", "スクリーニング該当"),
     "orders.releases": ("Releases", "出荷許可の記録"),

@@ -35,6 +35,7 @@ def _form_page(
         error=error,
         parties=db.scalars(select(Party).order_by(Party.code)).all(),
         items=db.scalars(select(Item).order_by(Item.code)).all(),
+        default_also_under=orders.default_also_under(db),  # ticked on a new form
     )
 
 

@@ -30,6 +30,7 @@ class LineForm:
     quantity: str = ""
     value_jpy: str = ""
     value_eur: str = ""
+    us_content_pct: str = ""
 
     @property
     def blank(self) -> bool:
@@ -47,6 +48,7 @@ class OrderForm:
     end_user: str = ""
     end_use: str = ""
     checked: frozenset[str] = frozenset()  # the yes/no facts ticked (`order_input.YES_NO`)
+    also_under: tuple[str, ...] | None = None  # the other regimes ticked; None: the form was not sent (a new one)
     lines: list[LineForm] = field(default_factory=lambda: [LineForm() for _ in range(BLANK_LINES)])
 
     @classmethod
@@ -60,13 +62,14 @@ class OrderForm:
 
         items, references = column("line_item"), column("line_reference")
         quantities, values, euros = column("line_quantity"), column("line_value_jpy"), column("line_value_eur")
-        width = max(len(items), len(references), len(quantities), len(values), len(euros))
+        shares = column("line_us_content_pct")
+        width = max(len(items), len(references), len(quantities), len(values), len(euros), len(shares))
 
         def at(values: list[str], index: int) -> str:
             return values[index] if index < len(values) else ""
 
         lines = [
-            LineForm(at(items, i), at(references, i), at(quantities, i), at(values, i), at(euros, i))
+            LineForm(at(items, i), at(references, i), at(quantities, i), at(values, i), at(euros, i), at(shares, i))
             for i in range(width)
         ]
         return cls(
@@ -79,6 +82,7 @@ class OrderForm:
             end_user=text("end_user"),
             end_use=text("end_use"),
             checked=frozenset(name for name in YES_NO if form.get(name)),
+            also_under=tuple(column("also_under")),
             lines=lines or [LineForm()],
         )
 
@@ -119,6 +123,7 @@ class OrderForm:
             "end_user": self.end_user or None,
             "end_use": self.end_use or None,
             **dict.fromkeys(self.checked, True),
+            "also_under": [r for r in self.also_under or () if r != self.regime],
             "lines": [
                 {
                     "item": line.item or None,
@@ -126,6 +131,7 @@ class OrderForm:
                     "quantity": _float(line.quantity, f"line {number}: quantity"),
                     "value_jpy": _int(line.value_jpy, f"line {number}: value"),
                     "value_eur": _int(line.value_eur, f"line {number}: value (EUR)"),
+                    "us_content_pct": _float(line.us_content_pct, f"line {number}: US content (%)"),
                 }
                 for number, line in self.filled_lines()
             ],
