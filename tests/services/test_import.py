@@ -241,3 +241,19 @@ def test_a_clerk_cannot_import_licences(url: str, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         run(url, "licences", write_xlsx(tmp_path / "l.xlsx", LICENCES), actor=Actor("alice", "clerk"))
     assert counts(url) == before
+
+
+def test_orders_under_several_regimes(url: str, tmp_path: Path) -> None:
+    # 7(19) to Germany (FEFTA: a licence) and, read as 3C002 under the EAR, US-made (100 %): NS2 is not marked for
+    # Germany on the Country Chart — so the EAR requires none.
+    header = [*ORDERS[0], "origin", "also_under", "us_content_pct"]
+    row = [ORDERS[3][0], dt.date(2026, 8, 3), "DE", "", *ORDERS[3][4:11], "3C002", *ORDERS[3][12:], "JP", "us", 100]
+    assert run(url, "orders", write_csv(tmp_path / "o.csv", [header, row]))["orders"] == 1
+    with store.session(url) as db:
+        order = db.scalars(select(Order)).one()
+        assert order.also_under == ["us"] and order.other_determinations["us"]["outcome"] == "no_licence_required"
+    bad = [*row[:-2], "us;xx", 100]
+    bad[0] = "SO-9"
+    refused(url, "orders", write_csv(tmp_path / "bad.csv", [header, bad]), "row 2, column also_under: 'xx'")
+    early = [bad[0], dt.date(2019, 9, 10), *row[2:]]
+    refused(url, "orders", write_csv(tmp_path / "early.csv", [header, early]), "row 2, column ship_date", "us pack")

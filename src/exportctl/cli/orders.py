@@ -304,7 +304,8 @@ def orders_release(
     book that fits (enter it first); other reasons are overridden, by two officers where four-eyes applies."""
     with transaction() as (db, actor):
         result = orders.release_order(db, actor, number, reason)
-    licences = sorted(set(result.licences.values()))
+        others = [f"{r}:{n}" for r, numbers in result.order.other_licences.items() for n in numbers.values()]
+    licences = sorted(set(result.licences.values()) | set(others))
     by_licence = f" (licence {', '.join(licences)} from the book)" if licences else ""
     if result.state == orders.RELEASED:
         out.print(f"order {number} released by {actor.name}{by_licence}", highlight=False)
@@ -324,4 +325,5 @@ def orders_ship(
     with transaction() as (db, actor):
         order = orders.ship_order(db, actor, number, shipped_on)
         drawn = [f"{line.licence.number}" for line in order.lines if line.licence]
+        drawn += [f"{r}:{n}" for r, numbers in order.other_licences.items() for n in dict.fromkeys(numbers.values())]
     out.print(f"order {number} shipped on {shipped_on}" + (f"; drawn on {', '.join(drawn)}" if drawn else ""))

@@ -281,6 +281,9 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
             if other not in builtin_packs():
                 installed = ", ".join(builtin_packs())
                 raise row.problem("also_under", f"'{other[:40]}' is not an installed regime ({installed})")
+            since = regimes.regime(other).pack.meta.coverage_from
+            if order.ship_date < since:
+                raise row.problem("ship_date", f"{order.ship_date} is before the {other} pack's coverage ({since})")
         if order.ship_date < regime.pack.meta.coverage_from:
             raise row.problem("ship_date", f"{order.ship_date} is before the {order.regime} pack's coverage")
         for column in PARTY_FIELDS:
