@@ -142,9 +142,11 @@ def test_the_order_body_keeps_its_field_names(api: Api) -> None:
     assert set(order["properties"]) == {
         "number", "regime", "ship_date", "origin", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
         "conventional_end_use", "repression_end_use", "informed", "clearly_not", "lines",
+        "also_under",  # issue 13: the other regimes the order is decided under (an addition to the contract)
     }  # fmt: skip
     assert set(order["required"]) == {"number", "ship_date", "destination", "lines"}
     line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "value_eur", "residency", "tech_purpose"}
+    line_fields |= {"value_usd", "us_content_pct", "us_direct_product"}  # issue 13: the EAR's facts of a line
     assert set(line["properties"]) == line_fields
     both = resist_order("SO-1") | {"lines": [{"item": "EMK-R100", "reference": "7(19)"}]}
     refused = problem_of(api.post("/orders", "clerk", both), 422)

@@ -111,6 +111,14 @@ def test_sta_to_a5_for_ns1(us: Regime) -> None:
     assert "STA" in line.eligible_licences and "740.20(d)" in line.licence_conditions["STA"]
 
 
+def test_sta_is_not_offered_where_the_ccl_restricts_it(us: Regime) -> None:
+    # 3A001's entry: "License Exception STA may not be used to ship any item in 3A001.b.2 or b.3 …". NS 1 applies
+    # to 3A001.b.2 and the chart marks NS 1 for Japan (A:5): a licence, and no STA.
+    line = check(us, "JP", "3A001.b.2").lines[0]
+    assert line.outcome is Outcome.LICENCE_REQUIRED and "NS1" in line.reasons_for_control
+    assert "STA" not in line.eligible_licences
+
+
 # --- embargoes (part 746) override the chart: a licence, reviewed under a policy of denial -----------------------
 
 

@@ -30,6 +30,7 @@ US = SHARED / "data" / "us"
 TOOLS = REPO / "tools" / "us_pack"
 BUILDER = TOOLS / "build_pack.py"
 PACK = REPO / "src" / "exportctl" / "packs" / "us"
+PARAMETERS = PACK / "parameters"
 MARKER = "# --- hand-written below ---"
 
 # The builder's modules, found as build_pack.py finds them (appended: they shadow nothing).
@@ -497,9 +498,63 @@ def test_the_built_files_load_and_a_paragraph_resolves_to_its_entry(built: Path)
         **HEADERS,
         "destinations.yaml": (built / "destinations.yaml").read_text(encoding="utf-8"),
         **{f"control/{path.name}": path.read_text(encoding="utf-8") for path in (built / "control").glob("*.yaml")},
+        # the parameters the merged criteria name (hand-written, in the repository's pack)
+        **{f"parameters/{path.name}": path.read_text(encoding="utf-8") for path in PARAMETERS.glob("*.yaml")},
     }
     snapshot = Regime(parse_pack(files)).at(dt.date(2026, 7, 23))
     for number, entry in (("3A001.b.2", "3A001"), ("3A001.z.1.a", "3A001"), ("9A610.y", "9A610")):
         assert [match.entry for match in resolve_control_number(snapshot, number)] == [entry], number
     assert not resolve_control_number(snapshot, "3A001.a.4")  # "[Reserved]"
     assert not resolve_control_number(snapshot, "5A002.j")  # a point of a note's list
+
+
+# --- criteria merged from tools/us_pack/criteria/cat-N.yaml ---------------------------------------------------------
+
+
+def test_criteria_are_merged_into_their_entries(entries: dict[str, dict[str, Any]]) -> None:
+    gpu = entries["3A090"]
+    assert gpu["complete"] is True
+    (a1,) = [clause for clause in gpu["clauses"] if clause["id"] == "a-1"]
+    assert a1["control_numbers"] == ["3A090.a.1"]
+    assert a1["criteria"] == [{"param": "total_processing_performance", "op": ">=", "value": 4800}]
+    assert gpu["note"].startswith("[criteria] Every alternative of the text is encoded")
+    assert entries["3A001"]["complete"] is False and "clauses" not in entries["3A003"]
+    assert "complete" not in entries["9A610"]  # an ECCN without criteria has neither clauses nor `complete`
+
+
+def clause_text(number: str, criterion: str = "{param: total_dose_si_gy, op: '>=', value: 5000}") -> str:
+    return (
+        f"{{id: x, title: {{en: t, ja: t}}, products: [integrated-circuit], control_numbers: [{number}],"
+        f" criteria: [{criterion}]}}"
+    )
+
+
+def criteria_of(code: str, *clauses: str) -> str:
+    return f"entries: {{{code}: {{complete: false, clauses: [{', '.join(clauses or (clause_text('3A001.a.1.a'),))}]}}}}"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("cat-3.yaml", criteria_of("3A089"), "the text does not have (or marks 'Not used'): 3A089"),
+        ("cat-3.yaml", criteria_of("3A001", clause_text("3A001.a.9")),
+         "3A001#x: 3A001.a.9 is not 3A001 or one of its live sub-paragraphs"),
+        ("cat-3.yaml", criteria_of("3A001", clause_text("3A001.a.1.a", "{param: tpp, op: '>', value: 1}")),
+         "3A001#x: parameter tpp is defined in no parameters file"),
+        ("cat-3.yaml", criteria_of("3A001", clause_text("3A001.a.1.a", "{param: mis_device, op: '==', value: 1}")),
+         "3A001#x: mis_device is a bool, compared with 1"),
+        ("cat-3.yaml", criteria_of("3E001", clause_text("3E001")), "3E001 is software or technology"),
+        ("cat-4.yaml", criteria_of("3A090"), "3A090 is not an entry of Category 4"),
+    ],
+)  # fmt: skip
+def test_the_builder_refuses_criteria_the_text_or_the_parameters_do_not_support(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    assert "a.9" in [item["paragraph"] for item in ECCNS["3A001"]["items"]]  # "[Reserved]": no part
+    (tmp_path / "criteria").mkdir()
+    (tmp_path / "criteria" / name).write_text(text, encoding="utf-8")
+    command = [sys.executable, str(BUILDER), "--shared", str(US), "--pack", str(tmp_path / "pack"), "--criteria",
+               str(tmp_path / "criteria")]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert run.returncode == 1 and message in run.stderr, run.stderr
+    assert not (tmp_path / "pack").exists()  # nothing written

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from annex_criteria import EntryCriteria, merge
 from ccl_source import CCL_SOURCE, RawEntry
 from chart_text import Reading, Scope
 from yamlout import comments, dump
 
-from exportctl.regime.schema import ControlFile
+from exportctl.regime.schema import ControlFile, Parameter
 
 # Supplement No. 1 to part 774: the categories' names.
 CATEGORIES = {
@@ -114,8 +115,22 @@ def _entry_comment(eccn: Eccn) -> str:
     return "".join(f"  # {line}\n" for line in lines)
 
 
-def control_file(category: str, eccns: Sequence[Eccn], issue_date: str, deep: bool) -> str:
-    """The category's control file, validated against the pack schema."""
+def control_file(
+    category: str,
+    eccns: Sequence[Eccn],
+    issue_date: str,
+    deep: bool,
+    criteria: Mapping[str, EntryCriteria] | None = None,
+    parameters: Mapping[str, Parameter] | None = None,
+) -> str:
+    """The category's control file, validated against the pack schema; an ECCN with hand-written criteria
+    (tools/us_pack/criteria/cat-N.yaml, checked by tools/eu_pack/annex_criteria.py) carries its clauses."""
+    criteria, parameters = criteria or {}, parameters or {}
+    encoded = [eccn.id for eccn in eccns if eccn.id in criteria]
+    merged = (
+        f"clauses, complete: merged from the hand-written tools/us_pack/criteria/cat-{category}.yaml, written from"
+        f" the paragraph text of the same extraction; ECCNs with clauses: {', '.join(encoded)}."
+    )
     without = [eccn.id for eccn in eccns if not eccn.controls]
     approximate = [eccn for eccn in eccns if eccn.approximate]
     header = comments(
@@ -147,11 +162,15 @@ def control_file(category: str, eccns: Sequence[Eccn], issue_date: str, deep: bo
         "ECCNs without a License Requirements table (no controls: a licence for every destination): "
         + (", ".join(without) or "none")
         + ".",
+        *([merged] if encoded else []),
     )
     body = ["rows:\n", dump([row_record(category, eccns)], indent=2), "entries:\n"]
     for eccn in eccns:
+        record = entry_record(eccn)
+        if eccn.id in criteria:
+            record = merge(record, criteria[eccn.id], parameters)
         body.append(_entry_comment(eccn))
-        body.append(dump([entry_record(eccn)], indent=2))
+        body.append(dump([record], indent=2))
     text = header + "".join(body)
     ControlFile.model_validate(yaml.safe_load(text))  # fail here rather than in the pack loader
     return text

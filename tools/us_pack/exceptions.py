@@ -159,8 +159,20 @@ def coverage_of(entry: dict[str, Any], report: Report) -> list[dict[str, Any]]:
     return found
 
 
-def general_coverage() -> list[dict[str, Any]]:
-    """The licence and the exceptions open to every entry on conditions (STA by the Country Groups of § 740.20)."""
+def sta_restricted(entries: Iterable[dict[str, Any]]) -> list[str]:
+    """The ECCNs whose CCL entry restricts STA ("License Exception STA may not be used …" for some paragraphs, some
+    Country Groups or all): left out of STA whole — a restriction read in part would offer STA where it is barred."""
+    restricted = []
+    for entry in entries:
+        flag = (entry.get("licenceExceptionFlags") or {}).get("STA") or ""
+        if "may not be used" in flag + str(entry.get("staSpecialConditions") or ""):
+            restricted.append(entry["eccn"])
+    return sorted(restricted)
+
+
+def general_coverage(sta_excluded: list[str]) -> list[dict[str, Any]]:
+    """The licence and the exceptions open to every entry on conditions (STA by the Country Groups of § 740.20, less
+    the ECCNs whose entry restricts it)."""
     return [
         {
             "licence": "license",
@@ -168,8 +180,8 @@ def general_coverage() -> list[dict[str, Any]]:
             "destinations": {},
             "periods": [{"source": "us.ear.738-4"}],
         },
-        _general("STA", STA_A5, {"tables": ["cg-a5"]}),
-        _general("STA", NS, {"tables": ["cg-a6"]}),
+        _general("STA", STA_A5, {"tables": ["cg-a5"]}) | {"exclude_entries": sta_excluded},
+        _general("STA", NS, {"tables": ["cg-a6"]}) | {"exclude_entries": sta_excluded},
         _general("TMP", ALL_COLUMNS, NOT_E),
         _general("RPL", ALL_COLUMNS, NOT_E),
         {  # usable only against Syria's embargo (part 746), from the rule of 2025-09-02
@@ -210,7 +222,7 @@ def encryption_coverage(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any
 def build(shared: Path) -> tuple[dict[str, Any], Report]:
     ccl = json.loads((shared / CCL).read_text(encoding="utf-8"))
     report = Report()
-    coverage = general_coverage() + encryption_coverage(ccl["entries"])
+    coverage = general_coverage(sta_restricted(ccl["entries"])) + encryption_coverage(ccl["entries"])
     for entry in ccl["entries"]:
         coverage += coverage_of(entry, report)
     return {"required": REQUIRED, "types": TYPES, "coverage": coverage}, report
