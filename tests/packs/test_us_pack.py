@@ -119,6 +119,17 @@ def test_sta_is_not_offered_where_the_ccl_restricts_it(us: Regime) -> None:
     assert "STA" not in line.eligible_licences
 
 
+def test_enc_for_encryption_items_on_its_conditions(us: Regime) -> None:
+    # 5A002: NS 1 (marked for Germany) and EI (§ 742.15, every destination); the CCL: "ENC: Yes for certain EI
+    # controlled commodities, see § 740.17". ENC is offered on the condition § 740.17 states; for 5A002 given without
+    # its paragraph, RS for 5A002.z may apply, which ENC does not overcome: not offered.
+    assert us.pack.entries["5A002"].title.en.startswith("“Information security”")
+    line = check(us, "DE", "5A002.a").lines[0]
+    assert set(line.reasons_for_control) == {"NS1", "EI"}
+    assert "ENC" in line.eligible_licences and "740.17" in line.licence_conditions["ENC"]
+    assert "ENC" not in check(us, "DE", "5A002").lines[0].eligible_licences
+
+
 # --- embargoes (part 746) override the chart: a licence, reviewed under a policy of denial -----------------------
 
 
