@@ -26,6 +26,7 @@ COMMERCIAL_IC = {
     "max_operating_temp_c": 85,
     "civil_automotive_or_railway_design": False,
     "total_processing_performance": 0,
+    "usable_in_500kg_300km_system": False,  # not an ADC of 3A101.a (for "missiles")
 }
 
 

@@ -252,13 +252,14 @@ def test_section_i_excludes_its_items_from_the_union_authorisations(eu: Regime) 
 
 
 def test_failing_the_encoded_clauses_never_makes_a_product_not_listed(eu: Regime) -> None:
-    # A carbon fibre of specific modulus 13 × 10^6 m fails 1C010.b ("exceeding 14,65 × 10^6 m"), but 1C210.a
-    # (fibrous materials usable in composite structures, "12,7 × 10^6 m or greater") has no criteria yet: the
+    # A carbon fibre of specific modulus 13 × 10^6 m fails 1C010.b ("exceeding 14,65 × 10^6 m"), and, not being in
+    # a continuous form, 1C210.a; but entries without criteria (1C001, 1C101 …) may still list a carbon fibre: the
     # answer is undetermined, never "not listed in Annex I" — and the export is not cleared.
     fibre = {
         "carbon_fibre_excluded_type": False,
         "fibre_specific_modulus_m": 13e6,
         "fibre_specific_strength_m": 240_000,
+        "fibre_continuous_form": False,
     }
     line = {"spec": {"product": "carbon-fibre", "params": fibre, "hs": "6815.10"}}
     result = check(eu, destination="CN", lines=[line])

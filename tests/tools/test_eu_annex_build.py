@@ -249,7 +249,7 @@ def test_criteria_are_merged_into_their_entries(entries: dict[str, dict[str, Any
     # the criteria's note follows the text's notes; an entry without criteria has neither clauses nor `complete`
     note = entries["3A001"]["note"]
     assert note.index("[3A001.a] Note: Integrated circuits include") < note.index("[criteria] Encoded: 3A001.a")
-    assert "clauses" not in entries["3A003"] and "complete" not in entries["3A003"]
+    assert "clauses" not in entries["3E001"] and "complete" not in entries["3E001"]
 
 
 def test_every_clause_cites_its_entry_or_a_live_sub_paragraph_of_it(entries: dict[str, dict[str, Any]]) -> None:
