@@ -1,8 +1,10 @@
 """The determination engine: a pure function of (snapshot, transaction, End User List).
 
 Order of questions for each line, mirroring how an officer reasons:
-  embargo → classification → (technology) is the transfer controlled → list control or catch-all →
-  the pack's exceptions (its rules module) → licence types and special measures.
+  is the item subject to the law at all (the pack's rules module: the EAR's de minimis) → embargo and listed
+  parties (prohibited, or a licence whatever the item) → classification → (technology) is the transfer controlled
+  → list control (where the entry's controls reach the destination) or catch-all → the pack's exceptions →
+  licence types (those overcoming every reason for control) and special measures.
 Every step adds reasons citing the pack source that decided it.
 """
 
