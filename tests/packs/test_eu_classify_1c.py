@@ -10,32 +10,17 @@ from typing import Any
 
 import pytest
 
-from exportctl.core_types import EntryMatch, Transaction
+from exportctl.core_types import EntryMatch
 from exportctl.determine.classify import resolve_cas
-from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
-from tests.packs.conftest import DAY
+from tests.packs.conftest import spec_line
 from tests.support.clauses import classify, holds, listed_by
 
 
 def entries_listing(eu: Regime, product: str, **params: Any) -> set[str]:
     """The entries the engine finds for one line of this product and specification, exported from Germany to China."""
-    transaction = Transaction.model_validate(
-        {
-            "regime": "eu",
-            "date": DAY.isoformat(),
-            "origin": "DE",
-            "destination": "CN",
-            "end_use": "x",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "repression_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    line = determine(eu.at(transaction.date), transaction).lines[0]
-    return {match.entry for match in line.entries}
+    return {match.entry for match in spec_line(eu, product, params).entries}
 
 
 def snapshot_cas(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:

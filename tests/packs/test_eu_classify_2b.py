@@ -7,29 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from exportctl.core_types import Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import Outcome
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
-from tests.packs.conftest import DAY
+from tests.packs.conftest import spec_line
 from tests.support.clauses import classify, holds, listed_by
 
 
 def _line(eu: Regime, product: str, **params: Any) -> Any:
-    transaction = Transaction.model_validate(
-        {
-            "regime": "eu",
-            "date": DAY.isoformat(),
-            "origin": "DE",
-            "destination": "CN",
-            "end_use": "x",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "repression_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(eu.at(transaction.date), transaction).lines[0]
+    return spec_line(eu, product, params)
 
 
 # --- 2B003 gear finishing machines -------------------------------------------------------------------------------

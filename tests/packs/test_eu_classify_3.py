@@ -9,30 +9,16 @@ from typing import Any
 
 import pytest
 
-from exportctl.core_types import LineDetermination, Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import LineDetermination, Outcome
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
-from tests.packs.conftest import DAY
+from tests.packs.conftest import spec_line
 from tests.support.clauses import holds
 
 
 def determine_line(eu: Regime, product: str, params: dict[str, Any]) -> LineDetermination:
     """The engine's determination of one line: an export of the specification from Germany to China."""
-    transaction = Transaction.model_validate(
-        {
-            "regime": "eu",
-            "date": DAY.isoformat(),
-            "origin": "DE",
-            "destination": "CN",
-            "end_use": "research",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "repression_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(eu.at(transaction.date), transaction).lines[0]
+    return spec_line(eu, product, params)
 
 
 def found(line: LineDetermination) -> dict[str, tuple[str, ...]]:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from exportctl.core_types import Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import Outcome
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
+from tests.packs.conftest import spec_line
 from tests.support.clauses import classify, holds, listed_by
 
 # --- 4A001 computers for extreme environments -----------------------------------------------------------------------
@@ -73,21 +73,7 @@ def test_4a001_assemblies_and_components_therefor(snapshot: Snapshot) -> None:
 def test_4a001_through_the_engine(eu: Regime) -> None:
     # A computer rated down to -50 °C, exported from Germany to China: an Annex I item (Art. 3(1)).
     spec = {"product": "digital-computer", "params": {**NOT_CIVIL, "min_operating_temp_c": -50}}
-    transaction = Transaction.model_validate(
-        {
-            "regime": "eu",
-            "date": "2026-01-15",
-            "origin": "DE",
-            "destination": "CN",
-            "end_use": "x",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "repression_end_use": False,
-            "lines": [{"spec": spec}],
-        }
-    )
-    determination = determine(eu.at(transaction.date), transaction)
-    line = determination.lines[0]
+    line = spec_line(eu, spec["product"], spec["params"])
     assert ("4A001.a.1",) in {m.control_numbers for m in line.entries}
     assert line.outcome is Outcome.LICENCE_REQUIRED
 
