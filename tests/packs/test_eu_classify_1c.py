@@ -1,8 +1,8 @@
-"""Classification by specification under the EU pack: the criteria of Annex I Category 1C (1C003 to 1C012, 1C116,
-1C117, 1C202, 1C210, 1C216, 1C225 to 1C241, 1C350, 1C450; tools/eu_pack/criteria/cat-1.yaml), checked against Annex I
-of Regulation (EU) 2021/821 as consolidated on 2025-11-15. Each threshold is quoted from the text: a specification
-just inside it is listed through the determination engine, one just outside it is not listed by that entry, and the
-decontrol notes the criteria express."""
+"""Classification by specification under the EU pack: the criteria of Annex I Category 1C (1C001 to 1C012, 1C101,
+1C102, 1C107, 1C111, 1C116 to 1C118, 1C202, 1C210, 1C216, 1C225 to 1C241, 1C350, 1C353, 1C354, 1C450;
+tools/eu_pack/criteria/cat-1.yaml), checked against Annex I of Regulation (EU) 2021/821 as consolidated on
+2025-11-15. Each threshold is quoted from the text: a specification just inside it is listed through the determination
+engine, one just outside it is not listed by that entry, and the decontrol notes the criteria express."""
 
 from __future__ import annotations
 
@@ -412,3 +412,280 @@ def test_1c450_a_toxic_chemicals(eu: Regime, snapshot: Snapshot) -> None:
     assert holds(snapshot, "1C450#a-2-non-party", **pfib) is True
     assert holds(snapshot, "1C450#a-2-non-party", **{**pfib, "chemical_content_wt_pct": 1}) is False
     assert holds(snapshot, "1C450#a-2", **pfib) is False
+
+
+# --- 1C450.b.1 to b.6 families ---------------------------------------------------------------------------------------
+
+FAMILY = {**NOT_CONSUMER, "precursor_excepted_by_1c450_b": False}
+
+
+@pytest.mark.parametrize(
+    "product",
+    [
+        "n-n-dialkylphosphoramidic-dihalide",
+        "dialkyl-n-n-dialkylphosphoramidate",
+        "n-n-dialkylaminoethyl-2-chloride",
+        "n-n-dialkylaminoethane-2-ol",
+        "n-n-dialkylaminoethane-2-thiol",
+    ],
+)
+def test_1c450_b_2_to_6_families_methyl_ethyl_or_propyl(eu: Regime, product: str) -> None:
+    # "methyl, ethyl or propyl (normal or iso)": three carbon atoms or fewer; b Note 2: more than 30 %
+    family = {**FAMILY, "export_to_cwc_state_party": True, "alkyl_carbon_count_max": 3}
+    assert "1C450" in entries_listing(eu, product, **family, chemical_content_wt_pct=31)
+    assert "1C450" not in entries_listing(eu, product, **family, chemical_content_wt_pct=30)
+    assert "1C450" not in entries_listing(
+        eu, product, **{**family, "alkyl_carbon_count_max": 4}, chemical_content_wt_pct=100
+    )
+
+
+def test_1c450_b_notes_1_and_2_ten_percent_to_a_state_not_party(eu: Regime, snapshot: Snapshot) -> None:
+    family = {**FAMILY, "phosphorus_bonded_to_one_c1_c3_alkyl_only": True, "export_to_cwc_state_party": False}
+    assert "1C450" in entries_listing(eu, "alkylphosphorus-compound", **family, chemical_content_wt_pct=11)
+    assert "1C450" not in entries_listing(eu, "alkylphosphorus-compound", **family, chemical_content_wt_pct=10)
+    assert holds(snapshot, "1C450#b-1-non-party", **family, chemical_content_wt_pct=10.1) is True
+    party = {**family, "export_to_cwc_state_party": True}
+    assert holds(snapshot, "1C450#b-1-non-party", **party, chemical_content_wt_pct=20) is False
+    assert holds(snapshot, "1C450#b-1", **party, chemical_content_wt_pct=20) is False
+    assert holds(snapshot, "1C450#b-1", **party, chemical_content_wt_pct=30.1) is True
+
+
+def test_1c450_b_excepted_chemicals_and_consumer_goods(eu: Regime, snapshot: Snapshot) -> None:
+    ethanol = {**FAMILY, "alkyl_carbon_count_max": 2, "chemical_content_wt_pct": 100}
+    assert holds(snapshot, "1C450#b-5", **ethanol) is True
+    # b.5 Note: N,N-dimethylaminoethanol and its salts, protonated salts of N,N-diethylaminoethanol
+    assert holds(snapshot, "1C450#b-5", **{**ethanol, "precursor_excepted_by_1c450_b": True}) is False
+    assert holds(snapshot, "1C450#b-5", **{**ethanol, "consumer_goods_packaged_for_personal_use": True}) is False
+    # The text gives CAS numbers only of the chemicals it excepts: none of them resolves to 1C450.b.
+    for number in ("944-22-9", "108-01-0"):
+        assert snapshot_cas(snapshot, number) == ()
+
+
+# --- 1C111, 1C118 ----------------------------------------------------------------------------------------------------
+
+
+def test_1c111_a_1_spherical_aluminium_powder(eu: Regime, snapshot: Snapshot) -> None:
+    powder = {"powder_particle_shape": "spherical", "purity_wt_pct": 97, "fraction_below_63um_wt_pct": 10}
+    assert "1C111" in entries_listing(eu, "aluminium-powder", **powder, powder_max_particle_size_um=199)
+    assert "1C111" not in entries_listing(eu, "aluminium-powder", **powder, powder_max_particle_size_um=200)
+    assert holds(snapshot, "1C111#a-1", **{**powder, "purity_wt_pct": 96.9}, powder_max_particle_size_um=100) is False
+    assert (
+        holds(snapshot, "1C111#a-1", **{**powder, "fraction_below_63um_wt_pct": 9.9}, powder_max_particle_size_um=100)
+        is False
+    )
+    assert (
+        holds(snapshot, "1C111#a-1", **{**powder, "powder_particle_shape": "flake"}, powder_max_particle_size_um=100)
+        is False
+    )
+
+
+def test_1c111_a_2_metal_powders_below_60_um(eu: Regime, snapshot: Snapshot) -> None:
+    assert "1C111" in entries_listing(eu, "magnesium-powder", purity_wt_pct=97, fraction_below_60um_pct=90)
+    assert "1C111" not in entries_listing(eu, "magnesium-powder", purity_wt_pct=97, fraction_below_60um_pct=89.9)
+    assert holds(snapshot, "1C111#a-2-a", purity_wt_pct=96.9, fraction_below_60um_pct=95) is False
+    assert holds(snapshot, "1C111#a-2-b", purity_wt_pct=85, fraction_below_60um_pct=90) is True
+    assert holds(snapshot, "1C111#a-2-b", purity_wt_pct=84.9, fraction_below_60um_pct=90) is False
+
+
+def test_1c111_a_5_high_energy_density_fuels_and_the_fossil_fuel_note(eu: Regime, snapshot: Snapshot) -> None:
+    slurry = {"usable_in_1c111_a_5_system": True}
+    assert "1C111" in entries_listing(eu, "boron-slurry", **slurry, heat_of_combustion_mj_per_kg=40)
+    assert "1C111" not in entries_listing(eu, "boron-slurry", **slurry, heat_of_combustion_mj_per_kg=39.9)
+    fuel = {"usable_in_1c111_a_5_system": True, "made_from_fossil_or_plant_fuel": False}
+    assert holds(snapshot, "1C111#a-5-b", **fuel, heat_of_combustion_gj_per_m3=37.5) is True
+    assert holds(snapshot, "1C111#a-5-b", **fuel, heat_of_combustion_gj_per_m3=37.4) is False
+    # a.5.b Note: a fossil refined fuel is controlled only if specially formulated for 'missiles' or the UAVs
+    fossil = {**fuel, "made_from_fossil_or_plant_fuel": True, "heat_of_combustion_gj_per_m3": 38}
+    assert holds(snapshot, "1C111#a-5-b", **fossil) is False
+    assert "1C111" not in entries_listing(
+        eu, "high-energy-density-fuel", **fossil, specially_formulated_for_1c111_a_5_system=False
+    )
+    assert "1C111" in entries_listing(
+        eu, "high-energy-density-fuel", **fossil, specially_formulated_for_1c111_a_5_system=True
+    )
+
+
+def test_1c111_named_chemicals_by_cas_number(eu: Regime, snapshot: Snapshot) -> None:
+    assert {m.control_numbers for m in snapshot_cas(snapshot, "10544-72-6")} == {("1C111.a.3.b",)}  # N2O4
+    assert {m.control_numbers for m in snapshot_cas(snapshot, "299177-50-7")} == {("1C111.a.4.i",)}
+    assert {m.control_numbers for m in snapshot_cas(snapshot, "68891-50-9")} == {("1C111.b.4",)}  # PBAN
+    assert {m.control_numbers for m in snapshot_cas(snapshot, "119-75-5")} == {("1C111.c.3",)}
+    # Referred to the Military Goods Controls: TMETN (c.4), catocene (c.6.a)
+    assert snapshot_cas(snapshot, "3032-55-1") == ()
+    assert snapshot_cas(snapshot, "37206-42-1") == ()
+    assert "1C111" in entries_listing(eu, "dimethylaminoethyl-azide")
+
+
+def test_1c118_titanium_stabilised_duplex_stainless_steel(eu: Regime, snapshot: Snapshot) -> None:
+    steel = {
+        "chromium_content_wt_pct": 23.0,
+        "nickel_content_wt_pct": 4.5,
+        "titanium_content_wt_pct": 0.11,
+        "austenite_volume_pct": 10,
+    }
+    product = "titanium-stabilised-duplex-stainless-steel"
+    bar = {**steel, "material_form": "bar"}
+    assert "1C118" in entries_listing(eu, product, **bar, min_dimension_mm=100)
+    assert "1C118" not in entries_listing(eu, product, **bar, min_dimension_mm=99)
+    assert holds(snapshot, "1C118#b-1", **{**bar, "titanium_content_wt_pct": 0.1}, min_dimension_mm=100) is False
+    assert holds(snapshot, "1C118#b-1", **{**bar, "chromium_content_wt_pct": 23.1}, min_dimension_mm=100) is False
+    assert holds(snapshot, "1C118#b-1", **{**bar, "nickel_content_wt_pct": 4.4}, min_dimension_mm=100) is False
+    assert holds(snapshot, "1C118#b-1", **{**bar, "austenite_volume_pct": 9.9}, min_dimension_mm=100) is False
+    sheet = {**steel, "material_form": "sheet", "wall_or_sheet_thickness_mm": 3}
+    assert holds(snapshot, "1C118#b-2", **sheet, sheet_width_mm=600) is True
+    assert holds(snapshot, "1C118#b-2", **sheet, sheet_width_mm=599) is False
+    tube = {**steel, "material_form": "tube", "tube_outer_diameter_mm": 600}
+    assert holds(snapshot, "1C118#b-3", **tube, wall_or_sheet_thickness_mm=3) is True
+    assert holds(snapshot, "1C118#b-3", **tube, wall_or_sheet_thickness_mm=3.1) is False
+
+
+# --- 1C353, 1C354 ----------------------------------------------------------------------------------------------------
+
+
+def test_1c353_genetic_elements_and_the_vaccine_note(eu: Regime, snapshot: Snapshot) -> None:
+    toxin = {"genetic_element_origin": "listed-toxin"}
+    assert "1C353" in entries_listing(eu, "genetic-element", **toxin, is_vaccine=False)
+    assert "1C353" not in entries_listing(eu, "genetic-element", **toxin, is_vaccine=True)  # Note 2
+    assert "1C353" not in entries_listing(eu, "genetic-element", genetic_element_origin="other", is_vaccine=False)
+    bacterial = {"genetic_element_origin": "listed-bacterium-or-fungus", "is_vaccine": False}
+    assert holds(snapshot, "1C353#a-2", **bacterial, gene_hazardous_or_endows_pathogenicity=True) is True
+    assert holds(snapshot, "1C353#a-2", **bacterial, gene_hazardous_or_endows_pathogenicity=False) is False
+
+
+def test_1c354_plant_pathogens_by_name(eu: Regime) -> None:
+    assert "1C354" in entries_listing(eu, "potato-spindle-tuber-viroid")
+    assert "1C354" in entries_listing(eu, "ralstonia-solanacearum-race-3-biovar-2")
+    assert "1C354" in entries_listing(eu, "puccinia-graminis-var-stakmanii")
+
+
+# --- 1C102, 1C107 ----------------------------------------------------------------------------------------------------
+
+
+def test_1c102_carbon_carbon_for_launch_vehicles_or_sounding_rockets(eu: Regime) -> None:
+    product = "resaturated-pyrolised-carbon-carbon"
+    assert "1C102" in entries_listing(eu, product, designed_for_9a004_slv_or_9a104_sounding_rocket=True)
+    assert "1C102" not in entries_listing(eu, product, designed_for_9a004_slv_or_9a104_sounding_rocket=False)
+
+
+def test_1c107_a_fine_grain_graphite(eu: Regime, snapshot: Snapshot) -> None:
+    graphite = {
+        "graphite_grain_size_um": 100,
+        "usable_for_rocket_nozzle_or_nose_tip": True,
+        "machinable_to_listed_dimensions": True,
+    }
+    assert "1C107" in entries_listing(eu, "fine-grain-graphite", **graphite, bulk_density_15c_g_cm3=1.72)
+    assert "1C107" not in entries_listing(eu, "fine-grain-graphite", **graphite, bulk_density_15c_g_cm3=1.71)
+    coarse = {**graphite, "graphite_grain_size_um": 101}
+    assert holds(snapshot, "1C107#a", **coarse, bulk_density_15c_g_cm3=1.8) is False
+
+
+def test_1c107_c_and_f_ceramic_composites(eu: Regime, snapshot: Snapshot) -> None:
+    radome = {"for_radome_use": True, "usable_in_missile_9a004_or_9a104": True}
+    assert "1C107" in entries_listing(eu, "ceramic-composite", **radome, lowest_relative_permittivity_100mhz_100ghz=5.9)
+    assert holds(snapshot, "1C107#c", **radome, lowest_relative_permittivity_100mhz_100ghz=6) is False
+    uhtc = {"fibre_or_filament_reinforced": True, "usable_in_1c107_f_system": True}
+    assert holds(snapshot, "1C107#f", **uhtc, ceramic_matrix_melting_point_c=3000) is True
+    assert holds(snapshot, "1C107#f", **uhtc, ceramic_matrix_melting_point_c=2999) is False
+    # f Note: UHTC materials in non-composite form
+    assert (
+        holds(
+            snapshot, "1C107#f", **{**uhtc, "fibre_or_filament_reinforced": False}, ceramic_matrix_melting_point_c=3200
+        )
+        is False
+    )
+
+
+# --- 1C001 -----------------------------------------------------------------------------------------------------------
+
+
+def test_1c001_a_absorbers_above_2e8_hz_below_3e12_hz(eu: Regime, snapshot: Snapshot) -> None:
+    absorber = {"absorber_excluded_type": False}
+    assert "1C001" in entries_listing(eu, "radar-absorbing-material", **absorber, absorber_design_frequency_ghz=0.21)
+    assert "1C001" not in entries_listing(eu, "radar-absorbing-material", **absorber, absorber_design_frequency_ghz=0.2)
+    assert holds(snapshot, "1C001#a", **absorber, absorber_design_frequency_ghz=3000) is False
+    assert holds(snapshot, "1C001#a", absorber_excluded_type=True, absorber_design_frequency_ghz=10) is False  # Note 1
+
+
+def test_1c001_b_near_infrared_and_its_laser_note(snapshot: Snapshot) -> None:
+    nir = {"visible_light_transparent": False, "designed_for_laser_marking_or_welding_of_polymers": False}
+    assert holds(snapshot, "1C001#b", **nir, absorber_design_wavelength_nm=811) is True
+    assert holds(snapshot, "1C001#b", **nir, absorber_design_wavelength_nm=810) is False
+    assert holds(snapshot, "1C001#b", **nir, absorber_design_wavelength_nm=2000) is False
+    laser = {**nir, "designed_for_laser_marking_or_welding_of_polymers": True}
+    assert holds(snapshot, "1C001#b", **laser, absorber_design_wavelength_nm=1064) is False
+
+
+def test_1c001_c_conductive_polymers_not_liquid(eu: Regime, snapshot: Snapshot) -> None:
+    # 10000 S/m = 10 kS/m ("exceeding"); less than 100 ohms/square
+    film = {"physical_state": "solid", "sheet_resistivity_ohm_sq": 100}
+    assert "1C001" in entries_listing(eu, "polyaniline", **film, bulk_conductivity_ks_per_m=10.1)
+    assert "1C001" not in entries_listing(eu, "polyaniline", **film, bulk_conductivity_ks_per_m=10)
+    assert holds(snapshot, "1C001#c-sheet", physical_state="solid", sheet_resistivity_ohm_sq=99) is True
+    assert holds(snapshot, "1C001#c-sheet", physical_state="solid", sheet_resistivity_ohm_sq=100) is False
+    assert holds(snapshot, "1C001#c-sheet", physical_state="liquid", sheet_resistivity_ohm_sq=1) is False  # Note
+
+
+# --- 1C002 -----------------------------------------------------------------------------------------------------------
+
+NOT_COATING = {"formulated_for_coating": False}
+
+
+def test_1c002_a_aluminides(eu: Regime, snapshot: Snapshot) -> None:
+    aluminide = {**NOT_COATING, "contains_other_alloying_element": True}
+    assert "1C002" in entries_listing(eu, "nickel-aluminide", **aluminide, aluminium_content_wt_pct=15)
+    assert "1C002" not in entries_listing(eu, "nickel-aluminide", **aluminide, aluminium_content_wt_pct=14.9)
+    assert holds(snapshot, "1C002#a-1", **aluminide, aluminium_content_wt_pct=38.1) is False
+    assert holds(snapshot, "1C002#a-2", **aluminide, aluminium_content_wt_pct=10) is True
+    assert holds(snapshot, "1C002#a-2", **aluminide, aluminium_content_wt_pct=9.9) is False
+    # 1C002 Note: specially formulated for coating purposes
+    assert (
+        holds(snapshot, "1C002#a-2", **{**aluminide, "formulated_for_coating": True}, aluminium_content_wt_pct=20)
+        is False
+    )
+
+
+def test_1c002_b_alloys_made_from_1c002_c_powder(eu: Regime, snapshot: Snapshot) -> None:
+    alloy = {**NOT_COATING, "made_from_controlled_alloy_powder": True}
+    assert holds(snapshot, "1C002#b-1-a", **alloy, stress_rupture_life_h=10000) is True
+    assert holds(snapshot, "1C002#b-1-a", **alloy, stress_rupture_life_h=9999) is False
+    assert holds(snapshot, "1C002#b-3-b", **alloy, low_cycle_fatigue_life_cycles=10000) is True
+    assert holds(snapshot, "1C002#b-3-b", **alloy, low_cycle_fatigue_life_cycles=9999) is False
+    assert holds(snapshot, "1C002#b-4-a", **alloy, tensile_strength_200c_mpa=240) is True
+    assert holds(snapshot, "1C002#b-4-a", **alloy, tensile_strength_200c_mpa=239) is False
+    assert holds(snapshot, "1C002#b-4-b", **alloy, tensile_strength_25c_mpa=414) is False
+    magnesium = {**alloy, "alloy_uts_mpa": 345}
+    assert "1C002" in entries_listing(eu, "magnesium-alloy", **magnesium, corrosion_rate_3pct_nacl_mm_per_year=0.9)
+    assert "1C002" not in entries_listing(eu, "magnesium-alloy", **magnesium, corrosion_rate_3pct_nacl_mm_per_year=1)
+    assert (
+        holds(snapshot, "1C002#b-5", **{**magnesium, "alloy_uts_mpa": 344}, corrosion_rate_3pct_nacl_mm_per_year=0.5)
+        is False
+    )
+
+
+def test_1c002_c_and_d_powders_and_alloyed_materials(snapshot: Snapshot) -> None:
+    nickel = {
+        **NOT_COATING,
+        "alloy_base_metal": "nickel",
+        "alloy_element_count": 3,
+        "contains_required_alloying_elements": True,
+        "powder_production_method": "ultrasonic-atomisation",
+        "can_produce_listed_alloy": True,
+    }
+    assert holds(snapshot, "1C002#c-nickel", **nickel, nonmetallic_particles_over_100um_per_1e9=2) is True
+    assert holds(snapshot, "1C002#c-nickel", **nickel, nonmetallic_particles_over_100um_per_1e9=3) is False
+    titanium = {**nickel, "alloy_base_metal": "titanium"}
+    assert holds(snapshot, "1C002#c-other", **titanium) is True
+    assert holds(snapshot, "1C002#c-other", **{**titanium, "powder_production_method": "other"}) is False
+    assert holds(snapshot, "1C002#c-other", **{**titanium, "alloy_element_count": 2}) is False
+    ribbon = {**titanium, "powder_production_method": "melt-spinning"}
+    assert holds(snapshot, "1C002#d-other", **ribbon, material_form="ribbon") is True
+    assert holds(snapshot, "1C002#d-other", **ribbon, material_form="bar") is False
+
+
+def test_1c101_reduced_observables_and_the_satellite_note(eu: Regime) -> None:
+    coating = {"usable_in_1c101_system": True}
+    assert "1C101" in entries_listing(eu, "stealth-coating", **coating, satellite_thermal_control_coating=False)
+    assert "1C101" not in entries_listing(eu, "stealth-coating", **coating, satellite_thermal_control_coating=True)
+    assert "1C101" not in entries_listing(
+        eu, "stealth-coating", usable_in_1c101_system=False, satellite_thermal_control_coating=False
+    )

@@ -1,7 +1,8 @@
 """Classification by specification under the EU pack: the Category 2B criteria beyond 2B001 and 2B510 (2B003,
-2B006–2B008, 2B201, 2B204, 2B206, 2B207, 2B209, 2B226, 2B227, 2B230–2B232, 2B350; tools/eu_pack/criteria/cat-2.yaml),
-checked against Annex I of Regulation (EU) 2021/821 as consolidated on 2025-11-15. Each threshold is quoted from the
-text: a specification just inside and just outside it, and the decontrol notes the criteria express."""
+2B006–2B008, 2B104, 2B105, 2B120–2B122, 2B201, 2B204, 2B206, 2B207, 2B209, 2B219, 2B225–2B227, 2B230–2B233, 2B350;
+tools/eu_pack/criteria/cat-2.yaml), checked against Annex I of Regulation (EU) 2021/821 as consolidated on 2025-11-15.
+Each threshold is quoted from the text: a specification just inside and just outside it, and the decontrol notes the
+criteria express."""
 
 from __future__ import annotations
 
@@ -366,3 +367,433 @@ def test_2b350_d_heat_exchanger_through_the_engine(eu: Regime) -> None:
     assert line.outcome is Outcome.LICENCE_REQUIRED
     small = _line(eu, "heat-exchanger", heat_transfer_area_m2=0.15, wetted_material="silicon-carbide")
     assert small.outcome is not Outcome.LICENCE_REQUIRED
+
+
+# --- 2B104 / 2B105 isostatic presses and CVD furnaces ----------------------------------------------------------
+
+
+def test_2b104_isostatic_press_thresholds(snapshot: Snapshot) -> None:
+    # "69 MPa or greater"; "873 K (600 °C) or greater"; "inside diameter of 254 mm or greater".
+    press = {"press_max_pressure_mpa": 69, "press_chamber_max_controlled_temperature_c": 600}
+    assert holds(snapshot, "2B104#press", **press, press_chamber_inner_diameter_mm=254) is True
+    assert holds(snapshot, "2B104#press", **press, press_chamber_inner_diameter_mm=253) is False
+    wide = {**press, "press_chamber_inner_diameter_mm": 300}
+    assert holds(snapshot, "2B104#press", **{**wide, "press_max_pressure_mpa": 68}) is False
+    assert holds(snapshot, "2B104#press", **{**wide, "press_chamber_max_controlled_temperature_c": 599}) is False
+
+
+def test_2b105_cvd_furnace_through_the_engine(eu: Regime) -> None:
+    line = _line(eu, "cvd-furnace", designed_for_carbon_carbon_densification=True)
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B105", ("2B105",))]
+    assert line.outcome is Outcome.LICENCE_REQUIRED
+    other = _line(eu, "cvd-furnace", designed_for_carbon_carbon_densification=False)
+    assert other.outcome is not Outcome.LICENCE_REQUIRED
+
+
+# --- 2B120 / 2B121 / 2B122 motion simulators, rate and positioning tables, centrifuges ----------------------------
+
+TABLE = {"table_axes": 2, "designed_to_incorporate_slip_rings": True, "designed_for_machine_tool_or_medical": False}
+AXIS = {"angular_rate_resolution_deg_s": 6, "angular_rate_accuracy_deg_s": 0.6}
+
+
+def test_2b120_c_1_rates_of_400_or_more_or_30_or_less(snapshot: Snapshot) -> None:
+    assert holds(snapshot, "2B120#c-1-high-rate", **TABLE, **AXIS, max_angular_rate_deg_s=400) is True
+    assert holds(snapshot, "2B120#c-1-high-rate", **TABLE, **AXIS, max_angular_rate_deg_s=399) is False
+    assert holds(snapshot, "2B120#c-1-low-rate", **TABLE, **AXIS, min_angular_rate_deg_s=30) is True
+    assert holds(snapshot, "2B120#c-1-low-rate", **TABLE, **AXIS, min_angular_rate_deg_s=31) is False
+    coarse = {**AXIS, "angular_rate_accuracy_deg_s": 0.7}
+    assert holds(snapshot, "2B120#c-1-high-rate", **TABLE, **coarse, max_angular_rate_deg_s=500) is False
+
+
+def test_2b120_c_2_c_3_stability_and_positioning_and_note_1(snapshot: Snapshot) -> None:
+    assert holds(snapshot, "2B120#c-2", **TABLE, angular_rate_stability_pct=0.05) is True
+    assert holds(snapshot, "2B120#c-2", **TABLE, angular_rate_stability_pct=0.06) is False
+    assert holds(snapshot, "2B120#c-3", **TABLE, angular_positioning_accuracy_arcsec=5) is True
+    assert holds(snapshot, "2B120#c-3", **TABLE, angular_positioning_accuracy_arcsec=5.1) is False
+    # Note 1: rotary tables designed for machine tools or medical equipment; 2B120.a: two or more axes.
+    machine_tool = {**TABLE, "designed_for_machine_tool_or_medical": True}
+    assert holds(snapshot, "2B120#c-3", **machine_tool, angular_positioning_accuracy_arcsec=1) is False
+    assert holds(snapshot, "2B120#c-3", **{**TABLE, "table_axes": 1}, angular_positioning_accuracy_arcsec=1) is False
+
+
+def test_2b121_positioning_table(snapshot: Snapshot) -> None:
+    table = {"table_axes": 2, "designed_for_machine_tool_or_medical": False}
+    result = classify(snapshot, "positioning-table", **table, angular_positioning_accuracy_arcsec=5)
+    assert "2B121#positioning-table" in listed_by(result)
+    assert holds(snapshot, "2B121#positioning-table", **table, angular_positioning_accuracy_arcsec=5.1) is False
+    assert (
+        holds(snapshot, "2B121#positioning-table", **{**table, "table_axes": 1}, angular_positioning_accuracy_arcsec=1)
+        is False
+    )
+
+
+def test_2b122_centrifuge_greater_than_100_g(snapshot: Snapshot) -> None:
+    # "greater than 100 g": 100 × 9,80665 m/s² = 980,665 m/s².
+    rings = {"designed_to_incorporate_slip_rings": True}
+    assert holds(snapshot, "2B122#centrifuge", **rings, centrifuge_acceleration_m_s2=981) is True
+    assert holds(snapshot, "2B122#centrifuge", **rings, centrifuge_acceleration_m_s2=980.665) is False
+    plain = {"designed_to_incorporate_slip_rings": False}
+    assert holds(snapshot, "2B122#centrifuge", **plain, centrifuge_acceleration_m_s2=2000) is False
+
+
+# --- 2B219 balancing machines -------------------------------------------------------------------------------------
+
+FLEXIBLE = {
+    "balancing_correction_planes": 2,
+    "designed_for_flexible_rotors": True,
+    "balancing_rotor_length_mm": 600,
+    "can_test_rotors_0_9_to_23_kg": True,
+}
+
+
+def test_2b219_a_flexible_rotors(snapshot: Snapshot) -> None:
+    # "Swing or journal diameter greater than 75 mm"; "speed of revolution greater than 5000 r.p.m.".
+    fast = {**FLEXIBLE, "balancing_max_speed_rpm": 5001}
+    assert holds(snapshot, "2B219#a-journal", **fast, journal_diameter_mm=76) is True
+    assert holds(snapshot, "2B219#a-journal", **fast, journal_diameter_mm=75) is False
+    assert holds(snapshot, "2B219#a-swing", **fast, balancing_rotor_outer_diameter_mm=76) is True
+    slow = {**FLEXIBLE, "balancing_max_speed_rpm": 5000, "journal_diameter_mm": 100}
+    assert holds(snapshot, "2B219#a-journal", **slow) is False
+    short = {**fast, "balancing_rotor_length_mm": 599, "journal_diameter_mm": 100}
+    assert holds(snapshot, "2B219#a-journal", **short) is False
+    single_plane = {**fast, "balancing_correction_planes": 1, "journal_diameter_mm": 100}
+    assert holds(snapshot, "2B219#a-journal", **single_plane) is False
+
+
+def test_2b219_b_hollow_cylindrical_rotors(snapshot: Snapshot) -> None:
+    # "residual specific unbalance equal to or less than 10 g mm/kg per plane"; "Belt drive type".
+    hollow = {
+        "balancing_correction_planes": 2,
+        "designed_for_cylindrical_rotors": True,
+        "journal_diameter_mm": 76,
+        "can_test_rotors_0_9_to_23_kg": True,
+        "belt_drive": True,
+    }
+    assert holds(snapshot, "2B219#b", **hollow, residual_specific_unbalance_g_mm_per_kg=10) is True
+    assert holds(snapshot, "2B219#b", **hollow, residual_specific_unbalance_g_mm_per_kg=11) is False
+    direct = {**hollow, "belt_drive": False}
+    assert holds(snapshot, "2B219#b", **direct, residual_specific_unbalance_g_mm_per_kg=1) is False
+
+
+# --- 2B225 remote manipulators ------------------------------------------------------------------------------------
+
+
+def test_2b225_hot_cell_wall_of_0_6_m(eu: Regime) -> None:
+    through = _line(
+        eu, "remote-manipulator", manipulator_wall_operation="through-the-wall", operable_through_wall_thickness_m=0.6
+    )
+    assert [(m.entry, m.control_numbers) for m in through.entries] == [("2B225", ("2B225.a",))]
+    over = _line(
+        eu, "remote-manipulator", manipulator_wall_operation="over-the-wall", operable_through_wall_thickness_m=0.6
+    )
+    assert [(m.entry, m.control_numbers) for m in over.entries] == [("2B225", ("2B225.b",))]
+    thin = _line(
+        eu, "remote-manipulator", manipulator_wall_operation="over-the-wall", operable_through_wall_thickness_m=0.59
+    )
+    assert thin.outcome is not Outcome.LICENCE_REQUIRED
+
+
+# --- 2B233 bellows-sealed scroll compressors and vacuum pumps -----------------------------------------------------
+
+SCROLL = {"bellows_seal": True, "pressure_ratio": 2, "wetted_material": "phosphor-bronze"}
+
+
+def test_2b233_flow_pressure_ratio_and_materials(snapshot: Snapshot) -> None:
+    # "50 m3/h or greater"; "pressure ratio of 2:1 or greater"; phosphor bronze is listed, bronze in general is not.
+    assert holds(snapshot, "2B233#scroll-machine", **SCROLL, inlet_volume_flow_m3_per_h=50) is True
+    assert holds(snapshot, "2B233#scroll-machine", **SCROLL, inlet_volume_flow_m3_per_h=49) is False
+    fast = {**SCROLL, "inlet_volume_flow_m3_per_h": 100}
+    assert holds(snapshot, "2B233#scroll-machine", **{**fast, "pressure_ratio": 1.9}) is False
+    assert holds(snapshot, "2B233#scroll-machine", **{**fast, "wetted_material": "bronze"}) is False
+    result = classify(snapshot, "scroll-vacuum-pump", **{**fast, "wetted_material": "stainless-steel"})
+    assert "2B233#scroll-machine" in listed_by(result)
+
+
+# --- 2B004 hot isostatic presses ----------------------------------------------------------------------------------
+
+HIP = {"press_chamber_temperature_controlled": True, "press_chamber_inner_diameter_mm": 406}
+
+
+def test_2b004_b_1_pressure_exceeding_207_mpa(snapshot: Snapshot) -> None:
+    assert holds(snapshot, "2B004#b-1", **HIP, press_max_pressure_mpa=208) is True
+    assert holds(snapshot, "2B004#b-1", **HIP, press_max_pressure_mpa=207) is False
+    narrow = {**HIP, "press_chamber_inner_diameter_mm": 405}
+    assert holds(snapshot, "2B004#b-1", **narrow, press_max_pressure_mpa=300) is False
+
+
+def test_2b004_b_2_b_3_temperature_and_hydrocarbon_impregnation(snapshot: Snapshot) -> None:
+    # b.2: "exceeding 1773 K (1500 °C)"; b.3: "a facility for hydrocarbon impregnation".
+    assert holds(snapshot, "2B004#b-2", **HIP, press_chamber_max_controlled_temperature_c=1501) is True
+    assert holds(snapshot, "2B004#b-2", **HIP, press_chamber_max_controlled_temperature_c=1500) is False
+    assert holds(snapshot, "2B004#b-3", **HIP, hydrocarbon_impregnation_equipment=True) is True
+    assert holds(snapshot, "2B004#b-3", **HIP, hydrocarbon_impregnation_equipment=False) is False
+
+
+# --- 2B009 / 2B109 spin-forming and flow-forming machines ----------------------------------------------------------
+
+
+def test_2b009_roller_force_more_than_60_kn(snapshot: Snapshot) -> None:
+    machine = {"numerically_controllable": True, "contouring_axes": 3}
+    assert holds(snapshot, "2B009#machine", **machine, roller_force_kn=61) is True
+    assert holds(snapshot, "2B009#machine", **machine, roller_force_kn=60) is False
+    assert holds(snapshot, "2B009#machine", **{**machine, "contouring_axes": 2}, roller_force_kn=100) is False
+
+
+def test_2b109_a_more_than_two_contouring_axes(eu: Regime, snapshot: Snapshot) -> None:
+    missile = {"can_make_missile_propulsion_components": True, "numerically_controllable": True}
+    assert holds(snapshot, "2B109#a", **missile, contouring_axes=3) is True
+    assert holds(snapshot, "2B109#a", **missile, contouring_axes=2) is False
+    assert holds(snapshot, "2B109#a-spin-forming", **missile, flow_forming_capable=True, contouring_axes=3) is True
+    line = _line(eu, "flow-forming-machine", **missile, contouring_axes=3, roller_count=2, roller_force_kn=50)
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B109", ("2B109.a",))]
+
+
+# --- 2B119 balancing machines -------------------------------------------------------------------------------------
+
+SMALL_ROTOR = {
+    "balancing_max_rotor_mass_kg": 3,
+    "balancing_correction_planes": 2,
+    "residual_specific_unbalance_g_mm_per_kg": 0.2,
+    "designed_for_dental_or_medical_equipment": False,
+}
+
+
+def test_2b119_a_speed_mass_and_the_dental_note(snapshot: Snapshot) -> None:
+    # "not capable of ... mass greater than 3 kg"; "speeds greater than 12500 rpm"; "0,2 g mm per kg".
+    assert holds(snapshot, "2B119#a", **SMALL_ROTOR, balancing_max_speed_rpm=12501) is True
+    assert holds(snapshot, "2B119#a", **SMALL_ROTOR, balancing_max_speed_rpm=12500) is False
+    fast = {**SMALL_ROTOR, "balancing_max_speed_rpm": 20000}
+    assert holds(snapshot, "2B119#a", **{**fast, "balancing_max_rotor_mass_kg": 3.1}) is False
+    assert holds(snapshot, "2B119#a", **{**fast, "residual_specific_unbalance_g_mm_per_kg": 0.3}) is False
+    assert holds(snapshot, "2B119#a", **{**fast, "designed_for_dental_or_medical_equipment": True}) is False
+
+
+# --- 2B116 vibration test systems ---------------------------------------------------------------------------------
+
+
+def test_2b116_a_10_g_rms_and_50_kn_bare_table(snapshot: Snapshot) -> None:
+    # "10 g rms or more between 20 Hz and 2 kHz" (10 × 9,80665 m/s² = 98,0665 m/s²) "while imparting ... 50 kN".
+    system = {"digital_control": True, "closed_loop_control": True, "vibration_force_kn": 50}
+    assert holds(snapshot, "2B116#a", **system, vibration_acceleration_m_s2_rms=98.07) is True
+    assert holds(snapshot, "2B116#a", **system, vibration_acceleration_m_s2_rms=98) is False
+    strong = {**system, "vibration_acceleration_m_s2_rms": 150}
+    assert holds(snapshot, "2B116#a", **{**strong, "vibration_force_kn": 49}) is False
+    assert holds(snapshot, "2B116#a", **{**strong, "closed_loop_control": False}) is False
+
+
+def test_2b116_b_c_d_controllers_shakers_and_combining_units(snapshot: Snapshot) -> None:
+    for_a = {"for_product_meets_specs": True}
+    assert holds(snapshot, "2B116#b", **for_a, real_time_control_bandwidth_khz=5.1) is True
+    assert holds(snapshot, "2B116#b", **for_a, real_time_control_bandwidth_khz=5) is False
+    assert holds(snapshot, "2B116#c", **for_a, vibration_force_kn=50) is True
+    assert holds(snapshot, "2B116#c", **for_a, vibration_force_kn=49.9) is False
+    assert holds(snapshot, "2B116#d", **for_a, shakers_combined=2, vibration_force_kn=50) is True
+    assert holds(snapshot, "2B116#d", **for_a, shakers_combined=1, vibration_force_kn=50) is False
+
+
+# --- 2B002 optical finishing machine tools ------------------------------------------------------------------------
+
+
+def test_2b002_form_roughness_axes_and_process(eu: Regime, snapshot: Snapshot) -> None:
+    # "less (better) than 1,0 µm"; "less (better) than 100 nm rms"; "Four or more axes"; MRF, ERF, ... fluid jet.
+    machine = {"numerically_controlled": True, "contouring_axes": 4, "finishing_method": "magnetorheological"}
+    line = _line(
+        eu,
+        "optical-finishing-machine",
+        **machine,
+        finishing_form_tolerance_um=0.9,
+        finishing_surface_roughness_rms_nm=99,
+    )
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B002", ("2B002",))]
+    fine = {**machine, "finishing_surface_roughness_rms_nm": 50}
+    assert holds(snapshot, "2B002#machine", **fine, finishing_form_tolerance_um=1.0) is False
+    assert (
+        holds(
+            snapshot,
+            "2B002#machine",
+            **machine,
+            finishing_form_tolerance_um=0.5,
+            finishing_surface_roughness_rms_nm=100,
+        )
+        is False
+    )
+    precise = {**fine, "finishing_form_tolerance_um": 0.5}
+    assert holds(snapshot, "2B002#machine", **{**precise, "contouring_axes": 3}) is False
+    assert holds(snapshot, "2B002#machine", **{**precise, "finishing_method": "other"}) is False
+
+
+# --- 2B005 coating equipment --------------------------------------------------------------------------------------
+
+COATING = {"coating_table_combination": True, "designed_for_cutting_or_machining_tools": False}
+
+
+def test_2b005_thresholds(snapshot: Snapshot) -> None:
+    # b: "beam currents of 5 mA or more"; c: "power systems rated for over 80 kW"; e: "0,1 mA/mm2" = 10 mA/cm².
+    assert holds(snapshot, "2B005#b", **COATING, ion_beam_current_ma=5) is True
+    assert holds(snapshot, "2B005#b", **COATING, ion_beam_current_ma=4.9) is False
+    assert (
+        holds(snapshot, "2B005#c-1", coating_table_combination=True, laser_pool_level_control=True, power_supply_kw=81)
+        is True
+    )
+    assert (
+        holds(snapshot, "2B005#c-1", coating_table_combination=True, laser_pool_level_control=True, power_supply_kw=80)
+        is False
+    )
+    assert holds(snapshot, "2B005#e", **COATING, sputter_current_density_ma_cm2=10) is True
+    assert holds(snapshot, "2B005#e", **COATING, sputter_current_density_ma_cm2=9.9) is False
+
+
+def test_2b005_note_cutting_tool_equipment_and_the_table(snapshot: Snapshot) -> None:
+    tools = {**COATING, "designed_for_cutting_or_machining_tools": True}
+    assert (
+        holds(snapshot, "2B005#a-thickness-control", **tools, cvd_process="plasma", in_situ_thickness_control=True)
+        is False
+    )
+    assert (
+        holds(snapshot, "2B005#a-thickness-control", **COATING, cvd_process="plasma", in_situ_thickness_control=True)
+        is True
+    )
+    assert (
+        holds(snapshot, "2B005#a-thickness-control", **COATING, cvd_process="other", in_situ_thickness_control=True)
+        is False
+    )
+    off_table = {**COATING, "coating_table_combination": False}
+    assert holds(snapshot, "2B005#f", **off_table, arc_spot_electromagnet_grid=True) is False
+    assert holds(snapshot, "2B005#f", **COATING, arc_spot_electromagnet_grid=True) is True
+
+
+# --- 2B351 toxic gas monitors -------------------------------------------------------------------------------------
+
+
+def test_2b351_minimum_detection_limit_below_0_3_mg_m3(eu: Regime, snapshot: Snapshot) -> None:
+    continuous = {"designed_for_continuous_operation": True}
+    line = _line(eu, "toxic-gas-monitor", **continuous, listed_chemical_detection_limit_mg_m3=0.29)
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B351", ("2B351.a",))]
+    assert holds(snapshot, "2B351#a", **continuous, listed_chemical_detection_limit_mg_m3=0.3) is False
+    batch = {"designed_for_continuous_operation": False}
+    assert holds(snapshot, "2B351#a", **batch, listed_chemical_detection_limit_mg_m3=0.01) is False
+    assert holds(snapshot, "2B351#b", detects_anticholinesterase_compounds=True) is True
+
+
+# --- 2B352 biological manufacturing and handling equipment ------------------------------------------------------
+
+
+def test_2b352_e_freeze_dryer_10_to_under_1000_kg_of_ice(snapshot: Snapshot) -> None:
+    sterilisable = {"steam_or_gas_sterilisable": True}
+    assert holds(snapshot, "2B352#e", **sterilisable, ice_capacity_kg_per_24h=10) is True
+    assert holds(snapshot, "2B352#e", **sterilisable, ice_capacity_kg_per_24h=9.9) is False
+    assert holds(snapshot, "2B352#e", **sterilisable, ice_capacity_kg_per_24h=999) is True
+    assert holds(snapshot, "2B352#e", **sterilisable, ice_capacity_kg_per_24h=1000) is False
+
+
+def test_2b352_f_suits_and_cabinets_with_their_notes(snapshot: Snapshot) -> None:
+    suit = {"tethered_air_supply": True, "positive_pressure_inside": True}
+    assert holds(snapshot, "2B352#f-1", **suit, designed_for_self_contained_breathing_apparatus=False) is True
+    assert holds(snapshot, "2B352#f-1", **suit, designed_for_self_contained_breathing_apparatus=True) is False
+    cabinet = {
+        "enclosed_workspace_physical_barrier": True,
+        "negative_pressure_operation": True,
+        "safe_manipulation_means": True,
+        "hepa_filtered_supply_and_exhaust": True,
+    }
+    assert "2B352#f-2" in listed_by(
+        classify(snapshot, "isolator", **cabinet, designed_for_infected_patient_care_or_transport=False)
+    )
+    assert holds(snapshot, "2B352#f-2", **cabinet, designed_for_infected_patient_care_or_transport=True) is False
+
+
+def test_2b352_g_h_i_j_thresholds(snapshot: Snapshot) -> None:
+    assert holds(snapshot, "2B352#g-1", inhalation_chamber_volume_m3=1) is True
+    assert holds(snapshot, "2B352#g-1", inhalation_chamber_volume_m3=0.9) is False
+    directed = {"directed_aerosol_flow": True}
+    assert holds(snapshot, "2B352#g-2-rodents", **directed, exposure_capacity_rodents=12) is True
+    assert holds(snapshot, "2B352#g-2-rodents", **directed, exposure_capacity_rodents=11) is False
+    assert holds(snapshot, "2B352#g-2-other-animals", **directed, exposure_capacity_non_rodents=2) is True
+    assert holds(snapshot, "2B352#g-2-other-animals", **directed, exposure_capacity_non_rodents=1) is False
+    dryer = {"can_produce_mean_particle_10um_or_less": True, "sterilisable_in_situ": True}
+    assert holds(snapshot, "2B352#h", **dryer, water_evaporation_kg_per_h=0.4) is True
+    assert holds(snapshot, "2B352#h", **dryer, water_evaporation_kg_per_h=0.39) is False
+    assert holds(snapshot, "2B352#h", **dryer, water_evaporation_kg_per_h=400) is True
+    assert holds(snapshot, "2B352#h", **dryer, water_evaporation_kg_per_h=401) is False
+    assert holds(snapshot, "2B352#i", max_continuous_length_kb=1.6, synthesis_error_rate_pct=4.9) is True
+    assert holds(snapshot, "2B352#i", max_continuous_length_kb=1.5, synthesis_error_rate_pct=1) is False
+    assert holds(snapshot, "2B352#i", max_continuous_length_kb=3, synthesis_error_rate_pct=5) is False
+    assert holds(snapshot, "2B352#j", synthesis_scale_mmol=1) is True
+    assert holds(snapshot, "2B352#j", synthesis_scale_mmol=0.9) is False
+
+
+# --- 2B117 / 2B228 ------------------------------------------------------------------------------------------------
+
+
+def test_2b117_densification_and_pyrolysis_equipment(snapshot: Snapshot) -> None:
+    param = "designed_for_nozzle_nose_tip_densification_and_pyrolysis"
+    assert "2B117#equipment" in listed_by(classify(snapshot, "nozzle-nose-tip-production-equipment", **{param: True}))
+    assert holds(snapshot, "2B117#equipment", **{param: False}) is False
+
+
+BELLOWS = {
+    "bellows_single_convolution": True,
+    "bellows_length_mm": 12.7,
+    "bellows_groove_depth_mm": 2.1,
+    "bellows_material": "maraging-steel",
+}
+
+
+def test_2b228_c_bellows_mandrels(eu: Regime, snapshot: Snapshot) -> None:
+    # Technical Note: inside diameter between 75 mm and 650 mm; length 12,7 mm or more; convolution depth over 2 mm.
+    assert holds(snapshot, "2B228#c", **BELLOWS, bellows_inner_diameter_mm=650) is True
+    assert holds(snapshot, "2B228#c", **BELLOWS, bellows_inner_diameter_mm=651) is False
+    assert holds(snapshot, "2B228#c", **BELLOWS, bellows_inner_diameter_mm=74) is False
+    sized = {**BELLOWS, "bellows_inner_diameter_mm": 150}
+    assert holds(snapshot, "2B228#c", **{**sized, "bellows_length_mm": 12.6}) is False
+    assert holds(snapshot, "2B228#c", **{**sized, "bellows_groove_depth_mm": 2}) is False
+    assert holds(snapshot, "2B228#c", **{**sized, "bellows_material": "stainless-steel"}) is False
+    line = _line(eu, "rotor-straightening-equipment")
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B228", ("2B228.b",))]
+
+
+def test_2b352_a_containment_facilities_and_their_equipment(snapshot: Snapshot) -> None:
+    assert holds(snapshot, "2B352#a-1", containment_level="p3") is True
+    assert holds(snapshot, "2B352#a-1", containment_level="p2") is False
+    fixed = {"designed_for_p3_p4_facility": True}
+    assert holds(snapshot, "2B352#a-2-c", **fixed, door_seal_type="inflatable-seal") is True
+    assert holds(snapshot, "2B352#a-2-c", **fixed, door_seal_type="other") is False
+
+
+def test_2b352_b_fermenters_of_20_litres_and_their_components(eu: Regime, snapshot: Snapshot) -> None:
+    line = _line(eu, "single-use-bioreactor", closed_system=True, fermenter_internal_volume_l=20)
+    assert [(m.entry, m.control_numbers) for m in line.entries] == [("2B352", ("2B352.b.1",))]
+    assert holds(snapshot, "2B352#b-1", closed_system=True, fermenter_internal_volume_l=19.9) is False
+    assert holds(snapshot, "2B352#b-1", closed_system=False, fermenter_internal_volume_l=100) is False
+    host = {"designed_for_listed_host_equipment": True}
+    assert holds(snapshot, "2B352#b-2-c", **host, simultaneously_controlled_parameters=2) is True
+    assert holds(snapshot, "2B352#b-2-c", **host, simultaneously_controlled_parameters=1) is False
+
+
+def test_2b352_c_centrifugal_separators_over_100_litres_per_hour(snapshot: Snapshot) -> None:
+    separator = {
+        "continuous_separation": True,
+        "closed_system": True,
+        "sealing_joint_in_steam_containment_area": True,
+        "centrifuge_material": "titanium",
+        "steam_sterilisable_in_situ_closed": True,
+    }
+    assert holds(snapshot, "2B352#c-1", **separator, centrifuge_flow_rate_l_per_h=101) is True
+    assert holds(snapshot, "2B352#c-1", **separator, centrifuge_flow_rate_l_per_h=100) is False
+    steel = {**separator, "centrifuge_material": "other", "centrifuge_flow_rate_l_per_h": 500}
+    assert holds(snapshot, "2B352#c-1", **steel) is False
+    single_use = {"continuous_separation": True, "closed_system": True, "all_contact_parts_single_use": True}
+    assert holds(snapshot, "2B352#c-2", **single_use, centrifuge_flow_rate_l_per_h=101) is True
+    assert holds(snapshot, "2B352#c-2", **single_use, centrifuge_flow_rate_l_per_h=100) is False
+
+
+def test_2b352_d_cross_flow_filtration_and_the_reverse_osmosis_note(snapshot: Snapshot) -> None:
+    in_situ = {"sterilisable_in_situ": True, "reverse_osmosis_or_haemodialysis": False}
+    assert holds(snapshot, "2B352#d-1-sterilisable", **in_situ, filtration_area_m2=1) is True
+    assert holds(snapshot, "2B352#d-1-sterilisable", **in_situ, filtration_area_m2=0.9) is False
+    dialysis = {**in_situ, "reverse_osmosis_or_haemodialysis": True}
+    assert holds(snapshot, "2B352#d-1-sterilisable", **dialysis, filtration_area_m2=5) is False
+    host = {"designed_for_listed_host_equipment": True}
+    assert holds(snapshot, "2B352#d-2", **host, filtration_area_m2=0.2) is True
+    assert holds(snapshot, "2B352#d-2", **host, filtration_area_m2=0.19) is False
+    assert holds(snapshot, "2B352#g-3", designed_for_directed_flow_nose_only_apparatus=True) is True
