@@ -19,7 +19,7 @@ from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.http.web import regime_choice
-from exportctl.regime.files import builtin_packs
+from exportctl.regime.files import SHOWN_MAX, builtin_packs
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, jobs
 from exportctl.services import impact as impact_service
@@ -95,7 +95,7 @@ def test_a_long_unknown_regime_is_named_cut_short(app_for: Any) -> None:
     response = logged_in(app_for, "alice").get("/classify/entries", params={"regime": "x" * 500})
     detail = re.search(r'<p class="error-detail">(.*?)</p>', response.text)
     assert response.status_code == 422 and detail
-    assert "'" + "x" * regime_choice.SHOWN_MAX + "…'" in detail.group(1).replace("&#39;", "'")
+    assert "'" + "x" * SHOWN_MAX + "…'" in detail.group(1).replace("&#39;", "'")
 
 
 @pytest.mark.parametrize(

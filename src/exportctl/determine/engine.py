@@ -242,6 +242,10 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
 
     context = _Context(snapshot, transaction, placement, group, parties.eul_hits, values_by_entry)
     lines: list[LineDetermination] = []
+    # What holds whatever the item, for the lines the embargo reaches and for the others (once per transaction).
+    requiring = embargo if embargo is not None and embargo.record.effect == "licence-required" else None
+    overriding_if_embargoed = _overriding_requirements(snapshot, requiring, parties.requirements)
+    overriding_otherwise = _overriding_requirements(snapshot, None, parties.requirements)
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
         builder = _LineBuilder(index, line)
         builder.entries = classification.matches
@@ -255,11 +259,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
                     builder.build(Outcome.NO_LICENCE_REQUIRED if scope.subject is False else Outcome.INDETERMINATE)
                 )
                 continue
-        embargoed = (
-            embargo is not None
-            and line.kind in embargo.record.kinds
-            and not (embargo.record.listed_only and classification.status != "listed")
-        )
+        embargoed = embargo is not None and line.kind in embargo.record.kinds
         prohibited_here = embargoed and embargo is not None and embargo.record.effect == "prohibited"
         if prohibited_here or parties.prohibitions:
             if embargo is not None and prohibited_here:
@@ -267,7 +267,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
             builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
-        overriding = _overriding_requirements(snapshot, embargo if embargoed else None, parties.requirements)
+        overriding = overriding_if_embargoed if embargoed else overriding_otherwise
         if overriding is not None:
             lines.append(_required_whatever_the_item(builder, overriding))
             continue
@@ -316,7 +316,7 @@ def _overriding_requirements(
     reasons: list[Reason] = []
     usable: list[tuple[str, ...]] = []
     policies: list[str] = []
-    if embargo is not None:  # an embargo that prohibits was decided before: this one requires a licence
+    if embargo is not None:  # an embargo requiring a licence (one that prohibits is decided before)
         reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
         usable.append(tuple(licence for licence in embargo.record.licences if licence in in_force))
         policies += [embargo.record.review_policy] if embargo.record.review_policy else []

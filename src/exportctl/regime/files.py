@@ -9,6 +9,7 @@ from exportctl.regime.loader import Pack, parse_pack
 from exportctl.regime.yamltext import PackError
 
 PACK_SUFFIX = ".yaml"
+SHOWN_MAX = 40  # characters of a refused regime id a message repeats
 
 
 def read_pack_dir(folder: Path) -> dict[str, str]:
@@ -27,11 +28,16 @@ def builtin_packs() -> tuple[str, ...]:
     return tuple(sorted(folder.name for folder in root.iterdir() if (folder / "pack.yaml").is_file()))
 
 
+def not_installed(value: str) -> str:
+    """Why `value` is no regime: it is named, cut short, with the installed ones."""
+    shown = value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…"
+    return f"'{shown}' is not an installed regime ({', '.join(builtin_packs())})"
+
+
 def builtin_pack_dir(pack_id: str) -> Path:
     if pack_id not in builtin_packs():
         # A regime is an id from the installed registry, never a path: nothing else reaches the file system.
-        shown = pack_id if len(pack_id) <= 40 else pack_id[:40] + "…"
-        raise PackError("regime", (), None, f"'{shown}' is not an installed regime ({', '.join(builtin_packs())})")
+        raise PackError("regime", (), None, not_installed(pack_id))
     return Path(str(resources.files("exportctl") / "packs" / pack_id))
 
 

@@ -203,14 +203,13 @@ class CountryTable(Strict):
 class Embargo(Dated):
     """A destination the law closes: exports there are prohibited, or (`effect: licence-required`, the EAR's part
     746) need a licence whatever the control list says, reviewed under `review_policy`, with only `licences`
-    usable. `listed_only`: items not on the control list (EAR99) are outside it."""
+    usable."""
 
     title: Text
     kinds: list[Kind] = ["goods", "technology"]
     effect: Literal["prohibited", "licence-required"] = "prohibited"
     review_policy: str | None = None
     licences: list[LicenceId] = []
-    listed_only: bool = False
 
 
 class Group(Strict):

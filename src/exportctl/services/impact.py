@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from exportctl import regime_json
@@ -272,9 +272,13 @@ def impact(
     change_dates = sorted(set(base.changes_between(start, end)) | set(after_regime.changes_between(start, end)))
 
     book = licences.book(db, regime_id)
-    # The open orders decided under the regime: their own, or another they are also decided under.
-    unshipped = db.scalars(select(Order).where(Order.status != "shipped").order_by(Order.number)).all()
-    open_orders = [o for o in unshipped if o.regime == regime_id or regime_id in (o.also_under or [])]
+    # The open orders decided under the regime: their own, or another they are also decided under (the JSON list
+    # narrowed in SQL by its text, then checked exactly).
+    also = cast(Order.also_under, String).like(f'%"{regime_id}"%')
+    candidates = db.scalars(
+        select(Order).where(Order.status != "shipped", or_(Order.regime == regime_id, also)).order_by(Order.number)
+    ).all()
+    open_orders = [o for o in candidates if o.regime == regime_id or regime_id in (o.also_under or [])]
     results: list[OrderImpact] = []
     errors: dict[str, str] = {}
     sides: dict[str, tuple[Order, Determination]] = {}

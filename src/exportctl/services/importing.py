@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from exportctl.determine.classify import UnknownItem, classify_item
 from exportctl.order_input import HEADER, MAX_LINES, PARTY_FIELDS, LineInput, OrderInput, problems
 from exportctl.regime import Regime
-from exportctl.regime.files import builtin_packs
+from exportctl.regime.files import builtin_packs, not_installed
 from exportctl.screening.screener import Screener
 from exportctl.services import orders, records, regimes
 from exportctl.services.actors import Actor, Role
@@ -279,8 +279,7 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
         regime = _regime(row)[1]
         for other in order.also_under or []:
             if other not in builtin_packs():
-                installed = ", ".join(builtin_packs())
-                raise row.problem("also_under", f"'{other[:40]}' is not an installed regime ({installed})")
+                raise row.problem("also_under", not_installed(other))
             since = regimes.regime(other).pack.meta.coverage_from
             if order.ship_date < since:
                 raise row.problem("ship_date", f"{order.ship_date} is before the {other} pack's coverage ({since})")

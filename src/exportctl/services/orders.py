@@ -29,7 +29,7 @@ from exportctl import determination_json, ledger
 from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderHeader, OrderInput, changed
-from exportctl.regime.files import builtin_pack_dir, builtin_packs, read_pack_dir
+from exportctl.regime.files import builtin_pack_dir, builtin_packs, not_installed, read_pack_dir
 from exportctl.services import checking, licences, records, regimes
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
@@ -262,16 +262,16 @@ def _numbers(chosen: Mapping[int, Licence | None]) -> dict[str, str]:
     return {str(line_no): licence.number for line_no, licence in chosen.items() if licence is not None}
 
 
-def _check_regimes(db: Session, order: Order) -> None:
-    """The other regimes an order names are installed and not its own; none given: the company's default."""
+def _check_regimes(order: Order) -> None:
+    """The other regimes an order names are installed; its own is not one of them."""
     for regime in order.also_under:
         if regime not in builtin_packs():
-            raise Invalid(f"also_under: '{regime[:40]}' is not an installed regime ({', '.join(builtin_packs())})")
+            raise Invalid(f"also_under: {not_installed(regime)}")
     order.also_under = [r for r in dict.fromkeys(order.also_under) if r != order.regime]
 
 
 def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
-    _check_regimes(db, order)
+    _check_regimes(order)
     transaction, result = _check(order, order.regime, screener)
     pack_version = keep_pack_version(db, order.regime)
     for line, decided in zip(order.lines, result.lines, strict=True):
@@ -520,7 +520,7 @@ def set_default_also_under(db: Session, actor: Actor, regimes: list[str]) -> Non
     actor.require(Role.ADMIN)
     unknown = [r for r in regimes if r not in builtin_packs()]
     if unknown:
-        raise Invalid(f"regimes: '{unknown[0][:40]}' is not an installed regime ({', '.join(builtin_packs())})")
+        raise Invalid(f"regimes: {not_installed(unknown[0])}")
     setting = db.get(Setting, ALSO_UNDER_SETTING) or Setting(key=ALSO_UNDER_SETTING, value={})
     setting.value = {"regimes": list(dict.fromkeys(regimes))}
     db.merge(setting)
@@ -616,25 +616,27 @@ def release_message(order: Order) -> str:
 def _lift_by_licence(db: Session, order: Order, regime: str | None = None) -> dict[int, str]:
     """Lift `licence-needed` of the order's regime (or of another of its regimes: `us:licence-needed`) with
     licences from that regime's book that fit every line needing one, or refuse."""
-    other = regime is not None and regime != order.regime
-    result = determination_json.decode(order.other_determinations[regime]) if other and regime else None
-    needing = licences.needs(order, result) if result is not None else licences.stored_needs(order)
-    chosen = licences.plan(db, order, needing, regime)
+    other = regime if regime is not None and regime != order.regime else None
+    if other is None:
+        needing = licences.stored_needs(order)
+    else:
+        needing = licences.needs(order, determination_json.decode(order.other_determinations[other]))
+    chosen = licences.plan(db, order, needing, other)
     if not licences.covered(chosen):
-        gaps = licences.gaps(db, order, regime, needing)
+        gaps = licences.gaps(db, order, other, needing)
         lines = "; ".join(
             f"line {n}: " + (", ".join(why[:3]) + (" …" if len(why) > 3 else "") if why else "the book is empty")
             for n, why in gaps.items()
         )
-        named = f"{regime}:" if other else ""
+        named = f"{other}:" if other else ""
         raise RecordError(
             f"{named}licence-needed: no licence in the book fits every line that needs one "
             f"({lines}); enter the licence in the book first: a reason cannot lift this block"
         )
-    if other and regime:
-        order.other_licences = {**order.other_licences, regime: _numbers(chosen)}
+    if other is not None:
+        order.other_licences = {**order.other_licences, other: _numbers(chosen)}
         db.flush()
-        return {int(n): number for n, number in order.other_licences[regime].items()}
+        return {int(n): number for n, number in order.other_licences[other].items()}
     licences.assign(order, chosen)
     db.flush()
     return {line.line_no: line.licence.number for line in order.lines if line.licence is not None}

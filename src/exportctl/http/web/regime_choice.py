@@ -14,20 +14,18 @@ from fastapi import Cookie, Depends, HTTPException, Query
 from starlette.requests import Request
 
 from exportctl.http.web.i18n import Translator
-from exportctl.regime.files import builtin_packs
+from exportctl.regime.files import builtin_packs, not_installed
 from exportctl.services import regimes
 from exportctl.settings import DEFAULT_REGIME
 
 PARAM = "regime"
 COOKIE = "exportctl_regime"
 COOKIE_SECONDS = 365 * 24 * 3600
-SHOWN_MAX = 40  # characters of a refused value the message repeats
 
 
 def refusal(value: str) -> str:
     """Why `value` is not a regime: it is named, cut short, with the installed ones."""
-    shown = value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…"
-    return f"regime: '{shown}' is not an installed regime ({', '.join(builtin_packs())})"
+    return f"regime: {not_installed(value)}"
 
 
 def installed(value: str) -> str:
