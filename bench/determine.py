@@ -106,13 +106,17 @@ def mix(regime: Regime, count: int, seed: int = 2019) -> list[dict[str, Any]]:
     return transactions
 
 
-def best_of(repeats: int, work: Callable[[], object]) -> float:
+def timings(repeats: int, work: Callable[[], object]) -> list[float]:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
         work()
         times.append(time.perf_counter() - started)
-    return min(times)
+    return times
+
+
+def best_of(repeats: int, work: Callable[[], object]) -> float:
+    return min(timings(repeats, work))
 
 
 def measure(pack_id: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -133,7 +137,10 @@ def measure(pack_id: str, args: argparse.Namespace) -> dict[str, Any]:
         for transaction in transactions:
             determine(regime.at(transaction.date), transaction, end_user_list)
 
-    determine_time = best_of(args.repeats, run_all)
+    # The first pass meets every item for the first time; later passes reuse each snapshot's answers for the items
+    # it has seen (an order book repeats its items), as a long-running service or batch does.
+    first_time, *later = timings(args.repeats, run_all)
+    determine_time = min([first_time, *later])
     outcomes: dict[str, int] = {}
     for transaction in transactions:
         for line in determine(regime.at(transaction.date), transaction, end_user_list).lines:
@@ -148,6 +155,7 @@ def measure(pack_id: str, args: argparse.Namespace) -> dict[str, Any]:
         "line_outcomes": outcomes,
         "end_user_list": end_user_list.version if end_user_list else None,
         "line_determinations_per_s": round(lines / determine_time),
+        "first_pass_line_determinations_per_s": round(lines / first_time),
         "transactions_per_s": round(len(transactions) / determine_time),
         "baseline_pydantic_validations_per_s": round(len(transactions) / validate_time),
         "determine_vs_validate_time_ratio": round(determine_time / validate_time, 2),
@@ -195,7 +203,8 @@ def two_regimes(args: argparse.Namespace) -> dict[str, Any]:
             determine(jp.at(under_jp.date), under_jp)
             determine(us.at(under_us.date), under_us)
 
-    determine_time = best_of(args.repeats, run_all)
+    first_time, *later = timings(args.repeats, run_all)
+    determine_time = min([first_time, *later])
     lines = 2 * sum(len(t.lines) for t, _ in pairs)
     return {
         "regime": "jp+us",
@@ -203,6 +212,7 @@ def two_regimes(args: argparse.Namespace) -> dict[str, Any]:
         "transactions": len(pairs),
         "lines": lines,
         "line_determinations_per_s": round(lines / determine_time),
+        "first_pass_line_determinations_per_s": round(lines / first_time),
         "baseline_pydantic_validations_per_s": round(len(pairs) / validate_time),
         "determine_vs_validate_time_ratio": round(determine_time / validate_time, 2),
         "targets_met": {"line_determinations_per_s>=20000": lines / determine_time >= 20_000},

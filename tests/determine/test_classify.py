@@ -64,27 +64,27 @@ def test_krf_resist_is_not_a_listed_resist(jp: Regime) -> None:
 
 @pytest.mark.parametrize("number", ["1C009.b", "1c009.B", "3C002", "3C002.a.1", "1C350"])
 def test_international_numbers_resolve_to_entries(jp: Regime, number: str) -> None:
-    result = classify_item(jp.at(TODAY), number, jp.pack.entries)
+    result = classify_item(jp.at(TODAY), number)
     assert result.status == "listed"
     expected = {"1C009.B": "5(17)", "3C002": "7(19)", "3C002.A.1": "7(19)", "1C350": "3(1)"}[number.upper()]
     assert expected in {m.entry for m in result.matches}
 
 
 def test_1c009b_names_the_polyimide_clause(jp: Regime) -> None:
-    result = classify_item(jp.at(TODAY), "1C009.b", jp.pack.entries)
+    result = classify_item(jp.at(TODAY), "1C009.b")
     assert [(m.entry, m.clause) for m in result.matches] == [("5(17)", "fluorinated-polyimide")]
 
 
 def test_entry_with_clause(jp: Regime) -> None:
-    result = classify_item(jp.at(TODAY), "3(1)#hydrogen-fluoride", jp.pack.entries)
+    result = classify_item(jp.at(TODAY), "3(1)#hydrogen-fluoride")
     assert result.matches[0].clause == "hydrogen-fluoride"
     with pytest.raises(UnknownItem, match="no clause"):
-        classify_item(jp.at(TODAY), "3(1)#water", jp.pack.entries)
+        classify_item(jp.at(TODAY), "3(1)#water")
 
 
 def test_unknown_item_is_an_input_error(jp: Regime) -> None:
     with pytest.raises(UnknownItem, match="neither an entry id"):
-        classify_item(jp.at(TODAY), "banana", jp.pack.entries)
+        classify_item(jp.at(TODAY), "banana")
 
 
 def test_hs_codes(jp: Regime) -> None:

@@ -179,19 +179,29 @@ def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classific
     prefix = f"{snapshot.pack.meta.terms.not_listed}{' (' + evaluated + ')' if evaluated else ''}; HS {code}"
     by_heading: list[s.Entry] = []
     by_chapter: list[s.Entry] = []
-    for active in snapshot.entries.values():
-        entry = active.record
-        if entry.hs is None or not snapshot.pack.rows[entry.row].catch_all:
-            continue
-        if any(digits.startswith(_hs_digits(heading)) for heading in entry.hs.headings):
+    for entry, headings in _catch_all_hs(snapshot):
+        if any(digits.startswith(heading) for heading in headings):
             by_heading.append(entry)
-        elif chapter in entry.hs.chapters:
+        elif entry.hs is not None and chapter in entry.hs.chapters:
             by_chapter.append(entry)
     chosen = by_heading or by_chapter  # an entry for a specified heading takes precedence over the chapter list
     if not chosen:
         return Classification("not-controlled", note=f"{prefix} is outside the catch-all chapters", hs=code)
     matches = tuple(EntryMatch(entry.id, None, (), "hs-code") for entry in chosen)
     return Classification("catch-all", matches, note=prefix, hs=code)
+
+
+def _catch_all_hs(snapshot: Snapshot) -> tuple[tuple[s.Entry, tuple[str, ...]], ...]:
+    """The entries in force of the catch-all rows that name HS codes, each with its headings as digits."""
+
+    def entries() -> tuple[tuple[s.Entry, tuple[str, ...]], ...]:
+        return tuple(
+            (active.record, tuple(_hs_digits(heading) for heading in active.record.hs.headings))
+            for active in snapshot.entries.values()
+            if active.record.hs is not None and snapshot.pack.rows[active.record.row].catch_all
+        )
+
+    return snapshot.memoised(("catch-all-hs",), entries)
 
 
 def resolve_control_number(snapshot: Snapshot, number: str) -> tuple[EntryMatch, ...]:
@@ -217,7 +227,7 @@ def _clause_numbers(snapshot: Snapshot, ref: ClauseRef) -> tuple[str, ...]:
     return tuple(clause.control_numbers if clause and clause.control_numbers else entry.control_numbers)
 
 
-def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.Entry]) -> Classification:
+def classify_item(snapshot: Snapshot, item: str) -> Classification:
     text = item.strip()
     if text.lower().startswith("hs:"):
         return classify_hs(snapshot, text[3:].strip())
@@ -248,14 +258,14 @@ def classify_item(snapshot: Snapshot, item: str, known_entries: Mapping[str, s.E
         clause = next((c for c in entry.clauses if c.id == clause_id), None)
         numbers = tuple(clause.control_numbers if clause else entry.control_numbers)
         return Classification("listed", (EntryMatch(entry.id, clause_id or None, numbers, "entry"),))
-    if entry_id in known_entries:
+    if entry_id in snapshot.known_entries:
         return unclassified(
             f"entry {entry_id} is not in force on this date; classify the item under the entries then in force",
         )
     matches = resolve_control_number(snapshot, text)
     if matches:
         return Classification("listed", matches)
-    elsewhen = _entries_numbering(known_entries, text)
+    elsewhen = _entries_numbering(snapshot, text)
     if elsewhen:
         return unclassified(
             f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
@@ -274,16 +284,30 @@ def _broader(number: str) -> list[str]:
     return [".".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
 
 
-def _entries_numbering(known_entries: Mapping[str, s.Entry], number: str) -> list[str]:
+def _entries_numbering(snapshot: Snapshot, number: str) -> list[str]:
     """Entries (in force on any date) that list `number` or a broader form of it; only used on the error path.
     An entry listing its parts maps only the numbers it lists."""
-    probes = {number.upper(), *_broader(number)}
-    found: list[str] = []
-    for entry in known_entries.values():
-        numbers = {n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))}
-        if entry.parts:
-            if number.upper() in numbers | {n.upper() for n in entry.parts}:
-                found.append(entry.id)
-        elif probes & numbers:
-            found.append(entry.id)
-    return found
+    broad, exact = _numbering_index(snapshot)
+    found = {*exact.get(number.upper(), ())}
+    for probe in (number.upper(), *_broader(number)):
+        found.update(broad.get(probe, ()))
+    return [entry_id for entry_id in snapshot.known_entries if entry_id in found]
+
+
+def _numbering_index(snapshot: Snapshot) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Every entry of the pack by the numbers it maps: (numbers also naming what is under them, exact numbers)."""
+
+    def index() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        broad: dict[str, set[str]] = {}
+        exact: dict[str, set[str]] = {}
+        for entry in snapshot.known_entries.values():
+            numbers = {
+                n.upper() for n in (*entry.control_numbers, *(n for c in entry.clauses for n in c.control_numbers))
+            }
+            if entry.parts:
+                numbers |= {n.upper() for n in entry.parts}
+            for number in numbers:
+                (exact if entry.parts else broad).setdefault(number, set()).add(entry.id)
+        return broad, exact
+
+    return snapshot.memoised(("numbering-index",), index)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from exportctl.core_types import (
@@ -57,18 +57,32 @@ def _line_label(line: Line) -> str:
 
 def _classify(snapshot: Snapshot, line: Line, index: int) -> Classification:
     try:
-        goods = classify_spec(snapshot, line.spec) if line.spec is not None else None
         if line.kind == "technology":
+            goods = classify_spec(snapshot, line.spec) if line.spec is not None else None
             return classify_technology(snapshot, line, goods, snapshot.known_entries)
-        if goods is None:
-            assert line.item is not None
-            goods = classify_item(snapshot, line.item, snapshot.known_entries)
-        technology = [m.entry for m in goods.matches if snapshot.entries[m.entry].record.kind == "technology"]
-        if technology:
-            raise UnknownItem(f"'{line.item}' names technology ({', '.join(technology)}): make it a technology line")
-        return goods
+        return snapshot.memoised(_goods_key(line), lambda: _classify_goods(snapshot, line))
     except UnknownItem as exc:
         raise InvalidTransaction(f"lines[{index}].{'item' if line.item else 'spec'}", str(exc)) from exc
+
+
+def _goods_key(line: Line) -> tuple[object, ...]:
+    """What a goods line's classification depends on besides the snapshot. A parameter's type is part of it: `1`,
+    `1.0` and `True` are equal keys in Python, yet not the same statement."""
+    if line.spec is None:
+        return ("goods-item", line.item)
+    params = tuple(sorted((name, type(value).__name__, value) for name, value in line.spec.params.items()))
+    return ("goods-spec", line.spec.product, line.spec.hs, params)
+
+
+def _classify_goods(snapshot: Snapshot, line: Line) -> Classification:
+    if line.spec is not None:
+        return classify_spec(snapshot, line.spec)
+    assert line.item is not None
+    goods = classify_item(snapshot, line.item)
+    technology = [m.entry for m in goods.matches if snapshot.entries[m.entry].record.kind == "technology"]
+    if technology:
+        raise UnknownItem(f"'{line.item}' names technology ({', '.join(technology)}): make it a technology line")
+    return goods
 
 
 def _national(snapshot: Snapshot, transaction: Transaction, classification: Classification) -> Classification:
@@ -124,6 +138,8 @@ def _verification(assessed: Sequence[tuple[s.Entry, s.Clause]], day: dt.date) ->
     """Criteria applied on a date for which they were not checked against a consolidated text are flagged.
 
     A criterion is verified for the periods it lists, else for its clause's, else for its entry's."""
+    if not assessed:  # an item named by entry or number: no criteria applied
+        return []
     unverified: dict[str, list[s.Verified]] = {}
     for entry, clause in assessed:
         inherited = clause.verified or entry.verified
@@ -154,6 +170,9 @@ def _list_verification(snapshot: Snapshot, day: dt.date) -> list[Reason]:
     ]
 
 
+UNSCREENED = Reason("screening:unscreened", "the parties are not screened against every required list")
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What every line of one transaction is determined against."""
@@ -170,9 +189,10 @@ class _Context:
 class _LineBuilder:
     """Collects one line's findings; `build` turns them into an immutable LineDetermination."""
 
-    def __init__(self, index: int, line: Line) -> None:
+    def __init__(self, index: int, line: Line, unscreened: bool) -> None:
         self.index = index
         self.line = line
+        self.unscreened = unscreened  # parties not screened against every required list: nothing is cleared
         self.entries: tuple[EntryMatch, ...] = ()
         self.reasons: list[Reason] = []
         self.exceptions: list[ExceptionCheck] = []
@@ -183,6 +203,10 @@ class _LineBuilder:
         self.review_policy: str | None = None
 
     def build(self, outcome: Outcome) -> LineDetermination:
+        if self.unscreened and outcome is not Outcome.PROHIBITED:  # a prohibition stands
+            self.reasons.append(UNSCREENED)
+            self.missing.append("screening")
+            outcome = Outcome.INDETERMINATE
         return LineDetermination(
             index=self.index,
             kind=self.line.kind,
@@ -247,7 +271,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     overriding_if_embargoed = _overriding_requirements(snapshot, requiring, parties.requirements)
     overriding_otherwise = _overriding_requirements(snapshot, None, parties.requirements)
     for index, (line, classification) in enumerate(zip(transaction.lines, classified, strict=True)):
-        builder = _LineBuilder(index, line)
+        builder = _LineBuilder(index, line, bool(parties.unscreened))
         builder.entries = classification.matches
         entries = [snapshot.entries[m.entry].record for m in classification.matches if m.entry in snapshot.entries]
         scope = snapshot.pack.rules.subject(snapshot, transaction, line, entries, parties.end_user_hits)
@@ -272,8 +296,6 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
             lines.append(_required_whatever_the_item(builder, overriding))
             continue
         lines.append(_determine_line(context, builder, classification))
-    if parties.unscreened:
-        lines = [_unscreened(line) for line in lines]
 
     outcomes = [line.outcome for line in lines]
     if parties.blocked_by:
@@ -354,21 +376,6 @@ def _citations(
 def citation_of(source: s.Source) -> Citation:
     """A source as a determination carries it (sources are frozen: one Citation per source of a loaded pack)."""
     return Citation(source.instrument, source.url, source.verified, source.article, source.promulgated, source.in_force)
-
-
-def _unscreened(line: LineDetermination) -> LineDetermination:
-    """Parties not screened against every required list: no line can be cleared (a prohibition stands)."""
-    if line.outcome is Outcome.PROHIBITED:
-        return line
-    reason = Reason("screening:unscreened", "the parties are not screened against every required list")
-    return replace(
-        line,
-        outcome=Outcome.INDETERMINATE,
-        eligible_licences=(),
-        licence_conditions={},
-        reasons=(*line.reasons, reason),
-        missing=tuple(dict.fromkeys((*line.missing, "screening"))),
-    )
 
 
 def _determine_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:

@@ -35,11 +35,43 @@ def under(number: str, part: str) -> bool:
     return number == part or number.startswith(part + ".")
 
 
-def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool:
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """A coverage that may reach an entry, whatever the transaction: `parts` None when it covers the whole entry,
+    else the entry's paragraphs it covers; `excluded` the entry's paragraphs it leaves out (as the pack writes
+    them: they are shown in conditions)."""
+
+    coverage: s.Coverage
+    parts: tuple[str, ...] | None
+    excluded: tuple[str, ...]
+
+
+def _scopes(snapshot: Snapshot, kind: LineKind, entry: s.Entry) -> tuple[_Scope, ...]:
+    """The coverages in force that may reach `entry` (in their order): the part of `_covers` that depends on the
+    entry alone, worked out once per snapshot — the EAR has a coverage per ECCN and exception."""
+
+    def scopes() -> tuple[_Scope, ...]:
+        found: list[_Scope] = []
+        entry_id = entry.id.upper()
+        for active in snapshot.active(COVERAGE):
+            coverage = active.record
+            if kind not in coverage.kinds or entry.id in coverage.exclude_entries:
+                continue
+            parts: tuple[str, ...] | None = None
+            if not (entry.row in coverage.rows or entry.id in coverage.entries):
+                parts = tuple(part for part in coverage.parts if under(part.upper(), entry_id))
+                if not parts:
+                    continue
+            excluded = tuple(part for part in coverage.exclude_parts if under(part.upper(), entry_id))
+            found.append(_Scope(coverage, parts, excluded))
+        return tuple(found)
+
+    return snapshot.memoised(("coverage-scopes", kind, entry.id), scopes)
+
+
+def _covers(snapshot: Snapshot, scope: _Scope, line: _Line) -> str | bool:
     """False: not covered. True: covered. A text: covered on that condition (a part the line does not name)."""
-    entry = line.entry
-    if line.kind not in coverage.kinds:
-        return False
+    coverage = scope.coverage
     if coverage.reasons and not (line.reasons and set(line.reasons) <= set(coverage.reasons)):
         return False  # each reason requiring a licence must be overcome by the exception (EAR § 738.4(a)(2))
     destinations = coverage.destinations
@@ -48,26 +80,20 @@ def _covers(snapshot: Snapshot, coverage: s.Coverage, line: _Line) -> str | bool
             return False
     elif not snapshot.reaches(destinations, line.destination, line.group):
         return False
-    if entry.id in coverage.exclude_entries:
-        return False
     numbers = [n.upper() for n in named_numbers(line.match)]
     conditions: list[str] = []
-    if not (entry.row in coverage.rows or entry.id in coverage.entries):
-        own = [part for part in coverage.parts if under(part.upper(), entry.id.upper())]
-        if not own:
-            return False
+    if scope.parts is not None:
         if numbers:
-            if not any(under(n, part.upper()) for n in numbers for part in own):
+            if not any(under(n, part.upper()) for n in numbers for part in scope.parts):
                 return False
         else:
-            conditions.append(f"only for items of {', '.join(own)}")
-    excluded = [part for part in coverage.exclude_parts if under(part.upper(), entry.id.upper())]
-    if excluded:
+            conditions.append(f"only for items of {', '.join(scope.parts)}")
+    if scope.excluded:
         if numbers:
-            if any(under(n, part.upper()) for n in numbers for part in excluded):
+            if any(under(n, part.upper()) for n in numbers for part in scope.excluded):
                 return False
         else:
-            conditions.append(f"not for items of {', '.join(excluded)}")
+            conditions.append(f"not for items of {', '.join(scope.excluded)}")
     if coverage.max_value_usd is not None:
         if line.value_usd is None:
             conditions.append(f"only if the line's value is at most USD {coverage.max_value_usd:,}")
@@ -132,11 +158,11 @@ def eligible_licences(
     reasons: list[Reason] = []
     conditions: dict[str, str] = {}
     licences: list[str] = []
-    for dated_coverage in snapshot.active(COVERAGE):
-        coverage = dated_coverage.record
+    for scope in _scopes(snapshot, kind, entry):
+        coverage = scope.coverage
         if coverage.licence in licences:
             continue
-        covered = _covers(snapshot, coverage, line)
+        covered = _covers(snapshot, scope, line)
         usable, unknown = _usability(coverage, transaction)
         if covered is False or not usable:
             continue

@@ -36,7 +36,7 @@ def classify_technology(
         direct = _direct(snapshot, line.item.strip(), line.tech_purpose, known_entries)
         if direct is not None:
             return direct
-        goods = classify_item(snapshot, line.item, known_entries)
+        goods = classify_item(snapshot, line.item)
     if goods.status != "listed" or _is_catch_all(snapshot, goods):
         return goods  # catch-all row technology, not listed, or undetermined: as for the goods
     candidates: list[Candidate] = []

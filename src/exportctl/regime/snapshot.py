@@ -10,8 +10,8 @@ section in force, `named(SECTION)` the same by name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +21,7 @@ from exportctl.regime.loader import Pack
 from exportctl.regime.sections import EMBARGOES, MEASURES, R, Section
 
 T = TypeVar("T")
+MEMO_SIZE = 100_000  # answers kept per snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,22 @@ class Snapshot:
     in_force: Mapping[str, tuple[Active[Any], ...]]  # section name → its records in force, in file order
     by_name: Mapping[str, Mapping[str, Active[Any]]]  # section name → its records in force by name
     facts: Mapping[str, Fact]
+    # Answers computed from this snapshot alone (an item's classification), reused: an order book names the same
+    # items again and again. Bounded: cleared when full, so a stream of distinct items cannot grow it for ever.
+    _memo: dict[Hashable, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memoised(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per `key` on this snapshot; `key` must determine the answer given the snapshot (an
+        exception is not remembered)."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]  # stored by this method for this key
+        except KeyError:
+            pass
+        value = compute()
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
 
     def active(self, section: Section[R]) -> tuple[Active[R], ...]:
         return self.in_force[section.name]  # records of `section.model`: the snapshot was built by this table

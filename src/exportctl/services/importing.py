@@ -104,7 +104,7 @@ def _regime(row: Row, column: str = "regime") -> tuple[str, Regime]:
 def _check_reference(row: Row, regime: Regime, reference: str, day: dt.date) -> None:
     snapshot = regime.at(max(day, regime.pack.meta.coverage_from))
     try:
-        classify_item(snapshot, reference, snapshot.known_entries)
+        classify_item(snapshot, reference)
     except UnknownItem as exc:
         raise row.problem("reference", str(exc)) from None
 

@@ -393,7 +393,7 @@ def classify(
     loaded = regimes.regime(regime)
     snapshot = loaded.at(max(valid_from, loaded.pack.meta.coverage_from))
     try:
-        result = classify_item(snapshot, reference, snapshot.known_entries)
+        result = classify_item(snapshot, reference)
     except UnknownItem as exc:
         raise RecordError(f"classification: {exc}") from exc
     entries = [m.entry for m in result.matches]

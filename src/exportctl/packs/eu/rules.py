@@ -66,13 +66,15 @@ class EuRules(NoRules):
         if not in_force:
             return ()
         active = in_force[0]
-        return (_transfer(line, destination, active.record, active.source),)
+        return (_transfer(snapshot, line, destination, active.record, active.source),)
 
     def upgrade(self, written_in: int, files: dict[str, Any]) -> dict[str, Any]:
         raise PackError("pack.yaml", ("format",), None, f"the EU pack was never written in pack format {written_in}")
 
 
-def _transfer(line: ListedLine, destination: str, rule: IntraUnion, source: str | None) -> ExceptionResult:
+def _transfer(
+    snapshot: Snapshot, line: ListedLine, destination: str, rule: IntraUnion, source: str | None
+) -> ExceptionResult:
     origin = line.transaction.origin
 
     def result(applied: bool, why: str, missing: tuple[str, ...] = ()) -> ExceptionResult:
@@ -83,7 +85,9 @@ def _transfer(line: ListedLine, destination: str, rule: IntraUnion, source: str 
     if origin == destination:
         return result(True, f"{origin} to {destination}: the item does not leave the member state (no export)")
     moved = f"intra-Union transfer {origin} → {destination}"
-    listed, why = annex_iv_status(rule, line)
+    # Annex IV's answer depends on the item alone: once per snapshot, entry and paragraphs named.
+    key = ("annex-iv", rule.id, line.entry.id, tuple(line.numbers))
+    listed, why = snapshot.memoised(key, lambda: annex_iv_status(rule, line))
     if listed is None:
         return result(False, f"{moved}: {why}", ("annex_iv",))
     if listed:
