@@ -218,3 +218,16 @@ def test_direct_product_rules_need_the_fact(us: Regime) -> None:
     assert check(us, "RU", "EAR99", origin="JP", us_content_pct=5, us_direct_product=True).outcome is (
         Outcome.LICENCE_REQUIRED
     )
+
+
+def test_a_line_needing_a_licence_names_the_exceptions_not_assessed(us: Regime, jp: Regime) -> None:
+    # 1C009 to China (NS2 marked for CN): the pack offers the exceptions it assesses and names the rest of part 740.
+    line = check(us, "CN", "1C009").lines[0]
+    assert line.outcome is Outcome.LICENCE_REQUIRED
+    (reason,) = [r for r in line.reasons if r.rule == "licence-types:not-assessed"]
+    assert reason.source == "us.ear.part-740"
+    assert "APP" in reason.text and "GOV" in reason.text and "LVS" not in reason.text
+    assert "APP" not in line.eligible_licences  # named, never offered
+    # A line needing no licence, and Japan's pack (which names none), say nothing of it.
+    assert not [r for r in check(us, "GB", "EAR99").lines[0].reasons if r.rule == "licence-types:not-assessed"]
+    assert jp.pack.licences.not_assessed is None

@@ -59,3 +59,18 @@ def test_the_file_is_what_the_tool_writes(tmp_path: Path) -> None:
     assert (tmp_path / "licences.yaml").read_text(encoding="utf-8") == (PACK / "licences.yaml").read_text(
         encoding="utf-8"
     )
+
+
+def test_every_exception_part_740_names_is_offered_or_named_as_not_assessed() -> None:
+    # The shared catalogue of part 740 (eCFR of 2026-07-23): 27 sections, § 740.8 naming two exceptions (NAC, ACA).
+    sections = json.loads((US / "ear-license-exceptions.json").read_text(encoding="utf-8"))["exceptions"]
+    by_symbol = {symbol: section["sectionNumber"] for section in sections for symbol in section["symbols"]}
+    offered = set(LICENCES["types"]) - {"license"}
+    not_assessed = LICENCES["not_assessed"]["types"]
+    assert offered | set(not_assessed) == set(by_symbol)
+    assert not offered & set(not_assessed)
+    assert {"APP", "GOV", "TSU", "BAG", "AVS", "NAC", "ACA"} <= set(not_assessed)
+    for symbol, licence_type in {**not_assessed, **{s: LICENCES["types"][s] for s in offered}}.items():
+        assert licence_type["source"] == "us.ear." + by_symbol[symbol].replace(".", "-"), symbol
+    assert not_assessed["NAC"]["title"]["en"] == "Licence exception NAC (Notified Advanced Computing)"
+    assert not_assessed["ACA"]["title"]["en"] == "Licence exception ACA (Advanced Computing Authorized)"

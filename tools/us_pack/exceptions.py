@@ -93,6 +93,31 @@ TYPES: dict[str, dict[str, Any]] = {
     },
 }
 
+EXCEPTIONS = "ear-license-exceptions.json"  # part 740's sections, their symbols and titles
+# Japanese names of the exceptions whose conditions the pack does not encode (the titles of part 740's sections).
+JA_NAMES = {
+    "APP": "コンピュータ",
+    "NAC": "先端コンピューティング（通知）",
+    "ACA": "先端コンピューティング（許可）",
+    "GOV": "政府・国際機関等",
+    "GFT": "贈答品・人道的寄付",
+    "TSU": "技術・ソフトウェア（非制限）",
+    "BAG": "手荷物",
+    "AVS": "航空機・船舶・宇宙機",
+    "APR": "追加的再輸出許可",
+    "AGR": "農産物",
+    "CCD": "消費者向け通信機器",
+    "SCP": "キューバ国民支援",
+    "ACE": "サイバーセキュリティ輸出",
+    "MED": "医療機器",
+    "IEC": "輸出管理実施国",
+    "HBM": "高帯域幅メモリ",
+    "RFF": "制限付き製造施設",
+    "AIA": "人工知能許可",
+    "ACM": "先端コンピューティング製造",
+    "LPP": "低処理性能",
+}
+
 RESTRICTIONS = "none of the restrictions of § 740.2 applies (e.g. no end use of part 744, no Entity List party)"
 CONDITIONS = {
     "LVS": "the shipment's net value of items of this ECCN is within the limit (§ 740.3(a)(1)); " + RESTRICTIONS,
@@ -219,13 +244,41 @@ def encryption_coverage(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any
     ]
 
 
+def _titles(title: str, symbols: list[str]) -> dict[str, str]:
+    """Each symbol's title: "Computers (APP)" → APP: Computers; a section of two names each ("Notified Advanced
+    Computing (NAC) and Advanced Computing Authorized (ACA)")."""
+    title = title.removeprefix("License Exception ")
+    if len(symbols) == 1:
+        return {symbols[0]: title.replace(f"({symbols[0]})", "").strip()}
+    named = {
+        symbol: name.strip().removeprefix("and ").strip() for name, symbol in re.findall(r"([^()]+)\(([A-Z]+)\)", title)
+    }
+    return {symbol: named[symbol] for symbol in symbols}
+
+
+def not_assessed(sections: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The exceptions part 740 provides that this tool does not offer: named on every line needing a licence."""
+    types: dict[str, Any] = {}
+    for section in sections:
+        for symbol, title in _titles(section["title"], section["symbols"]).items():
+            if symbol in TYPES:
+                continue
+            types[symbol] = {
+                "title": _text(f"Licence exception {symbol} ({title})", f"許可例外{symbol}（{JA_NAMES[symbol]}）"),
+                "source": "us.ear." + section["sectionNumber"].replace(".", "-"),
+            }
+    return {"source": "us.ear.part-740", "types": types}
+
+
 def build(shared: Path) -> tuple[dict[str, Any], Report]:
     ccl = json.loads((shared / CCL).read_text(encoding="utf-8"))
+    sections = json.loads((shared / EXCEPTIONS).read_text(encoding="utf-8"))["exceptions"]
     report = Report()
     coverage = general_coverage(sta_restricted(ccl["entries"])) + encryption_coverage(ccl["entries"])
     for entry in ccl["entries"]:
         coverage += coverage_of(entry, report)
-    return {"required": REQUIRED, "types": TYPES, "coverage": coverage}, report
+    document = {"required": REQUIRED, "types": TYPES, "not_assessed": not_assessed(sections), "coverage": coverage}
+    return document, report
 
 
 def main() -> None:

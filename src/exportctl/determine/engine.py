@@ -474,7 +474,26 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
     common = set(eligible[0]).intersection(*eligible[1:])
     builder.licences = tuple(licence for licence in eligible[0] if licence in common)
     builder.reasons.append(Reason("licence-required", f"a licence is required ({basis.law})", basis.source))
+    not_assessed = _not_assessed(snapshot)
+    if not_assessed is not None:
+        builder.reasons.append(not_assessed)
     return builder.build(Outcome.LICENCE_REQUIRED)
+
+
+def _not_assessed(snapshot: Snapshot) -> Reason | None:
+    """The licence types the pack names without assessing them (see `NotAssessed`), as one reason."""
+    listed = snapshot.pack.licences.not_assessed
+    if listed is None or not listed.types:
+        return None
+    return snapshot.memoised(
+        ("licence-types-not-assessed",),
+        lambda: Reason(
+            "licence-types:not-assessed",
+            "licence types not assessed (their conditions are not encoded: one may still apply — check them before"
+            f" relying on those offered): {', '.join(listed.types)}",
+            listed.source,
+        ),
+    )
 
 
 def _controls_reaching(

@@ -492,9 +492,18 @@ class Required(Strict):
     technology: LegalBasis
 
 
+class NotAssessed(Strict):
+    """Licence types the law provides whose conditions the pack does not encode (the EAR's part 740 names 27
+    exceptions): a line that needs a licence names them, so the types offered are not read as the only ones."""
+
+    source: SourceId  # where the law lists them
+    types: dict[str, LicenceType]
+
+
 class LicencesFile(Strict):
     types: dict[str, LicenceType]
     required: Required
+    not_assessed: NotAssessed | None = None
 
 
 class TechnologyRule(Dated):
