@@ -4,14 +4,17 @@ chart and group tables of the eCFR issue of 2026-07-23 (../shared/data/us) in th
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from exportctl.core_types import Determination, Outcome, Transaction
 from exportctl.determine.engine import determine
 from exportctl.regime import Regime
+from exportctl.regime.sections import CATCH_ALL
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services.regimes import regime
@@ -158,9 +161,18 @@ def test_syria_spp_from_2025_09_02(us: Regime) -> None:
 def test_end_uses(us: Regime) -> None:
     assert check(us, "DE", "EAR99").outcome is Outcome.NO_LICENCE_REQUIRED
     assert check(us, "DE", "EAR99", wmd_end_use=True).outcome is Outcome.LICENCE_REQUIRED
-    # § 744.21: a military end use in China (not in Germany).
-    assert check(us, "CN", "EAR99", conventional_end_use=True).outcome is Outcome.LICENCE_REQUIRED
-    assert check(us, "DE", "EAR99", conventional_end_use=True).outcome is Outcome.NO_LICENCE_REQUIRED
+    # § 744.21(a)(1): a military end use in China, for the items of Supp. 2 to part 744 (3A991 is one, EAR99 is not);
+    # not in Germany. 3A991 is controlled for AT only: the Country Chart requires no licence to China.
+    assert check(us, "CN", "3A991", conventional_end_use=True).outcome is Outcome.LICENCE_REQUIRED
+    assert check(us, "VE", "3A991", conventional_end_use=True).outcome is Outcome.LICENCE_REQUIRED
+    assert check(us, "CN", "3A991").outcome is Outcome.NO_LICENCE_REQUIRED
+    assert check(us, "CN", "EAR99", conventional_end_use=True).outcome is Outcome.NO_LICENCE_REQUIRED
+    assert check(us, "DE", "3A991", conventional_end_use=True).outcome is Outcome.NO_LICENCE_REQUIRED
+    undeclared = Transaction.model_validate(
+        {"regime": "us", "date": DAY, "destination": "CN", "wmd_end_use": False, "lines": [{"item": "3A991"}]}
+    )
+    line = determine(us.at(undeclared.date), undeclared).lines[0]
+    assert line.outcome is Outcome.INDETERMINATE and "conventional_end_use" in line.missing
     bare = Transaction.model_validate({"regime": "us", "date": DAY, "destination": "DE", "lines": [{"item": "EAR99"}]})
     assert determine(us.at(bare.date), bare).outcome is Outcome.INDETERMINATE  # the end use is not declared
 
@@ -231,3 +243,17 @@ def test_a_line_needing_a_licence_names_the_exceptions_not_assessed(us: Regime, 
     # A line needing no licence, and Japan's pack (which names none), say nothing of it.
     assert not [r for r in check(us, "GB", "EAR99").lines[0].reasons if r.rule == "licence-types:not-assessed"]
     assert jp.pack.licences.not_assessed is None
+
+
+def test_the_military_end_use_rule_reaches_the_items_of_supplement_2_to_part_744(us: Regime) -> None:
+    # § 744.21(a)(1) reaches "any item subject to the EAR listed in supplement no. 2 to this part" for Burma,
+    # Cambodia, China, Nicaragua and Venezuela; (a)(2) any item for Belarus and Russia.
+    part744 = etree.parse(str(US / "ecfr-title15-part744-2026-07-23.xml"))
+    supplement = next(d for d in part744.iter() if d.get("N") == "Supplement No. 2 to Part 744")
+    listed = re.findall(r"\(([ivx]+)\)\s+(\d[A-E]\d{3})\b", " ".join(supplement.itertext()))
+    rules = dict(us.pack.records(CATCH_ALL))
+    assert sorted(rules["military-end-use"].entries) == sorted(eccn for _, eccn in listed)
+    assert len(listed) == 47
+    assert set(us.pack.destinations.tables["meu-744-21"].members) == {"MM", "KH", "CN", "HK", "NI", "VE"}
+    assert set(us.pack.destinations.tables["meu-744-21-any-item"].members) == {"BY", "RU"}
+    assert "EAR99" in rules["military-end-use-any-item"].entries
