@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exportctl.countries import CountryCode
+from exportctl.countries import CountryCode, RegionCode
 from exportctl.regime.schema import Purpose, Residency, Scalar
 from exportctl.settings import DEFAULT_REGIME
 
@@ -154,6 +154,12 @@ class Transaction(BaseModel):
         description="Where the export leaves from, in the regime's territory (EU: the member state of export)",
     )
     destination: CountryCode
+    destination_region: RegionCode | None = Field(
+        default=None,
+        validation_alias=AliasChoices("destination_region", "to_region"),
+        description="The region of the destination (ISO 3166-2, e.g. UA-43), where a law treats it apart (the"
+        " EAR's § 746.6); null = not stated",
+    )
     exporter: Name | None = None
     consignee: Name | None = None
     end_user: Name | None = None
@@ -168,6 +174,12 @@ class Transaction(BaseModel):
     informed: bool = Field(default=False, description="METI has informed the exporter (インフォーム通知)")
     clearly_not: bool = Field(default=False, description="The 'clearly not' guideline was applied and documented")
     lines: list[Line] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _region_of_the_destination(self) -> Transaction:
+        if self.destination_region is not None and not self.destination_region.startswith(f"{self.destination}-"):
+            raise ValueError(f"destination_region {self.destination_region} is not a region of {self.destination}")
+        return self
 
     @model_validator(mode="before")
     @classmethod

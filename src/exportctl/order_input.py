@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exportctl.core_types import Amount, Code, FreeText, LineKind, Percent, Quantity, Yen
-from exportctl.countries import CountryCode
+from exportctl.countries import CountryCode, RegionCode
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.errors import Invalid, shown
 from exportctl.services.records import URL_UNSAFE
@@ -65,6 +65,10 @@ class OrderHeader(BaseModel):
     ship_date: dt.date
     origin: CountryCode | None = Field(default=None, validation_alias=AliasChoices("origin", "from"))
     destination: CountryCode
+    # The destination's region where a law treats it apart (ISO 3166-2: UA-43 Crimea, for the EAR's § 746.6).
+    destination_region: RegionCode | None = Field(
+        default=None, validation_alias=AliasChoices("destination_region", "to_region")
+    )
     consignee: Code | None = None  # party codes
     end_user: Code | None = None
     end_use: FreeText | None = None
@@ -73,6 +77,12 @@ class OrderHeader(BaseModel):
     repression_end_use: bool | None = None
     informed: bool = False
     clearly_not: bool = False
+
+    @model_validator(mode="after")
+    def _region_of_the_destination(self) -> OrderHeader:
+        if self.destination_region is not None and not self.destination_region.startswith(f"{self.destination}-"):
+            raise ValueError(f"destination_region {self.destination_region} is not a region of {self.destination}")
+        return self
 
 
 class OrderFacts(OrderHeader):
@@ -94,6 +104,7 @@ class OrderChanges(BaseModel):
     ship_date: dt.date | None = None
     origin: CountryCode | None = None
     destination: CountryCode | None = None
+    destination_region: RegionCode | None = None
     consignee: Code | None = None
     end_user: Code | None = None
     end_use: FreeText | None = None

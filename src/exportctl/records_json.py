@@ -37,6 +37,7 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         "wmd_end_use": order.wmd_end_use,
         "conventional_end_use": order.conventional_end_use,
         "repression_end_use": order.repression_end_use,
+        "destination_region": order.destination_region,
         "informed": order.informed,
         "clearly_not": order.clearly_not,
         "pack_version": order.pack_version,

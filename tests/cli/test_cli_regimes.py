@@ -54,3 +54,15 @@ def test_a_foreign_origin_needs_the_us_content() -> None:
     assert code == 2 and "us_content_pct" in err
     code, _, err = check(f"--regime us --regime xx --date 2026-08-01 --to CN --item 1C009 {CIVIL}")
     assert code == 2 and "xx" in err
+
+
+def test_the_region_of_ukraine_decides_under_the_ear() -> None:
+    base = f"--regime us --date 2026-08-01 --to UA --item EAR99 {CIVIL}"
+    code, data, err = check(f"{base} --to-region ua-43")
+    assert code == 0 and data is not None and data["outcome"] == "licence_required", err  # § 746.6: Crimea
+    code, data, err = check(base)
+    assert data is not None and data["outcome"] == "indeterminate" and "destination_region" in data["missing"], err
+    code, data, err = check(f"{base} --to-region RU-MOW")
+    assert code == 2 and "not a region of UA" in err
+    code, data, err = check(f"{base} --to-region crimea")
+    assert code == 2 and "--to-region" in err and "ISO 3166-2" in err

@@ -198,6 +198,13 @@ def test_check_under_several_regimes(api: Api) -> None:
     assert (result["outcome"], result["licence_required"]) == ("licence_required", True)
     problem_of(api.post("/check/regimes", "viewer", {"regimes": ["jp", "xx"], "transaction": transaction}), 404)
     problem_of(api.post("/check/regimes", "viewer", {"regimes": [], "transaction": transaction}), 422)
+    # § 746.6: the region of Ukraine decides under the EAR; one of another country is refused.
+    crimea = {**transaction, "from": None, "destination": "UA", "to_region": "UA-43", "lines": [{"item": "EAR99"}]}
+    us = api.post("/check/regimes", "viewer", {"regimes": ["us"], "transaction": crimea}).json()
+    assert us["outcome"] == "licence_required"
+    problem_of(
+        api.post("/check/regimes", "viewer", {"regimes": ["us"], "transaction": {**crimea, "to_region": "RU-MOW"}}), 422
+    )
 
 
 def test_screen_finds_a_listed_party_and_lists_are_versioned(api: Api) -> None:

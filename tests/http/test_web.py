@@ -254,6 +254,19 @@ def test_live_determination_names_a_bad_field(app_for: object) -> None:
     assert response.status_code == 200 and "destination" in response.text and "flash error" in response.text
 
 
+def test_the_form_takes_the_region_of_the_destination(app_for: object) -> None:
+    # Under the EAR, Crimea (UA-43) needs a licence for any item (§ 746.6); a region of another country is refused.
+    browser = logged_in(app_for, *VIEWER)
+    base = {"regime": "us", "ship_date": "2026-08-03", "destination": "UA", "consignee": "", "end_user": ""}
+    lines = {"line_reference": ["EAR99", ""], "line_value_jpy": ["", ""]}
+    form = order_form("PREVIEW", **base, **lines, destination_region="ua-43")
+    response = browser.post("/orders/new/check", data=form, headers={"X-CSRF-Token": token(browser)})
+    assert response.status_code == 200 and "Licence required" in response.text, response.text
+    form = order_form("PREVIEW", **base, **lines, destination_region="RU-MOW")
+    response = browser.post("/orders/new/check", data=form, headers={"X-CSRF-Token": token(browser)})
+    assert "not a region of UA" in response.text and "flash error" in response.text
+
+
 def test_live_determination_names_the_line_of_an_unknown_item(app_for: object) -> None:
     browser = logged_in(app_for, *VIEWER)
     form = order_form("", line_item=["EMK-R100", "NO-SUCH-ITEM"], line_reference=["", ""])

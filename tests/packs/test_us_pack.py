@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from pydantic import ValidationError
 
 from exportctl.core_types import Determination, Outcome, Transaction
 from exportctl.determine.engine import determine
@@ -18,11 +19,12 @@ from exportctl.regime.sections import CATCH_ALL
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
 from exportctl.services.regimes import regime
-from tests.conftest import LISTS_DIR, SHARED
+from tests.conftest import LISTS_DIR, SHARED, day
 
 US = SHARED / "data" / "us"
 DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
 CIVIL: dict[str, Any] = {"end_use": "civil manufacturing", "wmd_end_use": False, "conventional_end_use": False}
+ITEM = [{"item": "EAR99"}]
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +259,42 @@ def test_the_military_end_use_rule_reaches_the_items_of_supplement_2_to_part_744
     assert set(us.pack.destinations.tables["meu-744-21"].members) == {"MM", "KH", "CN", "HK", "NI", "VE"}
     assert set(us.pack.destinations.tables["meu-744-21-any-item"].members) == {"BY", "RU"}
     assert "EAR99" in rules["military-end-use-any-item"].entries
+
+
+# --- § 746.6: the Crimea region and the so-called DNR and LNR regions of Ukraine --------------------------------
+
+
+def test_ukraine_needs_its_region_stated(us: Regime, jp: Regime) -> None:
+    # § 746.6(a): a licence for any item subject to the EAR (but EAR99 food and medicine) to the Crimea region
+    # (UA-43, Sevastopol UA-40) and the so-called DNR and LNR regions (in the Donetsk UA-14 and Luhansk UA-09 oblasts).
+    for region in ("UA-43", "UA-40", "UA-14", "UA-09"):
+        line = check(us, "UA", "EAR99", destination_region=region).lines[0]
+        assert line.outcome is Outcome.LICENCE_REQUIRED, region
+        assert line.eligible_licences == ("license",) and "denial" in (line.review_policy or "")
+        assert any(r.rule == "embargo" and r.source == "us.ear.746-6" for r in line.reasons)
+    # Unknown is not "no": Ukraine without its region is undecided, naming the fact.
+    unknown = check(us, "UA", "EAR99")
+    assert unknown.outcome is Outcome.INDETERMINATE and unknown.lines[0].missing == ("destination_region",)
+    assert any(r.rule == "embargo:region-unknown" for r in unknown.lines[0].reasons)
+    # Kyiv: the embargo does not apply, and the determination says why; the chart decides (EAR99: no licence).
+    kyiv = check(us, "UA", "EAR99", destination_region="UA-30")
+    assert kyiv.outcome is Outcome.NO_LICENCE_REQUIRED
+    assert any(r.rule == "embargo:outside-regions" for r in kyiv.reasons)
+    # Japan's pack has no regional embargo: a region stated or not changes nothing.
+    facts = {"date": "2026-08-01", "destination": "UA", "lines": [{"item": "hs:8471.30"}], **CIVIL}
+    plain = determine(jp.at(day("2026-08-01")), Transaction.model_validate(facts))
+    stated = determine(jp.at(day("2026-08-01")), Transaction.model_validate({**facts, "destination_region": "UA-43"}))
+    assert plain.outcome == stated.outcome and "destination_region" not in plain.missing
+
+
+def test_a_region_must_be_of_the_destination() -> None:
+    with pytest.raises(ValidationError, match="not a region of UA"):
+        Transaction.model_validate({"date": DAY, "destination": "UA", "destination_region": "RU-MOW", "lines": ITEM})
+    with pytest.raises(ValidationError, match="not an ISO 3166-2 subdivision code"):
+        Transaction.model_validate({"date": DAY, "destination": "UA", "destination_region": "UA-99", "lines": ITEM})
+    assert (
+        Transaction.model_validate(
+            {"date": DAY, "destination": "UA", "to_region": "ua-43 ", "lines": ITEM}
+        ).destination_region
+        == "UA-43"
+    )

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from exportctl.regime import PackError, parse_pack
+from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 
 
 def _error(files: dict[str, str]) -> PackError:
@@ -114,3 +115,14 @@ def test_missing_required_file(pack_files: dict[str, str]) -> None:
 
 def test_stray_file_is_rejected(pack_files: dict[str, str]) -> None:
     assert "not a pack file" in _error({**pack_files, "notes.yaml": "a: 1\n"}).message
+
+
+def test_an_embargo_region_must_be_of_its_country() -> None:
+    files = read_pack_dir(builtin_pack_dir("us"))
+    text = files["destinations.yaml"].replace("regions: [UA-43, UA-40", "regions: [RU-MOW, UA-40")
+    assert text != files["destinations.yaml"]
+    error = _error({**files, "destinations.yaml": text})
+    assert error.file == "destinations.yaml" and error.path == ("embargoes", "UA", "regions", 0)
+    assert "RU-MOW is not a region of UA" in str(error)
+    unknown = files["destinations.yaml"].replace("regions: [UA-43, UA-40", "regions: [UA-99, UA-40")
+    assert "not an ISO 3166-2 subdivision code" in str(_error({**files, "destinations.yaml": unknown}))

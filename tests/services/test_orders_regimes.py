@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from exportctl.order_input import LineInput, OrderInput
+from exportctl.records_json import order_dict
 from exportctl.services import orders, records
 from exportctl.services.actors import SYSTEM, Actor
 from exportctl.services.errors import Invalid, RecordError
@@ -108,3 +109,20 @@ def test_a_foreign_item_under_de_minimis_needs_nothing_under_the_ear(url: str) -
         order = orders.add_order(s, CLERK, data, None)
         assert order.blocking_reasons == [LICENCE_NEEDED]  # FEFTA only: 20 % is at or under de minimis (§ 734.4)
         assert order.other_determinations["us"]["outcome"] == "no_licence_required"
+
+
+def test_an_order_to_ukraine_is_undecided_under_the_ear_until_its_region_is_stated(url: str) -> None:
+    # § 746.6: Crimea (UA-43) needs a licence for any item; the rest of Ukraine is decided by the chart.
+    with db.session(url) as s:
+        line = LineInput(reference="EAR99", quantity=1, value_jpy=100_000)
+        facts: dict[str, Any] = {"ship_date": SHIP, "destination": "UA", "end_use": "office", "regime": "us"}
+        order = orders.add_order(s, CLERK, OrderInput(number="SO-UA", lines=[line], **facts), None)
+        assert order.destination_region is None and order.blocking_reasons == [orders.INDETERMINATE]
+        assert order.determination["missing"] == ["destination_region"]
+        order = orders.update_order(s, CLERK, "SO-UA", {"destination_region": "UA-43"}, None)
+        assert order.destination_region == "UA-43" and order.blocking_reasons == [LICENCE_NEEDED]
+        order = orders.update_order(s, CLERK, "SO-UA", {"destination_region": "UA-30"}, None)
+        assert order.blocking_reasons == [] and order.outcome == "no_licence_required"
+        with pytest.raises(Invalid, match="not a region of UA"):
+            orders.update_order(s, CLERK, "SO-UA", {"destination_region": "RU-MOW"}, None)
+        assert order_dict(orders.order_by_number(s, "SO-UA"))["destination_region"] == "UA-30"

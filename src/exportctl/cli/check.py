@@ -22,6 +22,7 @@ from exportctl.cli.common import (
     out,
     parse_date,
     parse_params,
+    region_option,
 )
 from exportctl.core_types import Determination, Line, Specification, Transaction
 from exportctl.determine.classify import classify_spec
@@ -81,6 +82,13 @@ def check(
         ),
     ] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", help="Quantity.")] = None,
+    to_region: Annotated[
+        str | None,
+        typer.Option(
+            "--to-region",
+            help="The destination's region (ISO 3166-2, e.g. UA-43 Crimea) where a law treats it apart (EAR § 746.6).",
+        ),
+    ] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Consignee name.")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="End user name.")] = None,
     end_user_country: Annotated[str | None, typer.Option("--end-user-country", help="End user's country.")] = None,
@@ -140,6 +148,7 @@ def check(
                 date=parse_date(date, "--date"),
                 origin=country_option(origin, "--from"),
                 destination=country_option(to, "--to (destination)"),
+                destination_region=region_option(to_region, "--to-region"),
                 consignee=consignee,
                 end_user=end_user,
                 end_user_country=country_option(end_user_country, "--end-user-country"),

@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 from rich.console import Console
 
-from exportctl.countries import alpha_2
+from exportctl.countries import alpha_2, subdivision
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.screening.sources.common import ListFileError
@@ -72,6 +72,16 @@ def country_option(value: str | None, flag: str) -> str | None:
         return None
     try:
         return alpha_2(value)
+    except ValueError as exc:
+        fail(f"{flag}: {exc}")
+
+
+def region_option(value: str | None, flag: str) -> str | None:
+    """A region flag (ISO 3166-2, `countries.subdivision`); None when not given."""
+    if value is None:
+        return None
+    try:
+        return subdivision(value)
     except ValueError as exc:
         fail(f"{flag}: {exc}")
 

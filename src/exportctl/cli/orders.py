@@ -31,6 +31,7 @@ from exportctl.cli.common import (
     load_document,
     out,
     parse_date,
+    region_option,
 )
 from exportctl.cli.records import ImportFile, report_import
 from exportctl.order_input import PARTY_FIELDS, OrderInput, problems
@@ -90,7 +91,7 @@ def _show(data: dict[str, Any], output_format: Format) -> None:
         _print_order(data)
 
 
-FLAG_OF = {"destination": "--to", "origin": "--from"}  # the fields whose flag is not --field-name
+FLAG_OF = {"destination": "--to", "origin": "--from", "destination_region": "--to-region"}  # flags not --field-name
 
 
 @contextmanager
@@ -108,6 +109,10 @@ def orders_add(
     ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
     origin: Annotated[str | None, typer.Option("--from", help="Where it leaves from (EU: member state).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
+    to_region: Annotated[
+        str | None,
+        typer.Option("--to-region", help="The destination's region (ISO 3166-2, e.g. UA-43), if it matters."),
+    ] = None,
     item: Annotated[str | None, typer.Option("--item", help="Item code from the item master.")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Or: entry id, number or hs:CODE.")] = None,
     quantity: Annotated[float | None, typer.Option("--quantity", min=0)] = None,
@@ -174,6 +179,7 @@ def orders_add(
                 ship_date=parse_date(ship_date, "--ship-date"),
                 origin=origin,
                 destination=to,
+                destination_region=to_region,
                 consignee=consignee,
                 end_user=end_user,
                 end_use=end_use,
@@ -246,6 +252,9 @@ def orders_update(
     ship_date: Annotated[str | None, typer.Option("--ship-date", help="YYYY-MM-DD.")] = None,
     origin: Annotated[str | None, typer.Option("--from", help="Where it leaves from (EU: member state).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination (ISO alpha-2).")] = None,
+    to_region: Annotated[
+        str | None, typer.Option("--to-region", help="The destination's region (ISO 3166-2, e.g. UA-43; '' for none).")
+    ] = None,
     consignee: Annotated[str | None, typer.Option("--consignee", help="Party code ('' for none).")] = None,
     end_user: Annotated[str | None, typer.Option("--end-user", help="Party code ('' for none).")] = None,
     end_use: Annotated[str | None, typer.Option("--end-use")] = None,
@@ -263,6 +272,7 @@ def orders_update(
         "ship_date": parse_date(ship_date, "--ship-date") if ship_date is not None else None,
         "origin": country_option(origin, "--from"),
         "destination": country_option(to, "--to"),
+        "destination_region": region_option(to_region or None, "--to-region"),
         "consignee": consignee,
         "end_user": end_user,
         "end_use": end_use,
@@ -276,6 +286,8 @@ def orders_update(
     for party in PARTY_FIELDS:  # '' names no party: the order has none
         if changes.get(party) == "":
             changes[party] = None
+    if to_region == "":  # no region: the order's is cleared
+        changes["destination_region"] = None
     if not changes:
         fail("nothing to change: give at least one option (see --help)")
     screener = party_screener()

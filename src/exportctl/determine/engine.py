@@ -254,7 +254,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     reasons.extend(parties.reviews)
     reasons.extend(parties.unscreened)
 
-    embargo = snapshot.embargoes.get(destination)
+    embargo, region_unknown = _embargo_of(snapshot, transaction, reasons)
     values_by_entry: dict[str, list[int | None]] = defaultdict(list)
     classified: list[Classification] = []
     for index, line in enumerate(transaction.lines):
@@ -284,12 +284,17 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
                 )
                 continue
         embargoed = embargo is not None and line.kind in embargo.record.kinds
-        prohibited_here = embargoed and embargo is not None and embargo.record.effect == "prohibited"
+        prohibited_here = (
+            embargoed and not region_unknown and embargo is not None and embargo.record.effect == "prohibited"
+        )
         if prohibited_here or parties.prohibitions:
             if embargo is not None and prohibited_here:
                 builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
             builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
+            continue
+        if embargoed and region_unknown and embargo is not None:
+            lines.append(_region_unknown(builder, embargo))
             continue
         overriding = overriding_if_embargoed if embargoed else overriding_otherwise
         if overriding is not None:
@@ -315,6 +320,41 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
         blocked_by=parties.blocked_by,
         citations=_citations(snapshot, reasons, lines),
     )
+
+
+def _embargo_of(
+    snapshot: Snapshot, transaction: Transaction, reasons: list[Reason]
+) -> tuple[Active[s.Embargo] | None, bool]:
+    """The embargo on the destination, and whether it is unknown if it applies (an embargo of some regions of the
+    country, the transaction not stating its region). A stated region outside them is said in `reasons`."""
+    embargo = snapshot.embargoes.get(transaction.destination)
+    if embargo is None or not embargo.record.regions:
+        return embargo, False
+    region = transaction.destination_region
+    if region is None:
+        return embargo, True
+    if region in embargo.record.regions:
+        return embargo, False
+    regions = ", ".join(embargo.record.regions)
+    reasons.append(
+        Reason(
+            "embargo:outside-regions", f"{region} is not one of {regions}: {embargo.record.title.en}", embargo.source
+        )
+    )
+    return None, False
+
+
+def _region_unknown(builder: _LineBuilder, embargo: Active[s.Embargo]) -> LineDetermination:
+    regions = ", ".join(embargo.record.regions)
+    builder.reasons.append(
+        Reason(
+            "embargo:region-unknown",
+            f"{embargo.record.title.en} — the destination's region is not stated (it applies in {regions})",
+            embargo.source,
+        )
+    )
+    builder.missing.append("destination_region")
+    return builder.build(Outcome.INDETERMINATE)
 
 
 @dataclass(frozen=True, slots=True)

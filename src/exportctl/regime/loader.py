@@ -25,7 +25,7 @@ from exportctl.intervals import Interval
 from exportctl.regime import references
 from exportctl.regime import schema as s
 from exportctl.regime.plugin import RegimeRules, rules_of
-from exportctl.regime.sections import SECTIONS, R, Section
+from exportctl.regime.sections import EMBARGOES, SECTIONS, R, Section
 from exportctl.regime.yamltext import KeyPath, PackError, ParsedYaml, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -245,6 +245,8 @@ def _single_files(
                 for index, (name, _) in enumerate(named)
             ]
             _check_names(named, located)
+            if section is EMBARGOES:
+                _check_regions(named, located)
             where.extend(zip(located, (record for _, record in named), strict=True))
     return headers, dated, where
 
@@ -278,6 +280,14 @@ def _check_names(named: Sequence[tuple[str, s.Dated]], located: Sequence[Located
             if any(interval.overlaps(other) for other in intervals):
                 raise where.error(f"period {interval} overlaps a period of another '{name}'", "periods", index)
         intervals.extend(Interval(period.start, period.end) for period in record.periods)
+
+
+def _check_regions(named: Sequence[tuple[str, s.Embargo]], located: Sequence[Located]) -> None:
+    """An embargo's regions are regions of its country."""
+    for (country, embargo), where in zip(named, located, strict=True):
+        for index, region in enumerate(embargo.regions):
+            if not region.startswith(f"{country}-"):
+                raise where.error(f"{region} is not a region of {country}", "regions", index)
 
 
 def _check_references(pack: Pack, records: Records) -> None:

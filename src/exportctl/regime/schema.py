@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exportctl.countries import CountryCode
+from exportctl.countries import CountryCode, RegionCode
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 CAS_NUMBER = re.compile(r"^\d{2,7}-\d{2}-\d$")
@@ -210,6 +210,9 @@ class Embargo(Dated):
     effect: Literal["prohibited", "licence-required"] = "prohibited"
     review_policy: str | None = None
     licences: list[LicenceId] = []
+    # Only these regions of the country (ISO 3166-2): elsewhere in it the embargo does not apply, and while the
+    # transaction does not state its region the answer is indeterminate.
+    regions: list[RegionCode] = []
 
 
 class Group(Strict):

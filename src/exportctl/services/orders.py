@@ -159,6 +159,7 @@ def transaction_of(order: Order, regime: str | None = None) -> Transaction:
         date=order.ship_date,
         origin=order.origin,
         destination=order.destination,
+        destination_region=order.destination_region,
         consignee=order.consignee.name if order.consignee else None,
         end_user=order.end_user.name if order.end_user else None,
         end_user_country=order.end_user.country if order.end_user else None,

@@ -176,6 +176,7 @@ class Order(Base):
     ship_date: Mapped[dt.date] = mapped_column(Date)
     origin: Mapped[str | None] = mapped_column(String(2))  # where the export leaves from (EU: a member state)
     destination: Mapped[str] = mapped_column(String(2))
+    destination_region: Mapped[str | None] = mapped_column(String(8))  # ISO 3166-2, where a law treats it apart
     consignee_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     end_user_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     end_use: Mapped[str | None] = mapped_column(Text)

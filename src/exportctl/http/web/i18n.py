@@ -133,6 +133,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "orders.number": ("Order number", "受注番号"),
     "orders.ship_date": ("Ship date", "出荷日"),
     "orders.destination": ("Destination", "仕向地"),
+    "orders.destination_region": (
+        "Region of the destination (ISO 3166-2, if a law treats it apart)",
+        "仕向地の地域（ISO 3166-2、法令が区別する場合）",
+    ),
     "orders.origin": ("From (EU: member state of export)", "輸出元（EU：輸出加盟国）"),
     "orders.consignee": ("Consignee", "需要者（荷受人）"),
     "orders.end_user": ("End user", "最終需要者"),

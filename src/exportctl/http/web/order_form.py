@@ -44,6 +44,7 @@ class OrderForm:
     ship_date: str = ""
     origin: str = ""
     destination: str = ""
+    destination_region: str = ""
     consignee: str = ""
     end_user: str = ""
     end_use: str = ""
@@ -78,6 +79,7 @@ class OrderForm:
             ship_date=text("ship_date"),
             origin=text("origin").upper(),
             destination=text("destination").upper(),
+            destination_region=text("destination_region").upper(),
             consignee=text("consignee"),
             end_user=text("end_user"),
             end_use=text("end_use"),
@@ -119,6 +121,7 @@ class OrderForm:
             "ship_date": self.date(),
             "origin": self.origin or None,
             "destination": self.destination,
+            "destination_region": self.destination_region or None,
             "consignee": self.consignee or None,
             "end_user": self.end_user or None,
             "end_use": self.end_use or None,

@@ -302,6 +302,7 @@ class Order(OrderSummary):
     wmd_end_use: bool | None
     conventional_end_use: bool | None
     repression_end_use: bool | None
+    destination_region: str | None
     informed: bool
     clearly_not: bool
     pack_version: str | None
