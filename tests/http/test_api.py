@@ -143,6 +143,7 @@ def test_the_order_body_keeps_its_field_names(api: Api) -> None:
         "number", "regime", "ship_date", "origin", "destination", "consignee", "end_user", "end_use", "wmd_end_use",
         "conventional_end_use", "repression_end_use", "informed", "clearly_not", "lines",
         "also_under",  # issue 13: the other regimes the order is decided under (an addition to the contract)
+        "destination_region",  # issue 13: the region of the destination where a law treats it apart (EAR § 746.6)
     }  # fmt: skip
     assert set(order["required"]) == {"number", "ship_date", "destination", "lines"}
     line_fields = {"item", "reference", "kind", "quantity", "value_jpy", "value_eur", "residency", "tech_purpose"}
