@@ -41,6 +41,8 @@ COMMERCIAL_IC = {
     "civil_automotive_or_railway_design": False,
     "total_processing_performance": 0,
     "presumed_3a090_a_by_fabricator": False,
+    "processing_performance_tops": 0,  # nor a 3A991.p processor
+    "aggregate_bidirectional_io_rate_gbyte_s": 0,
 }
 DATACENTER = {"designed_or_marketed_for_datacenters": True, "presumed_3a090_a_by_fabricator": False}
 
@@ -242,7 +244,9 @@ def test_3a001_a_5_a_3_adc(snapshot: Snapshot) -> None:
 
 
 def test_failing_an_incompletely_encoded_entry_is_undetermined(snapshot: Snapshot) -> None:
-    result = classify(snapshot, "ad-converter-ic", **COMMERCIAL_IC, resolution_bits=12, sample_rate_msps=400)
+    # 12 bits at 105 million words per second: not "greater than 105" (3A991.c.2), far below 3A001.a.5.
+    quoted("3A991", "c.2", "A resolution of 12 bit with an output rate greater than 105 million words per second")
+    result = classify(snapshot, "ad-converter-ic", **COMMERCIAL_IC, resolution_bits=12, sample_rate_msps=105)
     assert result.status == "undetermined" and result.missing == ("classification",)
     assert incomplete_named(result)[0] == "3A001"  # 3A001 is encoded for a and b only
 
