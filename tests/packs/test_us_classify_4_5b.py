@@ -80,7 +80,16 @@ def test_4a994_b_app_from_0_0128_wt_up_to_the_70_wt_of_4a003(us: Regime) -> None
     quoted("4A994", "not controlled by 4A001 or 4A003")
     at_limit = line(us, "digital-computer", **PLAIN_COMPUTER | {"adjusted_peak_performance_wt": 0.0128})
     assert ("4A994", "b", ("4A994.b",)) in found(at_limit)
-    assert at_limit.outcome is Outcome.NO_LICENCE_REQUIRED  # AT only, China is not an AT destination
+    # Meeting 4A994 (AT only) does not hide 5A002, which the computer may also be while its cryptography is not
+    # stated: the answers differ (NS to China), so the line is undecided and names what is missing.
+    assert at_limit.outcome is Outcome.INDETERMINATE and "params.data_confidentiality_crypto" in at_limit.missing
+    assert any(r.rule == "classification:open" and "5A002" in r.text for r in at_limit.reasons)
+    # Stated as none of them (no cryptography, a conventional architecture, not for intrusion software, ICs far below
+    # 3A090, not for missiles): AT only.
+    stated = {"data_confidentiality_crypto": False, "computer_architecture": "von-neumann"}
+    stated |= {"designed_for_intrusion_software": False, "adjusted_peak_performance_wt": 0.0128}
+    stated |= {"max_ic_total_processing_performance": 100, "designed_for_500kg_300km_system": False}
+    assert line(us, "digital-computer", **PLAIN_COMPUTER | stated).outcome is Outcome.NO_LICENCE_REQUIRED
     assert line(us, "digital-computer", to="KP", **PLAIN_COMPUTER | {"adjusted_peak_performance_wt": 1}).outcome in (
         Outcome.LICENCE_REQUIRED,
         Outcome.PROHIBITED,

@@ -35,6 +35,8 @@ class Classification:
     note: str = ""
     hs: str | None = None
     assessed: tuple[tuple[s.Entry, s.Clause], ...] = ()  # clauses compared: their verified periods matter
+    # A listed specification's undecided clauses of entries it does not meet: it may be of those too.
+    open_matches: tuple[EntryMatch, ...] = ()
 
 
 _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -91,7 +93,9 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
             missing.extend(c.param for c in comparisons if c.holds is None)
     assessed = candidates
     if matches:
-        return Classification("listed", tuple(matches), assessed=assessed)
+        matched = {match.entry for match in matches}
+        elsewhere = tuple(match for match in undecided if match.entry not in matched)
+        return Classification("listed", tuple(matches), assessed=assessed, open_matches=elsewhere)
     if undecided:
         return Classification(
             "undetermined",

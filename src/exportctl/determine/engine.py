@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from exportctl.core_types import (
@@ -201,6 +201,14 @@ class _LineBuilder:
         self.conditions: dict[str, str] = {}
         self.reasons_for_control: list[str] = []
         self.review_policy: str | None = None
+
+    def fork(self) -> _LineBuilder:
+        """A copy to determine the line another way (the findings so far shared, none after)."""
+        other = _LineBuilder(self.index, self.line, self.unscreened)
+        other.entries, other.licences, other.review_policy = self.entries, self.licences, self.review_policy
+        other.reasons, other.exceptions, other.missing = [*self.reasons], [*self.exceptions], [*self.missing]
+        other.conditions, other.reasons_for_control = dict(self.conditions), [*self.reasons_for_control]
+        return other
 
     def build(self, outcome: Outcome) -> LineDetermination:
         if self.unscreened and outcome is not Outcome.PROHIBITED:  # a prohibition stands
@@ -444,7 +452,53 @@ def _determine_line(context: _Context, builder: _LineBuilder, classification: Cl
 
     if classification.status == "catch-all":
         return _catch_all_line(context, builder, classification)
+    if classification.open_matches:
+        return _listed_or_open(context, builder, classification)
     return _listed_line(context, builder, classification)
+
+
+def _listed_or_open(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
+    """A specification meets some entries and may be of others (parameters missing): it is determined both ways. The
+    same outcome stands, with the licence types usable either way; different outcomes leave it undecided (a weaker
+    entry met — the EAR's AT-only 4A994 — must not hide a stricter one it may also be, such as 4A090)."""
+    also = builder.fork()
+    as_met = _listed_line(context, builder, classification)
+    widened = replace(classification, matches=(*classification.matches, *classification.open_matches), open_matches=())
+    as_also = _listed_line(context, also, widened)
+    met = ", ".join(dict.fromkeys(match.entry for match in classification.matches))
+    others = ", ".join(dict.fromkeys(match.entry for match in classification.open_matches))
+    missing = [
+        f"params.{comparison.param}"
+        for match in classification.open_matches
+        for comparison in match.comparisons
+        if comparison.holds is None
+    ]
+    if as_met.outcome is as_also.outcome:
+        usable = tuple(licence for licence in as_met.eligible_licences if licence in as_also.eligible_licences)
+        reason = Reason(
+            "classification:open",
+            f"it may also be of {others} (parameters not given: {', '.join(dict.fromkeys(missing))}); the outcome is"
+            " the same either way"
+            + (", with the licence types usable either way" if usable != as_met.eligible_licences else ""),
+        )
+        conditions = {licence: text for licence, text in as_met.licence_conditions.items() if licence in usable}
+        return replace(
+            as_met, eligible_licences=usable, licence_conditions=conditions, reasons=(*as_met.reasons, reason)
+        )
+    reason = Reason(
+        "classification:open",
+        f"as an item of {met}: {as_met.outcome.value}; if it is also of {others}: {as_also.outcome.value} — the"
+        " parameters that decide it are missing",
+    )
+    return replace(
+        as_met,
+        outcome=Outcome.INDETERMINATE,
+        eligible_licences=(),
+        licence_conditions={},
+        review_policy=None,
+        reasons=(*as_met.reasons, reason),
+        missing=tuple(dict.fromkeys((*as_met.missing, *missing))),
+    )
 
 
 def _listed_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
