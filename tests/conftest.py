@@ -72,6 +72,11 @@ def eu() -> Regime:
 
 
 @pytest.fixture(scope="session")
+def us() -> Regime:
+    return regimes.regime("us")
+
+
+@pytest.fixture(scope="session")
 def eul() -> EndUserList:
     return checking.end_user_list(EUL_FILE)
 

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from exportctl.cli import app
-from exportctl.core_types import Determination, Outcome, Transaction
+from exportctl.core_types import Outcome
 from exportctl.determine.classify import Classification
-from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.snapshot import Snapshot
-from exportctl.services.regimes import regime
-from tests.conftest import SHARED, day
+from tests.conftest import day
+from tests.support.ccl import DAY, ECCNS, quoted, spec_line, texts
 from tests.support.clauses import classify, holds, listed_by
-
-DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
-CCL: dict[str, Any] = json.loads((SHARED / "data" / "us" / "ear-ccl-2026-07-23.json").read_text(encoding="utf-8"))
-ECCNS: dict[str, dict[str, Any]] = {entry["eccn"]: entry for entry in CCL["entries"]}
 
 # An ordinary commercial IC: none of 3A001.a.1 (radiation hardness) or a.2 (temperature range) applies, it has no
 # processing units of note (TPP 0) and its exporter is not a front-end fabricator bound by Note 1 to 3A090.
@@ -48,40 +41,8 @@ DATACENTER = {"designed_or_marketed_for_datacenters": True, "presumed_3a090_a_by
 
 
 @pytest.fixture(scope="module")
-def us() -> Regime:
-    return regime("us")
-
-
-@pytest.fixture(scope="module")
 def snapshot(us: Regime) -> Snapshot:
     return us.at(day(DAY))
-
-
-@cache
-def paragraphs(eccn: str, number: str) -> tuple[str, ...]:
-    """The texts the source numbers `number` (`a.1`) in `eccn`, on one line each: the paragraph, and the points of
-    notes that restart their lettering (3A090's Note 1 has an a., b. and c. of its own)."""
-    return tuple(" ".join(item["text"].split()) for item in ECCNS[eccn]["items"] if item["paragraph"] == number)
-
-
-def quoted(eccn: str, number: str, *phrases: str) -> None:
-    """The phrases a test relies on are in the text of paragraph `number`."""
-    assert any(all(phrase in text for phrase in phrases) for text in paragraphs(eccn, number)), (eccn, number, phrases)
-
-
-def check(us: Regime, to: str, product: str, **params: Any) -> Determination:
-    transaction = Transaction.model_validate(
-        {
-            "regime": "us",
-            "date": DAY,
-            "destination": to,
-            "end_use": "civil manufacturing",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(us.at(transaction.date), transaction)
 
 
 def incomplete_named(result: Classification) -> list[str]:
@@ -96,8 +57,7 @@ def incomplete_named(result: Classification) -> list[str]:
 
 def test_3a090_a_1_tpp_4800_or_more(us: Regime, snapshot: Snapshot) -> None:
     quoted("3A090", "a.1", "A 'total processing performance' of 4800 or more")
-    decided = check(us, "DE", "gpu", total_processing_performance=4800)
-    (line,) = decided.lines
+    line = spec_line(us, "gpu", "DE", total_processing_performance=4800)
     assert [(m.entry, m.clause, m.control_numbers) for m in line.entries] == [("3A090", "a-1", ("3A090.a.1",))]
     # "RS applies to 3A090.a": to or within any destination worldwide
     assert line.outcome is Outcome.LICENCE_REQUIRED and line.reasons_for_control == ("RS",)
@@ -175,8 +135,8 @@ def test_3a090_c_high_bandwidth_memory(us: Regime, snapshot: Snapshot) -> None:
     # "RS applies to 3A090.c": to or within Macau or a destination of Country Group D:5
     hardened = {key: COMMERCIAL_IC[key] for key in ("total_dose_si_gy", "dose_rate_upset_gy_si_per_s")}
     rad = hardened | {"neutron_fluence_n_per_cm2": 1.0e11, "mis_device": False}
-    assert check(us, "CN", "dram", **spec, **rad).lines[0].outcome is Outcome.LICENCE_REQUIRED
-    assert check(us, "DE", "dram", **spec, **rad).lines[0].outcome is Outcome.NO_LICENCE_REQUIRED
+    assert spec_line(us, "dram", "CN", **spec, **rad).outcome is Outcome.LICENCE_REQUIRED
+    assert spec_line(us, "dram", "DE", **spec, **rad).outcome is Outcome.NO_LICENCE_REQUIRED
 
 
 def test_note_1_presumption_for_a_front_end_fabricator(snapshot: Snapshot) -> None:
@@ -199,9 +159,9 @@ def test_a_missing_density_is_asked_not_assumed(snapshot: Snapshot) -> None:
 
 def test_4a090_a_by_the_highest_tpp_of_the_ics(us: Regime, snapshot: Snapshot) -> None:
     quoted("4A090", "a", "containing integrated circuits, any of which meets or exceeds the limits in 3A090.a")
-    decided = check(us, "DE", "server", max_ic_total_processing_performance=4800)
-    assert [(m.entry, m.control_numbers) for m in decided.lines[0].entries] == [("4A090", ("4A090.a",))]
-    assert decided.lines[0].outcome is Outcome.LICENCE_REQUIRED  # RS worldwide
+    decided = spec_line(us, "server", "DE", max_ic_total_processing_performance=4800)
+    assert [(m.entry, m.control_numbers) for m in decided.entries] == [("4A090", ("4A090.a",))]
+    assert decided.outcome is Outcome.LICENCE_REQUIRED  # RS worldwide
     # below 1600 no IC can be of 3A090: 4A090 is ruled out by the TPP alone (a server without cryptography for data
     # confidentiality is of no 5A002.a either); what else a server may be (4A001's radiation hardness …) is asked
     contains = {"params.contains_3a090_a_ic", "params.contains_3a090_b_ic"}
@@ -270,7 +230,7 @@ def test_3a001_a_7_fpga_and_a_9_reserved(snapshot: Snapshot) -> None:
     assert holds(snapshot, "3A001#a-7-a", single_ended_digital_io_count=701) is True
     assert holds(snapshot, "3A001#a-7-b", serial_transceiver_aggregate_gbps=500) is True
     assert holds(snapshot, "3A001#a-7-b", serial_transceiver_aggregate_gbps=499) is False
-    assert paragraphs("3A001", "a.9") == ("[Reserved]",)
+    assert texts("3A001", "a.9") == ("[Reserved]",)
     assert "a-9" not in {clause.id for clause in snapshot.entries["3A001"].record.clauses}
 
 

@@ -8,56 +8,10 @@ it is not. Where the EAR's text differs from the EU's, the test says so.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from typing import Any
-
-import pytest
-
-from exportctl.core_types import LineDetermination, Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import LineDetermination, Outcome
 from exportctl.regime import Regime
-from exportctl.services.regimes import regime
-from tests.conftest import SHARED
-
-DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
-CCL: dict[str, Any] = json.loads((SHARED / "data" / "us" / "ear-ccl-2026-07-23.json").read_text(encoding="utf-8"))
-ECCNS: dict[str, dict[str, Any]] = {entry["eccn"]: entry for entry in CCL["entries"]}
-
-
-@pytest.fixture(scope="module")
-def us() -> Regime:
-    return regime("us")
-
-
-@cache
-def texts(eccn: str, number: str | None) -> tuple[str, ...]:
-    """The lines the source numbers `number` in `eccn` (None: its unnumbered notes), the heading for `eccn` itself."""
-    if number == eccn:
-        return (" ".join(ECCNS[eccn]["heading"].split()),)
-    return tuple(" ".join(item["text"].split()) for item in ECCNS[eccn]["items"] if item["paragraph"] == number)
-
-
-def quoted(eccn: str, number: str | None, *phrases: str) -> None:
-    """The phrases a test relies on are in one line of paragraph `number` of `eccn`."""
-    assert any(all(phrase in text for phrase in phrases) for text in texts(eccn, number)), (eccn, number, phrases)
-
-
-def decide(us: Regime, product: str, **params: Any) -> LineDetermination:
-    """The engine's determination of one line given by its specification: an export to China with no weapons end
-    use declared, so that only the classification decides."""
-    transaction = Transaction.model_validate(
-        {
-            "regime": "us",
-            "date": DAY,
-            "destination": "CN",
-            "end_use": "civil research",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(us.at(transaction.date), transaction).lines[0]
+from tests.support.ccl import ECCNS, quoted
+from tests.support.ccl import spec_line as decide
 
 
 def listed(line: LineDetermination) -> set[tuple[str, str | None, tuple[str, ...]]]:

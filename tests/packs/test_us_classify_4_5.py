@@ -6,20 +6,11 @@ here rather than passing on stale text); a specification just over and just unde
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import pytest
-
-from exportctl.core_types import LineDetermination, Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import LineDetermination, Outcome
 from exportctl.regime import Regime
-from exportctl.services.regimes import regime
-from tests.conftest import SHARED
-
-DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
-CCL: dict[str, Any] = json.loads((SHARED / "data" / "us" / "ear-ccl-2026-07-23.json").read_text(encoding="utf-8"))
-ECCNS: dict[str, dict[str, Any]] = {entry["eccn"]: entry for entry in CCL["entries"]}
+from tests.support.ccl import ECCNS, eccns, found
+from tests.support.ccl import quoted_anywhere as quoted
+from tests.support.ccl import spec_line as line
 
 # A computer hardened to none of the limits of 4A001.a.2 and not specially designed for civil aircraft.
 UNHARDENED = {
@@ -28,44 +19,6 @@ UNHARDENED = {
     "seu_error_rate_per_bit_day": 1.0e-6,
     "civil_aircraft_design": False,
 }
-
-
-@pytest.fixture(scope="module")
-def us() -> Regime:
-    return regime("us")
-
-
-def quoted(eccn: str, *phrases: str) -> None:
-    """The phrases a test relies on are in one paragraph, note or heading of `eccn` (spaces normalised)."""
-    entry = ECCNS[eccn]
-    texts = [entry["heading"], *(item["text"] for item in entry.get("items", []))]
-    assert any(all(phrase in " ".join(text.split()) for phrase in phrases) for text in texts), (eccn, phrases)
-
-
-def line(us: Regime, product: str, to: str = "CN", **params: Any) -> LineDetermination:
-    """The engine's determination of one line given by its specification, with no weapons end use declared."""
-    transaction = Transaction.model_validate(
-        {
-            "regime": "us",
-            "date": DAY,
-            "destination": to,
-            "end_use": "x",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(us.at(transaction.date), transaction).lines[0]
-
-
-def found(decided: LineDetermination) -> set[tuple[str, str | None, tuple[str, ...]]]:
-    """The clauses the line meets, (ECCN, clause, control numbers): an undetermined line also names the clauses a
-    missing parameter leaves open, which are not these."""
-    return {(m.entry, m.clause, m.control_numbers) for m in decided.entries if all(c.holds for c in m.comparisons)}
-
-
-def eccns(decided: LineDetermination) -> set[str]:
-    return {eccn for eccn, _, _ in found(decided)}
 
 
 def clauses_of(decided: LineDetermination, eccn: str) -> set[str | None]:

@@ -7,20 +7,11 @@ specification just over and just under it goes through the engine. The headings'
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import pytest
-
-from exportctl.core_types import LineDetermination, Outcome, Transaction
-from exportctl.determine.engine import determine
+from exportctl.core_types import Outcome
 from exportctl.regime import Regime
-from exportctl.services.regimes import regime
-from tests.conftest import SHARED
-
-DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
-CCL: dict[str, Any] = json.loads((SHARED / "data" / "us" / "ear-ccl-2026-07-23.json").read_text(encoding="utf-8"))
-ECCNS: dict[str, dict[str, Any]] = {entry["eccn"]: entry for entry in CCL["entries"]}
+from tests.support.ccl import eccns, found
+from tests.support.ccl import quoted_anywhere as quoted
+from tests.support.ccl import spec_line as line
 
 # A computer of neither 4A001 (hardened to none of the limits of 4A001.a.2) nor a "principal element" of other
 # equipment (the Note to 4A994).
@@ -33,43 +24,6 @@ PLAIN_COMPUTER = {
 }
 # Telecommunication equipment not of 5A001, for no civil satellite system.
 NOT_5A001 = {"controlled_by_5a001": False, "civil_satellite_system_design": False}
-
-
-@pytest.fixture(scope="module")
-def us() -> Regime:
-    return regime("us")
-
-
-def quoted(eccn: str, *phrases: str) -> None:
-    """The phrases a test relies on are in one paragraph, note or heading of `eccn` (spaces normalised)."""
-    entry = ECCNS[eccn]
-    texts = [entry["heading"], *(item["text"] for item in entry.get("items", []))]
-    assert any(all(phrase in " ".join(text.split()) for phrase in phrases) for text in texts), (eccn, phrases)
-
-
-def line(us: Regime, product: str, to: str = "CN", **params: Any) -> LineDetermination:
-    """The engine's determination of one line given by its specification, with no weapons end use declared."""
-    transaction = Transaction.model_validate(
-        {
-            "regime": "us",
-            "date": DAY,
-            "destination": to,
-            "end_use": "x",
-            "wmd_end_use": False,
-            "conventional_end_use": False,
-            "lines": [{"spec": {"product": product, "params": params}}],
-        }
-    )
-    return determine(us.at(transaction.date), transaction).lines[0]
-
-
-def found(decided: LineDetermination) -> set[tuple[str, str | None, tuple[str, ...]]]:
-    """The clauses the line meets, (ECCN, clause, control numbers)."""
-    return {(m.entry, m.clause, m.control_numbers) for m in decided.entries if all(c.holds for c in m.comparisons)}
-
-
-def eccns(decided: LineDetermination) -> set[str]:
-    return {eccn for eccn, _, _ in found(decided)}
 
 
 # --- 4A994 -----------------------------------------------------------------------------------------------------------

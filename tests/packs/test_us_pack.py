@@ -18,18 +18,12 @@ from exportctl.regime import Regime
 from exportctl.regime.sections import CATCH_ALL
 from exportctl.screening.screener import Screener
 from exportctl.screening.sources import registry
-from exportctl.services.regimes import regime
 from tests.conftest import LISTS_DIR, SHARED, day
 
 US = SHARED / "data" / "us"
 DAY = "2026-08-01"  # within the verified period (eCFR issue of 2026-07-23)
 CIVIL: dict[str, Any] = {"end_use": "civil manufacturing", "wmd_end_use": False, "conventional_end_use": False}
 ITEM = [{"item": "EAR99"}]
-
-
-@pytest.fixture(scope="module")
-def us() -> Regime:
-    return regime("us")
 
 
 def check(us: Regime, to: str, item: str, **fields: Any) -> Determination:

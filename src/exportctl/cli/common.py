@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -68,20 +68,19 @@ def country_option(value: str, flag: str) -> str: ...
 def country_option(value: None, flag: str) -> None: ...
 def country_option(value: str | None, flag: str) -> str | None:
     """A country flag (or CSV cell, `flag` naming it) by the one rule of `countries.alpha_2`; None when not given."""
-    if value is None:
-        return None
-    try:
-        return alpha_2(value)
-    except ValueError as exc:
-        fail(f"{flag}: {exc}")
+    return _coded(value, flag, alpha_2)
 
 
 def region_option(value: str | None, flag: str) -> str | None:
     """A region flag (ISO 3166-2, `countries.subdivision`); None when not given."""
+    return _coded(value, flag, subdivision)
+
+
+def _coded(value: str | None, flag: str, rule: Callable[[str], str]) -> str | None:
     if value is None:
         return None
     try:
-        return subdivision(value)
+        return rule(value)
     except ValueError as exc:
         fail(f"{flag}: {exc}")
 
