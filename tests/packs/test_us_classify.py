@@ -133,8 +133,10 @@ def test_3a090_c_high_bandwidth_memory(us: Regime, snapshot: Snapshot) -> None:
     # its Technical Note: not a co-packaged IC with HBM and a logic IC whose dominant function is processing
     assert holds(snapshot, "3A090#c", **spec | {"co_packaged_logic_dominant_processing": True}) is False
     # "RS applies to 3A090.c": to or within Macau or a destination of Country Group D:5
-    hardened = {key: COMMERCIAL_IC[key] for key in ("total_dose_si_gy", "dose_rate_upset_gy_si_per_s")}
-    rad = hardened | {"neutron_fluence_n_per_cm2": 1.0e11, "mis_device": False}
+    # … and stated as none of the other ICs a memory may be (3A001.a.1, the cryogenic CMOS of 3A901.a, 3A991.p)
+    plain = ("total_dose_si_gy", "dose_rate_upset_gy_si_per_s", "min_operating_temp_c", "max_operating_temp_c")
+    plain += ("processing_performance_tops", "aggregate_bidirectional_io_rate_gbyte_s")
+    rad = {key: COMMERCIAL_IC[key] for key in plain} | {"neutron_fluence_n_per_cm2": 1.0e11, "mis_device": False}
     assert spec_line(us, "dram", "CN", **spec, **rad).outcome is Outcome.LICENCE_REQUIRED
     assert spec_line(us, "dram", "DE", **spec, **rad).outcome is Outcome.NO_LICENCE_REQUIRED
 

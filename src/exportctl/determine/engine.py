@@ -600,9 +600,12 @@ def _controls_reaching(
     numbers = [n.upper() for n in licensing.named_numbers(match)]
     applying: list[s.Control] = []
     depending: list[s.Control] = []
-    for control in entry.controls:
-        if not context.snapshot.reaches(control.destinations, destination, group):
-            continue
+    snapshot = context.snapshot
+    reaching = snapshot.memoised(  # the destination's group is the snapshot's: the key needs the destination only
+        ("controls-reaching", entry.id, destination),
+        lambda: tuple(c for c in entry.controls if snapshot.reaches(c.destinations, destination, group)),
+    )
+    for control in reaching:
         parts = [part.upper() for part in control.parts]
         if not parts or any(licensing.under(n, part) for n in numbers for part in parts):
             applying.append(control)
