@@ -391,3 +391,50 @@ def test_3a980_3a981_name_their_products(us: Regime) -> None:
     # a device confining memory impaired patients to medical facilities is not one (the ECCN's note)
     patient = decide(us, "electronic-monitoring-restraint-device", for_law_enforcement_or_penal_confinement=False)
     assert "3A981" not in eccns(patient)
+
+
+def test_3a999_a_frequency_changers(us: Regime) -> None:
+    quoted("3A999", "a", "from 300 up to 600 Hz")
+    for hz in (300, 600):
+        changer = decide(us, "frequency-changer", changer_output_frequency_hz=hz)
+        assert found(changer) == {("3A999", "a", ("3A999.a",))}
+        assert changer.outcome is Outcome.NO_LICENCE_REQUIRED  # 3A999 is controlled for AT only: not to China
+        assert (
+            decide(us, "frequency-changer", to="KP", changer_output_frequency_hz=hz).outcome is Outcome.LICENCE_REQUIRED
+        )
+    for hz in (299, 601):
+        assert "3A999" not in eccns(decide(us, "frequency-changer", changer_output_frequency_hz=hz))
+
+
+def test_3a999_e_time_delay_and_interval_equipment(us: Regime) -> None:
+    quoted("3A999", "e.1", "resolution of 50 nanoseconds or less over time intervals of 1 microsecond or greater")
+    quoted(
+        "3A999", "e.2", "Multi-channel (three or more) or modular", "50 nanoseconds or less", "1 microsecond or greater"
+    )
+    timing = {"time_resolution_ns": 50, "time_interval_us": 1}
+    delay = decide(us, "digital-time-delay-generator", to="KP", **timing)
+    assert found(delay) == {("3A999", "e-1", ("3A999.e.1",))}
+    assert delay.outcome is Outcome.LICENCE_REQUIRED
+    for outside in ({"time_resolution_ns": 51}, {"time_interval_us": 0.9}):
+        assert "3A999" not in eccns(decide(us, "digital-time-delay-generator", **timing | outside))
+    meter = {"channel_count": 3, "modular": False} | timing
+    assert found(decide(us, "time-interval-meter", **meter)) == {("3A999", "e-2-multichannel", ("3A999.e.2",))}
+    modular = meter | {"channel_count": 1, "modular": True}
+    assert found(decide(us, "chronometry-equipment", **modular)) == {("3A999", "e-2-modular", ("3A999.e.2",))}
+    assert "3A999" not in eccns(decide(us, "time-interval-meter", **meter | {"channel_count": 2}))
+    assert "3A999" not in eccns(decide(us, "time-interval-meter", **meter | {"time_resolution_ns": 51}))
+
+
+def test_3a999_n_e_s_products(us: Regime) -> None:
+    quoted("3A999", "b", "Mass spectrometers n.e.s")
+    quoted("3A999", "c", "All flash x-ray machines")
+    quoted("3A999", "d", "Pulse amplifiers, n.e.s.")
+    quoted("3A999", "f", "Chromatography and spectrometry analytical instruments, n.e.s.")
+    assert found(decide(us, "pulse-amplifier")) == {("3A999", "d", ("3A999.d",))}
+    assert found(decide(us, "chromatograph")) == {("3A999", "f", ("3A999.f",))}
+    # n.e.s.: stated parameters rule out 3A233 (mass spectrometers) and 3A201.c (flash X-ray generators)
+    spectrometer = decide(us, "mass-spectrometer", ms_max_ion_mass_u=200, ms_resolvable_mass_difference_at_230_u=5)
+    assert found(spectrometer) == {("3A999", "b", ("3A999.b",)), ("3A999", "f", ("3A999.f",))}
+    assert spectrometer.outcome is Outcome.NO_LICENCE_REQUIRED
+    flash = decide(us, "flash-x-ray-generator", electron_peak_energy_mev=1, accelerator_figure_of_merit_k=0.1)
+    assert found(flash) == {("3A999", "c", ("3A999.c",))}
