@@ -1,4 +1,4 @@
-"""Four paths that answered "no licence required" where the law requires one (issue 9), each from the law's text.
+"""Five paths that answered "no licence required" where the law requires one (issue 9), each from the law's text.
 
 1. FEFTA Art. 25(1): technology provided in a foreign state is controlled whatever the recipient's residency.
 2. "Not listed" only when every entry that could cover the product is encoded and fails.
@@ -6,6 +6,8 @@
    concern cases of the ordinance, an End User List end user among them (unless "clearly not" applies).
 4. From 2025-10-09 an End User List end user flagged for conventional weapons (CW) makes row 16(1) goods to a
    destination outside Group A need a licence.
+5. An item two entries list needs a licence unless an exception lifts both: the small-value exception lifting one
+   row did not clear a row it does not reach.
 """
 
 from __future__ import annotations
@@ -281,3 +283,15 @@ def test_a_specific_laser_is_also_assessed_against_the_generic_laser_clauses(jp:
     snapshot = jp.at(day("2026-02-14"))
     assessed = {entry.id for entry, _ in snapshot.clauses_by_product["cw-laser"]}
     assert {"2(31)", "10(8)"} <= assessed
+
+
+def test_an_exception_lifting_one_entry_does_not_clear_an_item_another_entry_lists(jp: Regime) -> None:
+    # 2B001.d maps to 2(12) (row 2, nuclear) and 6(2) (row 6). The small-value exception (Export Trade Control Order
+    # Art. 4(1)(iv)) is for rows 5-13 and 15 only: ¥10,000 to the US lifts 6(2), never 2(12), so a licence is needed.
+    transaction = Transaction.model_validate(
+        {"date": "2026-08-01", "destination": "US", "end_use": "x", "lines": [{"item": "2B001.d", "value_jpy": 10_000}]}
+    )
+    line = determine(jp.at(transaction.date), transaction).lines[0]
+    assert [m.entry for m in line.entries] == ["2(12)", "6(2)"]
+    assert [(e.exception, e.applied) for e in line.exceptions] == [("small-value", False), ("small-value", True)]
+    assert line.outcome.value == "licence_required"

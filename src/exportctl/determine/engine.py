@@ -546,13 +546,17 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
         listed = ListedLine(
             transaction, line.kind, entry, group, context.values_by_entry[entry.id], context.hits, named
         )
+        excepted = False
         for result in snapshot.pack.rules.exceptions(snapshot, listed):
             check = result.check
             builder.exceptions.append(check)
             if check.applied:
                 builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source))
-                return builder.build(Outcome.NO_LICENCE_REQUIRED)
+                excepted = True
+                break
             builder.missing.extend(result.missing)
+        if excepted:  # this entry's requirement is lifted; the item's other entries must be lifted too
+            continue
         eligibility = licensing.eligible_licences(
             snapshot, transaction, line.kind, entry, match, group, for_reasons, line.value_usd
         )
@@ -565,6 +569,8 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
     if not eligible and outside_the_controls:
         # No reason for control reaches the destination: what is left are the controls on any item (end uses).
         return _catch_all_line(context, builder, classification)
+    if not eligible:  # every entry's requirement lifted by an exception
+        return builder.build(Outcome.NO_LICENCE_REQUIRED)
     common = set(eligible[0]).intersection(*eligible[1:])
     builder.licences = tuple(licence for licence in eligible[0] if licence in common)
     builder.reasons.append(Reason("licence-required", f"a licence is required ({basis.law})", basis.source))
