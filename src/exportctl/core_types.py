@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exportctl.countries import CountryCode, RegionCode
+from exportctl.countries import CountryCode, RegionCode, not_a_region_of
 from exportctl.regime.schema import Purpose, Residency, Scalar
 from exportctl.settings import DEFAULT_REGIME
 
@@ -177,8 +177,9 @@ class Transaction(BaseModel):
 
     @model_validator(mode="after")
     def _region_of_the_destination(self) -> Transaction:
-        if self.destination_region is not None and not self.destination_region.startswith(f"{self.destination}-"):
-            raise ValueError(f"destination_region {self.destination_region} is not a region of {self.destination}")
+        problem = not_a_region_of(self.destination, self.destination_region)
+        if problem is not None:
+            raise ValueError(f"destination_region {problem}")
         return self
 
     @model_validator(mode="before")

@@ -48,6 +48,14 @@ def subdivision(value: str) -> str:
 
 RegionCode = Annotated[str, AfterValidator(subdivision)]
 
+
+def not_a_region_of(country: str, region: str | None) -> str | None:
+    """Why `region` (a subdivision code, or None for none) cannot be a region of `country`; None when it can."""
+    if region is None or region.startswith(f"{country}-"):
+        return None
+    return f"{region} is not a region of {country}"
+
+
 # Names the lists use that pycountry does not resolve (or resolves ambiguously).
 COUNTRY_OVERRIDES = {
     "north korea": "KP",

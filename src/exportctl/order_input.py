@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exportctl.core_types import Amount, Code, FreeText, LineKind, Percent, Quantity, Yen
-from exportctl.countries import CountryCode, RegionCode
+from exportctl.countries import CountryCode, RegionCode, not_a_region_of
 from exportctl.regime.schema import Purpose, Residency
 from exportctl.services.errors import Invalid, shown
 from exportctl.services.records import URL_UNSAFE
@@ -80,8 +80,9 @@ class OrderHeader(BaseModel):
 
     @model_validator(mode="after")
     def _region_of_the_destination(self) -> OrderHeader:
-        if self.destination_region is not None and not self.destination_region.startswith(f"{self.destination}-"):
-            raise ValueError(f"destination_region {self.destination_region} is not a region of {self.destination}")
+        problem = not_a_region_of(self.destination, self.destination_region)
+        if problem is not None:
+            raise ValueError(f"destination_region {problem}")
         return self
 
 

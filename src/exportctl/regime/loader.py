@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from exportctl.countries import not_a_region_of
 from exportctl.intervals import Interval
 from exportctl.regime import references
 from exportctl.regime import schema as s
@@ -286,8 +287,9 @@ def _check_regions(named: Sequence[tuple[str, s.Embargo]], located: Sequence[Loc
     """An embargo's regions are regions of its country."""
     for (country, embargo), where in zip(named, located, strict=True):
         for index, region in enumerate(embargo.regions):
-            if not region.startswith(f"{country}-"):
-                raise where.error(f"{region} is not a region of {country}", "regions", index)
+            problem = not_a_region_of(country, region)
+            if problem is not None:
+                raise where.error(problem, "regions", index)
 
 
 def _check_references(pack: Pack, records: Records) -> None:
