@@ -518,7 +518,7 @@ def test_criteria_are_merged_into_their_entries(entries: dict[str, dict[str, Any
     assert a1["control_numbers"] == ["3A090.a.1"]
     assert a1["criteria"] == [{"param": "total_processing_performance", "op": ">=", "value": 4800}]
     assert gpu["note"].startswith("[criteria] Every alternative of the text is encoded")
-    assert entries["3A001"]["complete"] is False and "clauses" not in entries["3A069"]
+    assert entries["3A001"]["complete"] is False and "clauses" not in entries["3A225"]
     assert "complete" not in entries["9A610"]  # an ECCN without criteria has neither clauses nor `complete`
 
 
