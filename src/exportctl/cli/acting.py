@@ -24,11 +24,11 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from exportctl.cli.app import DEFAULT_USER, acting
-from exportctl.cli.common import err, fail, input_errors
+from exportctl.cli.common import configured_screener, err, fail, input_errors
+from exportctl.cli.root import DEFAULT_USER, acting
 from exportctl.regime import OutsideCoverage
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, auth, records, screening
+from exportctl.services import actors, auth, records
 from exportctl.services.actors import Actor
 from exportctl.services.errors import RecordError
 from exportctl.services.screening import ListConfigError
@@ -117,7 +117,7 @@ def transaction() -> Iterator[tuple[Session, Actor]]:
 def party_screener() -> Screener | None:
     """The configured lists' screener; None (parties stay unscreened) when no list is configured."""
     try:
-        configured = screening.screener()
+        configured = configured_screener()
     except ListConfigError as exc:
         fail(str(exc))
     if not configured.index.lists:

@@ -14,8 +14,8 @@ import typer
 
 from exportctl import ledger
 from exportctl.cli.acting import party_screener, transaction
-from exportctl.cli.app import audit_app, demo_app
 from exportctl.cli.common import Format, FormatOption, emit_json, err, fail, input_errors, out
+from exportctl.cli.root import audit_app, demo_app
 from exportctl.demo import load_demo
 from exportctl.services import audit
 from exportctl.store import db as store

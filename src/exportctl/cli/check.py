@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from exportctl import determination_json
-from exportctl.cli.app import app
 from exportctl.cli.common import (
     Format,
     FormatOption,
@@ -24,6 +23,7 @@ from exportctl.cli.common import (
     parse_params,
     region_option,
 )
+from exportctl.cli.root import app
 from exportctl.core_types import Determination, Line, Specification, Transaction
 from exportctl.determine.classify import classify_spec
 from exportctl.korea_timeline import KOREA_TIMELINE_DATES, korea_order

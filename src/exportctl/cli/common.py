@@ -15,11 +15,13 @@ import typer
 import yaml
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from exportctl.countries import alpha_2, subdivision
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.screening.sources.common import ListFileError
+from exportctl.services import screening
 
 # Piped output (CI logs, files) is not limited to 80 columns: tables of reasons need the room.
 out = Console(width=None if sys.stdout.isatty() else 160)
@@ -159,3 +161,34 @@ def load_document(path: Path) -> Any:
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+class _IndexBuild:
+    """A progress bar on stderr for the first build of the screening index after a list update (10–30 s)."""
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self.progress is None:
+            self.progress = Progress(console=err, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("screening index", total=total)
+        assert self.task is not None
+        self.progress.update(self.task, completed=done, description=f"screening index: {what}")
+        if done >= total:
+            self.progress.stop()
+
+
+def configured_screener() -> screening.ConfiguredScreener:
+    """The screener over the configured lists (services/screening.py), its index built with a progress bar when
+    the lists changed since it was last built."""
+    build = _IndexBuild()
+    screening.set_progress(build)
+    try:
+        return screening.screener()
+    finally:
+        screening.set_progress(None)
+        if build.progress is not None:
+            build.progress.stop()

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from exportctl.cli.acting import party_screener
-from exportctl.cli.app import app
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out, parse_date
+from exportctl.cli.root import app
 from exportctl.impact_report import render_report
 from exportctl.regime import OutsideCoverage
 from exportctl.services.errors import RecordError

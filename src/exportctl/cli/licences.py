@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exportctl.cli.acting import transaction
-from exportctl.cli.app import licences_app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
 from exportctl.cli.records import ImportFile, report_import
+from exportctl.cli.root import licences_app
 from exportctl.records_json import licence_dict
 from exportctl.services import importing, orders, records
 from exportctl.settings import DEFAULT_REGIME

@@ -11,8 +11,8 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from exportctl.cli.acting import transaction
-from exportctl.cli.app import lists_app
-from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out
+from exportctl.cli.common import Format, FormatOption, configured_screener, emit_json, fail, input_errors, out
+from exportctl.cli.root import lists_app
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.sources import registry
 from exportctl.services import recheck, screening
@@ -61,7 +61,7 @@ def _delta_screen(updates: list[tuple[LoadedList, LoadedList]]) -> None:
         out.print("no database yet: no parties to re-screen")
         return
     screening.screener.cache_clear()  # the screener over the versions just stored
-    full = screening.screener()
+    full = configured_screener()
     with transaction() as (db, actor):
         results = [recheck.delta_screen(db, actor, before, after, full) for before, after in updates]
     for result in results:

@@ -19,7 +19,6 @@ from rich.table import Table
 from sqlalchemy import select
 
 from exportctl.cli.acting import party_screener, transaction
-from exportctl.cli.app import orders_app
 from exportctl.cli.check import OUTCOME_STYLE
 from exportctl.cli.common import (
     Format,
@@ -34,6 +33,7 @@ from exportctl.cli.common import (
     region_option,
 )
 from exportctl.cli.records import ImportFile, report_import
+from exportctl.cli.root import orders_app
 from exportctl.order_input import PARTY_FIELDS, OrderInput, problems
 from exportctl.records_json import order_dict
 from exportctl.services import importing, orders

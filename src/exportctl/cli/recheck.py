@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from exportctl.cli.acting import party_screener, transaction
-from exportctl.cli.app import app
 from exportctl.cli.common import Format, FormatOption, emit_json, out, parse_date
+from exportctl.cli.root import app
 from exportctl.services import recheck as service
 
 

@@ -10,8 +10,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from exportctl.cli.acting import party_screener, transaction
-from exportctl.cli.app import items_app, parties_app, settings_app, users_app
 from exportctl.cli.common import Format, FormatOption, country_option, emit_json, fail, out, parse_date
+from exportctl.cli.root import items_app, parties_app, settings_app, users_app
 from exportctl.records_json import item_dict, party_dict
 from exportctl.services import actors, auth, importing, orders, records
 from exportctl.settings import DEFAULT_REGIME

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from exportctl import regime_json
-from exportctl.cli.app import pack_app, regime_app
 from exportctl.cli.common import Format, FormatOption, emit_json, input_errors, out, parse_date
+from exportctl.cli.root import pack_app, regime_app
 from exportctl.regime.diff import diff
 from exportctl.regime.files import read_pack_dir
 from exportctl.regime.loader import parse_pack

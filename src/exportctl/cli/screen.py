@@ -13,12 +13,11 @@ from rich.progress import track
 from rich.table import Table
 
 from exportctl import determination_json
-from exportctl.cli.app import app
-from exportctl.cli.common import Format, FormatOption, country_option, emit_json, err, fail, out
+from exportctl.cli.common import Format, FormatOption, configured_screener, country_option, emit_json, err, fail, out
+from exportctl.cli.root import app
 from exportctl.core_types import ScreeningHit
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.screening.screener import QueryKind, Screener
-from exportctl.services import screening
 
 OUTPUT_COLUMNS = ["id", "name", "list", "entity_id", "matched_name", "score", "country", "concerns"]
 
@@ -28,7 +27,7 @@ def _lists(option: str | None) -> frozenset[str] | None:
 
 
 def _screener(lists: frozenset[str] | None) -> Screener:
-    screener = screening.screener()
+    screener = configured_screener()
     if not screener.index.lists:
         fail("no screening lists are loaded: run `exportctl lists load` or set EXPORTCTL_LISTS_DIR")
     missing = sorted((lists or frozenset()) - screener.index.lists.keys())

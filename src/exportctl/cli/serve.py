@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl.cli.acting import party_screener
-from exportctl.cli.app import app
 from exportctl.cli.common import err, fail, out
+from exportctl.cli.root import app
 from exportctl.core_types import PartyScreener
 from exportctl.demo import (
     DEMO_PASSWORD,
@@ -28,7 +28,7 @@ from exportctl.demo import (
 )
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, checking, records
+from exportctl.services import actors, checking, records, screening
 from exportctl.services.recheck import recheck
 from exportctl.store import db as store
 from exportctl.store.models import User
@@ -59,6 +59,7 @@ def serve(
     ] = 24.0,
 ) -> None:
     """Start the web application and the REST API (OpenAPI at /api/v1/openapi.json)."""
+    screening.keep_in_memory()
     screener = party_screener()
     _screening_ready(screener, demo)
     with store.session() as db:
@@ -136,4 +137,5 @@ def _recheck_every(seconds: float, screener: PartyScreener | None) -> None:
 
 def worker_app() -> FastAPI:
     """The application of one `serve --workers N` worker process (an app factory for uvicorn)."""
+    screening.keep_in_memory()
     return create_app(screener=party_screener())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -74,6 +74,18 @@ class Pack:
     rules: RegimeRules  # the pack's rules module (`packs/<id>/rules.py`), or none
     sections: tuple[Section[Any], ...]  # the core's dated sections, then the rules module's
     dated: Mapping[str, tuple[tuple[str, Any], ...]]  # section name → its records with their names, in file order
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The rules module and the sections it adds are code: a pickled pack (services/regimes.py) finds them again
+        # by the pack's id when it is loaded.
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("rules", "sections")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        rules = rules_of(self.meta.id)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "sections", (*SECTIONS, *rules.sections))
 
     def catch_all_rows(self) -> tuple[str, ...]:
         """The rows whose goods and technology only catch-all requirements control."""

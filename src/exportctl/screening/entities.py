@@ -58,11 +58,20 @@ class LoadedList:
 
     @property
     def version(self) -> str:
-        return f"{self.list_id}-{self.sha256[:12]}"
+        return list_version(self.list_id, self.sha256)
+
+    @property
+    def entity_count(self) -> int:
+        return len(self.entities)
 
     @property
     def name_count(self) -> int:
         return sum(len(e.names) + len(e.weak_aliases) for e in self.entities)
+
+
+def list_version(list_id: str, sha256: str) -> str:
+    """How a version of a list is named: its id and the start of its file's hash (us-sdn-3f2a…)."""
+    return f"{list_id}-{sha256[:12]}"
 
 
 def dedupe(names: Iterable[str], exclude: Iterable[str] = ()) -> tuple[str, ...]:

@@ -9,15 +9,21 @@ A query never scans all names. Its tokens vote for names through three postings 
 Names written without spaces ("KIMJONGUN") are reachable because every name's joined form is indexed as a
 token too. Tokens in too many names ("co", "trading") do not vote. The best-voted names are ranked by a
 quick rapidfuzz score and only the best of those go on to full scoring.
+
+The tables are built in memory (`build_tables`) and the index answers through read-only mappings, so that a
+service can keep them in a file and hand the index lookups into that file instead (services/index_file.py):
+a process then opens the index in milliseconds rather than rebuilding it from the lists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -39,6 +45,36 @@ class IndexedName:
     forms: tuple[NameForm, ...]
 
 
+class ListVersion(Protocol):
+    """What the index tells of each list it holds (a `LoadedList`, or its description kept with a stored index)."""
+
+    @property
+    def list_id(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def published(self) -> dt.date | None: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def entity_count(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndexTables:
+    """Everything a query reads. Mappings, so that they may live in memory or in a file."""
+
+    lists: Mapping[str, ListVersion]
+    entities: Mapping[str, ListedEntity]
+    names: Sequence[IndexedName]
+    quick: Sequence[str]  # per name: its tokens, for the quick whole-name ranking
+    postings: Mapping[str, Sequence[int]]  # token → names
+    phonetic: Mapping[str, Sequence[int]]  # metaphone key → names
+    deletions: Mapping[str, Sequence[str]]  # a token less one letter → vocabulary tokens
+
+
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -56,45 +92,65 @@ def _kind(entity: ListedEntity) -> str:
     return "person" if entity.kind == "person" else "company"
 
 
+def build_tables(lists: Iterable[LoadedList]) -> IndexTables:
+    """The index tables of every name of every entity of `lists`, in memory."""
+    by_id = {loaded.list_id: loaded for loaded in lists}
+    names: list[IndexedName] = []
+    postings: dict[str, set[int]] = defaultdict(set)
+    phonetic: dict[str, set[int]] = defaultdict(set)
+    for loaded in by_id.values():
+        for entity in loaded.entities:
+            for listed, weak in [(n, False) for n in entity.names] + [(n, True) for n in entity.weak_aliases]:
+                for name in expand_names(listed):
+                    name_forms = forms(name, _kind(entity))
+                    if not name_forms:
+                        continue
+                    name_id = len(names)
+                    names.append(IndexedName(entity, name, weak, name_forms))
+                    for form in name_forms:
+                        for token in (*form.tokens, form.joined):
+                            postings[token].add(name_id)
+                            key = _phonetic(token)
+                            if key:
+                                phonetic[key].add(name_id)
+    deletions: dict[str, list[str]] = defaultdict(list)
+    for token in postings:
+        if len(token) >= MIN_FUZZY_TOKEN:
+            for deleted in _deletions(token):
+                deletions[deleted].append(token)
+    return IndexTables(
+        lists=by_id,
+        entities={entity.entity_id: entity for loaded in by_id.values() for entity in loaded.entities},
+        names=names,
+        quick=[_quick_text(indexed.forms) for indexed in names],
+        postings={token: tuple(sorted(ids)) for token, ids in postings.items()},
+        phonetic={key: tuple(sorted(ids)) for key, ids in phonetic.items()},
+        deletions={key: tuple(tokens) for key, tokens in deletions.items()},
+    )
+
+
 class ScreeningIndex:
-    def __init__(self, lists: Iterable[LoadedList]) -> None:
-        self.lists = {loaded.list_id: loaded for loaded in lists}
-        self.entities = {entity.entity_id: entity for loaded in self.lists.values() for entity in loaded.entities}
-        self.names: list[IndexedName] = []
-        postings: dict[str, set[int]] = defaultdict(set)
-        phonetic: dict[str, set[int]] = defaultdict(set)
-        for loaded in self.lists.values():
-            for entity in loaded.entities:
-                for listed, weak in [(n, False) for n in entity.names] + [(n, True) for n in entity.weak_aliases]:
-                    for name in expand_names(listed):
-                        name_forms = forms(name, _kind(entity))
-                        if not name_forms:
-                            continue
-                        name_id = len(self.names)
-                        self.names.append(IndexedName(entity, name, weak, name_forms))
-                        for form in name_forms:
-                            for token in (*form.tokens, form.joined):
-                                postings[token].add(name_id)
-                                key = _phonetic(token)
-                                if key:
-                                    phonetic[key].add(name_id)
-        self.postings = {token: tuple(ids) for token, ids in postings.items()}
-        self.phonetic = {key: tuple(ids) for key, ids in phonetic.items()}
+    def __init__(self, lists: Iterable[LoadedList] | IndexTables) -> None:
+        tables = lists if isinstance(lists, IndexTables) else build_tables(lists)
+        self.tables = tables
+        self.lists = tables.lists
+        self.entities = tables.entities
+        self.names = tables.names
+        self.postings = tables.postings
+        self.deletions = tables.deletions
         total = max(len(self.names), 1)
-        self.idf = {token: math.log(1 + total / len(ids)) for token, ids in self.postings.items()}
-        deletions: dict[str, list[str]] = defaultdict(list)
-        for token in self.postings:
-            if len(token) >= MIN_FUZZY_TOKEN:
-                for deleted in _deletions(token):
-                    deletions[deleted].append(token)
-        self.deletions = {key: tuple(tokens) for key, tokens in deletions.items()}
+        self._total = total
         self._default_idf = math.log(1 + total)
         self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
-        self._quick = [_quick_text(indexed.forms) for indexed in self.names]
 
     @property
     def entity_count(self) -> int:
         return len(self.entities)
+
+    def idf(self, token: str) -> float:
+        """Rarity: a token in few names says more than one in many (unknown tokens are the rarest)."""
+        found = self.postings.get(token)
+        return math.log(1 + self._total / len(found)) if found else self._default_idf
 
     def similar_tokens(self, token: str) -> set[str]:
         """Vocabulary tokens one edit away from `token` (including transpositions)."""
@@ -113,22 +169,23 @@ class ScreeningIndex:
         votes: dict[int, float] = defaultdict(float)
         for form in query_forms:
             for token, weight in (*zip(form.tokens, form.weights, strict=True), (form.joined, 1.0)):
-                idf = self.idf.get(token, self._default_idf)
+                idf = self.idf(token)
                 self._vote(votes, self.postings.get(token, ()), weight * idf)
                 key = _phonetic(token)
                 if key and len(key) >= 3:
-                    self._vote(votes, self.phonetic.get(key, ()), 0.6 * weight * idf)
+                    self._vote(votes, self.tables.phonetic.get(key, ()), 0.6 * weight * idf)
                 # Even a token that exists may be a typo of another ("Teran" for "Terand"): always look around.
                 for other in self.similar_tokens(token):
-                    self._vote(votes, self.postings[other], 0.8 * weight * self.idf[other])
+                    self._vote(votes, self.postings[other], 0.8 * weight * self.idf(other))
         voted = heapq.nlargest(VOTED, votes.items(), key=lambda item: item[1])
         if len(voted) <= limit:
             return [name_id for name_id, _ in voted]
         # Rank the voted names by a quick whole-name similarity; only the best are scored in full.
         query = _quick_text(query_forms)
-        quick = [(fuzz.token_set_ratio(query, self._quick[name_id]), vote, name_id) for name_id, vote in voted]
-        quick.sort(key=lambda item: (-item[0], -item[1]))
-        return [name_id for _, _, name_id in quick[:limit]]
+        quick = self.tables.quick
+        ranked = [(fuzz.token_set_ratio(query, quick[name_id]), vote, name_id) for name_id, vote in voted]
+        ranked.sort(key=lambda item: (-item[0], -item[1]))
+        return [name_id for _, _, name_id in ranked[:limit]]
 
     def _vote(self, votes: dict[int, float], name_ids: Sequence[int], amount: float) -> None:
         if len(name_ids) > self._max_postings:

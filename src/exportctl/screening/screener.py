@@ -12,7 +12,7 @@ from typing import Literal
 
 from exportctl.core_types import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
-from exportctl.screening.index import ScreeningIndex
+from exportctl.screening.index import IndexTables, ListVersion, ScreeningIndex
 from exportctl.screening.names import expand_names, forms
 from exportctl.screening.score import DEFAULT_THRESHOLD, Comparison, best_comparison
 
@@ -33,7 +33,7 @@ class ScreeningResult:
 
 @dataclass
 class Screener:
-    lists: Iterable[LoadedList]
+    lists: Iterable[LoadedList] | IndexTables  # the lists, or an index's tables built from them before
     threshold: float = DEFAULT_THRESHOLD
     index: ScreeningIndex = field(init=False)
 
@@ -123,7 +123,7 @@ class Screener:
 
 
 def _hit(
-    loaded: LoadedList, entity: ListedEntity, comparison: Comparison, score: float, notes: list[str]
+    loaded: ListVersion, entity: ListedEntity, comparison: Comparison, score: float, notes: list[str]
 ) -> ScreeningHit:
     explanation = dict(comparison.explanation)
     explanation["adjustments"] = notes

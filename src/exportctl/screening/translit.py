@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
-import pykakasi
 from anyascii import anyascii
-from pypinyin import Style, lazy_pinyin
 
 # --- script detection -------------------------------------------------------------------------------------
 
@@ -101,12 +100,18 @@ def hangul_variants(word: str, person: bool) -> dict[str, str]:
 
 # --- Japanese: Hepburn, and a "loan-word" form without epenthetic vowels --------------------------------
 
-_KAKASI = pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+@cache
+def _kakasi() -> Any:
+    # Built on first use (its dictionaries take about a second to load): a Latin query never needs it.
+    import pykakasi
+
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 @cache
 def hepburn(word: str) -> str:
-    return "".join(part["hepburn"] for part in _KAKASI.convert(word)).replace("'", "")
+    return "".join(part["hepburn"] for part in _kakasi().convert(word)).replace("'", "")
 
 
 _EPENTHETIC = [
@@ -139,6 +144,8 @@ def kana_variants(word: str) -> list[str]:
 @cache
 def pinyin(word: str) -> str:
     """Pinyin syllables separated by spaces (lists write them joined or apart: the scorer handles both)."""
+    from pypinyin import Style, lazy_pinyin  # on first use: its dictionaries take most of a second to import
+
     return " ".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
 
 

@@ -14,7 +14,7 @@ from exportctl.determine.parties import ListGap, list_gaps
 from exportctl.regime.files import builtin_packs
 from exportctl.regime.sections import LIST_POLICIES
 from exportctl.screening.end_user_list import EndUserList
-from exportctl.screening.sources.jp_eul import read_end_user_list
+from exportctl.screening.sources import registry
 from exportctl.services import screening
 from exportctl.services.lists import file_as_of
 from exportctl.services.regimes import regime
@@ -22,7 +22,7 @@ from exportctl.services.regimes import regime
 
 @cache
 def end_user_list(path: Path) -> EndUserList:
-    return EndUserList(read_end_user_list(path))
+    return EndUserList(registry.read_list("jp-eul", path))  # the reader is imported on use: see registry
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class ListStore:
 
     def read(self, stored: StoredVersion) -> LoadedList:
         path = self.root / stored.list_id / f"{stored.version}.jsonl.gz"
-        entities = tuple(_entity(json.loads(line)) for line in _lines(path))
+        entities = tuple(entity_from_json(json.loads(line)) for line in _lines(path))
         return LoadedList(stored.list_id, stored.sha256, stored.source, stored.published, entities)
 
     def find(self, list_id: str, version: str | None = None) -> StoredVersion:
@@ -122,7 +122,7 @@ def _lines(path: Path) -> Iterator[str]:
         yield from handle
 
 
-def _entity(row: dict[str, Any]) -> ListedEntity:
+def entity_from_json(row: dict[str, Any]) -> ListedEntity:
     fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in row.items()}
     return ListedEntity(**fields)
 
@@ -159,24 +159,61 @@ def _as_of(published: dt.date | None, fetched: dt.date) -> dt.date:
 
 def file_as_of(loaded: LoadedList, path: Path) -> dt.date:
     """The day a list file was last known current: its publication, or when it was written, if later."""
-    return _as_of(loaded.published, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date())
+    return _as_of(loaded.published, _modified(path))
 
 
-def current_lists(only: set[str] | None = None) -> list[CurrentList]:
-    """The lists to screen against: the latest stored version of each list, else the shipped files."""
-    store = ListStore()
-    lists: dict[str, CurrentList] = {}
-    for stored in store.latest():
-        if not only or stored.list_id in only:
-            fetched = dt.datetime.fromisoformat(stored.loaded_at).date()
-            lists[stored.list_id] = CurrentList(store.read(stored), _as_of(stored.published, fetched))
+def _modified(path: Path) -> dt.date:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """A list to screen against, before it is read: the latest stored version of a list, or a shipped file."""
+
+    list_id: str
+    stored: StoredVersion | None = None
+    path: Path | None = None
+
+    def read(self) -> LoadedList:
+        if self.stored is not None:
+            return ListStore().read(self.stored)
+        assert self.path is not None
+        return registry.read_list(self.list_id, self.path)
+
+    def content_hash(self) -> str:
+        """The version's sha256 (as the list read from it will have), known without parsing the list."""
+        if self.stored is not None:
+            return self.stored.sha256
+        assert self.path is not None
+        return registry.version_hash(self.list_id, self.path)
+
+    def as_of(self, published: dt.date | None) -> dt.date:
+        """The day the list was last known current, given its publication (read from the list)."""
+        if self.stored is not None:
+            return _as_of(published, dt.datetime.fromisoformat(self.stored.loaded_at).date())
+        assert self.path is not None
+        return _as_of(published, _modified(self.path))
+
+
+def list_sources(only: set[str] | None = None) -> list[ListSource]:
+    """The lists to screen against: the latest stored version of each list, else the shipped file."""
+    sources = {
+        stored.list_id: ListSource(stored.list_id, stored=stored)
+        for stored in ListStore().latest()
+        if not only or stored.list_id in only
+    }
     folders = [folder for folder in shipped_lists_dirs() if folder.is_dir()]
     if folders:
         for list_id, path in registry.default_files(*folders).items():
-            if list_id not in lists and (not only or list_id in only):
-                loaded = registry.read_list(list_id, path)
-                lists[list_id] = CurrentList(loaded, file_as_of(loaded, path))
-    return list(lists.values())
+            if list_id not in sources and (not only or list_id in only):
+                sources[list_id] = ListSource(list_id, path=path)
+    return list(sources.values())
+
+
+def current_lists(only: set[str] | None = None) -> list[CurrentList]:
+    """The lists to screen against, read."""
+    read = [(source, source.read()) for source in list_sources(only)]
+    return [CurrentList(loaded, source.as_of(loaded.published)) for source, loaded in read]
 
 
 def screening_lists(only: set[str] | None = None) -> list[LoadedList]:

@@ -1,14 +1,46 @@
 """The installed regimes, each loaded once per process: the one registry every service and interface asks for
-a regime by its id (an id from `regime/files.builtin_packs()`, never a path)."""
+a regime by its id (an id from `regime/files.builtin_packs()`, never a path).
+
+Parsing and validating a pack takes most of a second; a validated pack is kept in the data directory
+(`<data dir>/packs/`, services/derived_files.py), named by a hash of the pack's files and of exportctl's code,
+so that the next process loads it in a few milliseconds. An unreadable kept file is parsed again from the pack.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from functools import cache
 
 from exportctl.regime import Regime
-from exportctl.regime.files import load_builtin_pack
+from exportctl.regime.files import builtin_pack_dir, read_pack_dir
+from exportctl.regime.loader import Pack, pack_version, parse_pack
+from exportctl.services.derived_files import code_fingerprint, derived_dir, remove_older, write_atomically
+
+KEEP_FILES = 3  # per pack
 
 
 @cache
 def regime(pack_id: str) -> Regime:
-    return Regime(load_builtin_pack(pack_id))
+    return Regime(load_pack(pack_id))
+
+
+def load_pack(pack_id: str) -> Pack:
+    files = read_pack_dir(builtin_pack_dir(pack_id))
+    key = hashlib.sha256(f"{pack_version(pack_id, files)} {code_fingerprint()}".encode()).hexdigest()[:32]
+    path = derived_dir("packs") / f"{pack_id}-{key}.pickle"
+    try:
+        kept = pickle.loads(path.read_bytes())
+        if isinstance(kept, Pack):
+            return kept
+    except FileNotFoundError:
+        pass
+    except Exception:
+        pass
+    pack = parse_pack(files)
+    try:
+        write_atomically(path, pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+        remove_older(path, f"{pack_id}-*.pickle", KEEP_FILES)
+    except OSError:
+        pass  # a read-only data directory: the next process parses the pack again
+    return pack

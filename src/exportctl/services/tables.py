@@ -205,7 +205,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(path, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
     except MemoryError:
         raise
@@ -216,7 +216,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     return iter(rows)
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -96,6 +96,16 @@ def _sibling(sdn_path: Path, suffix: str) -> Path | None:
     return candidate if candidate != sdn_path and candidate.is_file() else None
 
 
+def _version_hash(sdn_path: Path, add_path: Path | None, alt_path: Path | None) -> str:
+    hashes = [file_sha256(p) if p else "" for p in (sdn_path, add_path, alt_path)]
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()
+
+
+def version_hash(sdn_path: Path) -> str:
+    """The list's sha256 as `read` gives it, without reading the list (the index file's key needs it)."""
+    return _version_hash(sdn_path, _sibling(sdn_path, "add"), _sibling(sdn_path, "alt"))
+
+
 def read(sdn_path: Path, add_path: Path | None = None, alt_path: Path | None = None) -> LoadedList:
     if not sdn_path.is_file():
         raise ListFileError(f"{sdn_path}: file not found")
@@ -104,8 +114,7 @@ def read(sdn_path: Path, add_path: Path | None = None, alt_path: Path | None = N
     for extra_path in (add_path, alt_path):
         if extra_path is not None and not extra_path.is_file():
             raise ListFileError(f"{extra_path}: file not found")
-    hashes = [file_sha256(p) if p else "" for p in (sdn_path, add_path, alt_path)]
-    sha256 = hashlib.sha256("".join(hashes).encode()).hexdigest()
+    sha256 = _version_hash(sdn_path, add_path, alt_path)
 
     extras: dict[str, _Extra] = {}
     if alt_path is not None:

@@ -6,27 +6,33 @@ us-csl, us-dpl, us-el, and ftm for an OpenSanctions FollowTheMoney export.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from exportctl.screening.entities import LoadedList
-from exportctl.screening.sources import csl, dpl, eu_fsf, ftm, jp_mof, ofac, un, us_el
-from exportctl.screening.sources.common import ListFileError, date_in_name
-from exportctl.screening.sources.jp_eul import read_end_user_list
+from exportctl.screening.sources.common import ListFileError, date_in_name, file_sha256
 
 Reader = Callable[[Path], LoadedList]
 
-READERS: dict[str, Reader] = {
-    "jp-eul": read_end_user_list,
-    "jp-mof": jp_mof.read,
-    "un": un.read,
-    "eu-fsf": eu_fsf.read,
-    "us-sdn": ofac.read,
-    "us-csl": csl.read,
-    "us-dpl": dpl.read,
-    "us-el": us_el.read,
-    "ftm": ftm.read,
+# list id → the reader, as "module:function" of this package: a reader (and the spreadsheet or XML library it
+# needs) is imported when a file of its list is read, so that a process screening against a stored index
+# never imports them.
+READERS: dict[str, str] = {
+    "jp-eul": "jp_eul:read_end_user_list",
+    "jp-mof": "jp_mof:read",
+    "un": "un:read",
+    "eu-fsf": "eu_fsf:read",
+    "us-sdn": "ofac:read",
+    "us-csl": "csl:read",
+    "us-dpl": "dpl:read",
+    "us-el": "us_el:read",
+    "ftm": "ftm:read",
 }
+# Lists read from more than one file: how their version hash is worked out without reading them (the others'
+# is the hash of their one file).
+VERSION_HASHES: dict[str, str] = {"us-sdn": "ofac:version_hash"}
 
 # list id → file-name globs, as the publishers (or the shipped copies) name the files. The Commission names a
 # full FSF download by its date: 20251115-FULL-1_1(xsd).xml; the Entity List is read from the eCFR XML of 15 CFR
@@ -44,10 +50,25 @@ PATTERNS = {
 
 
 def read_list(list_id: str, path: Path) -> LoadedList:
-    reader = READERS.get(list_id)
-    if reader is None:
+    where = READERS.get(list_id)
+    if where is None:
         raise ListFileError(f"{path}: unknown list id '{list_id}' (known: {', '.join(sorted(READERS))})")
+    reader: Reader = _function(where)
     return reader(path)
+
+
+def version_hash(list_id: str, path: Path) -> str:
+    """The sha256 that `read_list(list_id, path)` will give the list, from its file(s) alone."""
+    where = VERSION_HASHES.get(list_id)
+    if where is None:
+        return file_sha256(path)
+    hashed: Callable[[Path], str] = _function(where)
+    return hashed(path)
+
+
+def _function(where: str) -> Any:
+    module, function = where.split(":")
+    return getattr(importlib.import_module(f"exportctl.screening.sources.{module}"), function)
 
 
 def _newest(paths: list[Path]) -> Path:

@@ -85,7 +85,7 @@ def lists(request: Request, actor: Viewer) -> dict[str, Any]:
                 "list": loaded.list_id,
                 "version": loaded.version,
                 "published": loaded.published,
-                "entities": len(loaded.entities),
+                "entities": loaded.entity_count,
             }
             for loaded in screener.index.lists.values()
         ]

@@ -20,6 +20,10 @@ orders_app = typer.Typer(help="Orders: entry, determination, release and shipmen
 settings_app = typer.Typer(help="Settings (admin).", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail: verify, replay, export.", no_args_is_help=True)
 demo_app = typer.Typer(help="A demo data set: a Japanese materials exporter in 2019.", no_args_is_help=True)
+batch_app = typer.Typer(
+    help="Batches of order lines or parties on Dask: resumable, one output row per line and regime.",
+    no_args_is_help=True,
+)
 app.add_typer(regime_app, name="regime")
 app.add_typer(pack_app, name="pack")
 app.add_typer(lists_app, name="lists")
@@ -31,6 +35,7 @@ app.add_typer(orders_app, name="orders")
 app.add_typer(settings_app, name="settings")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
+app.add_typer(batch_app, name="batch")
 
 # Who acts in this invocation (records commands act, and are audited, as this user); see cli/acting.py.
 acting: dict[str, str | bool | None] = {"user": None, "local_admin": False}

@@ -1,0 +1,224 @@
+"""A batch's input, read as a stream of partitions: a CSV or Parquet file, or a PostgreSQL table or query.
+
+Whatever the input's size, only the partitions in flight are in memory. Rows are numbered as the file shows them
+(CSV: the header is row 1; Parquet and databases: the first record is row 2, as if a header preceded it), so that
+an error names the row a user can find.
+
+PostgreSQL is given as a URL with the table or the query as a parameter: `postgresql://user@host/db?table=orders`
+(a table, optionally `schema.table`) or `...?query=SELECT ...`. The query runs in a read-only transaction and its
+rows are fetched through a server-side cursor.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from exportctl.services.batch.rows import as_text
+from exportctl.services.tables import InvalidImport, Row
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+Records = Callable[[str], Iterator[Row]]  # the rows of an input, given how errors name it
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+@dataclass(frozen=True)
+class Partition:
+    number: int
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """Where a batch reads from; `columns` and `partitions` read it (a file is opened again by each)."""
+
+    location: str  # a path, or a database URL
+    source: str  # how errors name it: the file's name, or the table
+
+    @classmethod
+    def of(cls, text: str) -> BatchInput:
+        if text.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            return cls(text, _database_source(text))
+        path = Path(text)
+        if path.suffix.lower() not in (".csv", ".parquet"):
+            raise InvalidImport(f"--input {text}: not a .csv or .parquet file, nor a postgresql:// URL")
+        if not path.is_file():
+            raise InvalidImport(f"--input {text}: no such file")
+        return cls(text, path.name)
+
+    @property
+    def is_database(self) -> bool:
+        return "://" in self.location
+
+    def identity(self) -> str:
+        """What the input is, for deciding whether a run may resume: a file's content hash; a database query's
+        URL (its rows cannot be hashed before reading them: a resumed run over a changed table reads it again
+        only for the partitions not yet done — say so to whoever resumes)."""
+        if self.is_database:
+            return hashlib.sha256(self.location.encode()).hexdigest()
+        digest = hashlib.sha256()
+        with open(self.location, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def row_count(self) -> int | None:
+        """The number of rows when it is known without reading them all (Parquet's metadata), else None."""
+        if self.location.lower().endswith(".parquet") and not self.is_database:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(self.location).metadata.num_rows)
+        return None
+
+    def partitions(self, size: int) -> Iterator[Partition]:
+        """The rows, `size` at a time; the first partition's reading checks the header."""
+        if self.is_database:
+            records = _database_records(self.location)
+        elif self.location.lower().endswith(".parquet"):
+            records = _parquet_records(Path(self.location))
+        else:
+            records = _csv_records(Path(self.location))
+        chunk: list[Row] = []
+        number = 0
+        for row in records(self.source):
+            chunk.append(row)
+            if len(chunk) == size:
+                yield Partition(number, chunk)
+                number, chunk = number + 1, []
+        if chunk:
+            yield Partition(number, chunk)
+
+    def columns(self) -> list[str]:
+        if self.is_database:
+            return _database_columns(self.location)
+        if self.location.lower().endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return [name.strip().lower() for name in pq.ParquetFile(self.location).schema_arrow.names]
+        with _open_csv(Path(self.location)) as handle:
+            header = next(csv.reader(handle), None)
+        if not header or not any(header):
+            raise InvalidImport(f"{self.source}: row 1: no header (row 1 must name the columns)")
+        return [name.strip().lower() for name in header]
+
+
+def _open_csv(path: Path) -> TextIO:
+    try:
+        return path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidImport(f"{path.name}: {exc.strerror}") from exc
+
+
+def _csv_records(path: Path) -> Records:
+    def records(source: str) -> Iterator[Row]:
+        with _open_csv(path) as handle:
+            reader = csv.reader(handle)
+            try:
+                header = [name.strip().lower() for name in next(reader, [])]
+                for values in reader:
+                    cells = [value.strip() for value in values]
+                    if not any(cells):
+                        continue
+                    if any(cells[len(header) :]):
+                        raise InvalidImport(f"{source}: row {reader.line_num}: more values than the header has columns")
+                    yield Row(source, reader.line_num, dict(zip(header, cells, strict=False)))
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise InvalidImport(f"{source}: row {reader.line_num}: not a UTF-8 CSV file ({exc})") from exc
+
+    return records
+
+
+def _parquet_records(path: Path) -> Records:
+    def records(source: str) -> Iterator[Row]:
+        import pyarrow.parquet as pq
+
+        number = 1
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
+            for record in batch.to_pylist():
+                number += 1
+                yield Row(source, number, as_text({k.strip().lower(): v for k, v in record.items()}))
+
+    return records
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------------
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    """The connection URL (for SQLAlchemy, psycopg driver) and the SQL selecting the rows."""
+    parts = urlsplit(url)
+    parameters = parse_qsl(parts.query, keep_blank_values=True)
+    table = [value for key, value in parameters if key == "table"]
+    query = [value for key, value in parameters if key == "query"]
+    if len(table) + len(query) != 1:
+        raise InvalidImport(f"--input {_hidden(url)}: give exactly one of ?table=NAME or ?query=SELECT …")
+    if table and not _IDENTIFIER.match(table[0]):
+        raise InvalidImport(f"--input {_hidden(url)}: table '{table[0]}' is not a table name (schema.table)")
+    quoted = ".".join(f'"{part}"' for part in table[0].split(".")) if table else ""
+    sql = f"SELECT * FROM {quoted}" if table else query[0]
+    rest = urlencode([(key, value) for key, value in parameters if key not in ("table", "query")])
+    scheme = "postgresql+psycopg"
+    return urlunsplit((scheme, parts.netloc, parts.path, rest, "")), sql
+
+
+def _hidden(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _database_source(url: str) -> str:
+    _split_url(url)  # a URL without its table or query is refused here, before anything runs
+    table = dict(parse_qsl(urlsplit(url).query)).get("table")
+    return f"table {table}" if table else f"query at {_hidden(url)}"
+
+
+def _connect(url: str) -> tuple[Connection, str]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    connection_url, sql = _split_url(url)
+    try:
+        connection = create_engine(connection_url).connect()
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    except SQLAlchemyError as exc:
+        raise InvalidImport(f"--input {_hidden(url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}") from exc
+    return connection, sql
+
+
+def _database_columns(url: str) -> list[str]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    connection, sql = _connect(url)
+    try:
+        result = connection.exec_driver_sql(f"SELECT * FROM ({sql}) AS input LIMIT 0")
+        return [name.strip().lower() for name in result.keys()]  # noqa: SIM118 - a Result, not a dict
+    except SQLAlchemyError as exc:
+        raise InvalidImport(f"--input {_hidden(url)}: {getattr(exc, 'orig', exc)}") from exc
+    finally:
+        connection.close()
+
+
+def _database_records(url: str) -> Records:
+    def records(source: str) -> Iterator[Row]:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        connection, sql = _connect(url)
+        try:
+            result = connection.execution_options(stream_results=True, yield_per=10_000).exec_driver_sql(sql)
+            for number, record in enumerate(result.mappings(), start=2):
+                yield Row(source, number, as_text({k.strip().lower(): v for k, v in record.items()}))
+        except SQLAlchemyError as exc:
+            raise InvalidImport(f"--input {_hidden(url)}: {getattr(exc, 'orig', exc)}") from exc
+        finally:
+            connection.close()
+
+    return records

@@ -1,0 +1,163 @@
+"""Batch rows (issue 14): an input row read into the transaction it describes, cell by cell, with errors naming the
+file, row and column; an empty cell or an absent column is an unknown fact, never "no"; and one output row per line
+and regime, whose `licence_required` is empty (unknown) for an indeterminate line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from exportctl.screening.screener import Screener
+from exportctl.services.batch.output import assemble, write_part
+from exportctl.services.batch.rows import (
+    DETERMINE_OPTIONAL,
+    DETERMINE_REQUIRED,
+    check_columns,
+    determine_rows,
+    screen_rows,
+    transaction_of,
+)
+from exportctl.services.batch.sources import BatchInput
+from exportctl.services.tables import InvalidImport, Row
+
+
+def row(number: int = 2, **values: str) -> Row:
+    cells = {"order_id": "SO-1", "line": "1", "date": "2019-09-01", "to": "KR", "item": "1C350"} | values
+    return Row("orders.csv", number, cells)
+
+
+def test_every_column_reaches_the_transaction() -> None:
+    given = row(
+        value_jpy="1,000,000",
+        quantity="12.5",
+        technology="no",
+        end_user="Acme Trading",
+        end_user_country="kr",
+        end_use="etching",
+        wmd_end_use="false",
+        conventional_end_use="yes",
+        informed="0",
+        clearly_not="1",
+        value_eur="7000",
+        value_usd="8000",
+        us_content_pct="30",
+        repression_end_use="false",
+        consignee="Acme Korea",
+        **{"from": "JP"},
+    )
+    transaction = transaction_of(given, "jp")
+    line = transaction.lines[0]
+    assert (transaction.regime, transaction.date.isoformat(), transaction.destination) == ("jp", "2019-09-01", "KR")
+    assert (transaction.origin, transaction.end_user, transaction.end_user_country) == ("JP", "Acme Trading", "KR")
+    assert (transaction.consignee, transaction.end_use) == ("Acme Korea", "etching")
+    assert (transaction.wmd_end_use, transaction.conventional_end_use, transaction.repression_end_use) == (
+        False,
+        True,
+        False,
+    )
+    assert (transaction.informed, transaction.clearly_not) == (False, True)
+    assert (line.kind, line.item, line.quantity, line.value_jpy) == ("goods", "1C350", 12.5, 1_000_000)
+    assert (line.value_eur, line.value_usd, line.us_content_pct) == (7000, 8000, 30)
+
+
+def test_empty_cells_are_unknown_facts_not_no() -> None:
+    transaction = transaction_of(row(wmd_end_use="", conventional_end_use=""), "jp")
+    assert transaction.wmd_end_use is None and transaction.conventional_end_use is None
+    assert transaction.end_user is None and transaction.lines[0].value_jpy is None
+
+
+def test_technology_row() -> None:
+    assert transaction_of(row(technology="true"), "jp").lines[0].kind == "technology"
+
+
+@pytest.mark.parametrize(
+    ("cells", "named"),
+    [
+        ({"wmd_end_use": "maybe"}, "orders.csv: row 7, column wmd_end_use: 'maybe' is not true/false"),
+        ({"date": "01/09/2019"}, "orders.csv: row 7, column date: '01/09/2019' is not a date"),
+        ({"value_jpy": "-5"}, "orders.csv: row 7, column value_jpy: '-5' is not a whole number of zero or more"),
+        ({"to": "Narnia"}, "orders.csv: row 7, column to:"),
+        ({"item": ""}, "orders.csv: row 7, column item: required, but empty"),
+        ({"us_content_pct": "130"}, "orders.csv: row 7, column us_content_pct:"),
+        ({"to": "UA", "to_region": "FR-75"}, "orders.csv: row 7, column to_region: 'FR-75' is not an ISO 3166-2"),
+    ],
+)
+def test_a_bad_cell_is_named_by_file_row_and_column(cells: dict[str, str], named: str) -> None:
+    with pytest.raises(InvalidImport) as refused:
+        transaction_of(row(7, **cells), "jp")
+    assert str(refused.value).startswith(named) or named in str(refused.value)
+
+
+def test_unknown_and_missing_columns_are_refused_by_name() -> None:
+    with pytest.raises(InvalidImport, match=r"orders\.csv: row 1: unknown column\(s\) wmd_enduse"):
+        check_columns("orders.csv", [*DETERMINE_REQUIRED, "wmd_enduse"], DETERMINE_REQUIRED, DETERMINE_OPTIONAL)
+    with pytest.raises(InvalidImport, match=r"missing column\(s\) date, item"):
+        check_columns("orders.csv", ["order_id", "line", "to"], DETERMINE_REQUIRED, DETERMINE_OPTIONAL)
+    check_columns("orders.csv", list(DETERMINE_REQUIRED), DETERMINE_REQUIRED, DETERMINE_OPTIONAL)  # optional absent
+
+
+def test_one_output_row_per_line_and_regime(screener: Screener) -> None:
+    # 1C350 (a chemical-weapon precursor, Export Trade Control Order Appended Table 1 row 3(1)) to Korea: a licence.
+    found = determine_rows([row(wmd_end_use="false", conventional_end_use="false")], ["jp", "us"], screener)
+    assert [(r["order_id"], r["line"], r["regime"]) for r in found] == [("SO-1", "1", "jp"), ("SO-1", "1", "us")]
+    japan, us = found
+    assert (japan["outcome"], japan["licence_required"]) == ("licence_required", True)
+    assert json.loads(japan["entries"]) == ["3(1)"]
+    # The US pack's coverage starts in 2022: that line is unknown under the EAR, not "no licence required".
+    assert (us["outcome"], us["licence_required"]) == ("indeterminate", None)
+    assert "2022-01-01" in json.loads(us["reasons"])[0]
+
+
+def test_an_item_a_regime_cannot_identify_is_indeterminate_under_it(screener: Screener) -> None:
+    (us,) = determine_rows([row(date="2024-01-10", item="5(17)")], ["us"], screener)
+    assert (us["outcome"], us["licence_required"], json.loads(us["missing"])) == ("indeterminate", None, ["item"])
+    assert "row 2" in json.loads(us["reasons"])[0]
+
+
+def test_unknown_end_use_is_indeterminate_never_no(screener: Screener) -> None:
+    # An unlisted chemical (HS 2811.11, hydrogen fluoride's heading) to Group B: the catch-all asks the end use.
+    (japan,) = determine_rows([row(item="hs:2811.11")], ["jp"], screener)
+    assert japan["outcome"] == "indeterminate" and japan["licence_required"] is None
+    assert "wmd_end_use" in json.loads(japan["missing"])
+
+
+def test_screening_rows(screener: Screener) -> None:
+    parties = [
+        Row("parties.csv", 2, {"id": "P1", "name": "Korea Mining Development Trading Corporation", "country": "KP"}),
+        Row("parties.csv", 3, {"id": "P2", "name": "Sakura Precision Optics K.K.", "country": "JP"}),
+    ]
+    found = screen_rows(parties, screener, None, 0.82, 10)
+    assert {r["id"] for r in found} == {"P1"}
+    assert {"us-sdn", "un"} <= {r["list"] for r in found}
+    with pytest.raises(InvalidImport, match=r"parties\.csv: row 2, column country"):
+        screen_rows([Row("parties.csv", 2, {"name": "X", "country": "Atlantis"})], screener, None, 0.82, 10)
+
+
+def test_csv_output_writes_unknown_as_an_empty_cell(tmp_path: Path, screener: Screener) -> None:
+    found = determine_rows([row(item="hs:2811.11"), row(3)], ["jp"], screener)
+    write_part(tmp_path, 0, "determine", found[:1])
+    write_part(tmp_path, 1, "determine", found[1:])
+    target = tmp_path / "out.csv"
+    assert assemble(tmp_path, 2, "determine", target) == 2
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:5] == ["order_id", "line", "regime", "outcome", "licence_required"]
+    assert lines[1].split(",")[3:5] == ["indeterminate", ""]
+    assert lines[-1].split(",")[3:5] == ["licence_required", "true"]
+
+
+def test_input_files_are_read_in_partitions_with_row_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text("order_id,line,date,to,item\n" + "".join(f"O{i},1,2019-09-01,KR,1C350\n\n" for i in range(5)))
+    partitions = list(BatchInput.of(str(source)).partitions(2))
+    assert [len(p.rows) for p in partitions] == [2, 2, 1]
+    assert [r.number for p in partitions for r in p.rows] == [2, 4, 6, 8, 10]  # blank lines keep their numbers
+    with pytest.raises(InvalidImport, match=r"not a \.csv or \.parquet file"):
+        BatchInput.of(str(tmp_path / "orders.xlsx"))
+    with pytest.raises(InvalidImport, match="no such file"):
+        BatchInput.of(str(tmp_path / "absent.csv"))
+    with pytest.raises(InvalidImport, match=r"give exactly one of \?table=NAME or \?query="):
+        BatchInput.of("postgresql://u@localhost/db")
+    with pytest.raises(InvalidImport, match="is not a table name"):
+        BatchInput.of("postgresql://u@localhost/db?table=orders;DROP TABLE x")
