@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-drawdown bench-audit bench-orders bench-api bench-soak bench-pages eval lock clean
+.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-batch bench-cli bench-drawdown bench-audit bench-orders bench-api bench-soak bench-pages eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ bench: $(STAMP)
 
 bench-screen: $(STAMP)
 	$(BIN)/python bench/screen.py
+
+# Dask LocalClusters of 2 and 1 workers against the plain engine (1,000,000 order lines; 200,000 parties).
+bench-batch: $(STAMP)
+	$(BIN)/python bench/batch.py
+
+bench-cli: $(STAMP)
+	$(BIN)/python bench/cli_start.py
 
 # Starts (and removes) a throwaway PostgreSQL 15 server, like the tests.
 bench-drawdown: $(STAMP)

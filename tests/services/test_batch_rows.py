@@ -161,3 +161,13 @@ def test_input_files_are_read_in_partitions_with_row_numbers(tmp_path: Path) -> 
         BatchInput.of("postgresql://u@localhost/db")
     with pytest.raises(InvalidImport, match="is not a table name"):
         BatchInput.of("postgresql://u@localhost/db?table=orders;DROP TABLE x")
+
+
+@pytest.mark.parametrize("lists", ["none configured", "no screener"])
+def test_an_end_user_is_never_cleared_without_the_lists(lists: str) -> None:
+    """Fail closed: with no list loaded, a line naming an end user is undecided, whatever else holds."""
+    unlisted = row(item="hs:0901.11", to="US", date="2024-05-01", end_user="Acme Trading", wmd_end_use="false")
+    screener = Screener([]) if lists == "none configured" else None
+    (japan,) = determine_rows([unlisted], ["jp"], screener)
+    assert (japan["outcome"], japan["licence_required"]) == ("indeterminate", None)
+    assert "screening" in json.loads(japan["missing"])

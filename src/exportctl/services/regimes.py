@@ -27,15 +27,15 @@ def regime(pack_id: str) -> Regime:
 
 def load_pack(pack_id: str) -> Pack:
     files = read_pack_dir(builtin_pack_dir(pack_id))
-    key = hashlib.sha256(f"{pack_version(pack_id, files)} {code_fingerprint()}".encode()).hexdigest()[:32]
+    version = pack_version(pack_id, files)
+    key = hashlib.sha256(f"{version} {code_fingerprint()}".encode()).hexdigest()[:32]
     path = derived_dir("packs") / f"{pack_id}-{key}.pickle"
     try:
         kept = pickle.loads(path.read_bytes())
-        if isinstance(kept, Pack):
+        # Whatever lies under the key, only the pack of these very files is used.
+        if isinstance(kept, Pack) and kept.meta.id == pack_id and kept.version == version:
             return kept
-    except FileNotFoundError:
-        pass
-    except Exception:
+    except Exception:  # none kept yet, or damaged, or of another program: only a lost shortcut
         pass
     pack = parse_pack(files)
     try:

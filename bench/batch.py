@@ -1,0 +1,170 @@
+"""Benchmark: batch determination and batch screening on Dask, against the plain engine in the same run.
+
+Run: `make bench-batch` (or `.venv/bin/python bench/batch.py [--lines N] [--parties N] [--partition-rows N]`).
+
+- Determination: N generated order lines (CSV; items of every kind the Japanese pack numbers, HS codes, listed and
+  unlisted end users, dates 2019–2026) under the Japanese regime, on a Dask LocalCluster of 2 workers, of 1 worker,
+  and by the plain single-process engine (the same rows read the same way, `determine_rows` in this process).
+  Targets (issue 14): 2 workers ≥ 1.8 × 1 worker; Dask's overhead ≤ 15 % over the plain engine per core.
+- Screening: N generated party names (a fifth listed names as users type them, the rest names on no list) against
+  every shipped list, on 2 workers and by the plain screener; names/s per core (target ≥ 2,000), and the hits of a
+  sample compared with the single-process screener's (recall of the batch against it).
+The screening index and the packs are built before timing (the data directory keeps them): the runs time the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from exportctl.services import regimes, screening
+from exportctl.services.batch.rows import determine_rows, screen_rows
+from exportctl.services.batch.run import run
+from exportctl.services.batch.sources import BatchInput
+from exportctl.services.batch.work import Job
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+DESTINATIONS = ["KR", "US", "DE", "CN", "TW", "IN", "AE", "IR", "KP", "TR", "BR", "VN", "SG", "RU"]
+HS_CODES = ["8456.11", "8471.30", "8542.31", "5407.10", "9027.50", "0901.11", "3926.90", "2811.11"]
+UNLISTED = ["Sakura Precision", "Nordlicht Optics", "Meridian Textiles", "Kestrel Motors", "Hanami Ceramics"]
+FORMS = ["Co., Ltd.", "GmbH", "LLC", "K.K.", "Inc.", "S.A.", ""]
+
+
+def order_lines(path: Path, count: int, seed: int = 14) -> None:
+    rng = random.Random(seed)
+    pack = regimes.regime("jp").pack
+    entries = sorted(e for e, entry in pack.entries.items() if entry.kind == "goods")
+    numbers = sorted({n for entry in pack.entries.values() for n in entry.control_numbers})
+    listed = ["Korea Mining Development Trading Corporation", "Air Koryo", "Delta Engineering Concern FZE"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "line", "date", "to", "item", "value_jpy", "end_user", "wmd_end_use"])
+        for number in range(count):
+            kind = rng.random()
+            item = (
+                rng.choice(entries)
+                if kind < 0.4
+                else rng.choice(numbers)
+                if kind < 0.6
+                else f"hs:{rng.choice(HS_CODES)}"
+            )
+            day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(2_800))
+            end_user = rng.choice(listed) if rng.random() < 0.05 else f"{rng.choice(UNLISTED)} {rng.randrange(500)}"
+            writer.writerow(
+                [
+                    f"SO-{number // 4}", str(number % 4 + 1), day.isoformat(), rng.choice(DESTINATIONS), item,
+                    str(rng.choice([30_000, 400_000, 2_000_000, 50_000_000])), end_user, rng.choice(["", "false"]),
+                ]
+            )  # fmt: skip
+
+
+def party_names(path: Path, count: int, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    index = screening.screener().index
+    listed = [index.names[rng.randrange(len(index.names))].name for _ in range(2_000)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name"])
+        for number in range(count):
+            if rng.random() < 0.2:
+                name = rng.choice(listed)
+                name = name.upper() if rng.random() < 0.5 else name
+            else:
+                name = f"{rng.choice(UNLISTED)} {rng.choice(['Trading', 'Works', 'Labs', ''])} {rng.choice(FORMS)}"
+                name = f"{name} {rng.randrange(10_000)}"
+            writer.writerow([f"P{number}", " ".join(name.split())])
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def plain(job: Job, source: Path, partition_rows: int) -> None:
+    screener = screening.screener()
+    for partition in BatchInput.of(str(source)).partitions(partition_rows):
+        if job.kind == "determine":
+            determine_rows(partition.rows, job.regimes, screener)
+        else:
+            screen_rows(partition.rows, screener, None, job.threshold, job.limit)
+
+
+def on_dask(job: Job, source: Path, target: Path, workers: int, partition_rows: int) -> float:
+    target.unlink(missing_ok=True)
+    return timed(lambda: run(job, BatchInput.of(str(source)), target, workers=workers, partition_rows=partition_rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--parties", type=int, default=200_000)
+    parser.add_argument("--partition-rows", type=int, default=5_000)
+    args = parser.parse_args()
+    os.environ.setdefault("EXPORTCTL_LISTS_DIR", f"{SHARED / 'lists'}{os.pathsep}{SHARED / 'us'}")
+    folder = Path(tempfile.mkdtemp(prefix="exportctl-bench-batch-"))
+    os.environ.setdefault("EXPORTCTL_DATA_DIR", str(folder / "data"))
+    screening.keep_in_memory()  # as the workers do: the plain engine is measured at its best
+    screening.screener()  # the index file, built once before anything is timed
+    regimes.regime("jp")
+
+    orders, parties = folder / "orders.csv", folder / "parties.csv"
+    order_lines(orders, args.lines)
+    party_names(parties, args.parties)
+    determine_job = Job("determine", regimes=("jp",))
+    screen_job = Job("screen", threshold=0.82, limit=10)
+
+    plain_determine = timed(lambda: plain(determine_job, orders, args.partition_rows))
+    one = on_dask(determine_job, orders, folder / "one.parquet", 1, args.partition_rows)
+    two = on_dask(determine_job, orders, folder / "two.parquet", 2, args.partition_rows)
+    plain_screen = timed(lambda: plain(screen_job, parties, args.partition_rows))
+    two_screen = on_dask(screen_job, parties, folder / "hits.csv", 2, args.partition_rows)
+
+    # Recall of the batch against the single-process screener, on the first 2,000 parties.
+    sample = [r for p in BatchInput.of(str(parties)).partitions(2_000) for r in p.rows][:2_000]
+    expected = {(r["id"], r["entity_id"]) for r in screen_rows(sample, screening.screener(), None, 0.82, 10)}
+    with (folder / "hits.csv").open(newline="", encoding="utf-8") as handle:
+        ids = {row.values["id"] for row in sample}
+        found = {(r["id"], r["entity_id"]) for r in csv.DictReader(handle) if r["id"] in ids}
+
+    report: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "determination": {
+            "lines": args.lines,
+            "plain_engine_lines_per_s": round(args.lines / plain_determine),
+            "dask_1_worker_lines_per_s": round(args.lines / one),
+            "dask_2_workers_lines_per_s": round(args.lines / two),
+            "two_vs_one_worker": round(one / two, 2),
+            "dask_overhead_per_core": round(one / plain_determine - 1, 3),
+        },
+        "screening": {
+            "parties": args.parties,
+            "plain_names_per_s": round(args.parties / plain_screen),
+            "dask_2_workers_names_per_s": round(args.parties / two_screen),
+            "names_per_s_per_core": round(args.parties / two_screen / 2),
+            "recall_vs_single_process_on_2000": round(len(found & expected) / max(len(expected), 1), 4),
+            "hits_not_in_single_process": len(found - expected),
+            "hours_for_10M_parties_on_8_cores": round(10_000_000 / (args.parties / two_screen / 2 * 8) / 3600, 2),
+        },
+        "targets_met": {
+            "two_workers>=1.8x_one": one / two >= 1.8,
+            "dask_overhead<=15%": one / plain_determine - 1 <= 0.15,
+            "screening>=2000_names_per_s_per_core": args.parties / two_screen / 2 >= 2_000,
+        },
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
