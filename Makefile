@@ -80,7 +80,7 @@ bench-audit: $(STAMP)
 	$(BIN)/python bench/audit_verify.py
 
 bench-orders: $(STAMP)
-	$(BIN)/python bench/orders.py
+	EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/python bench/orders.py
 
 # Starts uvicorn on a free loopback port (subprocesses) and loads POST /api/v1/check from 16 clients.
 bench-api: $(STAMP)

@@ -1,6 +1,11 @@
 """Benchmark: import and determination of 100,000 order lines (rows/s), through the order service.
 
-Run: `make bench-orders` (or `.venv/bin/python bench/orders.py [--orders N] [--lines-per-order 4]`).
+Run: `make bench-orders` (or `.venv/bin/python bench/orders.py [--orders N] [--lines-per-order 4] [--databases
+sqlite,postgresql]`).
+
+Two paths, each on SQLite and on a throwaway PostgreSQL 15 server (started and removed here, as the tests do):
+`add_order` per order (the path of `orders add`, the API and the web form) and `add_orders` (the bulk path of
+`orders import`, issue 14: what the orders share read once, the ledger's head locked once, one flush per batch).
 
 On a fresh SQLite file (the default store): 40 parties (screened once when added), 60 items classified under
 the shipped Japan pack and a handful of licences; then 25,000 reproducible orders of 4 lines each (item codes
@@ -23,11 +28,16 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support import pgserver
+
 from exportctl import ledger
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
@@ -132,55 +142,37 @@ def transactions_of(url: str, numbers: list[str]) -> list[Transaction]:
         return [orders.transaction_of(order) for order in stored]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=25_000)
-    parser.add_argument("--lines-per-order", type=int, default=4)
-    parser.add_argument("--batch", type=int, default=500, help="orders per transaction")
-    parser.add_argument("--lists", type=Path, default=LISTS_DIR)
-    args = parser.parse_args()
-
-    regime = regimes.regime("jp")
+def store_all(url: str, mix: list[OrderInput], batch: int, screener: Screener, bulk: bool) -> float:
     started = time.perf_counter()
-    screener = Screener([registry.read_list(i, p) for i, p in sorted(registry.default_files(args.lists).items())])
-    screener_build = time.perf_counter() - started
-    items, direct = reference_data(60)
-
-    with tempfile.TemporaryDirectory(prefix="exportctl-bench-") as folder:
-        url = f"sqlite:///{folder}/orders.db"
-        parties = setup(url, screener, items)
-        mix = order_mix(args.orders, args.lines_per_order, items, direct, parties)
-        for data in mix:  # warm the snapshot cache, as a running service has it
-            regime.at(data.ship_date)
-
-        started = time.perf_counter()
-        for first in range(0, len(mix), args.batch):
-            with db.session(url) as s:
-                for data in mix[first : first + args.batch]:
-                    orders.add_order(s, SYSTEM, data, screener)
-        service_time = time.perf_counter() - started
-
-        transactions = transactions_of(url, [data.number for data in mix])
-        started = time.perf_counter()
-        results = [determine(regime.at(t.date), t, screener) for t in transactions]
-        engine_time = time.perf_counter() - started
-
+    for first in range(0, len(mix), batch):
         with db.session(url) as s:
-            stored_lines = s.scalar(select(func.count()).select_from(OrderLine))
-            statuses = dict(s.execute(select(Order.status, func.count()).group_by(Order.status)).all())
-            stored = {o.number: o.outcome for o in s.scalars(select(Order))}
-            agree = all(stored[t.number] == r.outcome.value for t, r in zip(mix, results, strict=True))
-            verification = ledger.verify(s)
-        db.engine(url).dispose()
-        size_mb = Path(folder, "orders.db").stat().st_size / 1e6
+            if bulk:
+                orders.add_orders(s, SYSTEM, mix[first : first + batch], screener)
+            else:
+                for data in mix[first : first + batch]:
+                    orders.add_order(s, SYSTEM, data, screener)
+    return time.perf_counter() - started
 
+
+def run_path(url: str, args: argparse.Namespace, screener: Screener, bulk: bool) -> dict[str, Any]:
+    items, direct = reference_data(60)
+    parties = setup(url, screener, items)
+    mix = order_mix(args.orders, args.lines_per_order, items, direct, parties)
+    service_time = store_all(url, mix, args.batch, screener, bulk)
+    regime = regimes.regime("jp")
+    transactions = transactions_of(url, [data.number for data in mix])
+    started = time.perf_counter()
+    results = [determine(regime.at(t.date), t, screener) for t in transactions]
+    engine_time = time.perf_counter() - started
+    with db.session(url) as s:
+        stored_lines = s.scalar(select(func.count()).select_from(OrderLine))
+        statuses = dict(s.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+        stored = {o.number: o.outcome for o in s.scalars(select(Order))}
+        agree = all(stored[t.number] == r.outcome.value for t, r in zip(mix, results, strict=True))
+        verification = ledger.verify(s)
+    db.engine(url).dispose()
     lines = args.orders * args.lines_per_order
-    report = {
-        "date": dt.date.today().isoformat(),
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
-        "database": "sqlite",
-        "orders": args.orders,
-        "lines": lines,
+    return {
         "stored_lines": stored_lines,
         "order_statuses": statuses,
         "service_lines_per_s": round(lines / service_time),
@@ -191,10 +183,51 @@ def main() -> None:
         "outcomes_agree_with_engine": agree,
         "ledger_verified": verification.ok,
         "ledger_records": verification.checked,
-        "database_mb": round(size_mb),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=25_000)
+    parser.add_argument("--lines-per-order", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=500, help="orders per transaction")
+    parser.add_argument("--lists", type=Path, default=LISTS_DIR)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+
+    regimes.regime("jp")
+    started = time.perf_counter()
+    screener = Screener([registry.read_list(i, p) for i, p in sorted(registry.default_files(args.lists).items())])
+    screener_build = time.perf_counter() - started
+    report: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "orders": args.orders,
+        "lines": args.orders * args.lines_per_order,
         "screener_build_s": round(screener_build, 1),
     }
+    databases = args.databases.split(",")
+    with tempfile.TemporaryDirectory(prefix="exportctl-bench-") as folder:
+        server = pgserver.server() if "postgresql" in databases else None
+        with server or _nothing() as server_url:
+            for database in databases:
+                for path in ("per_order", "bulk"):
+                    if database == "sqlite":
+                        url = f"sqlite:///{folder}/{path}.db"
+                    else:
+                        url = pgserver.create_database(server_url, prefix="exportctl_bench")
+                    report[f"{database}_{path}"] = run_path(url, args, screener, bulk=path == "bulk")
+                report[f"{database}_bulk_vs_per_order"] = round(
+                    report[f"{database}_bulk"]["service_lines_per_s"]
+                    / report[f"{database}_per_order"]["service_lines_per_s"],
+                    2,
+                )
     print(json.dumps(report, indent=2))
+
+
+@contextmanager
+def _nothing() -> Iterator[str]:
+    yield ""
 
 
 if __name__ == "__main__":

@@ -79,6 +79,51 @@ def _head(db: Session) -> LedgerHead:
     return head
 
 
+class Chain:
+    """Appends to the chain within one transaction, the head row locked once (`append` locks it per record).
+
+    A bulk operation (`services.orders.add_orders`) appends a record per order: the head stays locked by the
+    transaction (PostgreSQL: FOR UPDATE; SQLite writers hold the database), so it is read once and advanced in
+    memory, and the records are written together at the next flush."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.head = _head(db)
+
+    def append(
+        self,
+        actor: str,
+        action: str,
+        subject: str,
+        payload: Mapping[str, Any],
+        *,
+        pack_version: str | None = None,
+        list_versions: Mapping[str, Any] | None = None,
+        at: dt.datetime | None = None,
+    ) -> AuditRecord:
+        head = self.head
+        record_id = head.last_id + 1
+        moment = at or dt.datetime.now(dt.UTC)
+        versions = dict(list_versions or {})
+        content = json.loads(json.dumps(payload, default=str))  # exactly what the database will give back
+        digest = record_hash(record_id, moment, actor, action, subject, content, pack_version, versions, head.last_hash)
+        record = AuditRecord(
+            id=record_id,
+            at=moment,
+            actor=actor,
+            action=action,
+            subject=subject,
+            payload=content,
+            pack_version=pack_version,
+            list_versions=versions,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+        self.db.add(record)
+        head.last_id, head.last_hash = record_id, digest
+        return record
+
+
 def append(
     db: Session,
     actor: str,
@@ -91,26 +136,9 @@ def append(
     at: dt.datetime | None = None,
 ) -> AuditRecord:
     """Add one record in the caller's transaction (it commits or rolls back with the change it records)."""
-    head = _head(db)
-    record_id = head.last_id + 1
-    moment = at or dt.datetime.now(dt.UTC)
-    versions = dict(list_versions or {})
-    content = json.loads(json.dumps(payload, default=str))  # exactly what the database will give back
-    digest = record_hash(record_id, moment, actor, action, subject, content, pack_version, versions, head.last_hash)
-    record = AuditRecord(
-        id=record_id,
-        at=moment,
-        actor=actor,
-        action=action,
-        subject=subject,
-        payload=content,
-        pack_version=pack_version,
-        list_versions=versions,
-        prev_hash=head.last_hash,
-        hash=digest,
+    record = Chain(db).append(
+        actor, action, subject, payload, pack_version=pack_version, list_versions=list_versions, at=at
     )
-    db.add(record)
-    head.last_id, head.last_hash = record_id, digest
     db.flush()
     return record
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -245,6 +245,14 @@ ORDER_COLUMNS = (
 )
 
 
+ORDERS_PER_BATCH = 1_000  # orders decided together, then written in one flush (all in the import's transaction)
+
+
+def _naming(batch: list[_OrderRows]) -> Callable[[int], AbstractContextManager[None]]:
+    """A refusal of the i-th order of `batch`, named by its first row."""
+    return lambda index: _writing(batch[index].first)
+
+
 @dataclass
 class _OrderRows:
     first: Row
@@ -319,13 +327,15 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
 
     _validate(table, parse)
     counts = {"orders": 0, "lines": 0, "released": 0, "blocked": 0}
-    for group in grouped.values():
-        with _writing(group.first):
-            order = orders.add_order(db, actor, group.header.model_copy(update={"lines": group.lines}), screener)
-        counts["orders"] += 1
-        counts["lines"] += len(group.lines)
-        if order.status in ("released", "blocked"):
-            counts[order.status] += 1
+    groups = list(grouped.values())
+    for first in range(0, len(groups), ORDERS_PER_BATCH):
+        batch = groups[first : first + ORDERS_PER_BATCH]
+        inputs = [group.header.model_copy(update={"lines": group.lines}) for group in batch]
+        for order in orders.add_orders(db, actor, inputs, screener, _naming(batch)):
+            counts["orders"] += 1
+            counts["lines"] += len(order.lines)
+            if order.status in ("released", "blocked"):
+                counts[order.status] += 1
     return counts
 
 

@@ -16,8 +16,11 @@ ship an order once and never overdraw a licence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select, union_all
@@ -36,7 +39,17 @@ from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED
 from exportctl.services.records import classification_on, item_by_code, party_by_code
 from exportctl.settings import DEFAULT_REGIME
-from exportctl.store.models import Drawdown, Licence, Order, OrderLine, PackVersion, Party, Release, Setting
+from exportctl.store.models import (
+    Drawdown,
+    Item,
+    Licence,
+    Order,
+    OrderLine,
+    PackVersion,
+    Party,
+    Release,
+    Setting,
+)
 
 SCREENING_HIT = "screening-hit"
 INDETERMINATE = "indeterminate"
@@ -92,18 +105,52 @@ class _ReviewedScreener:
         return self.inner.max_list_age_days(pack_limit)
 
 
-def order_of(db: Session, facts: OrderFacts) -> Order:
-    """The order record of these facts, its parties and items looked up, not stored: what `add_order` stores
-    and the web form's live check determines (both through `transaction_of`)."""
+@dataclass
+class _Known:
+    """What a batch of orders reads once instead of per order: the parties and items they name, the licence book
+    of each regime, the pack versions already kept, and the ledger's head (locked once for the transaction)."""
+
+    parties: dict[str, Party]
+    items: dict[str, Item]
+    chain: ledger.Chain
+    books: dict[str, list[Licence]] = field(default_factory=dict)
+    pack_versions: dict[str, str] = field(default_factory=dict)
+
+    def party(self, code: str) -> Party:
+        found = self.parties.get(code)
+        if found is None:
+            raise NotFound(f"party '{code}' does not exist")
+        return found
+
+    def item(self, code: str) -> Item:
+        found = self.items.get(code)
+        if found is None:
+            raise NotFound(f"item '{code}' does not exist")
+        return found
+
+    def book(self, db: Session, regime: str) -> list[Licence]:
+        if regime not in self.books:
+            self.books[regime] = licences.book(db, regime)
+        return self.books[regime]
+
+    def pack_version(self, db: Session, regime: str) -> str:
+        if regime not in self.pack_versions:
+            self.pack_versions[regime] = keep_pack_version(db, regime)
+        return self.pack_versions[regime]
+
+
+def order_of(db: Session, facts: OrderFacts, known: _Known | None = None) -> Order:
+    """The order record of these facts, its parties and items looked up (in `known`, read before for a batch),
+    not stored: what `add_order` stores and the web form's live check determines (both through `transaction_of`)."""
     order = Order(
         **facts.model_dump(exclude={"lines", "also_under", *PARTY_FIELDS}),
         also_under=list(facts.also_under or []),
-        consignee=_party(db, "consignee", facts.consignee),
-        end_user=_party(db, "end_user", facts.end_user),
+        consignee=_party(db, "consignee", facts.consignee, known),
+        end_user=_party(db, "end_user", facts.end_user, known),
     )
     for number, line in enumerate(facts.lines, start=1):
         try:
-            item = item_by_code(db, line.item) if line.item else None
+            item = (known.item(line.item) if known else item_by_code(db, line.item)) if line.item else None
         except RecordError as exc:
             raise type(exc)(f"line {number}: {exc}") from None
         order.lines.append(
@@ -117,12 +164,12 @@ def order_of(db: Session, facts: OrderFacts) -> Order:
     return order
 
 
-def _party(db: Session, field: str, code: str | None) -> Party | None:
+def _party(db: Session, field: str, code: str | None, known: _Known | None = None) -> Party | None:
     """The party a field names by its code: a code naming no party is a bad value of that field."""
     if code is None:
         return None
     try:
-        return party_by_code(db, code)
+        return known.party(code) if known else party_by_code(db, code)
     except NotFound as exc:
         raise Invalid(f"{field}: {exc}") from None
 
@@ -243,7 +290,16 @@ def _check(order: Order, regime: str, screener: PartyScreener | None) -> tuple[T
         raise RecordError(f"{prefix}{exc}") from exc
 
 
-def _other_regimes(db: Session, order: Order, screener: PartyScreener | None) -> list[str]:
+def _plan(
+    db: Session, order: Order, result: Determination, regime: str, known: _Known | None
+) -> dict[int, Licence | None]:
+    needs = licences.needs(order, result)
+    if known is None or not needs:
+        return licences.plan(db, order, needs, regime)
+    return licences.choose(known.book(db, regime), order, needs, regime)
+
+
+def _other_regimes(db: Session, order: Order, screener: PartyScreener | None, known: _Known | None) -> list[str]:
     """Determine the order under each of its other regimes; keep their determinations and, where a licence of
     that regime's book fits every line needing one, the licences. The reasons still blocking, named by regime."""
     order.other_determinations, order.other_licences = {}, {}
@@ -251,7 +307,7 @@ def _other_regimes(db: Session, order: Order, screener: PartyScreener | None) ->
     for regime in order.also_under:
         _, result = _check(order, regime, screener)
         order.other_determinations[regime] = determination_json.encode(result)
-        chosen = licences.plan(db, order, licences.needs(order, result), regime)
+        chosen = _plan(db, order, result, regime, known)
         remaining = licences.still_blocking(blocking_reasons(result), chosen)
         if not remaining and chosen:
             order.other_licences[regime] = _numbers(chosen)
@@ -271,30 +327,32 @@ def _check_regimes(order: Order) -> None:
     order.also_under = [r for r in dict.fromkeys(order.also_under) if r != order.regime]
 
 
-def _determine(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
+def _determine(
+    db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str, known: _Known | None = None
+) -> Order:
     _check_regimes(order)
     transaction, result = _check(order, order.regime, screener)
-    pack_version = keep_pack_version(db, order.regime)
+    pack_version = known.pack_version(db, order.regime) if known else keep_pack_version(db, order.regime)
     for line, decided in zip(order.lines, result.lines, strict=True):
         line.outcome = decided.outcome.value
         line.eligible_licences = list(decided.eligible_licences)
         line.licence_id = None
     order.outcome = result.outcome.value
     order.determination = determination_json.encode(result)
-    chosen = licences.plan(db, order, licences.needs(order, result))
+    chosen = _plan(db, order, result, order.regime, known)
     reasons = licences.still_blocking(blocking_reasons(result), chosen)
     if not reasons:
         licences.assign(order, chosen)
-    reasons += _other_regimes(db, order, screener)
+    reasons += _other_regimes(db, order, screener, known)
     order.blocking_reasons = reasons
     order.status = "blocked" if reasons else "released"
     order.pack_version = pack_version
     order.revision = (order.revision or 0) + 1  # approvals given on the previous determination no longer count
     order.updated_at = dt.datetime.now(dt.UTC)
-    db.flush()
+    if known is None:
+        db.flush()
     list_versions = getattr(screener, "versions", {}) if screener is not None else {}
-    ledger.append(
-        db,
+    (known.chain.append if known else partial(ledger.append, db))(
         actor.name,
         "order.determine",
         f"order:{order.number}",
@@ -329,6 +387,59 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
     db.add(order)
     db.flush()
     return _determine(db, actor, order, screener, "entered")
+
+
+def add_orders(
+    db: Session,
+    actor: Actor,
+    entered: Sequence[OrderInput],
+    screener: PartyScreener | None,
+    each: Callable[[int], AbstractContextManager[object]] = lambda _: nullcontext(),
+) -> list[Order]:
+    """Enter many orders in the caller's transaction, each determined, screened and recorded in the ledger exactly
+    as `add_order` does it, but with what they share read once (parties, items, licence books, the kept pack
+    version, the ledger's head) and written together: one flush, the inserts batched. All or nothing, with the
+    caller's transaction. `each(i)` surrounds the work on order i (an import names the row of a refusal)."""
+    actor.require(Role.CLERK)
+    numbers = [data.number for data in entered]
+    twice = sorted(number for number, count in Counter(numbers).items() if count > 1)
+    if twice:
+        raise Conflict(f"number: order '{twice[0]}' is given twice")
+    existing = sorted(_in_chunks(db, Order.number, numbers, Order.number))
+    if existing:
+        raise Conflict(f"number: order '{existing[0]}' exists")
+    party_codes = [code for data in entered for code in (data.consignee, data.end_user) if code is not None]
+    item_codes = [line.item for data in entered for line in data.lines if line.item is not None]
+    known = _Known(
+        parties={p.code: p for p in _in_chunks(db, Party, party_codes, Party.code)},
+        items={i.code: i for i in _in_chunks(db, Item, item_codes, Item.code)},
+        chain=ledger.Chain(db),
+    )
+    also_under = default_also_under(db)
+    stored: list[Order] = []
+    with db.no_autoflush:  # nothing is written until every order is decided: then once, the inserts batched
+        for index, data in enumerate(entered):
+            with each(index):
+                order = order_of(db, data, known)
+                if data.also_under is None:
+                    order.also_under = list(also_under)
+                order.created_by = actor.name
+                db.add(order)
+                stored.append(_determine(db, actor, order, screener, "entered", known))
+    db.flush()
+    return stored
+
+
+CHUNK = 5_000  # values per IN (…): under every database's limit of bound parameters
+
+
+def _in_chunks(db: Session, what: Any, values: Sequence[str], column: Any) -> list[Any]:
+    """The rows (or values) of `what` whose `column` is one of `values`, asked for a chunk at a time."""
+    unique = sorted(set(values))
+    found: list[Any] = []
+    for first in range(0, len(unique), CHUNK):
+        found += db.scalars(select(what).where(column.in_(unique[first : first + CHUNK]))).all()
+    return found
 
 
 def update_order(
