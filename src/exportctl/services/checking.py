@@ -14,7 +14,6 @@ from exportctl.determine.parties import ListGap, list_gaps
 from exportctl.regime.files import builtin_packs
 from exportctl.regime.sections import LIST_POLICIES
 from exportctl.screening.end_user_list import EndUserList
-from exportctl.screening.sources import registry
 from exportctl.services import screening
 from exportctl.services.lists import file_as_of
 from exportctl.services.regimes import regime
@@ -22,7 +21,10 @@ from exportctl.services.regimes import regime
 
 @cache
 def end_user_list(path: Path) -> EndUserList:
-    return EndUserList(registry.read_list("jp-eul", path))  # the reader is imported on use: see registry
+    # Imported on use: the spreadsheet reader takes a fifth of a second to import, and most commands never read it.
+    from exportctl.screening.sources.jp_eul import read_end_user_list
+
+    return EndUserList(read_end_user_list(path))
 
 
 @dataclass(frozen=True)
