@@ -32,15 +32,18 @@ def alpha_2(value: str) -> str:
 # A country field: what pydantic models (engine input, REST bodies and queries, order files, packs) declare.
 CountryCode = Annotated[str, AfterValidator(alpha_2)]
 
-# The ISO 3166-2 subdivision codes ('UA-43': the Autonomous Republic of Crimea).
-SUBDIVISIONS = frozenset(str(subdivision.code) for subdivision in pycountry.subdivisions)
+@cache
+def subdivisions() -> frozenset[str]:
+    """The ISO 3166-2 subdivision codes ('UA-43': the Autonomous Republic of Crimea); read on first use (pycountry's
+    table of them takes a tenth of a second to load, and most transactions name no region)."""
+    return frozenset(str(subdivision.code) for subdivision in pycountry.subdivisions)
 
 
 def subdivision(value: str) -> str:
     """An ISO 3166-2 subdivision code, upper-cased ('ua-43 ' → 'UA-43'): a region some law treats apart from its
     country (the EAR's Crimea and so-called DNR and LNR regions of Ukraine)."""
     code = value.strip()
-    if not code.isascii() or code.upper() not in SUBDIVISIONS:
+    if not code.isascii() or code.upper() not in subdivisions():
         quoted = repr(code if len(code) <= 20 else code[:20] + "…")
         raise ValueError(f"{quoted} is not an ISO 3166-2 subdivision code such as UA-43")
     return code.upper()
