@@ -2,8 +2,9 @@
 
 Run: `make bench-cli` (or `.venv/bin/python bench/cli_start.py [--repeats N]`).
 
-Measured as a user runs them, each a new process (modules byte-compiled, as an installation has them), every shipped list configured (warm disk; the screening index and
-the validated packs already kept in the data directory, as after the first run following a list update):
+Measured as a user runs them, each a new process (modules byte-compiled, as an installation has them), every
+shipped list configured (warm disk; the screening index and the validated packs already kept in the data
+directory, as after the first run following a list update):
 - `exportctl check --date 2019-09-01 --to KR --item 1C350 --end-user NAME` (a determination with the end user screened);
 - `exportctl screen NAME`;
 - the first `screen` after a list update (the index built again), once;

@@ -32,6 +32,7 @@ def alpha_2(value: str) -> str:
 # A country field: what pydantic models (engine input, REST bodies and queries, order files, packs) declare.
 CountryCode = Annotated[str, AfterValidator(alpha_2)]
 
+
 @cache
 def subdivisions() -> frozenset[str]:
     """The ISO 3166-2 subdivision codes ('UA-43': the Autonomous Republic of Crimea); read on first use (pycountry's

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from exportctl.screening.screener import Screener
-from exportctl.services.batch.output import assemble, write_part
+from exportctl.services.batch.output import assemble, parquet_bytes, write_part
 from exportctl.services.batch.rows import (
     DETERMINE_OPTIONAL,
     DETERMINE_REQUIRED,
@@ -137,8 +137,8 @@ def test_screening_rows(screener: Screener) -> None:
 
 def test_csv_output_writes_unknown_as_an_empty_cell(tmp_path: Path, screener: Screener) -> None:
     found = determine_rows([row(item="hs:2811.11"), row(3)], ["jp"], screener)
-    write_part(tmp_path, 0, "determine", found[:1])
-    write_part(tmp_path, 1, "determine", found[1:])
+    write_part(tmp_path, 0, parquet_bytes("determine", found[:1]))
+    write_part(tmp_path, 1, parquet_bytes("determine", found[1:]))
     target = tmp_path / "out.csv"
     assert assemble(tmp_path, 2, "determine", target) == 2
     lines = target.read_text(encoding="utf-8").splitlines()

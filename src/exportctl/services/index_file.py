@@ -241,7 +241,7 @@ class _Table(Mapping[str, V]):
 def _decode_ids(blob: bytes) -> Sequence[int]:
     ids = array("I")
     ids.frombytes(blob)
-    return ids
+    return tuple(ids)  # a tuple's ints are objects already: voting iterates them without boxing each again
 
 
 def _decode_tokens(text: str) -> tuple[str, ...]:

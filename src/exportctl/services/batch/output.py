@@ -8,6 +8,7 @@ partition order and renamed into place at the end: a reader never sees half of i
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 from collections.abc import Sequence
@@ -52,10 +53,18 @@ def _temporary(folder: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def write_part(folder: Path, number: int, kind: str, rows: Sequence[dict[str, Any]]) -> None:
+def parquet_bytes(kind: str, rows: Sequence[dict[str, Any]]) -> bytes:
+    """A partition's output rows as a Parquet file's bytes (a worker sends these: compact, and the client only
+    writes them)."""
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(list(rows), schema=schema(kind)), sink)
+    return sink.getvalue()
+
+
+def write_part(folder: Path, number: int, data: bytes) -> None:
     temporary = _temporary(folder, ".tmp")
     try:
-        pq.write_table(pa.Table.from_pylist(list(rows), schema=schema(kind)), temporary)
+        temporary.write_bytes(data)
         os.replace(temporary, part_path(folder, number))
     except BaseException:
         temporary.unlink(missing_ok=True)

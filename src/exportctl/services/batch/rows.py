@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,7 +21,7 @@ from exportctl.order_input import problems
 from exportctl.regime import OutsideCoverage
 from exportctl.screening.screener import QueryKind, Screener
 from exportctl.services import checking
-from exportctl.services.tables import InvalidImport, Row, cell_text
+from exportctl.services.tables import InvalidImport, Row
 
 # --- determination ---------------------------------------------------------------------------------------------
 
@@ -218,8 +218,3 @@ def screen_rows(
                 }
             )
     return found
-
-
-def as_text(values: Mapping[str, Any]) -> dict[str, str]:
-    """A record from Parquet or a database, as the text a CSV cell would hold (`tables.Row` reads text)."""
-    return {key: cell_text(value).strip() for key, value in values.items()}

@@ -184,8 +184,8 @@ def _stream(
         partition = next(pending, None)
         if partition is None:
             return False
-        future = client.submit(run_partition, job, partition.rows, pure=False, retries=3)
-        sizes[future] = (partition.number, len(partition.rows))
+        future = client.submit(run_partition, job, partition, pure=False, retries=3)
+        sizes[future] = (partition.number, len(partition))
         futures.add(future)  # type: ignore[no-untyped-call]
         return True
 
@@ -197,8 +197,7 @@ def _stream(
     try:
         for future in futures:
             number, size = sizes.pop(future)
-            rows = future.result()
-            output.write_part(folder, number, job.kind, rows)
+            output.write_part(folder, number, future.result())
             finished += 1
             rows_in += size
             if progress:

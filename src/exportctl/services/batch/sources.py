@@ -20,20 +20,35 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from exportctl.services.batch.rows import as_text
-from exportctl.services.tables import InvalidImport, Row
+from exportctl.services.tables import InvalidImport, Row, cell_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-Records = Callable[[str], Iterator[Row]]  # the rows of an input, given how errors name it
+Record = tuple[tuple[str, ...], int, list[str]]  # the header, the row's number, its cells
+Records = Callable[[str], Iterator[Record]]  # the rows of an input, given how errors name it
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
 @dataclass(frozen=True)
 class Partition:
+    """Rows of the input, compact (a header and lists of text: what travels to a worker is small to pickle)."""
+
     number: int
-    rows: list[Row]
+    source: str
+    header: tuple[str, ...]
+    numbers: list[int]  # each row's number, as the input shows it
+    values: list[list[str]]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [
+            Row(self.source, number, dict(zip(self.header, values, strict=False)))
+            for number, values in zip(self.numbers, self.values, strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 @dataclass(frozen=True)
@@ -79,22 +94,25 @@ class BatchInput:
         return None
 
     def partitions(self, size: int) -> Iterator[Partition]:
-        """The rows, `size` at a time; the first partition's reading checks the header."""
+        """The rows, `size` at a time."""
         if self.is_database:
             records = _database_records(self.location)
         elif self.location.lower().endswith(".parquet"):
             records = _parquet_records(Path(self.location))
         else:
             records = _csv_records(Path(self.location))
-        chunk: list[Row] = []
-        number = 0
-        for row in records(self.source):
-            chunk.append(row)
-            if len(chunk) == size:
-                yield Partition(number, chunk)
-                number, chunk = number + 1, []
-        if chunk:
-            yield Partition(number, chunk)
+        header: tuple[str, ...] = ()
+        numbers: list[int] = []
+        values: list[list[str]] = []
+        count = 0
+        for header, number, cells in records(self.source):
+            numbers.append(number)
+            values.append(cells)
+            if len(values) == size:
+                yield Partition(count, self.source, header, numbers, values)
+                count, numbers, values = count + 1, [], []
+        if values:
+            yield Partition(count, self.source, header, numbers, values)
 
     def columns(self) -> list[str]:
         if self.is_database:
@@ -118,18 +136,19 @@ def _open_csv(path: Path) -> TextIO:
 
 
 def _csv_records(path: Path) -> Records:
-    def records(source: str) -> Iterator[Row]:
+    def records(source: str) -> Iterator[Record]:
         with _open_csv(path) as handle:
             reader = csv.reader(handle)
             try:
-                header = [name.strip().lower() for name in next(reader, [])]
+                header = tuple(name.strip().lower() for name in next(reader, []))
+                width = len(header)
                 for values in reader:
                     cells = [value.strip() for value in values]
                     if not any(cells):
                         continue
-                    if any(cells[len(header) :]):
+                    if any(cells[width:]):
                         raise InvalidImport(f"{source}: row {reader.line_num}: more values than the header has columns")
-                    yield Row(source, reader.line_num, dict(zip(header, cells, strict=False)))
+                    yield header, reader.line_num, cells[:width] + [""] * (width - len(cells))
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InvalidImport(f"{source}: row {reader.line_num}: not a UTF-8 CSV file ({exc})") from exc
 
@@ -137,14 +156,16 @@ def _csv_records(path: Path) -> Records:
 
 
 def _parquet_records(path: Path) -> Records:
-    def records(source: str) -> Iterator[Row]:
+    def records(source: str) -> Iterator[Record]:
         import pyarrow.parquet as pq
 
         number = 1
         for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-            for record in batch.to_pylist():
+            header = tuple(name.strip().lower() for name in batch.schema.names)
+            columns = [[cell_text(value).strip() for value in column.to_pylist()] for column in batch.columns]
+            for cells in zip(*columns, strict=True):
                 number += 1
-                yield Row(source, number, as_text({k.strip().lower(): v for k, v in record.items()}))
+                yield header, number, list(cells)
 
     return records
 
@@ -208,14 +229,15 @@ def _database_columns(url: str) -> list[str]:
 
 
 def _database_records(url: str) -> Records:
-    def records(source: str) -> Iterator[Row]:
+    def records(source: str) -> Iterator[Record]:
         from sqlalchemy.exc import SQLAlchemyError
 
         connection, sql = _connect(url)
         try:
             result = connection.execution_options(stream_results=True, yield_per=10_000).exec_driver_sql(sql)
-            for number, record in enumerate(result.mappings(), start=2):
-                yield Row(source, number, as_text({k.strip().lower(): v for k, v in record.items()}))
+            header = tuple(name.strip().lower() for name in result.keys())  # noqa: SIM118 - a Result, not a dict
+            for number, record in enumerate(result, start=2):
+                yield header, number, [cell_text(value).strip() for value in record]
         except SQLAlchemyError as exc:
             raise InvalidImport(f"--input {_hidden(url)}: {getattr(exc, 'orig', exc)}") from exc
         finally:

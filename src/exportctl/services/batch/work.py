@@ -13,8 +13,9 @@ from functools import cache
 from typing import Any, Literal
 
 from exportctl.services import screening
+from exportctl.services.batch.output import parquet_bytes
 from exportctl.services.batch.rows import determine_rows, screen_rows
-from exportctl.services.tables import Row
+from exportctl.services.batch.sources import Partition
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,11 @@ def _screener() -> screening.ConfiguredScreener:
     return screening.screener()
 
 
-def run_partition(job: Job, rows: list[Row]) -> list[dict[str, Any]]:
+def run_partition(job: Job, partition: Partition) -> bytes:
+    """The partition's output, as the bytes of its Parquet part file."""
+    rows = partition.rows
     if job.kind == "determine":
-        return determine_rows(rows, job.regimes, _screener())
-    return screen_rows(rows, _screener(), job.lists, job.threshold, job.limit)
+        found = determine_rows(rows, job.regimes, _screener())
+    else:
+        found = screen_rows(rows, _screener(), job.lists, job.threshold, job.limit)
+    return parquet_bytes(job.kind, found)
