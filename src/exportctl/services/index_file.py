@@ -259,63 +259,42 @@ def _decode_forms(text: str) -> tuple[NameForm, ...]:
     )
 
 
-class _Names(Sequence[IndexedName]):
-    def __init__(self, file: _File, count: int, entities: Mapping[str, ListedEntity]) -> None:
+def _named(entities: Mapping[str, ListedEntity], entity_id: str, name: str, weak: int, forms: str) -> IndexedName:
+    return IndexedName(entities[entity_id], name, bool(weak), _decode_forms(forms))
+
+
+class _Column(Sequence[V]):
+    """The names table read by name id, one column (or several, decoded together) at a time; what was read is
+    remembered."""
+
+    def __init__(self, file: _File, count: int, columns: str, decode: Callable[[tuple[Any, ...]], V]) -> None:
         self._file = file
         self._count = count
-        self._entities = entities
-        self._memo: dict[int, IndexedName] = {}
+        self._select = f"SELECT {columns} FROM names WHERE id = ?"
+        self._decode = decode
+        self._memo: dict[int, V] = {}
 
     def __len__(self) -> int:
         return self._count
 
     @overload
-    def __getitem__(self, index: int) -> IndexedName: ...
+    def __getitem__(self, index: int) -> V: ...
     @overload
-    def __getitem__(self, index: slice) -> Sequence[IndexedName]: ...
-    def __getitem__(self, index: int | slice) -> IndexedName | Sequence[IndexedName]:
+    def __getitem__(self, index: slice) -> Sequence[V]: ...
+    def __getitem__(self, index: int | slice) -> V | Sequence[V]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
         if not 0 <= index < self._count:
             raise IndexError(index)
-        found = self._memo.get(index)
-        if found is None:
-            entity_id, name, weak, forms = self._file.one(
-                "SELECT entity_id, name, weak, forms FROM names WHERE id = ?", index
-            )
-            found = IndexedName(self._entities[entity_id], name, bool(weak), _decode_forms(forms))
-            if len(self._memo) >= MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[index] = found
+        try:
+            return self._memo[index]
+        except KeyError:
+            pass
+        found = self._decode(tuple(self._file.one(self._select, index)))
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[index] = found
         return found
-
-
-class _Quick(Sequence[str]):
-    def __init__(self, file: _File, count: int) -> None:
-        self._file = file
-        self._count = count
-        self._memo: dict[int, str] = {}
-
-    def __len__(self) -> int:
-        return self._count
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        text = self._memo.get(index)
-        if text is None:
-            row = self._file.one("SELECT quick FROM names WHERE id = ?", index)
-            if row is None:
-                raise IndexError(index)
-            text = row[0]
-            if len(self._memo) >= MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[index] = text
-        return text
 
 
 def open_index(path: Path) -> IndexTables:
@@ -330,8 +309,8 @@ def open_index(path: Path) -> IndexTables:
     return IndexTables(
         lists=lists,
         entities=entities,
-        names=_Names(file, int(count), entities),
-        quick=_Quick(file, int(count)),
+        names=_Column(file, int(count), "entity_id, name, weak, forms", lambda row: _named(entities, *row)),
+        quick=_Column(file, int(count), "quick", lambda row: str(row[0])),
         postings=_Table(file, "postings", "ids", _decode_ids),
         phonetic=_Table(file, "phonetic", "ids", _decode_ids),
         deletions=_Table(file, "deletions", "tokens", _decode_tokens),
@@ -343,10 +322,7 @@ def load_index(path: Path) -> IndexTables:
     lazy = open_index(path)
     file = _File(path)
     entities = {entity_id: _decode_entity(text) for entity_id, text in file.all("SELECT key, json FROM entities")}
-    names = [
-        IndexedName(entities[entity_id], name, bool(weak), _decode_forms(forms))
-        for entity_id, name, weak, forms in file.all("SELECT entity_id, name, weak, forms FROM names ORDER BY id")
-    ]
+    names = [_named(entities, *row) for row in file.all("SELECT entity_id, name, weak, forms FROM names ORDER BY id")]
     return IndexTables(
         lists=lazy.lists,
         entities=entities,
