@@ -4,9 +4,12 @@ and regime, whose `licence_required` is empty (unknown) for an indeterminate lin
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from exportctl.screening.screener import Screener
@@ -20,6 +23,7 @@ from exportctl.services.batch.rows import (
     transaction_of,
 )
 from exportctl.services.batch.sources import BatchInput
+from exportctl.services.batch.work import Job, WorkerMismatch, run_partition, versions_here
 from exportctl.services.tables import InvalidImport, Row
 
 
@@ -171,3 +175,26 @@ def test_an_end_user_is_never_cleared_without_the_lists(lists: str) -> None:
     (japan,) = determine_rows([unlisted], ["jp"], screener)
     assert (japan["outcome"], japan["licence_required"]) == ("indeterminate", None)
     assert "screening" in json.loads(japan["missing"])
+
+
+def test_a_repeated_column_is_refused_before_any_work(tmp_path: Path) -> None:
+    """Two `wmd_end_use` columns: one would hide the other's answer."""
+    source = tmp_path / "orders.csv"
+    source.write_text("order_id,line,date,to,item,wmd_end_use,wmd_end_use\nA,1,2019-09-01,KR,1C350,true,false\n")
+    with pytest.raises(InvalidImport, match=r"orders\.csv: row 1, column wmd_end_use: appears twice"):
+        BatchInput.of(str(source)).columns()
+
+
+def test_a_worker_with_other_lists_or_packs_refuses_the_work(tmp_path: Path) -> None:
+    """A worker of a shared cluster with an older list would clear a party listed since: it must not answer."""
+    source = tmp_path / "orders.csv"
+    source.write_text("order_id,line,date,to,item\nA,1,2019-09-01,KR,1C350\n")
+    (partition,) = BatchInput.of(str(source)).partitions(10)
+    job = versions_here(Job("determine", regimes=("jp",)))
+    assert json.loads(json.dumps(job.describe()))["list_versions"]  # the client's lists travel with the job
+    assert pq.read_table(io.BytesIO(run_partition(job, partition))).num_rows == 1
+    older = replace(job, list_versions=tuple((list_id, "0" * 64) for list_id, _ in job.list_versions))
+    with pytest.raises(WorkerMismatch, match="are not the client's"):
+        run_partition(older, partition)
+    with pytest.raises(WorkerMismatch):
+        run_partition(replace(job, pack_versions=(("jp", "jp-000000000000"),)), partition)

@@ -14,7 +14,7 @@ from exportctl.cli.root import batch_app
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.services.batch.run import DEFAULT_PARTITION_ROWS, SCHEDULER_ENV, RunResult, run
 from exportctl.services.batch.sources import BatchInput
-from exportctl.services.batch.work import Job
+from exportctl.services.batch.work import Job, WorkerMismatch
 from exportctl.services.tables import InvalidImport
 from exportctl.settings import DEFAULT_REGIME
 
@@ -80,7 +80,7 @@ def _run(job: Job, source_text: str, target: Path, scheduler: str | None, worker
                 result = run(
                     job, source, target, scheduler=scheduler, workers=workers, partition_rows=rows, progress=bar
                 )
-            except InvalidImport as exc:
+            except (InvalidImport, WorkerMismatch) as exc:
                 fail(str(exc))
     finally:
         bar.stop()

@@ -144,15 +144,6 @@ def load_file(list_id: str, path: Path) -> LoadedList:
     return registry.read_list(list_id, path)
 
 
-@dataclass(frozen=True)
-class CurrentList:
-    """A list to screen against, with the day it was last known current: the later of its publication and its
-    loading (`lists load`, or the file's modification in EXPORTCTL_LISTS_DIR: when the operator fetched it)."""
-
-    loaded: LoadedList
-    as_of: dt.date
-
-
 def _as_of(published: dt.date | None, fetched: dt.date) -> dt.date:
     return max(published, fetched) if published is not None else fetched
 
@@ -208,13 +199,3 @@ def list_sources(only: set[str] | None = None) -> list[ListSource]:
             if list_id not in sources and (not only or list_id in only):
                 sources[list_id] = ListSource(list_id, path=path)
     return list(sources.values())
-
-
-def current_lists(only: set[str] | None = None) -> list[CurrentList]:
-    """The lists to screen against, read."""
-    read = [(source, source.read()) for source in list_sources(only)]
-    return [CurrentList(loaded, source.as_of(loaded.published)) for source, loaded in read]
-
-
-def screening_lists(only: set[str] | None = None) -> list[LoadedList]:
-    return [current.loaded for current in current_lists(only)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,7 +155,17 @@ def read_table(path: Path) -> Table:
 
 
 def _table(source: str, lines: Iterator[list[str]]) -> Table:
-    header = next(lines, None)
+    columns = header_columns(source, next(lines, None))
+    rows: list[Row] = []
+    for number, values in enumerate(lines, start=2):
+        cells = row_cells(source, number, values, len(columns))
+        if cells is not None:
+            rows.append(Row(source, number, dict(zip(columns, cells, strict=True))))
+    return Table(source, columns, rows)
+
+
+def header_columns(source: str, header: Sequence[str] | None) -> list[str]:
+    """Row 1's column names, lower-cased; an empty or repeated name is refused (a repeated one would hide a cell)."""
     if not header or not any(header):
         raise InvalidImport(f"{source}: row 1: no header (row 1 must name the columns)")
     columns = [name.strip().lower() for name in header]
@@ -166,16 +176,17 @@ def _table(source: str, lines: Iterator[list[str]]) -> Table:
             raise InvalidImport(f"{source}: row 1, column {index + 1}: no column name")
         if name in columns[:index]:
             raise InvalidImport(f"{source}: row 1, column {name}: appears twice")
-    rows: list[Row] = []
-    for number, values in enumerate(lines, start=2):
-        cells = [value.strip() for value in values]
-        if not any(cells):
-            continue
-        if any(cells[len(columns) :]):
-            raise InvalidImport(f"{source}: row {number}: more values than the header has columns")
-        cells += [""] * (len(columns) - len(cells))
-        rows.append(Row(source, number, dict(zip(columns, cells, strict=False))))
-    return Table(source, columns, rows)
+    return columns
+
+
+def row_cells(source: str, number: int, values: Sequence[str], width: int) -> list[str] | None:
+    """A row's cells, stripped and padded to the header's width; None for a blank row (skipped, its number kept)."""
+    cells = [value.strip() for value in values]
+    if not any(cells):
+        return None
+    if any(cells[width:]):
+        raise InvalidImport(f"{source}: row {number}: more values than the header has columns")
+    return cells[:width] + [""] * (width - len(cells))
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:

@@ -82,20 +82,16 @@ def check_columns(source: str, columns: Sequence[str], required: Sequence[str], 
         raise InvalidImport(f"{source}: row 1: missing column(s) {', '.join(missing)} (the header needs them)")
 
 
-def _decimal(row: Row, column: str) -> float | None:
-    return row.decimal(column)
-
-
 def transaction_of(row: Row, regime: str) -> Transaction:
     """The one-line transaction an input row describes, under `regime`."""
     line: dict[str, Any] = {
         "kind": "technology" if row.boolean("technology") else "goods",
         "item": row.required("item"),
-        "quantity": _decimal(row, "quantity"),
+        "quantity": row.decimal("quantity"),
         "value_jpy": row.integer("value_jpy"),
-        "value_eur": _decimal(row, "value_eur"),
-        "value_usd": _decimal(row, "value_usd"),
-        "us_content_pct": _decimal(row, "us_content_pct"),
+        "value_eur": row.decimal("value_eur"),
+        "value_usd": row.decimal("value_usd"),
+        "us_content_pct": row.decimal("us_content_pct"),
         "us_direct_product": row.boolean("us_direct_product"),
     }
     facts: dict[str, Any] = {

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exportctl.services import regimes, screening
 from exportctl.services.batch import output
 from exportctl.services.batch.rows import (
     DETERMINE_OPTIONAL,
@@ -31,7 +30,7 @@ from exportctl.services.batch.rows import (
     check_columns,
 )
 from exportctl.services.batch.sources import BatchInput, Partition
-from exportctl.services.batch.work import Job, run_partition
+from exportctl.services.batch.work import Job, run_partition, versions_here
 from exportctl.services.derived_files import code_fingerprint
 
 SCHEDULER_ENV = "EXPORTCTL_DASK_SCHEDULER"
@@ -56,15 +55,12 @@ def parts_folder(target: Path) -> Path:
 
 
 def _description(job: Job, source: BatchInput, partition_rows: int) -> dict[str, Any]:
-    screener = screening.screener()
     return {
-        "job": job.describe(),
+        "job": job.describe(),  # with the list and pack versions
         "input": source.location if source.is_database else str(Path(source.location).resolve()),
         "input_sha256": source.identity(),
         "partition_rows": partition_rows,
         "program": code_fingerprint(),
-        "lists": {list_id: info.sha256 for list_id, info in sorted(screener.index.lists.items())},
-        "packs": {regime: regimes.regime(regime).pack.version for regime in job.regimes},
     }
 
 
@@ -104,8 +100,7 @@ def run(
 ) -> RunResult:
     output.check_output(target)
     check_input(job, source)
-    for regime in job.regimes:
-        regimes.regime(regime)  # an unknown regime is refused before any work
+    job = versions_here(job)  # an unknown regime is refused here, before any work
     folder = parts_folder(target)
     done = _prepare(folder, _description(job, source, partition_rows))
     total_rows = source.row_count()
@@ -207,5 +202,4 @@ def _stream(
         for future in list(sizes):
             future.cancel()
         raise
-    next(pending, None)  # read to the end: the count of partitions includes those done before
-    return count, rows_in
+    return count, rows_in  # every future is done only once the input is read to its end

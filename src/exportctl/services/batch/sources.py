@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from exportctl.services.tables import InvalidImport, Row, cell_text
+from exportctl.services.tables import InvalidImport, Row, cell_text, header_columns, row_cells
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -115,17 +115,15 @@ class BatchInput:
             yield Partition(count, self.source, header, numbers, values)
 
     def columns(self) -> list[str]:
+        """Row 1's column names (refused when one is empty or repeated), read before any work starts."""
         if self.is_database:
-            return _database_columns(self.location)
+            return header_columns(self.source, _database_columns(self.location))
         if self.location.lower().endswith(".parquet"):
             import pyarrow.parquet as pq
 
-            return [name.strip().lower() for name in pq.ParquetFile(self.location).schema_arrow.names]
+            return header_columns(self.source, pq.ParquetFile(self.location).schema_arrow.names)
         with _open_csv(Path(self.location)) as handle:
-            header = next(csv.reader(handle), None)
-        if not header or not any(header):
-            raise InvalidImport(f"{self.source}: row 1: no header (row 1 must name the columns)")
-        return [name.strip().lower() for name in header]
+            return header_columns(self.source, next(csv.reader(handle), None))
 
 
 def _open_csv(path: Path) -> TextIO:
@@ -140,15 +138,11 @@ def _csv_records(path: Path) -> Records:
         with _open_csv(path) as handle:
             reader = csv.reader(handle)
             try:
-                header = tuple(name.strip().lower() for name in next(reader, []))
-                width = len(header)
+                header = tuple(header_columns(source, next(reader, None)))
                 for values in reader:
-                    cells = [value.strip() for value in values]
-                    if not any(cells):
-                        continue
-                    if any(cells[width:]):
-                        raise InvalidImport(f"{source}: row {reader.line_num}: more values than the header has columns")
-                    yield header, reader.line_num, cells[:width] + [""] * (width - len(cells))
+                    cells = row_cells(source, reader.line_num, values, len(header))
+                    if cells is not None:
+                        yield header, reader.line_num, cells
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InvalidImport(f"{source}: row {reader.line_num}: not a UTF-8 CSV file ({exc})") from exc
 
@@ -161,7 +155,7 @@ def _parquet_records(path: Path) -> Records:
 
         number = 1
         for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-            header = tuple(name.strip().lower() for name in batch.schema.names)
+            header = tuple(header_columns(source, batch.schema.names))
             columns = [[cell_text(value).strip() for value in column.to_pylist()] for column in batch.columns]
             for cells in zip(*columns, strict=True):
                 number += 1
@@ -221,7 +215,7 @@ def _database_columns(url: str) -> list[str]:
     connection, sql = _connect(url)
     try:
         result = connection.exec_driver_sql(f"SELECT * FROM ({sql}) AS input LIMIT 0")
-        return [name.strip().lower() for name in result.keys()]  # noqa: SIM118 - a Result, not a dict
+        return list(result.keys())
     except SQLAlchemyError as exc:
         raise InvalidImport(f"--input {_hidden(url)}: {getattr(exc, 'orig', exc)}") from exc
     finally:
@@ -235,7 +229,7 @@ def _database_records(url: str) -> Records:
         connection, sql = _connect(url)
         try:
             result = connection.execution_options(stream_results=True, yield_per=10_000).exec_driver_sql(sql)
-            header = tuple(name.strip().lower() for name in result.keys())  # noqa: SIM118 - a Result, not a dict
+            header = tuple(header_columns(source, list(result.keys())))
             for number, record in enumerate(result, start=2):
                 yield header, number, [cell_text(value).strip() for value in record]
         except SQLAlchemyError as exc:

@@ -8,11 +8,13 @@ gives the same rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import socket
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
-from exportctl.services import screening
+from exportctl.screening.screener import Screener
+from exportctl.services import regimes, screening
 from exportctl.services.batch.output import parquet_bytes
 from exportctl.services.batch.rows import determine_rows, screen_rows
 from exportctl.services.batch.sources import Partition
@@ -27,6 +29,9 @@ class Job:
     lists: frozenset[str] | None = None
     threshold: float = 0.0
     limit: int = 10
+    # The versions the client decided with (`versions_here`): a worker with other lists or packs refuses the work.
+    list_versions: tuple[tuple[str, str], ...] = ()
+    pack_versions: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -35,7 +40,34 @@ class Job:
             "lists": sorted(self.lists) if self.lists is not None else None,
             "threshold": self.threshold,
             "limit": self.limit,
+            "list_versions": dict(self.list_versions),
+            "pack_versions": dict(self.pack_versions),
         }
+
+
+class WorkerMismatch(RuntimeError):
+    """A worker whose lists or packs are not the client's: its answers would not be the ones the run records."""
+
+
+def versions_here(job: Job, screener: Screener | None = None) -> Job:
+    """The job with this process's list and pack versions (the client's, or a worker's to compare)."""
+    found = (screener or screening.screener()).index.lists
+    return replace(
+        job,
+        list_versions=tuple(sorted((list_id, version.sha256) for list_id, version in found.items())),
+        pack_versions=tuple((regime, regimes.regime(regime).version) for regime in job.regimes),
+    )
+
+
+def _same_versions(job: Job) -> None:
+    # A worker of a shared cluster may run with other settings: an older list would clear a party listed since.
+    here = versions_here(job, _screener())
+    if (here.list_versions, here.pack_versions) != (job.list_versions, job.pack_versions):
+        raise WorkerMismatch(
+            f"worker {socket.gethostname()}: lists {dict(here.list_versions)} and packs {dict(here.pack_versions)} "
+            f"are not the client's {dict(job.list_versions)} and {dict(job.pack_versions)}: give the workers the "
+            "same EXPORTCTL_LISTS_DIR, EXPORTCTL_DATA_DIR and exportctl version"
+        )
 
 
 @cache
@@ -46,6 +78,7 @@ def _screener() -> screening.ConfiguredScreener:
 
 def run_partition(job: Job, partition: Partition) -> bytes:
     """The partition's output, as the bytes of its Parquet part file."""
+    _same_versions(job)
     rows = partition.rows
     if job.kind == "determine":
         found = determine_rows(rows, job.regimes, _screener())
