@@ -12,6 +12,8 @@ Records written before a key existed still decode: a key added later reads as it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -29,6 +31,14 @@ from exportctl.core_types import (
 )
 
 JSON = dict[str, Any]
+
+
+def canonical(encoded: Mapping[str, Any]) -> tuple[str, str]:
+    """An encoded determination's canonical text (sorted keys, no spaces, UTF-8 as is) and the text's SHA-256:
+    the form it is stored and cited in (`store.models.StoredDetermination`), identical for equal contents."""
+    text = json.dumps(encoded, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest(), text
+
 
 # --- encode ---------------------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from exportctl.store.models import AuditRecord, LedgerHead
+from exportctl.store.models import AuditRecord, LedgerHead, StoredDetermination
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -242,8 +242,10 @@ def _short_of(anchor: Anchor, checked: int) -> str:
 
 def verify(db: Session, batch: int = 5000, anchor: Anchor | None = None, visit: Visit | None = None) -> Verification:
     """Walk the chain; with an `anchor`, it must also contain that exported head. `visit` sees every
-    record that verified, in order (the services compare the business rows with what they imply)."""
+    record that verified, in order (the services compare the business rows with what they imply). The
+    determinations the records cite are hashed again, a batch of records at a time."""
     expected_prev, expected_id, checked, first = GENESIS, 1, 0, None
+    cited = _Cited(db, batch)
     for record in _records(db, batch):
         broken = _link_problem(record, expected_id, expected_prev)
         if broken is not None:
@@ -251,16 +253,64 @@ def verify(db: Session, batch: int = 5000, anchor: Anchor | None = None, visit: 
         unanchored = _anchor_problem(record, anchor) if anchor is not None else None
         if unanchored is not None:
             return Verification(False, checked, record.id, unanchored, expected_prev, first, "head")
+        altered = cited.add(record)
+        if altered is not None:
+            return Verification(False, checked, altered[0], altered[1], expected_prev, first, "determinations")
         if visit is not None:
             visit(record)
         first = first or record.hash
         expected_prev, expected_id, checked = record.hash, record.id + 1, checked + 1
+    altered = cited.check()
+    if altered is not None:
+        return Verification(False, checked, altered[0], altered[1], expected_prev, first, "determinations")
     mismatch = _head_row_problem(db.get(LedgerHead, HEAD_ID), checked, expected_prev)
     if mismatch is not None:
         return Verification(False, checked, mismatch[0], mismatch[1], expected_prev, first)
     if anchor is not None and anchor.records > checked:  # the head row was moved (or removed) along with the tail
         return Verification(False, checked, checked + 1, _short_of(anchor, checked), expected_prev, first, "head")
     return Verification(True, checked, head_hash=expected_prev, first_hash=first)
+
+
+def cited_determinations(payload: Mapping[str, Any]) -> list[str]:
+    """The keys of the stored determinations (`StoredDetermination`) a record's payload cites: an order's
+    determination under its regime and under each of its other regimes."""
+    keys = [payload["determination_sha256"]] if "determination_sha256" in payload else []
+    return keys + list(payload.get("other_determination_sha256", {}).values())
+
+
+def cited_determination(db: Session, key: str) -> dict[str, Any]:
+    """A stored determination a record cites, its text hashed again: a row altered or removed is refused."""
+    record = db.get(StoredDetermination, key)
+    if record is None or hashlib.sha256(record.body.encode()).hexdigest() != key:
+        raise LookupError(f"determination {key} is {'missing' if record is None else 'altered'}")
+    return record.content
+
+
+class _Cited:
+    """The determinations cited by the records walked so far, checked a batch at a time: each must be stored with
+    a text whose SHA-256 is its key (the chain covers the key, the key covers the text)."""
+
+    def __init__(self, db: Session, batch: int) -> None:
+        self.db, self.batch = db, batch
+        self.waiting: dict[str, int] = {}  # key → the first record citing it
+
+    def add(self, record: Row[Any]) -> tuple[int, str] | None:
+        for key in cited_determinations(record.payload):
+            self.waiting.setdefault(key, record.id)
+        return self.check() if len(self.waiting) >= self.batch else None
+
+    def check(self) -> tuple[int, str] | None:
+        waiting, self.waiting = self.waiting, {}
+        columns = select(StoredDetermination.sha256, StoredDetermination.body)
+        texts = {key: text for key, text in self.db.execute(columns.where(StoredDetermination.sha256.in_(waiting)))}
+        problems = []
+        for key, record_id in waiting.items():
+            text = texts.get(key)
+            if text is None:
+                problems.append((record_id, f"record {record_id} cites determination {key}, which is missing"))
+            elif hashlib.sha256(text.encode()).hexdigest() != key:
+                problems.append((record_id, f"determination {key}, cited by record {record_id}, was altered"))
+        return min(problems) if problems else None
 
 
 def _head_row_problem(head: LedgerHead | None, checked: int, last_hash: str) -> tuple[int, str] | None:

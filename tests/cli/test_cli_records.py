@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -249,6 +250,9 @@ def test_audit_replay_is_identical(demo: Path) -> None:
     assert code == 2 and "not a determination" in err
 
 
+OUTCOMES = {"licence_required", "no_licence_required", "indeterminate", "prohibited"}
+
+
 def test_audit_export_has_one_line_per_record(demo: Path, tmp_path: Path) -> None:
     target = tmp_path / "trail.jsonl"
     code, _out, err = invoke("audit", "export", "--output", str(target))
@@ -259,6 +263,15 @@ def test_audit_export_has_one_line_per_record(demo: Path, tmp_path: Path) -> Non
     assert len(lines) == count and f"{count} audit records exported" in err
     assert [line["id"] for line in lines] == list(range(1, count + 1))
     assert all(line["prev_hash"] == before["hash"] for before, line in itertools.pairwise(lines))
+    # A determination record carries the texts it cites, each hashing to its key: the export stands on its own.
+    cited = [line for line in lines if "determination_sha256" in line["payload"]]
+    assert len(cited) >= 10  # the demo's orders were determined
+    for line in cited:
+        keys = [line["payload"]["determination_sha256"], *line["payload"]["other_determination_sha256"].values()]
+        assert sorted(line["determinations"]) == sorted(keys)
+        for key, text in line["determinations"].items():
+            assert hashlib.sha256(text.encode()).hexdigest() == key
+            assert json.loads(text)["outcome"] in OUTCOMES
 
 
 def test_items_parties_licences_and_orders_by_hand(database: Path, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from sqlalchemy import select, update
 
-from exportctl import determination_json
+from exportctl import determination_json, ledger
 from exportctl.core_types import Transaction
 from exportctl.determine.engine import determine
 from exportctl.regime import PackError, Regime, parse_pack
@@ -247,7 +247,10 @@ def history_in_format_1(demo: Path, format_1: dict[str, str]) -> Iterator[Histor
         session.add(PackVersion(version=version, regime="jp", files=format_1))
         determinations = session.scalars(select(AuditRecord).where(AuditRecord.action == "order.determine")).all()
         for record in determinations:
-            payload = {**record.payload, "determination": {**record.payload["determination"], "pack_version": version}}
+            # Records of that time held their determination inline (not cited from `determinations`).
+            cited = ledger.cited_determination(session, record.payload["determination_sha256"])
+            payload = {k: v for k, v in record.payload.items() if k != "determination_sha256"}
+            payload["determination"] = {**cited, "pack_version": version}
             session.execute(
                 update(AuditRecord).where(AuditRecord.id == record.id).values(pack_version=version, payload=payload)
             )

@@ -6,6 +6,7 @@ A bad row stops the batch naming the row and column, and leaves no output."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import random
 import signal
@@ -16,15 +17,21 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text, update
 
-from exportctl.services import screening
+from exportctl import demo, ledger
+from exportctl.services import actors, recheck, screening
+from exportctl.services.batch.executor import LOCAL, Executor
 from exportctl.services.batch.rows import determine_rows, screen_rows
 from exportctl.services.batch.run import parts_folder
 from exportctl.services.batch.sources import BatchInput
+from exportctl.services.impact import impact
+from exportctl.store import db as store
+from exportctl.store.models import Order
 from tests.support import pgserver
 
 BIN = Path(sys.executable).parent
@@ -299,3 +306,76 @@ def test_batch_screen_on_a_local_cluster(tmp_path: Path) -> None:
     ]
     assert [float(r["score"]) for r in found] == pytest.approx([r["score"] for r in expected], abs=1e-4)
     assert {"P0", "P2"} <= {r["id"] for r in found} and "P1" not in {r["id"] for r in found}
+
+
+KR_LEAVES_A_EARLY = """\
+destinations.yaml:
+  tables:
+    table-3:
+      members:
+        "KR":
+          - {to: 2019-07-01, source: jp.etco.2004-kr, ended_by: jp.etco.2019-co71}
+          - {from: 2023-07-21, source: jp.etco.2023-co232}
+"""
+
+
+def test_impact_on_the_cluster_answers_as_in_one_process(cluster: Cluster, tmp_path: Path) -> None:
+    """`impact` sends its two determinations per open order to the workers (the overlay travels with the job) and
+    reports exactly what it reports in one process: the 2019 Korea changes, as law and as a what-if."""
+    screener = screening.screener()  # the lists the workers have too
+    url = f"sqlite:///{tmp_path}/demo.db"
+    with store.session(url) as s:
+        demo.load_demo(s, actors.SYSTEM, screener)
+    far = Executor(scheduler=cluster.address)
+    overlay = ("kr-early.yaml", KR_LEAVES_A_EARLY)
+    tasks_before = decide_tasks(cluster)
+    for start, end, what_if in ((dt.date(2019, 8, 27), dt.date(2019, 8, 28), None), (JUNE_30, JULY_1, overlay)):
+        with store.session(url, readonly=True) as s:
+            here = impact(s, "jp", start, end, what_if, screener).as_dict()
+            there = impact(s, "jp", start, end, what_if, screener, executor=far).as_dict()
+        assert there == here
+        assert any(o["effect"] == "newly blocked" for o in there["orders"])  # the change shows on the cluster too
+    assert decide_tasks(cluster) > tasks_before
+
+
+def decide_tasks(cluster: Cluster) -> int:
+    """How many `work.decide` tasks the scheduler has been given so far."""
+    from distributed import Client
+
+    def count(dask_scheduler: Any) -> int:
+        prefix = dask_scheduler.task_prefixes.get("decide")
+        return sum(prefix.state_counts.values()) if prefix is not None else 0
+
+    with Client(cluster.address, timeout=60) as client:
+        counted: int = client.run_on_scheduler(count)
+        return counted
+
+
+JUNE_30, JULY_1 = dt.date(2019, 6, 30), dt.date(2019, 7, 1)
+
+
+def test_recheck_on_the_cluster_records_what_one_process_records(cluster: Cluster, tmp_path: Path) -> None:
+    """A re-check after a pack update (every open order's pack version is one not kept) made on the workers stores
+    the same determinations, statuses and reasons as one made here, and the ledger verifies."""
+    screener = screening.screener()
+    found: dict[str, Any] = {}
+    tasks_before = decide_tasks(cluster)
+    for where, executor in (("here", LOCAL), ("cluster", Executor(scheduler=cluster.address))):
+        url = f"sqlite:///{tmp_path}/{where}.db"
+        with store.session(url) as s:
+            demo.load_demo(s, actors.SYSTEM, screener)
+            s.execute(update(Order).where(Order.status != "shipped").values(pack_version="0" * 40))
+        with store.session(url) as s:
+            result = recheck.recheck(s, actors.SYSTEM, dt.date(2019, 8, 1), screener, executor)
+        with store.session(url, readonly=True) as s:
+            stored = s.execute(
+                select(Order.number, Order.status, Order.blocking_reasons, Order.determination_sha256).order_by(
+                    Order.number
+                )
+            )
+            found[where] = (result.as_dict(), [tuple(row) for row in stored])
+            assert ledger.verify(s).ok
+        store.engine(url).dispose()
+    assert found["cluster"] == found["here"]
+    assert len(found["cluster"][0]["redetermined"]) > 10  # every open demo order was redetermined
+    assert decide_tasks(cluster) > tasks_before  # and the workers made the determinations

@@ -7,6 +7,8 @@ by expiry. A database at 0004 holding orders gets them, and keeps its orders; do
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -15,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, insert, inspect, select
 
 from exportctl.store import db
-from exportctl.store.models import Base, Order
+from exportctl.store.models import Base, Order, StoredDetermination
 
 LIST_INDEXES = {
     "orders": {
@@ -77,10 +79,69 @@ def test_0005_indexes_a_database_of_the_previous_version(database_url: str) -> N
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.scalars(select(Order.number).order_by(Order.id)).all() == ["SO-0", "SO-1", "SO-2"]
         # 0008: an order entered before several regimes is decided under its own only
-        kept = connection.execute(select(Order.also_under, Order.other_determinations, Order.other_licences)).all()
+        kept = connection.execute(
+            select(Order.also_under, Order.other_determination_sha256, Order.other_licences)
+        ).all()
         assert [tuple(row) for row in kept] == [([], {}, {})] * 3
+        # 0010: an order not yet determined cites no determination
+        assert connection.scalars(select(Order.determination_sha256)).all() == [None] * 3
 
     migrate(database_url, "downgrade", "0004")
     assert list_indexes(database_url) == {"orders": {}, "licences": {}}
     migrate(database_url, "upgrade", "head")
     assert list_indexes(database_url) == LIST_INDEXES
+
+
+def _order_row(number: str, determination: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": number,
+        "regime": "jp",
+        "ship_date": dt.date(2019, 9, 1),
+        "destination": "KR",
+        "status": "blocked",
+        "blocking_reasons": ["licence-needed"],
+        "determination": determination,
+        "also_under": sorted(others),
+        "other_determinations": others,
+        "other_licences": {},
+        "created_by": "carol",
+        "informed": False,
+        "clearly_not": False,
+        "created_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
+        "updated_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
+    }
+
+
+def test_0010_stores_each_determination_once_and_gives_it_back(database_url: str) -> None:
+    """Orders of 0009 held their determinations inline; 0010 moves them into `determinations`, one row per distinct
+    determination under the SHA-256 of its text, and a downgrade puts them back as they were."""
+    korea = {
+        "regime": "jp",
+        "outcome": "licence_required",
+        "reasons": [{"rule": "list-control", "text": "輸出貿易管理令別表第1の3の2項に該当する"}],
+        "lines": [{"index": 0, "item": "3(2)", "entries": ["3(2)"]}],
+    }
+    usa = {"regime": "jp", "outcome": "no_licence_required", "reasons": [], "lines": []}
+    ear = {"regime": "us", "outcome": "licence_required", "reasons_for_control": ["NS2", "AT1"], "lines": []}
+    inline = {"SO-A": (korea, {}), "SO-B": (korea, {}), "SO-C": (usa, {"us": ear})}
+    migrate(database_url, "upgrade", "0009")
+    with db.engine(database_url).begin() as connection:
+        table = Table("orders", MetaData(), autoload_with=connection)
+        connection.execute(insert(table), [_order_row(n, d, o) for n, (d, o) in inline.items()])
+
+    migrate(database_url, "upgrade", "head")
+    with db.session(database_url) as s:
+        stored = s.scalars(select(StoredDetermination)).all()
+        assert len(stored) == 3  # korea is stored once for two orders
+        assert all(hashlib.sha256(row.body.encode()).hexdigest() == row.sha256 for row in stored)
+        moved = {o.number: (o.determination, o.other_determinations) for o in s.scalars(select(Order))}
+        assert moved == inline
+        assert len({o.determination_sha256 for o in s.scalars(select(Order))}) == 2
+
+    migrate(database_url, "downgrade", "0009")
+    with db.engine(database_url).connect() as connection:
+        table = Table("orders", MetaData(), autoload_with=connection)
+        back = connection.execute(select(table.c.number, table.c.determination, table.c.other_determinations))
+        assert {number: (own, others) for number, own, others in back} == inline
+        assert "determinations" not in inspect(connection).get_table_names()
+    migrate(database_url, "upgrade", "head")

@@ -28,7 +28,17 @@ from exportctl.services.actors import SYSTEM, Actor
 from exportctl.services.errors import PermissionDenied, RecordError
 from exportctl.services.orders import INDETERMINATE, LICENCE_NEEDED, SCREENING_HIT, Overdraw
 from exportctl.store import db
-from exportctl.store.models import AuditRecord, Base, Drawdown, LedgerHead, Licence, PartyHit, Release
+from exportctl.store.models import (
+    AuditRecord,
+    Base,
+    Drawdown,
+    LedgerHead,
+    Licence,
+    Order,
+    PartyHit,
+    Release,
+    StoredDetermination,
+)
 from tests.conftest import screened
 
 HANBIT = "Hanbit Semiconductor Co., Ltd."
@@ -514,6 +524,29 @@ def test_ledger_verify_names_the_first_bad_record(database_url: str, eul: EndUse
         assert result.checked == target - 1
 
 
+def test_a_determination_is_stored_once_however_often_it_is_cited(database_url: str, eul: EndUserList) -> None:
+    """Determining an unchanged order again writes a ledger record citing the row already stored (issue 14: a
+    determination is stored once); a changed fact makes a new row, and each record cites what it decided."""
+    master_data(database_url)
+    with db.session(database_url) as s:
+        order = orders.add_order(s, CLERK, resist_order(), screened(eul))
+        orders.determine_order(s, CLERK, order, screened(eul), "checked again")
+        orders.update_order(s, CLERK, order.number, {"ship_date": dt.date(2023, 8, 1)}, screened(eul))
+    with db.session(database_url) as s:
+        cited = [
+            r.payload["determination_sha256"]
+            for r in s.scalars(
+                select(AuditRecord).where(AuditRecord.action == "order.determine").order_by(AuditRecord.id)
+            )
+        ]
+        assert len(cited) == 3 and cited[0] == cited[1] != cited[2]
+        assert s.scalar(select(func.count()).select_from(StoredDetermination)) == 2
+        stored = s.scalars(select(Order)).one()
+        assert stored.determination_sha256 == cited[2]
+        assert stored.determination["date"] == "2023-08-01"
+        assert ledger.verify(s).ok
+
+
 def test_replay_of_a_determination_is_identical(database_url: str, eul: EndUserList) -> None:
     master_data(database_url)
     with db.session(database_url) as s:
@@ -539,15 +572,30 @@ def test_replay_of_a_determination_is_identical(database_url: str, eul: EndUserL
             assert replayed.identical, record.subject
             assert replayed.pack_version == record.pack_version
             assert replayed.replayed["outcome"] == "licence_required"
-        assert [h["name"] for h in determinations[0].payload["determination"]["end_user_hits"]] == [DEC]
+        assert [h["name"] for h in audit.replay(s, determinations[0].id).recorded["end_user_hits"]] == [DEC]
         not_a_determination = s.scalars(select(AuditRecord).where(AuditRecord.action == "item.add")).first()
         assert not_a_determination is not None
         with pytest.raises(RecordError, match="not a determination"):
             audit.replay(s, not_a_determination.id)
-        # A tampered determination replays differently: the recorded result no longer follows from the facts.
+        # The record cites the determination stored once (the order cites the same row); changing its text
+        # is refused by the replay and named by verify: the text no longer hashes to the key the chain covers.
         record = determinations[1]
-        changed = dict(record.payload)
-        changed["determination"] = {**changed["determination"], "outcome": "no_licence_required"}
-        s.execute(update(AuditRecord).where(AuditRecord.id == record.id).values(payload=changed))
+        key = record.payload["determination_sha256"]
+        assert s.scalars(select(Order.determination_sha256).where(Order.number == "SO-1")).one() == key
+        stored = s.get(StoredDetermination, key)
+        assert stored is not None
+        forged = stored.body.replace('"outcome":"licence_required"', '"outcome":"no_licence_required"', 1)
+        assert forged != stored.body
+        s.execute(update(StoredDetermination).where(StoredDetermination.sha256 == key).values(body=forged))
     with db.session(database_url) as s:
-        assert not audit.replay(s, determinations[1].id).identical
+        with pytest.raises(RecordError, match=f"determination {key} is altered"):
+            audit.replay(s, record.id)
+        verification = ledger.verify(s)
+        assert (verification.ok, verification.first_bad, verification.check) == (False, record.id, "determinations")
+        assert "was altered" in verification.problem
+        s.execute(update(Order).values(determination_sha256=None))  # the orders' key refuses the deletion
+        s.execute(delete(StoredDetermination).where(StoredDetermination.sha256 == key))
+    with db.session(database_url) as s:
+        verification = ledger.verify(s)
+        assert (verification.ok, verification.first_bad) == (False, record.id)
+        assert "which is missing" in verification.problem

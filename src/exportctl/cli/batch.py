@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from exportctl.cli.common import configured_screener, err, fail, input_errors
 from exportctl.cli.root import batch_app
 from exportctl.screening.score import DEFAULT_THRESHOLD
-from exportctl.services.batch.run import DEFAULT_PARTITION_ROWS, SCHEDULER_ENV, RunResult, run
+from exportctl.services.batch.cluster import SCHEDULER_ENV
+from exportctl.services.batch.run import DEFAULT_PARTITION_ROWS, RunResult, run
 from exportctl.services.batch.sources import BatchInput
 from exportctl.services.batch.work import Job, WorkerMismatch
 from exportctl.services.tables import InvalidImport

@@ -11,9 +11,11 @@ from rich.table import Table
 
 from exportctl.cli.acting import party_screener
 from exportctl.cli.common import Format, FormatOption, emit_json, fail, input_errors, out, parse_date
+from exportctl.cli.executing import SchedulerOption, WorkersOption, executor
 from exportctl.cli.root import app
 from exportctl.impact_report import render_report
 from exportctl.regime import OutsideCoverage
+from exportctl.services.batch.work import WorkerMismatch
 from exportctl.services.errors import RecordError
 from exportctl.services.impact import DEFAULT_REVIEW_DAYS, EFFECTS, Impact, impact
 from exportctl.store import db as store
@@ -86,6 +88,8 @@ def impact_command(
     ] = DEFAULT_REVIEW_DAYS,
     report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report here.")] = None,
     output_format: FormatOption = Format.table,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Open orders and active licences before and after the rules change between two dates."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
@@ -101,8 +105,10 @@ def impact_command(
             fail(f"--overlay {overlay}: {exc.strerror}")
     try:
         with input_errors(), store.session(readonly=True) as db:
-            result = impact(db, regime_id, start, end, overlay_input, party_screener(), review_days)
-    except (RecordError, OutsideCoverage) as exc:
+            result = impact(
+                db, regime_id, start, end, overlay_input, party_screener(), review_days, executor(scheduler, workers)
+            )
+    except (RecordError, OutsideCoverage, WorkerMismatch) as exc:
         fail(str(exc))
     if report is not None:
         try:

@@ -30,7 +30,7 @@ from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
 from exportctl.services.errors import NotFound, RecordError
-from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
+from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release, StoredDetermination
 
 
 @dataclass
@@ -87,18 +87,34 @@ def replay(db: Session, record_id: int) -> Replay:
     screener = _RecordedScreener(hits, frozenset(record.list_versions))
     snapshot = regime.at(transaction.date)
     replayed = determination_json.encode(determine(snapshot, transaction, screener if record.list_versions else None))
-    recorded = payload["determination"]
+    recorded = _recorded_determination(db, record_id, payload)
     return Replay(record_id, record.pack_version, replayed == recorded, recorded, replayed)
 
 
+def _recorded_determination(db: Session, record_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """The determination a record holds (records before stored determinations held it inline) or cites."""
+    if "determination" in payload:
+        inline: dict[str, Any] = payload["determination"]
+        return inline
+    try:
+        return ledger.cited_determination(db, payload["determination_sha256"])
+    except LookupError as exc:
+        raise RecordError(f"audit record {record_id}: {exc}") from None
+
+
 def export(db: Session, batch: int = 5000) -> Iterator[str]:
-    """Every record as one JSON line, in chain order."""
+    """Every record as one JSON line, in chain order; a record citing stored determinations carries their texts
+    (`determinations`: key → the text whose SHA-256 is the key), so the export is checked without the database."""
     last = 0
     while True:
         rows = db.scalars(select(AuditRecord).where(AuditRecord.id > last).order_by(AuditRecord.id).limit(batch)).all()
         if not rows:
             return
+        keys = {key for row in rows for key in ledger.cited_determinations(row.payload)}
+        stored = select(StoredDetermination.sha256, StoredDetermination.body)
+        texts = {key: text for key, text in db.execute(stored.where(StoredDetermination.sha256.in_(keys)))}
         for row in rows:
+            cited = {key: texts.get(key) for key in ledger.cited_determinations(row.payload)}
             yield json.dumps(
                 {
                     "id": row.id,
@@ -111,6 +127,7 @@ def export(db: Session, batch: int = 5000) -> Iterator[str]:
                     "list_versions": row.list_versions,
                     "prev_hash": row.prev_hash,
                     "hash": row.hash,
+                    **({"determinations": cited} if cited else {}),
                 },
                 ensure_ascii=False,
             )

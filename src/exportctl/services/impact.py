@@ -22,14 +22,12 @@ from sqlalchemy.orm import Session
 
 from exportctl import regime_json
 from exportctl.core_types import Determination, Outcome, PartyScreener
-from exportctl.determine.engine import InvalidTransaction, determine
-from exportctl.regime import Regime, parse_pack
 from exportctl.regime.diff import diff
-from exportctl.regime.files import builtin_pack_dir, read_pack_dir
-from exportctl.regime.overlay import overlay_pack_files
 from exportctl.services import licences, regimes
+from exportctl.services.batch.executor import LOCAL, Executor
+from exportctl.services.batch.work import Ask, Job
 from exportctl.services.errors import RecordError
-from exportctl.services.orders import blocking_reasons, reviewed_screener, transaction_of
+from exportctl.services.orders import blocking_reasons, cleared_hits, transaction_of
 from exportctl.store.models import Licence, Order, OrderLine
 
 NEWLY_BLOCKED = "newly blocked"
@@ -38,14 +36,6 @@ TYPE_NO_LONGER_USABLE = "licence type no longer usable"
 UNCHANGED = "unchanged"
 EFFECTS = (NEWLY_BLOCKED, NEWLY_RELEASED, TYPE_NO_LONGER_USABLE, UNCHANGED)
 DEFAULT_REVIEW_DAYS = 90
-
-
-# --- overlays -------------------------------------------------------------------------------------------------
-
-
-def overlay_regime(regime_id: str, overlay_name: str, overlay_text: str) -> Regime:
-    files = overlay_pack_files(read_pack_dir(builtin_pack_dir(regime_id)), overlay_name, overlay_text)
-    return Regime(parse_pack(files))
 
 
 # --- the analysis ---------------------------------------------------------------------------------------------
@@ -256,15 +246,16 @@ def impact(
     overlay: tuple[str, str] | None = None,
     screener: PartyScreener | None = None,
     review_days: int = DEFAULT_REVIEW_DAYS,
+    executor: Executor = LOCAL,
 ) -> Impact:
     """The impact of the rules changing from `start` to `end` (the `end` side under the overlay, given as
-    (file name, YAML text)). Reads only."""
+    (file name, YAML text)). Reads only. The determinations (two per open order) run on `executor`."""
     if end < start:
         raise RecordError(f"end: {end} is before start {start}")
     if review_days < 0:
         raise RecordError("review_days: must not be negative")
     base = regimes.regime(regime_id)
-    after_regime = overlay_regime(regime_id, *overlay) if overlay else base
+    after_regime = regimes.overlaid(regime_id, *overlay) if overlay else base
     before_snapshot, after_snapshot = base.at(start), after_regime.at(end)
     changes = [
         regime_json.change_dict(before_snapshot, after_snapshot, c) for c in diff(before_snapshot, after_snapshot)
@@ -282,14 +273,22 @@ def impact(
     results: list[OrderImpact] = []
     errors: dict[str, str] = {}
     sides: dict[str, tuple[Order, Determination]] = {}
+    asks: list[Ask] = []
+    asked: list[Order] = []
     for order in open_orders:
         try:
             transaction = transaction_of(order, regime_id)
-            reviewed = reviewed_screener(screener, order.consignee, order.end_user)
-            old = determine(before_snapshot, transaction.model_copy(update={"date": start}), reviewed)
-            new = determine(after_snapshot, transaction.model_copy(update={"date": end}), reviewed)
-        except (RecordError, InvalidTransaction) as exc:
+        except RecordError as exc:
             errors[order.number] = str(exc)
+            continue
+        cleared = cleared_hits(order.consignee, order.end_user)
+        asks.append(Ask.of(transaction.model_copy(update={"date": start}), cleared))
+        asks.append(Ask.of(transaction.model_copy(update={"date": end}), cleared, overlay=overlay is not None))
+        asked.append(order)
+    answers = executor.answers(Job("decide", (regime_id,), overlay=overlay), asks, screener)
+    for order, old, new in zip(asked, answers[::2], answers[1::2], strict=True):
+        if isinstance(old, str) or isinstance(new, str):
+            errors[order.number] = old if isinstance(old, str) else str(new)
             continue
         before, after = _side(start, order, old, book), _side(end, order, new, book)
         effect, lost = _effect(before, after)
@@ -347,7 +346,7 @@ def impact(
         orders=results,
         licences=licence_impacts,
         forecast=forecast(results, sides, end, review_days),
-        errors=errors,
+        errors=dict(sorted(errors.items())),
     )
 
 

@@ -24,8 +24,6 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select, union_all
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from exportctl import determination_json, ledger
@@ -33,12 +31,13 @@ from exportctl.core_types import Determination, Line, Outcome, PartyScreener, Sc
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderHeader, OrderInput, changed
 from exportctl.regime.files import builtin_pack_dir, builtin_packs, not_installed, read_pack_dir
-from exportctl.services import checking, licences, records, regimes
+from exportctl.services import checking, determinations, licences, records, regimes
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED
 from exportctl.services.records import classification_on, item_by_code, party_by_code
 from exportctl.settings import DEFAULT_REGIME
+from exportctl.store.db import insert_missing, reserve_ids
 from exportctl.store.models import (
     Drawdown,
     Item,
@@ -49,6 +48,7 @@ from exportctl.store.models import (
     Party,
     Release,
     Setting,
+    StoredDetermination,
 )
 
 SCREENING_HIT = "screening-hit"
@@ -71,13 +71,8 @@ def keep_pack_version(db: Session, regime: str) -> str:
     version = regimes.regime(regime).version
     stored = select(PackVersion.version).where(PackVersion.version == version)  # not the files: they are large
     if db.scalar(stored) is None:
-        # Several requests may store a new version at once: the first insert wins, the others do nothing
-        # (a plain insert made all but one fail with a duplicate key).
         row = {"version": version, "regime": regime, "files": read_pack_dir(builtin_pack_dir(regime))}
-        if db.get_bind().dialect.name == "postgresql":
-            db.execute(postgresql_insert(PackVersion).values(**row).on_conflict_do_nothing(index_elements=["version"]))
-        else:
-            db.execute(sqlite_insert(PackVersion).values(**row).on_conflict_do_nothing(index_elements=["version"]))
+        insert_missing(db, PackVersion, [row], "version")
     return version
 
 
@@ -114,6 +109,7 @@ class _Known:
     items: dict[str, Item]
     chain: ledger.Chain
     books: dict[str, list[Licence]] = field(default_factory=dict)
+    new_determinations: determinations.Pending = field(default_factory=determinations.Pending)
     pack_versions: dict[str, str] = field(default_factory=dict)
 
     def party(self, code: str) -> Party:
@@ -226,12 +222,20 @@ def _screener(order: Order, screener: PartyScreener | None) -> PartyScreener | N
 
 def reviewed_screener(screener: PartyScreener | None, *parties: Party | None) -> PartyScreener | None:
     """The screener for a transaction between these parties: their false-positive reviews hold."""
-    if screener is None:
-        return None
+    return None if screener is None else with_reviews(screener, cleared_hits(*parties))
+
+
+def cleared_hits(*parties: Party | None) -> dict[str, set[tuple[str, str]]]:
+    """By party name, the (list, entity) hits an officer cleared as false positives for these parties."""
     cleared: dict[str, set[tuple[str, str]]] = {}
     for party in parties:
         if party is not None:
             cleared.setdefault(party.name, set()).update(records.false_positives(party))
+    return cleared
+
+
+def with_reviews(screener: PartyScreener, cleared: dict[str, set[tuple[str, str]]]) -> PartyScreener:
+    """The screener minus the hits cleared (`cleared_hits`): what a worker of the cluster screens with."""
     return _ReviewedScreener(screener, cleared)
 
 
@@ -272,17 +276,30 @@ def _refuse_shipped(order: Order) -> None:
         raise RecordError(f"order '{order.number}' has shipped; it is final and cannot be determined or changed")
 
 
-def determine_order(db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str) -> Order:
+# By regime: a determination made beforehand (on the cluster: services/batch/executor.py) of the transaction, with
+# the parties' cleared hits, it was made for.
+Decided = Mapping[str, tuple[Transaction, dict[str, set[tuple[str, str]]], Determination]]
+
+
+def determine_order(
+    db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str, decided: Decided | None = None
+) -> Order:
     """(Re)determine and screen an order that has not shipped; assign licences; set its status; record it all
-    in the ledger. A shipped order is refused: determining it again would put it back to `released`."""
+    in the ledger. A shipped order is refused: determining it again would put it back to `released`. A
+    determination in `decided` is used where the locked order still makes exactly its transaction."""
     actor.require(Role.CLERK)
     order = lock_order(db, order.number)
     _refuse_shipped(order)
-    return _determine(db, actor, order, screener, cause)
+    return _determine(db, actor, order, screener, cause, decided=decided)
 
 
-def _check(order: Order, regime: str, screener: PartyScreener | None) -> tuple[Transaction, Determination]:
+def _check(
+    order: Order, regime: str, screener: PartyScreener | None, decided: Decided | None = None
+) -> tuple[Transaction, Determination]:
     transaction = transaction_of(order, regime)
+    made = decided.get(regime) if decided else None
+    if made is not None and made[:2] == (transaction, cleared_hits(order.consignee, order.end_user)):
+        return transaction, made[2]
     try:
         return transaction, checking.check(transaction, _screener(order, screener))
     except InvalidTransaction as exc:
@@ -299,20 +316,31 @@ def _plan(
     return licences.choose(known.book(db, regime), order, needs, regime)
 
 
-def _other_regimes(db: Session, order: Order, screener: PartyScreener | None, known: _Known | None) -> list[str]:
+def _other_regimes(
+    db: Session, order: Order, screener: PartyScreener | None, known: _Known | None, decided: Decided | None
+) -> list[str]:
     """Determine the order under each of its other regimes; keep their determinations and, where a licence of
     that regime's book fits every line needing one, the licences. The reasons still blocking, named by regime."""
-    order.other_determinations, order.other_licences = {}, {}
+    keys: dict[str, str] = {}
+    lifted: dict[str, dict[str, str]] = {}
     reasons: list[str] = []
     for regime in order.also_under:
-        _, result = _check(order, regime, screener)
-        order.other_determinations[regime] = determination_json.encode(result)
+        _, result = _check(order, regime, screener, decided)
+        keys[regime] = _stored(db, result, known).sha256
         chosen = _plan(db, order, result, regime, known)
         remaining = licences.still_blocking(blocking_reasons(result), chosen)
         if not remaining and chosen:
-            order.other_licences[regime] = _numbers(chosen)
+            lifted[regime] = _numbers(chosen)
         reasons += [f"{regime}:{reason}" for reason in remaining]
+    # New values, never changed in place: the ORM sees a JSON column change only when it is assigned.
+    order.other_determination_sha256, order.other_licences = keys, lifted
     return reasons
+
+
+def _stored(db: Session, result: Determination, known: _Known | None) -> StoredDetermination:
+    """The determination's stored row: written now, or with the batch's other new ones (`known`)."""
+    encoded = determination_json.encode(result)
+    return known.new_determinations.add(db, encoded) if known else determinations.keep(db, encoded)
 
 
 def _numbers(chosen: Mapping[int, Licence | None]) -> dict[str, str]:
@@ -328,22 +356,28 @@ def _check_regimes(order: Order) -> None:
 
 
 def _determine(
-    db: Session, actor: Actor, order: Order, screener: PartyScreener | None, cause: str, known: _Known | None = None
+    db: Session,
+    actor: Actor,
+    order: Order,
+    screener: PartyScreener | None,
+    cause: str,
+    known: _Known | None = None,
+    decided: Decided | None = None,
 ) -> Order:
     _check_regimes(order)
-    transaction, result = _check(order, order.regime, screener)
+    transaction, result = _check(order, order.regime, screener, decided)
     pack_version = known.pack_version(db, order.regime) if known else keep_pack_version(db, order.regime)
-    for line, decided in zip(order.lines, result.lines, strict=True):
-        line.outcome = decided.outcome.value
-        line.eligible_licences = list(decided.eligible_licences)
+    for line, line_result in zip(order.lines, result.lines, strict=True):
+        line.outcome = line_result.outcome.value
+        line.eligible_licences = list(line_result.eligible_licences)
         line.licence_id = None
     order.outcome = result.outcome.value
-    order.determination = determination_json.encode(result)
+    order.determination_record = recorded = _stored(db, result, known)
     chosen = _plan(db, order, result, order.regime, known)
     reasons = licences.still_blocking(blocking_reasons(result), chosen)
     if not reasons:
         licences.assign(order, chosen)
-    reasons += _other_regimes(db, order, screener, known)
+    reasons += _other_regimes(db, order, screener, known, decided)
     order.blocking_reasons = reasons
     order.status = "blocked" if reasons else "released"
     order.pack_version = pack_version
@@ -363,8 +397,8 @@ def _determine(
                 "end_user": [determination_json.encode_hit(h) for h in result.end_user_hits],
                 "consignee": [determination_json.encode_hit(h) for h in result.consignee_hits],
             },
-            "determination": order.determination,
-            "other_determinations": order.other_determinations,
+            "determination_sha256": recorded.sha256,
+            "other_determination_sha256": order.other_determination_sha256,
             "status": order.status,
             "blocking_reasons": reasons,
             "licences": {line.line_no: line.licence.number for line in order.lines if line.licence},
@@ -426,8 +460,19 @@ def add_orders(
                 order.created_by = actor.name
                 db.add(order)
                 stored.append(_determine(db, actor, order, screener, "entered", known))
+        known.new_determinations.write(db)  # before the orders citing them
+        _give_ids(db, stored)
     db.flush()
     return stored
+
+
+def _give_ids(db: Session, entered: Sequence[Order]) -> None:
+    """Keys for the new orders and their lines, so that the flush inserts each table in one executemany."""
+    for order, key in zip(entered, reserve_ids(db, Order, len(entered)), strict=True):
+        order.id = key
+    lines = [line for order in entered for line in order.lines]
+    for line, key in zip(lines, reserve_ids(db, OrderLine, len(lines)), strict=True):
+        line.id = key
 
 
 CHUNK = 5_000  # values per IN (…): under every database's limit of bound parameters

@@ -27,6 +27,7 @@ facts); a delta screening also writes one `lists.delta` summary record.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from exportctl import ledger
-from exportctl.core_types import PartyScreener
+from exportctl.core_types import Determination, PartyScreener, Transaction
 from exportctl.regime import OutsideCoverage, Regime
 from exportctl.regime.diff import diff
 from exportctl.regime.loader import parse_pack
@@ -42,6 +43,9 @@ from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, orders, records, regimes
 from exportctl.services.actors import Actor
+from exportctl.services.batch.executor import LOCAL, Executor
+from exportctl.services.batch.work import Ask, Job
+from exportctl.services.errors import RecordError
 from exportctl.services.lists import diff_versions
 from exportctl.store.models import Order, PackVersion, Party
 
@@ -133,11 +137,12 @@ def redetermine(
     screener: PartyScreener | None,
     cause: str,
     detail: dict[str, Any],
+    decided: orders.Decided | None = None,
 ) -> OrderChange:
     """Redetermine an open order automatically: never release it (see the module's rule)."""
     status_before, reasons_before = order.status, list(order.blocking_reasons)
     before = _state(order)
-    orders.determine_order(db, actor, order, screener, cause)
+    orders.determine_order(db, actor, order, screener, cause, decided)
     changed = _state(order) != before
     if changed:
         order.status = "blocked"
@@ -264,12 +269,58 @@ def _last_determined(order: Order) -> dt.date:
     return order.updated_at.date()
 
 
-def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener | None) -> RecheckResult:
+def recheck(
+    db: Session, actor: Actor, today: dt.date, screener: PartyScreener | None, executor: Executor = LOCAL
+) -> RecheckResult:
     """Redetermine the open orders whose pack version is not the installed one, or for which a dated change
-    has come into force since their last determination (on or before their ship date)."""
+    has come into force since their last determination (on or before their ship date). With a distributed
+    `executor`, the due orders' determinations are made on the cluster first, then recorded here in order."""
     actor.require(actors.Role.CLERK)
     open_orders = _open_orders(db)
     result = RecheckResult(today, len(open_orders))
+    due = _due(db, open_orders, today)
+    decided = _decided(due, screener, executor) if executor.distributed else {}
+    for order, cause, detail in due:
+        result.orders.append(redetermine(db, actor, order, screener, cause, detail, decided.get(order.number)))
+    if not result.orders:
+        return result  # nothing due: no record, so a repeated run leaves the database exactly as it was
+    ledger.append(
+        db,
+        actor.name,
+        "orders.recheck",
+        "orders",
+        {"today": today.isoformat(), "checked": result.checked, "redetermined": [o.number for o in result.orders],
+         "changed": [o.number for o in result.changed]},
+    )  # fmt: skip
+    return result
+
+
+def _decided(
+    due: list[tuple[Order, str, dict[str, Any]]], screener: PartyScreener | None, executor: Executor
+) -> Mapping[str, orders.Decided]:
+    """By order number, the determinations of the due orders under each of their regimes, made on `executor`. An
+    order whose transaction cannot be made is left to `redetermine`, which names the problem as it always has."""
+    asked: list[tuple[str, str, Transaction, dict[str, set[tuple[str, str]]]]] = []
+    for order, _, _ in due:
+        cleared = orders.cleared_hits(order.consignee, order.end_user)
+        for regime in (order.regime, *order.also_under):
+            try:
+                asked.append((order.number, regime, orders.transaction_of(order, regime), cleared))
+            except RecordError:
+                continue
+    regime_ids = tuple(sorted({regime for _, regime, _, _ in asked}))
+    asks = [Ask.of(transaction, cleared) for _, _, transaction, cleared in asked]
+    answers = executor.answers(Job("decide", regime_ids), asks, screener)
+    decided: dict[str, dict[str, tuple[Transaction, dict[str, set[tuple[str, str]]], Determination]]] = {}
+    for (number, regime, transaction, cleared), answer in zip(asked, answers, strict=True):
+        if not isinstance(answer, str):
+            decided.setdefault(number, {})[regime] = (transaction, cleared, answer)
+    return decided
+
+
+def _due(db: Session, open_orders: list[Order], today: dt.date) -> list[tuple[Order, str, dict[str, Any]]]:
+    """The open orders to redetermine, each with its cause and the cause's details."""
+    due: list[tuple[Order, str, dict[str, Any]]] = []
     for order in open_orders:
         regime = regimes.regime(order.regime)
         if order.pack_version != regime.version:
@@ -285,15 +336,5 @@ def recheck(db: Session, actor: Actor, today: dt.date, screener: PartyScreener |
                     break
             if not cause:
                 continue
-        result.orders.append(redetermine(db, actor, order, screener, cause, detail))
-    if not result.orders:
-        return result  # nothing due: no record, so a repeated run leaves the database exactly as it was
-    ledger.append(
-        db,
-        actor.name,
-        "orders.recheck",
-        "orders",
-        {"today": today.isoformat(), "checked": result.checked, "redetermined": [o.number for o in result.orders],
-         "changed": [o.number for o in result.changed]},
-    )  # fmt: skip
-    return result
+        due.append((order, cause, detail))
+    return due

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from functools import cache
+from functools import cache, lru_cache
 
 from exportctl.regime import Regime
 from exportctl.regime.files import builtin_pack_dir, read_pack_dir
 from exportctl.regime.loader import Pack, pack_version, parse_pack
+from exportctl.regime.overlay import overlay_pack_files
 from exportctl.services.derived_files import code_fingerprint, derived_dir, remove_older, write_atomically
 
 KEEP_FILES = 3  # per pack
@@ -44,3 +45,11 @@ def load_pack(pack_id: str) -> Pack:
     except OSError:
         pass  # a read-only data directory: the next process parses the pack again
     return pack
+
+
+@lru_cache(maxsize=8)
+def overlaid(regime_id: str, overlay_name: str, overlay_text: str) -> Regime:
+    """The installed regime with a what-if overlay (YAML keyed by pack file name) merged in and validated like a
+    pack: the rules a proposed change would make (`impact --overlay`). Kept per overlay text."""
+    files = overlay_pack_files(read_pack_dir(builtin_pack_dir(regime_id)), overlay_name, overlay_text)
+    return Regime(parse_pack(files))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -20,7 +20,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 DATABASE_URL_ENV = "EXPORTCTL_DATABASE_URL"
@@ -113,3 +115,31 @@ def session(url: str | None = None, readonly: bool = False) -> Iterator[Session]
     factory = _sessions(url)  # also for a read: the first use of a new database creates its schema
     with Session(engine(url, True), expire_on_commit=False) if readonly else factory() as db, db.begin():
         yield db
+
+
+def insert_missing(db: Session, model: type[Any], rows: Sequence[Mapping[str, Any]], key: str) -> None:
+    """Insert the rows whose `key` is not stored yet, in one statement per page of rows (executemany). Concurrent
+    transactions may insert the same key at once: the first wins, the others do nothing (a plain insert made all
+    but one fail with a duplicate key)."""
+    if not rows:
+        return
+    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # The table, not the mapped class: a Core statement, which neither flushes the session nor loads objects.
+    db.execute(insert(model.__table__).on_conflict_do_nothing(index_elements=[key]), list(rows))
+
+
+def reserve_ids(db: Session, model: type[Any], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table for rows this transaction inserts. With their keys given,
+    the ORM inserts many rows in one executemany instead of asking the database for each new key (RETURNING,
+    whose many-row statements cost more to build than the rows cost to write). PostgreSQL hands the keys
+    out from the column's sequence (safe beside concurrent inserts); on SQLite a writer holds the database
+    (BEGIN IMMEDIATE), so the keys after the largest are free."""
+    if count == 0:
+        return []
+    table = model.__table__
+    if db.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        keys = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        return list(db.scalars(keys))
+    largest = db.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(largest + 1, largest + 1 + count))

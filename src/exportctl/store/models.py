@@ -7,6 +7,8 @@ records of their own, and every change is also written to the hash-chained audit
 from __future__ import annotations
 
 import datetime as dt
+import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -23,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from exportctl.settings import DEFAULT_REGIME
 
@@ -161,6 +163,24 @@ class Licence(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
 
 
+class StoredDetermination(Base):
+    """A determination as recorded, stored once: its canonical JSON text (`determination_json.canonical`) under
+    the text's SHA-256. Orders and ledger records cite it by that key, so a determination cited by an order and
+    by its ledger record (or by many re-checks that changed nothing) is written once, and the ledger's hash chain,
+    which covers the key, covers the text: `ledger.verify` hashes every cited text again."""
+
+    __tablename__ = "determinations"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        """The determination as JSON data (parsed once per loaded row)."""
+        parsed: dict[str, Any] = json.loads(self.body)
+        return parsed
+
+
 class Order(Base):
     __tablename__ = "orders"
     # Lists page orders newest first (ship date, then id), all of them or those of one status (the dashboard's
@@ -191,11 +211,13 @@ class Order(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     blocking_reasons: Mapped[list[Any]] = mapped_column(default=list)
     outcome: Mapped[str | None] = mapped_column(String(32))
-    determination: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The latest determination, stored once in `determinations` (the ledger record of it cites the same row).
+    determination_sha256: Mapped[str | None] = mapped_column(ForeignKey("determinations.sha256"))
     # The other regimes the order is decided under (a Japanese export with US content: also the EAR), each one's
-    # determination, and the licences of their books that lifted their licence requirement (line number → number).
+    # determination (regime → its key in `determinations`), and the licences of their books that lifted their
+    # licence requirement (line number → number).
     also_under: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
-    other_determinations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    other_determination_sha256: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     other_licences: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     pack_version: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[str] = mapped_column(String(100))
@@ -206,6 +228,27 @@ class Order(Base):
     end_user: Mapped[Party | None] = relationship(foreign_keys=[end_user_id])
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.line_no")
     releases: Mapped[list[Release]] = relationship(back_populates="order", order_by="Release.id")
+    determination_record: Mapped[StoredDetermination | None] = relationship()
+
+    @property
+    def determination(self) -> dict[str, Any]:
+        """The latest determination under the order's regime as JSON data ({} before the first)."""
+        record = self.determination_record
+        return record.content if record is not None else {}
+
+    @property
+    def other_determinations(self) -> dict[str, dict[str, Any]]:
+        """The latest determination under each of the order's other regimes, as JSON data."""
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError(f"order {self.number} is not in a session: its determinations cannot be read")
+        found: dict[str, dict[str, Any]] = {}
+        for regime, key in self.other_determination_sha256.items():
+            record = session.get(StoredDetermination, key)
+            if record is None:
+                raise LookupError(f"order {self.number}: determination {key} under {regime} is not stored")
+            found[regime] = record.content
+        return found
 
 
 class OrderLine(Base):

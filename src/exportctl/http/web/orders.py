@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from sqlalchemy import ColumnElement, Text, cast, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl import records_json
@@ -45,13 +45,12 @@ def order_list(
         chosen = chosen.where(Order.status == status)
     if reason:
         chosen = chosen.where(blocked_for(reason))
-    # The page's ids first, then those orders: sorting narrow rows skips the stored determinations (large JSON
-    # that would otherwise be read for every order passed over on the way to a deep page).
+    # The page's ids first, then those orders (their determinations, stored apart, are not read for a list).
     ids, pager = paged(db, request, chosen, page)
     rows = db.scalars(
         select(Order)
         .where(Order.id.in_(ids))
-        .options(defer(Order.determination), selectinload(Order.consignee), selectinload(Order.end_user))
+        .options(selectinload(Order.consignee), selectinload(Order.end_user))
         .order_by(*newest_first)
     ).all()
     return render(

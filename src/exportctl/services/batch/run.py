@@ -14,7 +14,6 @@ only its partitions in flight: Dask gives them to another worker.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from exportctl.services.batch import output
+from exportctl.services.batch.cluster import completed, connected, scheduler_address
 from exportctl.services.batch.rows import (
     DETERMINE_OPTIONAL,
     DETERMINE_REQUIRED,
@@ -33,8 +33,6 @@ from exportctl.services.batch.sources import BatchInput, Partition
 from exportctl.services.batch.work import Job, run_partition, versions_here
 from exportctl.services.derived_files import code_fingerprint
 
-SCHEDULER_ENV = "EXPORTCTL_DASK_SCHEDULER"
-IN_FLIGHT_PER_WORKER = 2
 DEFAULT_PARTITION_ROWS = 5_000
 
 # (partitions done, partitions in all if known, rows done, rows skipped as done before)
@@ -105,44 +103,11 @@ def run(
     done = _prepare(folder, _description(job, source, partition_rows))
     total_rows = source.row_count()
     total = -(-total_rows // partition_rows) if total_rows is not None else None
-    address = scheduler or os.environ.get(SCHEDULER_ENV) or None
-    with _client(address, workers) as client:
+    with connected(scheduler_address(scheduler), workers) as client:
         partitions, rows_in = _stream(client, job, source, folder, done, partition_rows, total, progress)
     rows_out = output.assemble(folder, partitions, job.kind, target)
     shutil.rmtree(folder)
     return RunResult(partitions, len(done), rows_in, rows_out, target)
-
-
-class _client:
-    """A client of the scheduler at `address`, or of a LocalCluster started (and stopped) for this run."""
-
-    def __init__(self, address: str | None, workers: int | None) -> None:
-        self.address = address
-        self.workers = workers
-        self.cluster: Any = None
-        self.client: Any = None
-
-    def __enter__(self) -> Any:
-        from distributed import Client, LocalCluster
-
-        if self.address is None:
-            self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=self.workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=50,
-            )
-            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
-        else:
-            self.client = Client(self.address, timeout=30)  # type: ignore[no-untyped-call]
-        return self.client
-
-    def __exit__(self, *exc: object) -> None:
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
 
 
 def _stream(
@@ -157,10 +122,6 @@ def _stream(
 ) -> tuple[int, int]:
     """Every partition not done yet, processed and kept; returns the number of partitions of the input and the
     number of rows this run processed."""
-    from distributed import as_completed
-
-    workers = max(len(client.scheduler_info().get("workers", {})), 1)
-    limit = IN_FLIGHT_PER_WORKER * workers
     count = 0
 
     def unfinished() -> Iterator[Partition]:
@@ -170,36 +131,12 @@ def _stream(
             if partition.number not in done:
                 yield partition
 
-    pending = unfinished()
-    sizes: dict[Any, tuple[int, int]] = {}
-    finished = rows_in = 0
-    futures = as_completed()  # type: ignore[no-untyped-call]
-
-    def submit_next() -> bool:
-        partition = next(pending, None)
-        if partition is None:
-            return False
-        future = client.submit(run_partition, job, partition, pure=False, retries=3)
-        sizes[future] = (partition.number, len(partition))
-        futures.add(future)  # type: ignore[no-untyped-call]
-        return True
-
-    for _ in range(limit):
-        if not submit_next():
-            break
+    rows_in = 0
     if progress:
         progress(len(done), total, 0, len(done) * partition_rows)
-    try:
-        for future in futures:
-            number, size = sizes.pop(future)
-            output.write_part(folder, number, future.result())
-            finished += 1
-            rows_in += size
-            if progress:
-                progress(len(done) + finished, total, rows_in, len(done) * partition_rows)
-            submit_next()
-    except BaseException:
-        for future in list(sizes):
-            future.cancel()
-        raise
+    for finished, (partition, part) in enumerate(completed(client, run_partition, unfinished(), job), start=1):
+        output.write_part(folder, partition.number, part)
+        rows_in += len(partition)
+        if progress:
+            progress(len(done) + finished, total, rows_in, len(done) * partition_rows)
     return count, rows_in  # every future is done only once the input is read to its end

@@ -9,23 +9,28 @@ gives the same rows.
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
+from exportctl.core_types import Determination, PartyScreener, Transaction
+from exportctl.determine.engine import InvalidTransaction, determine
 from exportctl.screening.screener import Screener
 from exportctl.services import regimes, screening
-from exportctl.services.batch.output import parquet_bytes
 from exportctl.services.batch.rows import determine_rows, screen_rows
 from exportctl.services.batch.sources import Partition
+from exportctl.services.orders import with_reviews
 
 
 @dataclass(frozen=True)
 class Job:
     """What is done to every row (and with which options): the same for every partition of a run."""
 
-    kind: Literal["determine", "screen"]
+    kind: Literal["determine", "screen", "decide"]
     regimes: tuple[str, ...] = ()
+    overlay: tuple[str, str] | None = None  # decide: a what-if overlay (file name, YAML) of the first regime
+    screened: bool = True  # decide: parties are screened (False: the client has no lists; they stay unscreened)
     lists: frozenset[str] | None = None
     threshold: float = 0.0
     limit: int = 10
@@ -78,6 +83,8 @@ def _screener() -> screening.ConfiguredScreener:
 
 def run_partition(job: Job, partition: Partition) -> bytes:
     """The partition's output, as the bytes of its Parquet part file."""
+    from exportctl.services.batch.output import parquet_bytes  # pyarrow: loaded by the workers of a batch only
+
     _same_versions(job)
     rows = partition.rows
     if job.kind == "determine":
@@ -85,3 +92,53 @@ def run_partition(job: Job, partition: Partition) -> bytes:
     else:
         found = screen_rows(rows, _screener(), job.lists, job.threshold, job.limit)
     return parquet_bytes(job.kind, found)
+
+
+# --- determinations asked by a service (impact analysis, re-checks) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One determination a service asks of the cluster: the transaction (under its regime on its date), the
+    screening hits an officer cleared for its parties (`orders.cleared_hits`), and whether it is decided under the
+    job's overlay rather than the installed pack."""
+
+    transaction: Transaction
+    cleared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    overlay: bool = False
+
+    @classmethod
+    def of(cls, transaction: Transaction, cleared: dict[str, set[tuple[str, str]]], overlay: bool = False) -> Ask:
+        return cls(transaction, tuple((name, tuple(sorted(hits))) for name, hits in sorted(cleared.items())), overlay)
+
+
+Answer = Determination | str  # a determination, or why the transaction cannot be determined
+
+
+@dataclass(frozen=True)
+class Chunk:
+    first: int  # the position of its first ask among the job's
+    asks: tuple[Ask, ...]
+
+
+def decide(job: Job, chunk: Chunk) -> list[Answer]:
+    """On a worker: the answers to a chunk of asks, with the worker's regimes and (if the job screens) screener."""
+    _same_versions(job)
+    return decide_here(job, chunk.asks, _screener() if job.screened else None)
+
+
+def decide_here(job: Job, asks: Sequence[Ask], screener: PartyScreener | None) -> list[Answer]:
+    """The answers to the asks in this process (what a worker does, and what a small job does without a cluster)."""
+    answers: list[Answer] = []
+    for ask in asks:
+        transaction = ask.transaction
+        if ask.overlay and job.overlay is not None:
+            regime = regimes.overlaid(job.regimes[0], *job.overlay)
+        else:
+            regime = regimes.regime(transaction.regime)
+        reviewed = with_reviews(screener, {name: set(hits) for name, hits in ask.cleared}) if screener else None
+        try:
+            answers.append(determine(regime.at(transaction.date), transaction, reviewed))
+        except InvalidTransaction as exc:
+            answers.append(str(exc))
+    return answers
