@@ -32,6 +32,7 @@ from exportctl.services.batch.sources import BatchInput
 from exportctl.services.impact import impact
 from exportctl.store import db as store
 from exportctl.store.models import Order
+from tests.services.test_impact import KR_LEAVES_A_EARLY
 from tests.support import pgserver
 
 BIN = Path(sys.executable).parent
@@ -306,17 +307,6 @@ def test_batch_screen_on_a_local_cluster(tmp_path: Path) -> None:
     ]
     assert [float(r["score"]) for r in found] == pytest.approx([r["score"] for r in expected], abs=1e-4)
     assert {"P0", "P2"} <= {r["id"] for r in found} and "P1" not in {r["id"] for r in found}
-
-
-KR_LEAVES_A_EARLY = """\
-destinations.yaml:
-  tables:
-    table-3:
-      members:
-        "KR":
-          - {to: 2019-07-01, source: jp.etco.2004-kr, ended_by: jp.etco.2019-co71}
-          - {from: 2023-07-21, source: jp.etco.2023-co232}
-"""
 
 
 def test_impact_on_the_cluster_answers_as_in_one_process(cluster: Cluster, tmp_path: Path) -> None:

@@ -48,29 +48,32 @@ def list_indexes(url: str) -> dict[str, dict[str, list[str]]]:
         }
 
 
+def _order_row(number: str, ship_date: dt.date = dt.date(2019, 9, 1), **columns: Any) -> dict[str, Any]:
+    """An order row as an earlier revision's table holds it (`columns`: those of later revisions)."""
+    return {
+        "number": number,
+        "regime": "jp",
+        "ship_date": ship_date,
+        "destination": "KR",
+        "status": "blocked",
+        "blocking_reasons": ["licence-needed"],
+        "determination": {},
+        "created_by": "carol",
+        "informed": False,
+        "clearly_not": False,
+        "created_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
+        "updated_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
+        **columns,
+    }
+
+
 def test_0005_indexes_a_database_of_the_previous_version(database_url: str) -> None:
     migrate(database_url, "upgrade", "0004")
     assert list_indexes(database_url) == {"orders": {}, "licences": {}}
     with db.engine(database_url).begin() as connection:
         connection.execute(
             insert(Table("orders", MetaData(), autoload_with=connection)),  # the table as it was at 0004
-            [
-                {
-                    "number": f"SO-{i}",
-                    "regime": "jp",
-                    "ship_date": dt.date(2019, 9, 1) + dt.timedelta(days=i),
-                    "destination": "KR",
-                    "status": "blocked",
-                    "blocking_reasons": ["licence-needed"],
-                    "determination": {},
-                    "created_by": "carol",
-                    "informed": False,
-                    "clearly_not": False,
-                    "created_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
-                    "updated_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
-                }
-                for i in range(3)
-            ],
+            [_order_row(f"SO-{i}", dt.date(2019, 9, 1) + dt.timedelta(days=i)) for i in range(3)],
         )
 
     migrate(database_url, "upgrade", "head")
@@ -92,26 +95,6 @@ def test_0005_indexes_a_database_of_the_previous_version(database_url: str) -> N
     assert list_indexes(database_url) == LIST_INDEXES
 
 
-def _order_row(number: str, determination: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "number": number,
-        "regime": "jp",
-        "ship_date": dt.date(2019, 9, 1),
-        "destination": "KR",
-        "status": "blocked",
-        "blocking_reasons": ["licence-needed"],
-        "determination": determination,
-        "also_under": sorted(others),
-        "other_determinations": others,
-        "other_licences": {},
-        "created_by": "carol",
-        "informed": False,
-        "clearly_not": False,
-        "created_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
-        "updated_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
-    }
-
-
 def test_0010_stores_each_determination_once_and_gives_it_back(database_url: str) -> None:
     """Orders of 0009 held their determinations inline; 0010 moves them into `determinations`, one row per distinct
     determination under the SHA-256 of its text, and a downgrade puts them back as they were."""
@@ -127,7 +110,11 @@ def test_0010_stores_each_determination_once_and_gives_it_back(database_url: str
     migrate(database_url, "upgrade", "0009")
     with db.engine(database_url).begin() as connection:
         table = Table("orders", MetaData(), autoload_with=connection)
-        connection.execute(insert(table), [_order_row(n, d, o) for n, (d, o) in inline.items()])
+        rows = [
+            _order_row(n, determination=d, also_under=sorted(o), other_determinations=o, other_licences={})
+            for n, (d, o) in inline.items()
+        ]
+        connection.execute(insert(table), rows)
 
     migrate(database_url, "upgrade", "head")
     with db.session(database_url) as s:

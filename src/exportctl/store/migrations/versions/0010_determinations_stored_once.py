@@ -51,6 +51,13 @@ def _decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _set(orders: sa.TableClause, changes: list[dict[str, Any]]) -> None:
+    """Set each order's own determination column (the first after id) to `own`, the other regimes' to `others`."""
+    own, others = (column.name for column in list(orders.c)[1:])
+    statement = sa.update(orders).where(orders.c.id == sa.bindparam("order_id"))
+    op.get_bind().execute(statement.values({own: sa.bindparam("own"), others: sa.bindparam("others")}), changes)
+
+
 def upgrade() -> None:
     op.create_table(
         "determinations",
@@ -83,12 +90,7 @@ def upgrade() -> None:
         if fresh:
             connection.execute(sa.insert(determinations), fresh)
         stored.update(texts)
-        connection.execute(
-            sa.update(new)
-            .where(new.c.id == sa.bindparam("order_id"))
-            .values(determination_sha256=sa.bindparam("own"), other_determination_sha256=sa.bindparam("others")),
-            changes,
-        )
+        _set(new, changes)
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_column("determination")
         batch_op.drop_column("other_determinations")
@@ -113,12 +115,7 @@ def downgrade() -> None:
             }
             for row in rows
         ]
-        connection.execute(
-            sa.update(inline)
-            .where(inline.c.id == sa.bindparam("order_id"))
-            .values(determination=sa.bindparam("own"), other_determinations=sa.bindparam("others")),
-            changes,
-        )
+        _set(inline, changes)
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_constraint(FOREIGN_KEY, type_="foreignkey")
         batch_op.drop_column("other_determination_sha256")
