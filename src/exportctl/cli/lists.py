@@ -8,16 +8,23 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import make_url
 
 from exportctl.cli.acting import transaction
-from exportctl.cli.common import Format, FormatOption, configured_screener, emit_json, fail, input_errors, out
+from exportctl.cli.common import (
+    Format,
+    FormatOption,
+    configured_screener,
+    emit_json,
+    err,
+    fail,
+    input_errors,
+    out,
+)
 from exportctl.cli.root import lists_app
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.sources import registry
-from exportctl.services import recheck, screening
+from exportctl.services import list_update, screening
 from exportctl.services.lists import ListStore, diff_versions, load_file, shipped_lists_dirs
-from exportctl.store import db as database
 
 
 @lists_app.command("load")
@@ -56,14 +63,13 @@ def lists_load(
 
 def _delta_screen(updates: list[tuple[LoadedList, LoadedList]]) -> None:
     """A new version of a list already loaded: re-screen the parties its added or changed entries affect."""
-    url = make_url(database.database_url())
-    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
+    if not list_update.database_exists():
         out.print("no database yet: no parties to re-screen")
         return
     screening.screener.cache_clear()  # the screener over the versions just stored
     full = configured_screener()
     with transaction() as (db, actor):
-        results = [recheck.delta_screen(db, actor, before, after, full) for before, after in updates]
+        results = list_update.rescreen(db, actor, updates, full)
     for result in results:
         out.print(
             f"{result.list_id}: {result.added} added, {result.changed} changed, {result.removed} removed; "
@@ -71,6 +77,55 @@ def _delta_screen(updates: list[tuple[LoadedList, LoadedList]]) -> None:
         )
         if result.orders_blocked:
             out.print(f"[bold red]orders blocked:[/] {', '.join(result.orders_blocked)}")
+
+
+@lists_app.command("update")
+def lists_update(
+    lists: Annotated[
+        list[str] | None,
+        typer.Option("--lists", metavar="ID", help="Lists to update (repeat, or comma-separated); default: all."),
+    ] = None,
+    urls: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--url", metavar="ID=URL", help=f"Where to fetch a list (repeatable; also {list_update.URLS_ENV})."
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = 60.0,
+) -> None:
+    """Fetch the official lists from their publishers and keep each new version (conditional requests)."""
+    try:
+        chosen = list_update.targets(lists or [], urls or [])
+    except list_update.ConfigError as exc:
+        fail(str(exc))
+    if not chosen:
+        fail(f"no list has a URL: give --url ID=URL or set {list_update.URLS_ENV}")
+    outcomes = list_update.update_lists(chosen, timeout, _report)
+    updates = [o.update for o in outcomes if o.update is not None]
+    if updates:
+        _delta_screen(updates)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _report(outcome: list_update.Outcome) -> None:
+    kept = outcome.stored.version if outcome.stored else "(none)"
+    if outcome.status == "failed":
+        err.print(
+            f"{outcome.list_id}: kept version {kept}: {outcome.detail}", markup=False, highlight=False, soft_wrap=True
+        )
+    elif outcome.status == "not-modified":
+        out.print(f"{outcome.list_id}: unchanged (not modified)", markup=False, highlight=False)
+    elif outcome.status == "unchanged":
+        out.print(f"{outcome.list_id}: unchanged ({kept})", markup=False, highlight=False)
+    else:
+        stored = outcome.stored
+        assert stored is not None
+        out.print(
+            f"{stored.list_id}: {stored.version} — {stored.entities} entities, {stored.names} names ({stored.source})",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def _guess(path: Path) -> str:

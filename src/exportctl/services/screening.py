@@ -75,3 +75,17 @@ def keep_in_memory() -> None:
 def set_progress(report: index_file.Progress | None) -> None:
     """Who is told how a build of the index goes (a command's progress bar); None: nobody."""
     _progress[0] = report
+
+
+def sources_signature() -> tuple[tuple[object, ...], ...]:
+    """What names the configured list versions without reading a list: each stored version's hash, each shipped
+    file's path, size and modification time. A server compares it now and then to notice a new version stored by
+    `lists update` or `lists load` (from cron, the scheduler or a shell) and screen against it."""
+    signature: list[tuple[object, ...]] = []
+    for source in list_sources():
+        if source.stored is not None:
+            signature.append((source.list_id, source.stored.sha256))
+        elif source.path is not None:
+            status = source.path.stat()
+            signature.append((source.list_id, str(source.path), status.st_size, status.st_mtime_ns))
+    return tuple(sorted(signature, key=repr))

@@ -8,6 +8,7 @@ gives the same rows.
 
 from __future__ import annotations
 
+import gc
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -78,7 +79,12 @@ def _same_versions(job: Job) -> None:
 @cache
 def _screener() -> screening.ConfiguredScreener:
     screening.keep_in_memory()
-    return screening.screener()
+    loaded = screening.screener()
+    # The index in memory is a million long-lived objects that the cyclic collector would otherwise walk again and
+    # again while the rows' objects come and go: frozen, a partition costs about 15 % less CPU (measured with
+    # determine partitions of 2,500 rows, frozen against not, alternating: 13.1–14.8 s against 15.8–17.4 s).
+    gc.freeze()
+    return loaded
 
 
 def run_partition(job: Job, partition: Partition) -> bytes:
