@@ -432,6 +432,37 @@ def test_ftm_stream(tmp_path: Path) -> None:
     assert ftm.read(path).list_id == "ftm"
 
 
+def test_ftm_sanctions_and_addresses_published_beside_or_inside_the_entity(tmp_path: Path) -> None:
+    """As OpenSanctions publishes them (FtM schemata Sanction: `entity`, `program`, `authority`; Address: `full`,
+    named by the listed entity's `addressEntity`): in entities.ftm.json as entities of their own, before or after
+    the entity; in targets.nested.json inside it."""
+    flat = [
+        {"id": "san-1", "schema": "Sanction", "properties": {"entity": ["p-1"], "program": ["EU-RUS"],
+                                                             "authority": ["Council of the EU"]}},
+        {"id": "p-1", "schema": "Person", "properties": {"name": ["Olga SMIRNOVA"], "addressEntity": ["adr-1"]}},
+        {"id": "adr-1", "schema": "Address", "properties": {"full": ["5 Nevsky Prospekt, St Petersburg"]}},
+        {"id": "san-2", "schema": "Sanction", "properties": {"entity": ["p-1"], "program": ["UK-RUS"]}},
+        {"id": "c-9", "schema": "Company", "properties": {"name": ["Unsanctioned Holding"]}},
+    ]  # fmt: skip
+    nested = {
+        "id": "p-2",
+        "schema": "Person",
+        "properties": {
+            "name": ["Pavel ORLOV"],
+            "sanctions": [{"id": "san-3", "schema": "Sanction", "properties": {"program": ["US-SDN-RUSSIA"]}}],
+            "addressEntity": [{"id": "adr-2", "schema": "Address", "properties": {"city": ["Moscow"],
+                                                                                 "country": ["ru"]}}],
+        },
+    }  # fmt: skip
+    path = tmp_path / "entities.ftm.json"
+    path.write_text("\n".join(json.dumps(r) for r in [*flat, nested]) + "\n")
+    smirnova, holding, orlov = ftm.read(path).entities
+    assert smirnova.programs == ("EU-RUS", "Council of the EU", "UK-RUS")
+    assert smirnova.addresses == ("5 Nevsky Prospekt, St Petersburg",)
+    assert (holding.programs, holding.addresses) == ((), ())
+    assert (orlov.programs, orlov.addresses) == (("US-SDN-RUSSIA",), ("Moscow, ru",))
+
+
 def test_ftm_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"id": "a", "schema": "Person", "properties": {"name": ["A"]}}\n{"id": "b", "sch\n')
