@@ -62,9 +62,9 @@ ECFR_TITLES = "https://www.ecfr.gov/api/versioner/v1/titles.json"
 # - ftm: the OpenSanctions `sanctions` collection as FollowTheMoney entities
 #   (https://www.opensanctions.org/docs/bulk/updates: https://data.opensanctions.org/datasets/latest/<dataset>/
 #   <format>). Free for non-commercial use only, and hundreds of MB: fetched only when asked for (`--lists ftm`).
-# No default: jp-eul and jp-mof (METI and MOF name each edition's spreadsheet differently), eu-fsf (the Commission's
-# download needs a token in its URL), us-dpl (BIS retired https://www.bis.doc.gov/dpl/dpl.txt in its move to
-# bis.gov, which publishes the Denied Persons List as a spreadsheet; the DPL is also inside the us-csl file).
+# No default: METI's End User List and MOF's asset-freeze list (each edition's spreadsheet is named anew), eu-fsf
+# (the Commission's download needs a token in its URL), us-dpl (BIS retired https://www.bis.doc.gov/dpl/dpl.txt in
+# its move to bis.gov, which publishes the Denied Persons List as a spreadsheet; the DPL is also in the us-csl file).
 # Any of them can be configured with `--url ID=URL` or EXPORTCTL_LIST_URLS.
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
 DEFAULT_URLS: dict[str, str] = {
@@ -76,19 +76,6 @@ DEFAULT_URLS: dict[str, str] = {
 }
 ASKED_ONLY = frozenset({"ftm"})  # a default URL, but not part of a bare `lists update`
 
-# How the downloaded file is named, so that the reader finds what it looks for in a name: the date
-# (`published`, from Last-Modified) and, for OFAC, the sdn/add/alt siblings.
-FILE_NAMES = {
-    "jp-eul": "jp-meti-end-user-list-{date}.xlsx",
-    "jp-mof": "jp-mof-asset-freeze-{date}.xlsx",
-    "un": "un-consolidated-{date}.xml",
-    "eu-fsf": "eu-fsf-{date}.xml",
-    "us-sdn": "us-ofac-sdn.csv",
-    "us-csl": "us-csl-{date}.csv",
-    "us-dpl": "us-bis-dpl-{date}.txt",
-    "us-el": "ecfr-title15-part744-{date}.xml",
-    "ftm": "entities-{date}.ftm.json",
-}
 OFAC_SIBLINGS = ("add", "alt")
 CHUNK = 1 << 16
 
@@ -283,7 +270,7 @@ def _files(list_id: str, url: str, client: httpx.Client) -> list[tuple[str, str]
         url = url.replace("{date}", date_part)
     if list_id == "us-sdn":
         return [(url, "us-ofac-sdn.csv")] + [(_sibling_url(url, k), f"us-ofac-{k}.csv") for k in OFAC_SIBLINGS]
-    return [(url, FILE_NAMES[list_id].replace("{date}", date_part or "{date}"))]
+    return [(url, registry.FILE_NAMES[list_id].replace("{date}", date_part or "{date}"))]
 
 
 def _named(path: Path, modified: dt.date | None) -> Path:

@@ -23,7 +23,7 @@ What is implemented, and how it differs from yente:
   looking around; no `q` pages through every entity. `schema`, `countries`, `limit` and `offset` filter and page
   as in yente; facets are `{}`; yente's query syntax, sorts and other filters are not implemented.
 - `GET /entities/{id}`: one listed entity.
-- `{dataset}` is "default" (every loaded list) or one list id (`jp-eul`, `us-sdn`, `un`, …); a result's
+- `{dataset}` is "default" (every loaded list) or one list id (`us-sdn`, `un`, `us-csl`, …); a result's
   `datasets` is its list id. An entity's id is exportctl's entity id, which already names its list:
   `<list id>:<id within the list>` (`us-sdn:36`, `un:6907993`).
 
@@ -52,6 +52,7 @@ from exportctl.http.deps import Viewer
 from exportctl.screening.entities import EntityKind, ListedEntity
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.screening.screener import QueryKind, Screener
+from exportctl.screening.sources import registry
 
 # yente/settings.py's defaults, so that a client tuned to yente meets the same limits.
 MAX_BATCH = 100
@@ -108,15 +109,6 @@ SCREEN_KIND: dict[str, QueryKind] = {
 NAME_PROPS = ("name", "alias", "previousName")
 NAME_PART_PROPS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
-# FtM topics of the lists exportctl reads: every listed entity is a target (on a restricted-party list).
-TOPICS = {
-    "us-sdn": "sanction",
-    "un": "sanction",
-    "jp-mof": "sanction",
-    "us-csl": "sanction",
-    "jp-eul": "export.control",
-    "us-dpl": "export.control",
-}
 
 
 class _ProblemRoute(APIRoute):
@@ -243,7 +235,7 @@ def entity_properties(entity: ListedEntity) -> dict[str, list[str]]:
         "birthDate": list(entity.birth_dates) if entity.kind == "person" else [],
         "address": list(entity.addresses),
         "program": list(entity.programs),
-        "topics": [TOPICS[entity.list_id]] if entity.list_id in TOPICS else [],
+        "topics": [registry.TOPICS[entity.list_id]] if entity.list_id in registry.TOPICS else [],
         "notes": _notes(entity),
     }
     return {prop: values for prop, values in properties.items() if values}

@@ -49,6 +49,32 @@ PATTERNS = {
 }
 
 
+# How `lists update` names a downloaded file, so that PATTERNS and the reader find what they look for in a name:
+# the date (`published`, from Last-Modified) and, for OFAC, the sdn/add/alt siblings.
+FILE_NAMES = {
+    "jp-eul": "jp-meti-end-user-list-{date}.xlsx",
+    "jp-mof": "jp-mof-asset-freeze-{date}.xlsx",
+    "un": "un-consolidated-{date}.xml",
+    "eu-fsf": "eu-fsf-{date}.xml",
+    "us-sdn": "us-ofac-sdn.csv",
+    "us-csl": "us-csl-{date}.csv",
+    "us-dpl": "us-bis-dpl-{date}.txt",
+    "us-el": "ecfr-title15-part744-{date}.xml",
+    "ftm": "entities-{date}.ftm.json",
+}
+# FollowTheMoney topics of the lists (the yente API gives them with every listed entity): what being listed means.
+TOPICS = {
+    "us-sdn": "sanction",
+    "un": "sanction",
+    "jp-mof": "sanction",
+    "us-csl": "sanction",
+    "eu-fsf": "sanction",
+    "jp-eul": "export.control",
+    "us-dpl": "export.control",
+    "us-el": "export.control",
+}
+
+
 def read_list(list_id: str, path: Path) -> LoadedList:
     where = READERS.get(list_id)
     if where is None:
