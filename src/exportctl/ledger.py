@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,6 +286,12 @@ def cited_determination(db: Session, key: str) -> dict[str, Any]:
     return record.content
 
 
+def stored_texts(db: Session, keys: Iterable[str]) -> dict[str, str]:
+    """The stored determinations' texts of these keys (those stored), by key."""
+    chosen = select(StoredDetermination.sha256, StoredDetermination.body)
+    return {key: text for key, text in db.execute(chosen.where(StoredDetermination.sha256.in_(list(keys))))}
+
+
 class _Cited:
     """The determinations cited by the records walked so far, checked a batch at a time: each must be stored with
     a text whose SHA-256 is its key (the chain covers the key, the key covers the text)."""
@@ -301,8 +307,7 @@ class _Cited:
 
     def check(self) -> tuple[int, str] | None:
         waiting, self.waiting = self.waiting, {}
-        columns = select(StoredDetermination.sha256, StoredDetermination.body)
-        texts = {key: text for key, text in self.db.execute(columns.where(StoredDetermination.sha256.in_(waiting)))}
+        texts = stored_texts(self.db, waiting)
         problems = []
         for key, record_id in waiting.items():
             text = texts.get(key)

@@ -30,7 +30,7 @@ from exportctl.determine.engine import determine
 from exportctl.regime import Regime
 from exportctl.regime.loader import parse_pack
 from exportctl.services.errors import NotFound, RecordError
-from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release, StoredDetermination
+from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 
 
 @dataclass
@@ -110,9 +110,7 @@ def export(db: Session, batch: int = 5000) -> Iterator[str]:
         rows = db.scalars(select(AuditRecord).where(AuditRecord.id > last).order_by(AuditRecord.id).limit(batch)).all()
         if not rows:
             return
-        keys = {key for row in rows for key in ledger.cited_determinations(row.payload)}
-        stored = select(StoredDetermination.sha256, StoredDetermination.body)
-        texts = {key: text for key, text in db.execute(stored.where(StoredDetermination.sha256.in_(keys)))}
+        texts = ledger.stored_texts(db, {key for row in rows for key in ledger.cited_determinations(row.payload)})
         for row in rows:
             cited = {key: texts.get(key) for key in ledger.cited_determinations(row.payload)}
             yield json.dumps(

@@ -89,7 +89,8 @@ ORGANISATIONS: frozenset[EntityKind] = frozenset({"company", "unknown"})
 KINDS_OF_SCHEMA: dict[str, frozenset[EntityKind]] = {
     "Thing": ALL_KINDS,
     "LegalEntity": LEGAL_ENTITIES,
-    "Person": frozenset({"person"}),
+    # A listed entity whose list does not say what it is may be a person: a Person query must still meet it.
+    "Person": frozenset({"person", "unknown"}),
     "Organization": ORGANISATIONS,
     "Company": ORGANISATIONS,
     "Vessel": frozenset({"vessel"}),

@@ -39,7 +39,10 @@ class Executor:
         with connected(self.scheduler, self.workers) as client:
             for chunk, answers in completed(client, decide, chunks, job):
                 found[chunk.first : chunk.first + len(chunk.asks)] = answers
-        return [answer for answer in found if answer is not None]
+        answered = [answer for answer in found if answer is not None]
+        if len(answered) != len(asks):  # `completed` yields every task or raises: never a short answer
+            raise RuntimeError(f"the cluster answered {len(answered)} of {len(asks)} determinations")
+        return answered
 
 
 LOCAL = Executor()
