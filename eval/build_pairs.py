@@ -6,7 +6,8 @@ they were. Run from the repository root:
 
     .venv/bin/python eval/build_pairs.py [--lists-dir ../shared/data/lists] [--out eval/screening-pairs.csv]
 
-Columns: query, candidate, kind (person|company), label (1 same entity, 0 different), category, source.
+Columns: query, candidate, kind (person|company), label (1 same entity, 0 different), category, source, part
+(tune|held, from a hash of the pair: pairsets.py).
 `source` is the list entity id the pair came from (`us-sdn:2680`); a variant made by a documented rule rather
 than found in the list carries `+gen`; a hard negative names both entities (`un:1|un:2`) and its kind of
 negative after `#` (nn, surname, stem, xscript, famous). README.md beside this file describes every category.
@@ -15,7 +16,6 @@ negative after `#` (nn, surname, stem, xscript, famous). README.md beside this f
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import random
 import re
@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairsets import write_set
 from rapidfuzz import fuzz, process
 
 from exportctl.screening.entities import ListedEntity
@@ -1002,11 +1003,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "screening-pairs.csv")
     args = parser.parse_args(argv)
     pairs, stats = build(args.lists_dir)
-    with args.out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["query", "candidate", "kind", "label", "category", "source"])
-        for p in pairs:
-            writer.writerow([p.query, p.candidate, p.kind, p.label, p.category, p.source])
+    # `part` (tune / held) is added by a hash of the pair: see pairsets.py.
+    write_set(args.out, [(p.query, p.candidate, p.kind, p.label, p.category, p.source) for p in pairs])
     counts = Counter(p.category for p in pairs)
     for category in [*TARGETS, "hard-negative"]:
         print(f"{category:16} {counts[category]:5}")

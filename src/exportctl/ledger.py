@@ -271,6 +271,42 @@ def verify(db: Session, batch: int = 5000, anchor: Anchor | None = None, visit: 
     return Verification(True, checked, head_hash=expected_prev, first_hash=first)
 
 
+def check_records(db: Session, ids: Iterable[int]) -> dict[int, str | None]:
+    """Each record's problem (None: it holds), judged against its neighbours instead of by walking the whole
+    chain: its content matches its hash, its previous-hash link names the record before it, the record after it
+    (or the head row, for the last) links to it, and the determinations it cites hash to their keys. A record
+    changed and rehashed breaks its successor's link; only a rewrite of everything after it escapes, which
+    `verify` with an exported anchor catches. Bounded by the records asked for, whatever the ledger's size."""
+    wanted = sorted(set(ids))
+    neighbours = {i + step for i in wanted for step in (-1, 0, 1)}
+    rows = {row.id: row for row in db.execute(select(*_COLUMNS).where(AuditRecord.id.in_(neighbours)))}
+    head = db.get(LedgerHead, HEAD_ID)
+    problems: dict[int, str | None] = {}
+    for record_id in wanted:
+        record = rows.get(record_id)
+        if record is None:
+            problems[record_id] = f"record {record_id} is missing"
+            continue
+        before = GENESIS if record_id == 1 else getattr(rows.get(record_id - 1), "hash", None)
+        if before is None:
+            problems[record_id] = f"record {record_id - 1}, before it, is missing"
+            continue
+        broken = _link_problem(record, record_id, before)
+        after = rows.get(record_id + 1)
+        if broken is not None:
+            problems[record_id] = broken[1]
+        elif after is not None and after.prev_hash != record.hash:
+            problems[record_id] = f"record {record_id + 1} does not link to it (it was changed and rehashed)"
+        elif after is None and head is not None and head.last_id == record_id and head.last_hash != record.hash:
+            problems[record_id] = f"record {record_id} is not the one the head row holds (it was replaced)"
+        else:
+            problems[record_id] = None
+    citing = {key: i for i in wanted if problems[i] is None for key in cited_determinations(rows[i].payload)}
+    for record_id, problem in _citation_problems(db, citing):
+        problems[record_id] = problem
+    return problems
+
+
 def cited_determinations(payload: Mapping[str, Any]) -> list[str]:
     """The keys of the stored determinations (`StoredDetermination`) a record's payload cites: an order's
     determination under its regime and under each of its other regimes."""
@@ -307,15 +343,22 @@ class _Cited:
 
     def check(self) -> tuple[int, str] | None:
         waiting, self.waiting = self.waiting, {}
-        texts = stored_texts(self.db, waiting)
-        problems = []
-        for key, record_id in waiting.items():
-            text = texts.get(key)
-            if text is None:
-                problems.append((record_id, f"record {record_id} cites determination {key}, which is missing"))
-            elif hashlib.sha256(text.encode()).hexdigest() != key:
-                problems.append((record_id, f"determination {key}, cited by record {record_id}, was altered"))
+        problems = _citation_problems(self.db, waiting)
         return min(problems) if problems else None
+
+
+def _citation_problems(db: Session, citing: Mapping[str, int]) -> list[tuple[int, str]]:
+    """The cited determinations (key → a record citing it) that are missing or whose text no longer hashes to
+    their key, with the record to name."""
+    texts = stored_texts(db, citing)
+    problems = []
+    for key, record_id in citing.items():
+        text = texts.get(key)
+        if text is None:
+            problems.append((record_id, f"record {record_id} cites determination {key}, which is missing"))
+        elif hashlib.sha256(text.encode()).hexdigest() != key:
+            problems.append((record_id, f"determination {key}, cited by record {record_id}, was altered"))
+    return problems
 
 
 def _head_row_problem(head: LedgerHead | None, checked: int, last_hash: str) -> tuple[int, str] | None:

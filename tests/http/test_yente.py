@@ -7,7 +7,9 @@ asset-freeze list. Expected entities come from the list files themselves (../sha
 - un-consolidated-2026-02-27.xml, DATAID 6907993: FIRST_NAME ERIC, SECOND_NAME BADEGE, nationality DRC/Rwanda;
 - us-ofac-sdn.csv row 36: "AEROCARIBBEAN AIRLINES", programme CUBA, Havana, Cuba;
 - us-ofac-sdn.csv row 16667: "YAKUNIN, Vladimir Ivanovich", DOB 30 Jun 1948;
-- us-ofac-sdn.csv row 4234: the vessel "HERMANN", programme CUBA.
+- us-ofac-sdn.csv row 4234: the vessel "HERMANN", programme CUBA;
+- jp-mof-asset-freeze-2026-03-05.xlsx, North Korea (resolution 1695) sheet, entry 16: "Jakob Steiger", Fribourg,
+  Switzerland, a row that says neither person nor company (no birth date, no legal form).
 """
 
 from __future__ import annotations
@@ -269,6 +271,18 @@ def test_a_vessel_query_finds_only_vessels(api: Api) -> None:
     assert res["results"][0]["id"] == "us-sdn:4234"
     person = matched(api, {"p": {"schema": "Person", "properties": {"name": ["HERMANN"]}}})["responses"]["p"]
     assert all(r["schema"] == "Person" for r in person["results"])
+
+
+def test_a_person_query_meets_a_listed_entity_of_unknown_kind(api: Api) -> None:
+    """The MOF row for Jakob Steiger does not say whether it is a person: a Person query must still find it (a
+    schema filter that dropped it would clear a listed party)."""
+    query = {"s": {"schema": "Person", "properties": {"name": ["Jakob Steiger"]}}}
+    results = matched_in(api, "jp-mof", query)["s"]["results"]
+    assert results and results[0]["id"] == "jp-mof:13:16" and results[0]["match"]
+    everywhere = {r["id"] for r in matched(api, query)["responses"]["s"]["results"]}
+    assert {"jp-mof:13:16", "us-sdn:9619"} <= everywhere  # SDN lists him as an individual
+    company = {"c": {"schema": "Company", "properties": {"name": ["Jakob Steiger"]}}}
+    assert matched_in(api, "jp-mof", company)["c"]["results"][0]["id"] == "jp-mof:13:16"
 
 
 def test_limit_cuts_results_but_not_the_total(api: Api) -> None:

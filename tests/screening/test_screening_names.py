@@ -101,8 +101,14 @@ def test_person_names_keep_every_token() -> None:
     assert ("kim", "jong", "un") in tokens("KIM, Jong Un", "person")
 
 
-@given(st.text(max_size=40))
-def test_forms_never_fail_and_tokens_are_ascii(name: str) -> None:
-    for form in forms(name):
-        assert all(token.isascii() and token for token in form.tokens)
+@given(st.text(max_size=40), st.sampled_from(["company", "person"]))
+def test_forms_never_fail_and_tokens_are_ascii(name: str, kind: str) -> None:
+    for form in forms(name, kind):
         assert len(form.tokens) == len(form.weights)
+        if form.native:
+            # The one exception: a name wholly in Hangul (or a person's in Han) keeps its own letters.
+            assert len(form.tokens) == 1
+            assert form.tokens[0]
+            assert not any(ch.isspace() or ch.isascii() for ch in form.tokens[0])
+        else:
+            assert all(token.isascii() and token for token in form.tokens)

@@ -15,7 +15,11 @@ from exportctl.http.api import yente
 from exportctl.http.api.v1 import audit, checks, records, session
 from exportctl.http.bodies import BodyLimit, JsonOnly
 from exportctl.http.edge import SecurityHeaders
+from exportctl.http.web import admin as admin_pages
+from exportctl.http.web import audit as audit_pages
 from exportctl.http.web import errors as page_errors
+from exportctl.http.web import parties as party_pages
+from exportctl.http.web import worklists as worklist_pages
 from exportctl.screening.screener import Screener
 from exportctl.store import db as store
 
@@ -58,4 +62,8 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
         app.include_router(router, prefix=API)
     app.include_router(yente.router, prefix=yente.PREFIX)  # yente's paths, under a prefix: see api/yente.py
     web.install(app)  # the pages and their static files
+    app.include_router(worklist_pages.router, include_in_schema=False)  # the worklists (web/worklists.py)
+    app.include_router(party_pages.router, include_in_schema=False)  # parties: list, page, re-open (web/parties.py)
+    for pages in (admin_pages.router, audit_pages.router):  # administration and audit trail pages
+        app.include_router(pages, include_in_schema=False)
     return app

@@ -4,6 +4,14 @@
 index work on: for every romanisation variant of a name, its Latin tokens without the legal form, the
 legal-form class found (a weak feature only), and the token weights (stopwords and generic company words
 count for less, so "CORP" or "TRADING" cannot carry a match on their own).
+
+Before comparison a name is also cleaned of what varies between writings of the same name: legal forms
+written out or abbreviated in any language (OpenSanctions' rigour table, MIT, via `name_tables`), a person's
+titles ("Dr.", "Sheikh", "Colonel"), a person's repeated name parts ("Mohammed Mohammed Ali"), digits typed
+for letters inside a word ("S3rgei"), and English numbers written as words ("Forty-Four" → "44"). Names
+written wholly in Hangul (and persons' names wholly in Han characters) also keep a native form: compared
+with another native form, syllables and characters are compared, not their romanisations, which merge
+distinct names (김정은 / 김정운 both romanise close to "Kim Jong Un").
 """
 
 from __future__ import annotations
@@ -12,11 +20,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
 from exportctl.countries import country_code
-from exportctl.screening import translit
+from exportctl.screening import name_tables, translit
 
 _DROP = {"P", "S"}  # Unicode punctuation and symbol categories
 
@@ -53,11 +62,21 @@ LATIN_LEGAL_FORMS: dict[str, str] = {
     "fz llc": "fz", "fz co": "fz", "tbk": "jsc", "pt": "jsc", "jv": "jv",
 }  # fmt: skip
 _MAX_FORM_TOKENS = max(len(form.split()) for form in LATIN_LEGAL_FORMS)
+# At the start and end of a name, the public table's forms in every language are recognised too ("Societatea
+# cu Raspundere Limitata" / "SRL", "Aktiengesellschaft" / "AG"); the classes above win where both know a form.
+# Inside a name only the forms above are removed: the long tail of the public table there would eat words.
+EDGE_LEGAL_FORMS: dict[str, str] = name_tables.legal_forms(LATIN_LEGAL_FORMS)
+_MAX_EDGE_TOKENS = max(len(form.split()) for form in EDGE_LEGAL_FORMS)
+_VOWELLESS_FORMS = sorted(f for f in EDGE_LEGAL_FORMS if len(f) == 4 and f.isalpha() and not set(f) & set("aeiouy"))
 # Forms written as a prefix ("OOO Romashka", "PT Bank X", "AO Vympel") as well as a suffix.
 _PREFIX_FORMS = {"ooo", "oao", "zao", "pao", "ao", "jsc", "ojsc", "pjsc", "cjsc", "pt", "kk", "llc", "tov", "too"}
 # Words of legal forms, for recognising a form written with a typo ("Xompany", "Joiint Stock").
 _ALL_LEGAL_WORDS = frozenset(word for form in LATIN_LEGAL_FORMS for word in form.split())
 _LEGAL_WORDS = sorted(word for word in _ALL_LEGAL_WORDS if len(word) >= 5)
+_LEGAL_WORDS_BY_LENGTH: dict[int, list[str]] = {}
+for _word in _LEGAL_WORDS:
+    _LEGAL_WORDS_BY_LENGTH.setdefault(len(_word), []).append(_word)
+_VOWELS = frozenset("aeiouy")
 
 # CJK legal forms are written without spaces, before or after the name: strip them before romanising.
 CJK_LEGAL_FORMS: dict[str, str] = {
@@ -85,6 +104,9 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 TOKEN_WEIGHT = 1.0
+# Variant names of the forms in Hangul syllables or Han characters (see `_native_form`).
+NATIVE_HANGUL = "native-hangul"
+NATIVE_HAN = "native-han"
 GENERIC_WEIGHT = 0.45
 STOPWORD_WEIGHT = 0.15
 
@@ -99,14 +121,24 @@ class NameForm:
     legal: str | None
     joined: str
     skeleton: str | None = None  # consonant skeleton, for names written in Arabic script or katakana
+    # A person's name. Set on the forms `forms` makes; the index file does not store it, so the scorer reads
+    # it from the query's forms only (they are always made fresh).
+    person: bool = False
+
+    @property
+    def native(self) -> bool:
+        """The name in Hangul syllables or Han characters, not romanised (see `_native_form`)."""
+        return self.variant in (NATIVE_HANGUL, NATIVE_HAN)
 
 
 def token_weight(token: str, person: bool = False) -> float:
     # Legal-form words in a person's name ("… Co., Ltd." typed after a name) are noise, but are not
     # removed: "As" and "Ag" are also parts of names (Iyad Ag Ghali).
-    if token in STOPWORDS or (person and token in _ALL_LEGAL_WORDS):
+    # "Oglu", "kyzy" ("son of", "daughter of") mark a patronymic like "bin" does: a particle, not a name.
+    if token in STOPWORDS or (person and (token in _ALL_LEGAL_WORDS or token in PATRONYMIC_WORDS)):
         return STOPWORD_WEIGHT
-    if token in GENERIC_WORDS:
+    # A legal-form word left inside a company's name ("… Company VGTZ") says what kind of company, not which.
+    if token in GENERIC_WORDS or token in _ALL_LEGAL_WORDS:
         return GENERIC_WEIGHT
     return TOKEN_WEIGHT
 
@@ -120,32 +152,151 @@ def _strip_cjk_legal_form(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _latin_tokens(text: str) -> list[str]:
     text = text.lower().replace("&", " and ").replace("'", "").replace("`", "")
-    return re.sub(r"[^a-z0-9]+", " ", text).split()
+    return _NON_ALNUM.sub(" ", text).split()
 
 
+# --- digits for letters, numbers as words ------------------------------------------------------------------------
+
+# Digits typed for the letters they look like ("1gor", "S3rgei", "Gazpr0m").
+# "1" stands for "i" ("1gor") or "l" ("A1i"): both readings are made, and the better one wins.
+_LOOKALIKE = {
+    one: str.maketrans({"0": "o", "1": one, "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}) for one in "il"
+}
+_LOOKALIKE_DIGITS = frozenset("0134578")
+
+
+@lru_cache(maxsize=100_000)
+def letters_for_digits(token: str, person: bool, one: str = "i") -> str:
+    """A word of letters with a look-alike digit in it, read as letters. Only where the digits cannot be a
+    number: digits single (never two in a row) and no more than the letters; in a company's name, also at
+    least three letters, digits under a third of the word and not at its end ("Web3", "Tu154", "A320", "K2"
+    and all-digit tokens keep their digits). A person's name has no model numbers: "A1i", "4bd" are letters."""
+    digits = sum(ch.isdigit() for ch in token)
+    letters = len(token) - digits
+    if not digits or not letters or digits > letters:
+        return token
+    if any(ch.isdigit() and ch not in _LOOKALIKE_DIGITS for ch in token):
+        return token
+    if any(a.isdigit() and b.isdigit() for a, b in pairwise(token)):
+        return token
+    if not person and (digits * 3 > len(token) or letters < 3 or token[-1].isdigit()):
+        return token
+    return token.translate(_LOOKALIKE[one])
+
+
+def _is_number_word(token: str) -> bool:
+    return token in name_tables.UNITS or token in name_tables.TENS
+
+
+def _number_words(tokens: list[str]) -> list[str]:
+    """English numbers written as words become digits ("forty four" → "44", "three" → "3", "twenty-eighth"
+    → "28th"), so that they meet the digits another list writes."""
+    if not any(_is_number_word(t) or t in name_tables.ORDINALS for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not _is_number_word(token) and token not in name_tables.ORDINALS:
+            out.append(token)
+            i += 1
+            continue
+        total = current = 0
+        nth = False
+        while i < len(tokens) and not nth:
+            word = tokens[i]
+            if word in name_tables.ORDINALS:  # an ordinal ends the number: "twenty-eighth", "hundredth"
+                value = name_tables.ORDINALS[word]
+                current = current * value if value >= 100 and current else current + value
+                nth = True
+            elif word in name_tables.UNITS:
+                current += name_tables.UNITS[word]
+            elif word in name_tables.TENS:
+                current += name_tables.TENS[word]
+            elif word in name_tables.SCALES and current:
+                current *= name_tables.SCALES[word]
+                if name_tables.SCALES[word] >= 1000:
+                    total, current = total + current, 0
+            elif word == "and" and current >= 100 and i + 1 < len(tokens) and _is_number_word(tokens[i + 1]):
+                pass  # "one hundred and five"
+            else:
+                break
+            i += 1
+        out.append(name_tables.ordinal(total + current) if nth else str(total + current))
+    return out
+
+
+# --- persons: titles, repeated parts, patronymics ------------------------------------------------------------
+
+PERSON_TITLES = name_tables.person_titles()
+_MAX_TITLE_TOKENS = max(len(title) for title in PERSON_TITLES)
+# East Slavic patronymics (-ovich, -evna …, also as German, Dutch and Hungarian write them: -owitsch,
+# -owitsj, -ovics), Turkic ones (-ogly, -kyzy) and the separate words for them.
+_PATRONYMIC = re.compile(
+    r"^[a-z]{3,}(?:ovich|evich|ovych|evych|ovics|evics|owitsch|ewitsch|owitsj|ewitsj|ovna|evna|ichna|ogly|oglu|kyzy|qizi)$"
+)
+PATRONYMIC_WORDS = frozenset({"ogly", "oglu", "ugli", "kyzy", "qizi", "uly", "uulu"})
+
+
+def _drop_titles(tokens: list[str]) -> list[str]:
+    """Titles at the start of a person's name ("Dr.", "Prof. Dr.", "Sheikh", "Lieutenant General"), as long
+    as two words of the name remain: "General" alone, or "Haji Ahmad", may be all there is of a name."""
+    changed = True
+    while changed:
+        changed = False
+        for size in range(min(_MAX_TITLE_TOKENS, len(tokens) - 2), 0, -1):
+            if tuple(tokens[:size]) in PERSON_TITLES:
+                tokens, changed = tokens[size:], True
+                break
+    return tokens
+
+
+def _person_tokens(tokens: list[str]) -> list[str]:
+    # A repeated part ("Mohammed Mohammed Ali", a name and a father's name alike) once: lists differ on it.
+    return list(dict.fromkeys(tokens)) if len(set(tokens)) < len(tokens) else tokens
+
+
+@lru_cache(maxsize=100_000)
+def is_patronymic(token: str) -> bool:
+    """A patronymic ("Vladimirovich", "Ogly"): a middle part of a name wherever a list writes it."""
+    return token in PATRONYMIC_WORDS or _PATRONYMIC.match(token) is not None
+
+
+@lru_cache(maxsize=100_000)
 def _legal_word(token: str) -> str:
-    """The legal-form word a token is, allowing one typo in words of five letters or more."""
+    """The legal-form word a token is, allowing one typo in words of five letters or more, and in
+    abbreviations of four letters without a vowel ("SLRL" for "SPRL"), which are no words of a name."""
+    if len(token) == 4 and token not in EDGE_LEGAL_FORMS and _VOWELS.isdisjoint(token):
+        for form in _VOWELLESS_FORMS:
+            if OSA.distance(form, token, score_cutoff=1) <= 1:
+                return form
+        return token
     if len(token) < 5 or token in LATIN_LEGAL_FORMS:
         return token
-    for word in _LEGAL_WORDS:
-        if abs(len(word) - len(token)) <= 1 and OSA.distance(word, token, score_cutoff=1) <= 1:
-            return word
+    for size in (len(token) - 1, len(token), len(token) + 1):
+        for word in _LEGAL_WORDS_BY_LENGTH.get(size, ()):
+            if OSA.distance(word, token, score_cutoff=1) <= 1:
+                return word
     return token
 
 
 def _strip_once(tokens: list[str]) -> tuple[list[str], str | None]:
-    window = [_legal_word(t) for t in tokens[:_MAX_FORM_TOKENS]], [_legal_word(t) for t in tokens[-_MAX_FORM_TOKENS:]]
-    head, tail = window
-    for size in range(min(_MAX_FORM_TOKENS, len(tokens) - 1), 0, -1):
+    window = min(_MAX_EDGE_TOKENS, len(tokens) - 1)  # a form never takes the whole name
+    head = [_legal_word(t) for t in tokens[:window]]
+    tail = [_legal_word(t) for t in tokens[-window:]] if window else []
+    for size in range(min(_MAX_EDGE_TOKENS, len(tokens) - 1), 0, -1):
         form = " ".join(tail[-size:])
-        if form in LATIN_LEGAL_FORMS:
-            return tokens[:-size], LATIN_LEGAL_FORMS[form]
-    for size in range(min(_MAX_FORM_TOKENS, len(tokens) - 1), 0, -1):
+        if form in EDGE_LEGAL_FORMS:
+            return tokens[:-size], EDGE_LEGAL_FORMS[form]
+    for size in range(min(_MAX_EDGE_TOKENS, len(tokens) - 1), 0, -1):
         form = " ".join(head[:size])
-        if form in LATIN_LEGAL_FORMS and (size > 1 or form in _PREFIX_FORMS):
-            return tokens[size:], LATIN_LEGAL_FORMS[form]
+        if form in EDGE_LEGAL_FORMS and (size > 1 or form in _PREFIX_FORMS):
+            return tokens[size:], EDGE_LEGAL_FORMS[form]
     return tokens, None
 
 
@@ -230,29 +381,64 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
     skeletal = bool(translit.ARABIC.search(cleaned) or translit.KANA.search(cleaned))
     result: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    for variant, latin in _romanisations(cleaned, person):
-        tokens = _latin_tokens(latin)
+    native = _native_form(cleaned, cjk_legal, person)
+    if native is not None:
+        result.append(native)
+    for variant, latin, one in _readings(_romanisations(cleaned, person)):
+        tokens = [letters_for_digits(t, person, one) for t in _latin_tokens(latin)]
         legal = cjk_legal
-        if not person:
+        written = tokens  # as written, for the whole-string views (the spaces-removed name, the skeleton)
+        if person:
+            written = _drop_titles(tokens)
+            tokens = _person_tokens(written)
+        else:
             tokens, latin_legal = split_legal_form(tokens)
             legal = legal or latin_legal
             tokens = _expand(tokens)
+        tokens = _number_words(tokens)
         key = tuple(tokens)
         if not tokens or key in seen:
             continue
         seen.add(key)
-        skeleton = translit.consonant_skeleton("".join(tokens)) if skeletal else None
+        joined = "".join(written if person else tokens)
+        skeleton = translit.consonant_skeleton(joined) if skeletal else None
         result.append(
             NameForm(
                 variant=variant,
                 tokens=key,
                 weights=tuple(token_weight(t, person) for t in tokens),
                 legal=legal,
-                joined="".join(tokens),
+                joined=joined,
                 skeleton=skeleton,
+                person=person,
             )
         )
     return tuple(result)
+
+
+def _readings(romanised: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Each romanisation with "1" read as "i"; names with a "1" among letters also with "1" read as "l"."""
+    readings = [(variant, latin, "i") for variant, latin in romanised]
+    readings += [(f"{variant}-1l", latin, "l") for variant, latin in romanised if _ONE_IN_WORD.search(latin)]
+    return readings
+
+
+_ONE_IN_WORD = re.compile(r"[A-Za-z]1|1[A-Za-z]")
+_NOT_NATIVE = re.compile(r"[\s\W_]+")
+
+
+def _native_form(cleaned: str, legal: str | None, person: bool) -> NameForm | None:
+    """The name as its Hangul syllables (any kind), or a person's name as its Han characters: one token, the
+    characters without spaces or punctuation (a Korean name is written "김정은" or "김 정은"). None when the
+    name mixes in other letters (kana, Latin), which the romanised forms handle."""
+    text = _NOT_NATIVE.sub("", cleaned)
+    if not text:
+        return None
+    if all("\uac00" <= ch <= "\ud7a3" for ch in text):
+        return NameForm(NATIVE_HANGUL, (text,), (TOKEN_WEIGHT,), legal, text, person=person)
+    if person and all(translit.HAN.match(ch) for ch in text):
+        return NameForm(NATIVE_HAN, (text,), (TOKEN_WEIGHT,), legal, text, person=person)
+    return None
 
 
 BRACKETED = re.compile(r"[(（\[]([^()（）\[\]]{2,})[)）\]]")

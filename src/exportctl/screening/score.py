@@ -7,10 +7,22 @@ query tokens count fully and unmatched list tokens partly (a list name is often 
 Shenzhen Branch"). Two whole-string views catch what tokens miss: the name with spaces removed
 ("Kim Jong Un" / "Kim Jong-un" / "KIMJONGUN") and, for Arabic script, the consonant skeleton. The legal
 form only nudges the score. The best variant pair wins, and its alignment is the explanation.
+
+Persons: a nickname meets its full name ("Bill" / "William", "Sasha" / "Aleksandr"; `name_tables`), and a
+middle name or patronymic present on one side only costs little (on the list side least: lists write the
+full name), while a first or last name left over costs in full. A name part one consonant away that is
+neither a neighbouring key nor a like sound ("Mnangagwa" / "Mnangagma"), or spelt alike in less than three
+letters of four without sounding alike ("Pezeshkian" / "Pezeshfar"), is another name. Names that are both
+in Hangul (or both persons' names in Han characters) are compared in that script only: a different
+syllable is a different name, however alike the romanisations. Companies: a distinctive word inserted into
+one name only ("University of [Electronic] Science and Technology of China") costs the candidate as much
+as the query and lowers the score; numbers are identifiers ("Plant 150" / "Plant 151"), and so are country
+names ("Iran" / "Iraq"). Whole-string views never override a number or a single distinct word.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +31,9 @@ from typing import Any, Literal
 import jellyfish
 from rapidfuzz.distance import OSA, Levenshtein
 
-from exportctl.screening.names import TOKEN_WEIGHT, NameForm, expand_names, forms
+from exportctl.countries import country_code
+from exportctl.screening import name_tables
+from exportctl.screening.names import PATRONYMIC_WORDS, TOKEN_WEIGHT, NameForm, expand_names, forms, is_patronymic
 from exportctl.screening.translit import consonant_skeleton
 
 Kind = Literal["company", "person"]
@@ -34,6 +48,26 @@ ACRONYM_SIMILARITY = 0.86
 STOPWORD_CUT = 0.2  # weight below which a token is a stopword (left out of initials)
 LEGAL_FORM_SAME = 0.02
 LEGAL_FORM_DIFFERENT = -0.05
+_NUMBER = re.compile(r"\d{2,}")  # a number in a name (a single digit among letters may be a letter)
+NICKNAME_SIMILARITY = 0.9
+# What a person's middle name or patronymic left unmatched costs, relative to its weight, on each side.
+MIDDLE_NAME_QUERY_WEIGHT = 0.5
+MIDDLE_NAME_CANDIDATE_WEIGHT = 0.2
+# A person matched on one name and a patronymic, with a name left over ("Vladimir Vladimirovich" / "Vladimir
+# Vladimirovich Putin"): the surname is missing, and a given name with a father's name is shared by many.
+MISSING_SURNAME_CAP = 0.75
+# What a company's distinctive word inserted into the name on the candidate side only costs (other words left
+# over there cost UNMATCHED_CANDIDATE_WEIGHT): "University of Electronic Science and Technology of China" is
+# not "University of Science and Technology of China".
+DISTINCTIVE_CANDIDATE_WEIGHT = 1.0
+NICKNAMES = name_tables.nicknames()
+# A person's name part spelt alike in less than three letters of four is another name ("Pezeshkian" /
+# "Pezeshfar"), not a typo or a transliteration (those are closer, or caught as sound-alikes).
+PERSON_FUZZY_FLOOR = 0.75
+PERSON_FUZZY_FACTOR = 0.8
+# A company's distinctive word inserted on one side only, when all else matches: the names differ in what
+# tells them apart ("University of [Electronic] Science and Technology of China").
+DISTINCTIVE_LEFT_FACTOR = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +127,9 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
         return (0.8, "initial") if a[0] == b[0] else (0.0, "none")
+    # Words with different numbers in them are different things ("Tu154" / "Tu155", "A320" / "A321").
+    if _NUMBER.search(a) and _NUMBER.search(b) and _NUMBER.findall(a) != _NUMBER.findall(b):
+        return 0.0, "none"
     similarity = OSA.normalized_similarity(a, b)  # a transposition ("Tsed" / "Sted") is one edit
     # Short tokens change meaning with one letter ("IAI" / "IAO"): they need to be exact or phonetic.
     if min(len(a), len(b)) <= 3:
@@ -107,11 +144,156 @@ def token_similarity(a: str, b: str) -> tuple[float, str]:
     return similarity, how
 
 
+# Consonants that one transliteration writes for another (b/p/v/w/f, c/k/q/g, s/z, d/t, m/n, l/r, j/y/g/z,
+# and Arabic's final h/t, "Ummah" / "Ummat"): swapped, they are the same name spelt another way.
+_SOUND_GROUPS = ("bpvwf", "ckqgx", "cszx", "dt", "mn", "lr", "jygz", "hk", "ht")
+_SIMILAR_CONSONANTS = frozenset((a, b) for group in _SOUND_GROUPS for a in group for b in group if a != b)
+# Keys next to each other on a QWERTY keyboard: one swapped for the other is a typing slip.
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POSITION = {key: (row, col) for row, keys in enumerate(_KEYBOARD_ROWS) for col, key in enumerate(keys)}
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
+def _adjacent_keys(a: str, b: str) -> bool:
+    (row_a, col_a), (row_b, col_b) = _KEY_POSITION[a], _KEY_POSITION[b]
+    # Rows are staggered by about half a key: the row below is shifted right.
+    return abs(row_a - row_b) <= 1 and -1 <= (col_b - col_a) + (row_b - row_a) * 0.5 <= 1
+
+
+# Spellings of one sound in the Latin orthographies lists transliterate into (Polish sz/cz, German sch/tsch/w, ph,
+# j for y): folded, "Lukaszenko" and "Lukashenko" are one spelling.
+_SPELLING_FOLDS = (
+    ("tsch", "ch"), ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("zh", "j"), ("ph", "f"), ("w", "v"), ("j", "y"),
+)  # fmt: skip
+
+
+_DIGRAPH_H = re.compile(r"([bcdfgjklmnpqrstvwxz])h")
+
+
+def _fold_spelling(word: str) -> str:
+    for written, folded in _SPELLING_FOLDS:
+        word = word.replace(written, folded)
+    return word
+
+
+@lru_cache(maxsize=100_000)
+def distinct_letter(a: str, b: str) -> bool:
+    """Two words of four letters or more that differ in one consonant, where that consonant is neither a
+    typing slip (a neighbouring key) nor a transliteration (a like sound): "Mnangagwa" / "Mnangagma",
+    "Iran" / "Iraq". A rare name one such letter apart is another name; vowels (i/y, e/a) and neighbouring
+    keys are how the same name is misspelt."""
+    if len(a) != len(b) or len(a) < 4 or not (a.isalpha() and b.isalpha() and a.isascii() and b.isascii()):
+        return False
+    if _fold_spelling(a) == _fold_spelling(b):
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    if x in _VOWEL_LETTERS or y in _VOWEL_LETTERS or (x, y) in _SIMILAR_CONSONANTS:
+        return False
+    return not _adjacent_keys(x, y)
+
+
+@lru_cache(maxsize=10_000)
+def _two_countries(a: str, b: str) -> bool:
+    return country_code(a) is not None and country_code(b) is not None
+
+
+@lru_cache(maxsize=100_000)
+def _sound_alike(a: str, b: str) -> bool:
+    """Spellings of one sound sequence (Lvova / Lwowa, Ewmenow / Evmenov, Sesenja / Sheshenya): the same
+    consonant skeleton once orthographies are folded and the "h" of digraphs (sh, ch, kh, zh) is dropped;
+    long skeletons may differ in one consonant."""
+    left = consonant_skeleton(_DIGRAPH_H.sub(r"\1", _fold_spelling(a)))
+    right = consonant_skeleton(_DIGRAPH_H.sub(r"\1", _fold_spelling(b)))
+    limit = 1 if min(len(left), len(right)) >= 5 else 0
+    return Levenshtein.distance(left, right, score_cutoff=limit + 1) <= limit
+
+
+@lru_cache(maxsize=100_000)
+def nickname_of(a: str, b: str) -> bool:
+    """One of two given names is a nickname or short form of the other ("Bob" / "Robert")."""
+    return b in NICKNAMES.get(a, ())
+
+
+def _middle(form: NameForm, index: int, matched: list[int]) -> bool:
+    """A person's name part between two matched parts (a middle name), or a patronymic anywhere (also the
+    father's name before a separate "oglu" / "kyzy": "Heydar oglu")."""
+    if matched and min(matched) < index < max(matched):
+        return True
+    following = form.tokens[index + 1] if index + 1 < len(form.tokens) else ""
+    return is_patronymic(form.tokens[index]) or (following in PATRONYMIC_WORDS)
+
+
+def _interior_distinctive(form: NameForm, left: list[int]) -> bool:
+    """A distinctive word left unmatched between matched words of a company's name: a word inserted into the
+    name ("Korea [Daesong] General Trading"), which changes it, unlike one added at either end (a place, an
+    acronym: "Khuzestan Oxin Steel", "Ansar al-Charia Benghazi")."""
+    matched = [i for i in range(len(form.tokens)) if i not in left]
+    return bool(matched) and any(
+        min(matched) < i < max(matched) and form.weights[i] >= TOKEN_WEIGHT and len(form.tokens[i]) > 2 for i in left
+    )
+
+
+def _one_name_matched(aligned: list[AlignedToken]) -> bool:
+    names = [a for a in aligned if not is_patronymic(a.query) and a.query not in PATRONYMIC_WORDS]
+    return len(names) == 1 and len(aligned) > 1
+
+
+def _unmatched_cost(query: NameForm, candidate: NameForm, left_q: list[int], left_c: list[int]) -> float:
+    matched_q = [i for i in range(len(query.tokens)) if i not in left_q]
+    matched_c = [j for j in range(len(candidate.tokens)) if j not in left_c]
+    # A middle name is cheap only when it is present on one side only: a different name in the middle on
+    # each side ("Saif al-Islam" / "Saif al-Arab") is a different person.
+    if query.person and not (left_q and left_c):
+        cost = sum(
+            query.weights[i] * (MIDDLE_NAME_QUERY_WEIGHT if _middle(query, i, matched_q) else 1.0) for i in left_q
+        )
+        return cost + sum(
+            candidate.weights[j]
+            * (MIDDLE_NAME_CANDIDATE_WEIGHT if _middle(candidate, j, matched_c) else UNMATCHED_CANDIDATE_WEIGHT)
+            for j in left_c
+        )
+    cost = UNMATCHED_QUERY_WEIGHT * sum(query.weights[i] for i in left_q)
+    if query.person:
+        return cost + UNMATCHED_CANDIDATE_WEIGHT * sum(candidate.weights[j] for j in left_c)
+
+    def inserted(j: int) -> bool:
+        distinctive = candidate.weights[j] >= TOKEN_WEIGHT and len(candidate.tokens[j]) > 2
+        return distinctive and bool(matched_c) and min(matched_c) < j < max(matched_c)
+
+    return cost + sum(
+        candidate.weights[j] * (DISTINCTIVE_CANDIDATE_WEIGHT if inserted(j) else UNMATCHED_CANDIDATE_WEIGHT)
+        for j in left_c
+    )
+
+
+@lru_cache(maxsize=500_000)
+def name_part_similarity(a: str, b: str, person: bool) -> tuple[float, str]:
+    """`token_similarity` with what depends on the kind of name (one cached call per pair of words: this is
+    the scorer's inner loop)."""
+    similarity, how = token_similarity(a, b)
+    if how != "fuzzy" and (not person or similarity >= NICKNAME_SIMILARITY):
+        return similarity, how
+    # Another name, not a typo of this one; in a company's name, only for names of countries ("Iran" /
+    # "Iraq"): its other words are too often typed with a slip anywhere.
+    if how == "fuzzy" and distinct_letter(a, b) and (person or _two_countries(a, b)):
+        return 0.0, "distinct"
+    if person:
+        if nickname_of(a, b):
+            return NICKNAME_SIMILARITY, "nickname"
+        if MIN_TOKEN_SIMILARITY <= similarity < PERSON_FUZZY_FLOOR and how == "fuzzy" and not _sound_alike(a, b):
+            return similarity * PERSON_FUZZY_FACTOR, how
+    return similarity, how
+
+
 def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedToken], list[int], list[int]]:
     pairs: list[tuple[float, int, int, str]] = []
+    person = query.person
     for i, q in enumerate(query.tokens):
         for j, c in enumerate(candidate.tokens):
-            similarity, how = token_similarity(q, c)
+            similarity, how = name_part_similarity(q, c, person)
             if similarity >= MIN_TOKEN_SIMILARITY:
                 pairs.append((similarity, i, j, how))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -131,8 +313,7 @@ def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedTok
         aligned.append(AlignedToken(query.tokens[i], candidate.tokens[j], similarity, how))
     left_q = [i for i in range(len(query.tokens)) if i not in used_q]
     left_c = [j for j in range(len(candidate.tokens)) if j not in used_c]
-    penalty = UNMATCHED_QUERY_WEIGHT * sum(query.weights[i] for i in left_q)
-    penalty += UNMATCHED_CANDIDATE_WEIGHT * sum(candidate.weights[j] for j in left_c)
+    penalty = _unmatched_cost(query, candidate, left_q, left_c) if left_q or left_c else 0.0
     total = matched_weight + penalty
     score = matched / total if total else 0.0
     # Only generic words matched while a distinctive word is left over ("International Trading" vs
@@ -143,12 +324,16 @@ def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedTok
     )
     if aligned and only_generic and distinctive_left:
         score = min(score, 0.5)
+    if query.person and (left_q or left_c) and _one_name_matched(aligned):
+        score = min(score, MISSING_SURNAME_CAP)
     # A distinctive word on each side that matches nothing is a conflict, not missing detail:
     # "Omar Sabawi Ibrahim Hasan" is not "Sa'd Sabawi Ibrahim Hasan".
-    if any(query.weights[i] >= TOKEN_WEIGHT for i in left_q) and any(
-        candidate.weights[j] >= TOKEN_WEIGHT for j in left_c
-    ):
+    distinctive_q = any(query.weights[i] >= TOKEN_WEIGHT for i in left_q)
+    distinctive_c = any(candidate.weights[j] >= TOKEN_WEIGHT for j in left_c)
+    if distinctive_q and distinctive_c:
         score *= CONFLICT_FACTOR
+    elif not query.person and (_interior_distinctive(query, left_q) or _interior_distinctive(candidate, left_c)):
+        score *= DISTINCTIVE_LEFT_FACTOR
     return score, aligned, left_q, left_c
 
 
@@ -179,7 +364,14 @@ def compare_forms(query: NameForm, candidate: NameForm) -> tuple[float, str, lis
     acronym = acronym_score(query, candidate) if score < ACRONYM_SIMILARITY else 0.0
     if acronym > score:
         return acronym, "acronym", aligned, left_q, left_c
-    if query.joined and candidate.joined and len(query.tokens) + len(candidate.tokens) > 2:
+    # The whole-string views cannot tell "Plant 150" from "Plant 151": numbers in names are identifiers, so
+    # names whose numbers differ are compared by their tokens only.
+    if _numbers(query.tokens) != _numbers(candidate.tokens):
+        return score, method, aligned, left_q, left_c
+    # Nor can the joined view tell a word for another where the names have the same words but that one
+    # ("Korea / Kenya Heungjin Trading", "Mnangagwa / Mnangagma"): it is for names written with other spacing.
+    joinable = not _one_word_differs(query, candidate, left_q, left_c)
+    if joinable and query.joined and candidate.joined and len(query.tokens) + len(candidate.tokens) > 2:
         whole = Levenshtein.normalized_similarity(query.joined, candidate.joined) * WHOLE_STRING_DISCOUNT
         if whole > score and min(len(query.joined), len(candidate.joined)) >= 6:
             score, method = whole, "joined"
@@ -191,6 +383,26 @@ def compare_forms(query: NameForm, candidate: NameForm) -> tuple[float, str, lis
             if skeleton > score:
                 score, method = skeleton, "consonant-skeleton"
     return score, method, aligned, left_q, left_c
+
+
+def _one_word_differs(query: NameForm, candidate: NameForm, left_q: list[int], left_c: list[int]) -> bool:
+    """The names have the same number of words, and all match but one distinctive word of four letters or
+    more on each side that is another word, not a misspelling of it."""
+    if len(query.tokens) != len(candidate.tokens) or len(left_q) != 1 or len(left_c) != 1:
+        return False
+    a, b = query.tokens[left_q[0]], candidate.tokens[left_c[0]]
+    if min(len(a), len(b)) < 4 or min(query.weights[left_q[0]], candidate.weights[left_c[0]]) < TOKEN_WEIGHT:
+        return False
+    return distinct_letter(a, b) or OSA.normalized_similarity(a, b) < MIN_TOKEN_SIMILARITY
+
+
+@lru_cache(maxsize=100_000)
+def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The numbers in a name: tokens of digits, and runs of two digits or more inside words ("Tu154"). A
+    single digit inside a word ("Oi1") may be a letter typed as a digit and is left to the comparison."""
+    found = [token for token in tokens if token.isdigit()]
+    found += [run for token in tokens if not token.isdigit() for run in _NUMBER.findall(token)]
+    return tuple(sorted(found))
 
 
 def _skeleton(form: NameForm) -> str:
@@ -216,8 +428,16 @@ def best_comparison(
 ) -> Comparison:
     """Best comparison over the romanisation variants of one query name and one candidate name."""
     best = Comparison(0.0, query, candidate, "none", threshold=threshold)
+    # Both names in Hangul (or both persons' names in Han characters): only those forms are compared, since
+    # romanisation merges syllables that make different names. Otherwise the native forms take no part (a
+    # Han name against a Hangul one is compared by romanisation).
+    scripts = {q.variant for q in query_forms if q.native} & {c.variant for c in candidate_forms if c.native}
     for q in query_forms:
+        if q.native != bool(scripts) or (q.native and q.variant not in scripts):
+            continue
         for c in candidate_forms:
+            if c.native != bool(scripts) or (c.native and c.variant not in scripts):
+                continue
             raw, method, aligned, left_q, left_c = compare_forms(q, c)
             adjustment, note = _legal_adjustment(q, c)
             score = max(0.0, min(1.0, raw + adjustment)) if raw > 0 else 0.0

@@ -94,7 +94,7 @@ class Screener:
             entity = indexed.entity
             if lists is not None and entity.list_id not in lists:
                 continue
-            if kind != "any" and (entity.kind == "person") != (kind == "person"):
+            if not _may_be(entity, kind):
                 continue
             entity_kind = "person" if entity.kind == "person" else "company"
             comparison = best_comparison(name, query_forms[entity_kind], indexed.name, indexed.forms, threshold)
@@ -120,6 +120,16 @@ class Screener:
         ]
         hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entity_id))
         return ScreeningResult(name, country, threshold, tuple(hits[:limit]), len(candidates))
+
+
+def _may_be(entity: ListedEntity, kind: QueryKind) -> bool:
+    """Whether a listed entity may be what the query is. An entity whose list does not say what it is may be
+    either: a person query must still meet it, or the kind filter would clear a listed party."""
+    if kind == "person":
+        return entity.kind in ("person", "unknown")
+    if kind == "company":
+        return entity.kind != "person"
+    return True
 
 
 def _hit(

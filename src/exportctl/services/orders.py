@@ -638,11 +638,14 @@ def _warning(licence: Licence, check: int) -> LicenceWarning:
     return LicenceWarning(licence.number, kind, f"{unit} {used:,} of {limit:,} used")
 
 
+NEAR_EXHAUSTION_SHARE = 0.9  # the share of a limit used from which a licence is "near exhaustion"
+
+
 def licence_warnings(
     db: Session,
     today: dt.date,
     days: int = 60,
-    share: float = 0.9,
+    share: float = NEAR_EXHAUSTION_SHARE,
     *,
     limit: int | None = None,
     offset: int = 0,
@@ -653,7 +656,7 @@ def licence_warnings(
     return [_warning(licence, check) for licence, check in rows]
 
 
-def count_licence_warnings(db: Session, today: dt.date, days: int = 60, share: float = 0.9) -> int:
+def count_licence_warnings(db: Session, today: dt.date, days: int = 60, share: float = NEAR_EXHAUSTION_SHARE) -> int:
     counted = select(func.count()).select_from(_warning_rows(today, days, share).order_by(None).subquery())
     return db.scalar(counted) or 0
 

@@ -24,7 +24,7 @@ from exportctl.http.web.facts import recent_changes
 from exportctl.http.web.i18n import translator
 from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import render
-from exportctl.services import orders, regimes
+from exportctl.services import orders, regimes, worklists
 from exportctl.store.models import Licence, Order
 
 router = APIRouter()
@@ -86,7 +86,7 @@ def blocked_by_reason(db: Session) -> tuple[list[BlockedReason], int]:
 def dashboard(
     request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime, today: dt.date | None = None
 ) -> Response:
-    day = today or dt.date.today()
+    day = today or worklists.reference_day(db, dt.date.today())  # the period that has data, by default
     blocked, blocked_total = blocked_by_reason(db)
     warnings: dict[str, list[orders.LicenceWarning]] = defaultdict(list)
     for warning in orders.licence_warnings(db, day, WARNING_DAYS):
@@ -115,4 +115,6 @@ def dashboard(
         in_force=in_force,
         in_force_more=in_force_total - len(in_force),
         changes=recent_changes(translator(request), regimes.regime(regime_id), day),
+        worklist_counts={name: worklists.count(db, name, day) for name in worklists.NAMES},
+        dated=day != dt.date.today(),  # the licence worklist's link then carries the dashboard's date
     )
