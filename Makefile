@@ -47,8 +47,13 @@ chromium:
 			chromium fonts-ipafont-gothic; \
 	}
 
+# The suite runs on every core (pytest-xdist): one worker per core, each test file kept whole on one worker, so a
+# module's fixtures (a demo database, a served app, a Dask cluster) are built once. TEST_WORKERS=0 runs it in one
+# process.
+TEST_WORKERS ?= auto
+
 pytest: $(STAMP) chromium
-	EXPORTCTL_PG_BIN=$(PG_BIN) EXPORTCTL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	EXPORTCTL_PG_BIN=$(PG_BIN) EXPORTCTL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The long runs of issue 10's proofs (the normal suite runs a fast slice of each), on SQLite and PostgreSQL:
 # over 10,000 generated hostile inputs (check --file, every REST body, CSV/XLSX imports) with no crash and no

@@ -100,16 +100,15 @@ def page_policy() -> str:
 
 
 def docs_policy(page: bytes) -> str:
-    """The API docs page (behind login): FastAPI's Swagger UI, from its CDN, and its one inline script."""
+    """The API docs page (behind login): the vendored Swagger UI (static files) and its one inline script."""
     inline = re.findall(rb"<script>(.*?)</script>", page, flags=re.DOTALL)
     scripts = " ".join(source_hash(script.decode()) for script in inline)
-    cdn = "https://cdn.jsdelivr.net"
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' {cdn} {scripts}",
-            f"style-src 'self' {cdn}",
-            "img-src 'self' data: https://fastapi.tiangolo.com",
+            f"script-src 'self' {scripts}",
+            "style-src 'self'",
+            "img-src 'self' data:",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",

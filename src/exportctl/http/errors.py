@@ -68,9 +68,11 @@ def field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
 
 
-def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+def problem(status: int, title: str, detail: str = "", *, shown_title: str | None = None, **extra: Any) -> JSONResponse:
+    """A problem detail: `type` is made of the English title (a code clients match on); `shown_title` is the
+    title in the asked language, when not English."""
     body: dict[str, Any] = {"type": f"https://exportctl.org/problems/{title.lower().replace(' ', '-')}"}
-    body |= {"title": title, "status": status, "detail": detail, **extra}
+    body |= {"title": shown_title or title, "status": status, "detail": detail, **extra}
     headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -86,7 +88,13 @@ def problem_for(request: Request, exc: Exception) -> JSONResponse:
         extra["retry_after"] = exc.retry_after
     elif isinstance(exc, Busy):
         extra["retry_after"] = BUSY_RETRY_AFTER
-    response = problem(status, title, message_of(exc), **extra)
+    # Imported here: the language module reads the web catalogue, whose package imports this module.
+    from exportctl.http.api.v1 import language
+
+    # The title in the asked language (Accept-Language); the detail stays as the service wrote it (it names fields
+    # and values), and type, status and errors are codes a client matches on.
+    shown = language.problem_title(title, language.of(request))
+    response = problem(status, title, message_of(exc), shown_title=shown, **extra)
     if isinstance(exc, HTTPException) and status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response

@@ -39,6 +39,7 @@ from exportctl.services.records import classification_on, item_by_code, party_by
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.db import insert_missing, reserve_ids
 from exportctl.store.models import (
+    AuditRecord,
     Drawdown,
     Item,
     Licence,
@@ -855,6 +856,8 @@ def ship_order(db: Session, actor: Actor, number: str, shipped_on: dt.date) -> O
     order = lock_order(db, number)
     if order.status != "released":
         raise RecordError(f"order '{number}' is {order.status}; only a released order ships")
+    if _part_shipments(db, number):  # shipping it whole would ship again what has left
+        raise RecordError(f"order '{number}' has partly shipped; ship what remains of its lines")
     _refuse_future(shipped_on)
     _refuse_stale_determination(order, shipped_on)
     draws = _licensed_lines(db, order)
@@ -973,3 +976,134 @@ def draw_down(
          "value_used_jpy": licence.value_used_jpy, "shipped_on": on.isoformat()},
     )  # fmt: skip
     return drawdown
+
+
+# --- partial shipments ----------------------------------------------------------------------------------------
+
+SHIP_PART = "order.ship_part"
+_EPSILON = 1e-9  # quantities are floats: what is left below this has all shipped
+
+
+@dataclass(frozen=True)
+class LineShipped:
+    """How much of an order line has shipped so far (quantity, and its share of the line's value in yen)."""
+
+    line_no: int
+    quantity: float
+    value_jpy: int
+    ordered: float | None
+
+    @property
+    def remaining(self) -> float | None:
+        return None if self.ordered is None else max(self.ordered - self.quantity, 0.0)
+
+
+@dataclass(frozen=True)
+class PartShipment:
+    order: Order
+    shipped: dict[int, LineShipped]  # line number → shipped so far, after this shipment
+    repeated: bool  # the same request (its key) had already shipped: nothing was done again
+
+
+def _part_shipments(db: Session, number: str) -> list[dict[str, Any]]:
+    """The ledger's partial shipments of the order, oldest first. The ledger is where they are recorded: it is
+    written in the shipment's transaction, so under the order's lock it holds every shipment committed before."""
+    rows = db.scalars(
+        select(AuditRecord.payload)
+        .where(AuditRecord.action == SHIP_PART, AuditRecord.subject == f"order:{number}")
+        .order_by(AuditRecord.id)
+    )
+    return list(rows)
+
+
+def shipped_so_far(db: Session, order: Order) -> dict[int, LineShipped]:
+    """By line number, what has shipped of each line of the order in partial shipments."""
+    quantity: dict[int, float] = {}
+    value: dict[int, int] = {}
+    for payload in _part_shipments(db, order.number):
+        for line_no, part in payload.get("lines", {}).items():
+            quantity[int(line_no)] = quantity.get(int(line_no), 0.0) + float(part["quantity"])
+            value[int(line_no)] = value.get(int(line_no), 0) + int(part["value_jpy"])
+    return {
+        line.line_no: LineShipped(
+            line.line_no, quantity.get(line.line_no, 0.0), value.get(line.line_no, 0), line.quantity
+        )
+        for line in order.lines
+    }
+
+
+def ship_part(
+    db: Session, actor: Actor, number: str, quantities: Mapping[int, float], shipped_on: dt.date, key: str
+) -> PartShipment:
+    """Ship part of a released order's lines on the day they leave: `quantities` by line number. Each part takes
+    its share of the line's value (the last part what is left of it, so the parts add up to the line) and draws
+    that part down on the line's licence (`draw_down`: row lock, validity, balance). Under the order's lock, so
+    concurrent parts never ship more than a line holds; a request whose `key` already shipped is not shipped
+    again (a double click). The order is `shipped` when every line has shipped in full; until then `released`."""
+    actor.require(Role.CLERK)
+    key = key.strip()
+    if not key or len(key) > 64:
+        raise Invalid("key: a partial shipment needs its request's key (1 to 64 characters)")
+    order = lock_order(db, number)
+    if any(payload.get("key") == key for payload in _part_shipments(db, number)):
+        return PartShipment(order, shipped_so_far(db, order), repeated=True)
+    if order.status != "released":
+        raise RecordError(f"order '{number}' is {order.status}; only a released order ships")
+    _refuse_future(shipped_on)
+    _refuse_stale_determination(order, shipped_on)
+    unmeasured = [line.line_no for line in order.lines if line.quantity is None]
+    if unmeasured:  # such a line could never be seen to have shipped in full: the order ships whole
+        raise RecordError(f"line {unmeasured[0]}: has no quantity to ship part of; ship the order whole")
+    parts = _parts(order, quantities, shipped_so_far(db, order))
+    by_line = {line.id: line for line in order.lines if line.line_no in parts}
+    draws = [d for d in _licensed_lines(db, order) if d[1].line.id in by_line]
+    for regime, need, licence_id in sorted(draws, key=lambda d: d[2]):  # id order: no deadlock (ship_order)
+        line = need.line
+        licence = _lock_licence(db, licence_id)
+        misfit = licences.terms_misfit(licence, order, need, regime)
+        if misfit is not None:
+            raise RecordError(f"line {line.line_no}: licence {licence.number} no longer covers it ({misfit})")
+        quantity, value = parts[line.line_no]
+        draw_down(db, actor, licence.id, quantity, value, line.id, on=shipped_on)
+    payload = {
+        "key": key,
+        "shipped_on": shipped_on.isoformat(),
+        "lines": {str(n): {"quantity": q, "value_jpy": v} for n, (q, v) in sorted(parts.items())},
+    }
+    ledger.append(db, actor.name, SHIP_PART, f"order:{number}", payload, pack_version=order.pack_version)
+    shipped = shipped_so_far(db, order)
+    if all((s.remaining or 0.0) <= _EPSILON for s in shipped.values()):
+        order.status = "shipped"
+        order.shipped_on = shipped_on
+        db.flush()
+        ledger.append(db, actor.name, "order.ship", f"order:{number}", {"lines": len(order.lines),
+                      "shipped_on": shipped_on.isoformat(), "in_parts": True})  # fmt: skip
+    return PartShipment(order, shipped, repeated=False)
+
+
+def _parts(
+    order: Order, quantities: Mapping[int, float], so_far: Mapping[int, LineShipped]
+) -> dict[int, tuple[float, int]]:
+    """(quantity, value in yen) of each line shipped now; more than remains of a line is refused."""
+    lines = {line.line_no: line for line in order.lines}
+    parts: dict[int, tuple[float, int]] = {}
+    for line_no, quantity in sorted(quantities.items()):
+        line = lines.get(line_no)
+        if line is None:
+            raise Invalid(f"line {line_no}: the order has no such line")
+        if not quantity == quantity or quantity < 0:  # NaN or negative
+            raise Invalid(f"line {line_no}: quantity {quantity} is not a quantity")
+        if quantity == 0:
+            continue
+        assert line.quantity is not None  # ship_part refuses orders with a line without one
+        shipped = so_far[line_no]
+        remaining = line.quantity - shipped.quantity
+        if quantity > remaining + _EPSILON:
+            raise RecordError(f"line {line_no}: {quantity:g} exceeds the {max(remaining, 0.0):g} that remains")
+        total = line.value_jpy or 0
+        last = quantity >= remaining - _EPSILON
+        value = total - shipped.value_jpy if last else round(total * quantity / line.quantity)
+        parts[line_no] = (quantity, value)
+    if not parts:
+        raise Invalid("quantities: ship a quantity of at least one line")
+    return parts

@@ -30,6 +30,19 @@ def _same_site_referer(request: Request) -> str | None:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+# The sentence a page shows for each status, in the page's language: the kind of refusal (http/errors.py's one
+# table), never a translation of the service's English message, which is shown below it as the details.
+SUMMARIES = {
+    400: "error.bad_request",
+    403: "error.forbidden",
+    404: "error.not_found",
+    409: "error.conflict",
+    413: "error.too_large",
+    422: "error.invalid",
+    503: "error.busy",
+}
+
+
 async def web_error(request: Request, exc: Exception) -> Response:
     status, _title = status_of(exc)
     if status == 401:
@@ -45,6 +58,7 @@ async def web_error(request: Request, exc: Exception) -> Response:
         await signed_in(request),
         status_code=status,
         status=status,
+        summary=SUMMARIES.get(status),
         message=message_of(exc),
         back=back,
     )

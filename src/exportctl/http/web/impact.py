@@ -24,6 +24,8 @@ from starlette.responses import Response
 from exportctl import ledger
 from exportctl.core_types import PartyScreener
 from exportctl.http.deps import Viewer
+from exportctl.http.web.change_labels import change_labels
+from exportctl.http.web.i18n import translator
 from exportctl.http.web.paging import PAGE_SIZE, PageNumber, paged_list
 from exportctl.http.web.regime_choice import ChosenRegime
 from exportctl.http.web.templating import render
@@ -119,4 +121,5 @@ def impact_page(
         pager=pager,
         effects=EFFECTS,
         chart=Markup(slip_chart(result.forecast)),  # built from escaped text only
+        labels=change_labels(translator(request), regime_id, start, end, result.changes),
     )

@@ -4,6 +4,8 @@ or the `OrderFacts` the live check determines, under the regime the form names."
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -158,13 +160,18 @@ def validation_message(exc: ValidationError) -> str:
     )
 
 
+# A number as people type it: digits, commas only between groups of three ("12,000,000"), an optional decimal
+# part. Full-width digits and commas (a Japanese input method's "１２，０００，０００") are read as the ASCII ones.
+NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
+
+
 def _float(text: str, label: str) -> float | None:
     if not text:
         return None
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise FormError(f"{label}: '{text}' is not a number") from None
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if not NUMBER.fullmatch(typed):  # float() alone would take "nan", "inf", "1e9" and "1,2,3"
+        raise FormError(f"{label}: '{text}' is not a number")
+    value = float(typed.replace(",", ""))
     if value < 0:
         raise FormError(f"{label}: must not be negative")
     return value

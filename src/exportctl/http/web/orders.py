@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -15,7 +16,8 @@ from exportctl import records_json
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.web.paging import PageNumber, paged
 from exportctl.http.web.templating import flash, render
-from exportctl.services import orders
+from exportctl.services import order_record, orders
+from exportctl.services.errors import Invalid
 from exportctl.store.models import Order
 
 router = APIRouter()
@@ -73,8 +75,24 @@ def order_detail(number: str, request: Request, db: Database, actor: Viewer) -> 
     # Approvals given so far on a blocked order: the page says "awaiting second approval (1 of 2)".
     awaiting = len(orders.current_approvals(order)) if order.status == "blocked" else 0
     return render(
-        request, "order.html", actor, order=order, data=data, d=order.determination, today=today, awaiting=awaiting
+        request,
+        "order.html",
+        actor,
+        order=order,
+        data=data,
+        d=order.determination,
+        today=today,
+        awaiting=awaiting,
+        shipped=orders.shipped_so_far(db, order),
+        ship_key=secrets.token_urlsafe(16),  # the partial-shipment form's key: a double click ships once
     )
+
+
+@router.get("/orders/{number}/record")
+def record(number: str, request: Request, db: Database, actor: Viewer) -> Response:
+    """The printable determination record (A4, no navigation, no script): what an auditor files and signs."""
+    found = order_record.order_record(db, actor, number)
+    return render(request, "order_record.html", actor, r=found, order=found.order, data=found.data)
 
 
 def _back(number: str) -> Response:
@@ -102,6 +120,29 @@ def ship(
     shipped_on = date or dt.date.today()  # the caller's clock when the form sends no date
     orders.ship_order(db, actor, number, shipped_on)
     flash(request, "orders.shipped_on", date=shipped_on.isoformat())
+    return _back(number)
+
+
+@router.post("/orders/{number}/ship-part")
+def ship_part(
+    number: str,
+    request: Request,
+    db: Database,
+    actor: Clerk,
+    key: Annotated[str, Form(max_length=64)],
+    line: Annotated[list[int], Form(max_length=1000)],
+    quantity: Annotated[list[float], Form(max_length=1000)],
+    date: Annotated[dt.date | None, Form()] = None,
+) -> Response:
+    """Ship part of the order's lines (`line` and `quantity` repeated, in pairs) on the actual date."""
+    if len(line) != len(quantity):
+        raise Invalid("quantity: one quantity for each line")
+    shipped_on = date or dt.date.today()
+    result = orders.ship_part(db, actor, number, dict(zip(line, quantity, strict=True)), shipped_on, key)
+    if result.repeated:
+        flash(request, "orders.ship_part_repeated")
+    else:
+        flash(request, "orders.shipped_part", date=shipped_on.isoformat())
     return _back(number)
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from exportctl import determination_json, regime_json
 from exportctl.core_types import Transaction
 from exportctl.countries import CountryCode
-from exportctl.http.api.v1 import schemas
+from exportctl.http.api.v1 import language, schemas
 from exportctl.http.deps import Viewer
 from exportctl.regime.diff import diff
 from exportctl.screening.score import DEFAULT_THRESHOLD
@@ -24,7 +24,8 @@ router = APIRouter(tags=["check"])
 @router.post("/check", response_model=schemas.Determination, summary="Determine one transaction (not stored)")
 async def check(transaction: Transaction, request: Request, actor: Viewer) -> dict[str, Any]:
     # On the event loop: a determination is well under a millisecond of CPU, less than a thread hand-off costs.
-    return determination_json.encode(checking.check(transaction, request.app.state.screener))
+    encoded = determination_json.encode(checking.check(transaction, request.app.state.screener))
+    return language.localise_determination(encoded, language.of(request))
 
 
 class SeveralRegimes(BaseModel):
@@ -46,7 +47,7 @@ async def check_under_several(request_body: SeveralRegimes, request: Request, ac
         checking.check(transaction.model_copy(update={"regime": regime_id}), screener)
         for regime_id in dict.fromkeys(request_body.regimes)
     ]
-    return determination_json.encode_several(determinations)
+    return language.localise_several(determination_json.encode_several(determinations), language.of(request))
 
 
 class ScreenRequest(BaseModel):
