@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, expect, sync_playwright
 
-from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.demo import DEMO_PASSWORD
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, auth
+from exportctl.services import auth
 from exportctl.store import db as store
 from tests.support.apiclient import live_server
+from tests.support.demo_db import demo_database
 
 CHROMIUM = Path(os.environ.get("EXPORTCTL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
@@ -44,9 +45,7 @@ expect.set_options(timeout=30_000)
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('a11y') / 'exportctl.db'}"
-    with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
+    url = demo_database(tmp_path_factory.mktemp("a11y"), screener)
     with live_server(create_app(url, screener)) as served:
         yield served
     store.engine(url).dispose()

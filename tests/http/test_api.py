@@ -18,7 +18,6 @@ from sqlalchemy import update
 from exportctl.http import deps
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import auth
 from exportctl.store import db as store
 from exportctl.store.models import ApiToken
 from tests.conftest import CHECK_CONTRACT as CONTRACT
@@ -32,12 +31,6 @@ RESIST_TO_KOREA = {
     "lines": [{"item": "7(19)#euv-resist", "quantity": 40, "value_jpy": 8_000_000}],
 }
 HANBIT = {"code": "KR-HANBIT", "name": "Hanbit Semiconductor Materials Co., Ltd.", "country": "KR"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The failed-login limiter lives in the process: give each test its own."""
-    monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 from fastapi import FastAPI
 
 from exportctl.screening.screener import Screener
-from exportctl.services import auth
 from exportctl.store import db as store
 from tests.support.apiclient import API, PASSWORD, ROLES, USERS, Api, make_api
 
@@ -227,11 +226,6 @@ def api(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterato
     created(api, "/licences", licence("IND-SEED"))
     yield api
     store.engine(url).dispose()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())
 
 
 def test_the_matrix_covers_every_endpoint(api: Api) -> None:

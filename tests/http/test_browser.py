@@ -21,13 +21,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.demo import DEMO_PASSWORD
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, auth
+from exportctl.services import auth
 from exportctl.store import db as store
 from exportctl.store.models import Order
 from tests.support.apiclient import live_server
+from tests.support.demo_db import demo_database
 
 CHROMIUM = Path(os.environ.get("EXPORTCTL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -52,9 +53,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[Served]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'exportctl.db'}"
-    with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
+    url = demo_database(tmp_path_factory.mktemp("browser"), screener)
     with live_server(create_app(url, screener)) as base:
         yield Served(base, url)
     store.engine(url).dispose()

@@ -27,18 +27,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import BaseRoute, Route
 
-from exportctl.demo import DEMO_PASSWORD, USERS, load_demo
+from exportctl.demo import DEMO_PASSWORD, USERS
 from exportctl.http.app import create_app
 from exportctl.http.web.i18n import COOKIE, MESSAGES
 from exportctl.regime.files import builtin_pack_dir, builtin_packs
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, records, regimes
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store import models as m
+from tests.support.demo_db import demo_database
+from tests.support.web_client import CSRF
 
 TOKENS = itertools.count()  # a token's label is unique per user
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ADDED = {"viewer": ("vera", "viewer-password-1"), "admin": ("ada", "admin-password-1")}
 # The demo's users and the two this test adds: one of each role.
 LOGINS = {
@@ -133,9 +133,8 @@ def words_of_codes(screener: Screener) -> set[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[dict[str, Any]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ja') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("ja"), screener)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         for role, (name, password) in ADDED.items():
             records.add_user(db, actors.SYSTEM, name, role)
             auth.set_password(db, actors.SYSTEM, name, password)
@@ -149,11 +148,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterat
     allowed = ALLOWED | words_of_data(url) | words_of_codes(screener)
     yield {"app": app, "url": url, "first": first, "allowed": allowed | {w.lower() for w in allowed}}
     store.engine(url).dispose()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
 
 
 def pages(site: dict[str, Any]) -> list[str]:

@@ -20,56 +20,39 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import select
 
 from exportctl import ledger
-from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web.i18n import MESSAGES
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, orders, records
 from exportctl.services.actors import Actor, Role
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, Party
 from tests.http.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.apiclient import live_server
+from tests.support.demo_db import demo_database
+from tests.support.web_client import VIEWER, logged_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "src" / "exportctl" / "http" / "web" / "templates" / "order_record.html"
 SOURCES = ROOT / "src" / "exportctl" / "packs" / "jp" / "sources" / "core.yaml"
-VIEWER = ("vera", "viewer-password")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 AE_ORDER = "SO-2019-0601"  # the demo's machining centre to Delta Engineering Concern FZE (End User List)
 DELTA = "Delta Engineering Concern FZE"
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('record') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("record"), screener)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
         auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
     yield url
     store.engine(url).dispose()
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
-
-
 @pytest.fixture(scope="module")
 def app(database: str, screener: Screener) -> object:
     return create_app(database_url=database, screener=screener)
-
-
-def logged_in(app: object, name: str, password: str = DEMO_PASSWORD) -> TestClient:
-    browser = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
-    found = CSRF.search(browser.get("/login").text)
-    assert found
-    answer = browser.post("/login", data={"name": name, "password": password, "csrf_token": found.group(1)})
-    assert answer.status_code == 303, answer.text
-    return browser
 
 
 def text_of(page: str) -> str:

@@ -10,58 +10,33 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.demo import DEMO_PASSWORD
 from exportctl.http.app import create_app
 from exportctl.http.web.i18n import MESSAGES
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, orders, records
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, Party
+from tests.support.demo_db import demo_database
+from tests.support.web_client import VIEWER, client, csrf_of, logged_in
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "exportctl" / "http" / "web" / "templates"
-VIEWER = ("vera", "viewer-password")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("web"), screener)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
         auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
     yield url
     store.engine(url).dispose()
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
-
-
 @pytest.fixture(scope="module")
 def app_for(database: str, screener: Screener) -> object:
     return create_app(database_url=database, screener=screener)
-
-
-def client(app: object) -> TestClient:
-    return TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
-
-
-def csrf_of(page: str) -> str:
-    found = CSRF.search(page)
-    assert found, "page has no CSRF token"
-    return found.group(1)
-
-
-def logged_in(app: object, name: str, password: str = DEMO_PASSWORD) -> TestClient:
-    browser = client(app)
-    token = csrf_of(browser.get("/login").text)
-    response = browser.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"})
-    assert response.status_code == 303, response.text
-    return browser
 
 
 def token(browser: TestClient, path: str = "/") -> str:

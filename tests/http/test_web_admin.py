@@ -13,28 +13,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from exportctl import ledger
-from exportctl.demo import DEMO_PASSWORD, load_demo
+from exportctl.demo import DEMO_PASSWORD
 from exportctl.http import deps
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, orders, records
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import ApiToken, AuditRecord, User
+from tests.support.demo_db import demo_database
+from tests.support.web_client import VIEWER, client, csrf_of, logged_in
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOKEN = re.compile(r"\bxc_[A-Za-z0-9_-]{20,}")
 ADMIN = ("ada", "admin-password-1")
-VIEWER = ("vera", "viewer-password")
 ROOT = ("root", "root-password-1")
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
     """The demo data set (clerk alice, officers olga and oscar), one admin and one viewer."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('admin') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("admin"), screener)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         for (name, password), role in ((ADMIN, "admin"), (VIEWER, "viewer")):
             records.add_user(db, actors.SYSTEM, name, role)
             auth.set_password(db, actors.SYSTEM, name, password)
@@ -57,32 +55,9 @@ def lone_admin(database_url: str) -> object:
 
 
 @pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
-
-
-@pytest.fixture(autouse=True)
 def no_token_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     # A revoked token may work for TOKEN_CACHE_SECONDS by design; the tests ask right after revoking.
     monkeypatch.setattr(deps, "TOKEN_CACHE_SECONDS", 0.0)
-
-
-def client(app: object) -> TestClient:
-    return TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
-
-
-def csrf_of(page: str) -> str:
-    found = CSRF.search(page)
-    assert found, "page has no CSRF token"
-    return found.group(1)
-
-
-def log_in(app: object, name: str, password: str) -> TestClient:
-    browser = client(app)
-    token = csrf_of(browser.get("/login").text)
-    return_ = browser.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"})
-    assert return_.status_code == 303, return_.text
-    return browser
 
 
 def login_status(app: object, name: str, password: str) -> int:
@@ -121,7 +96,7 @@ ADMIN_POSTS = [
 
 @pytest.mark.parametrize("who", [("vera", VIEWER[1]), ("alice", DEMO_PASSWORD), ("olga", DEMO_PASSWORD)])
 def test_only_admins_open_or_post_to_the_admin_pages(app_for: object, database: str, who: tuple[str, str]) -> None:
-    browser = log_in(app_for, *who)
+    browser = logged_in(app_for, *who)
     home = browser.get("/").text
     assert 'href="/admin/users"' not in home  # no Admin link in the header
     for path in ("/admin/users", "/admin/settings"):
@@ -132,7 +107,7 @@ def test_only_admins_open_or_post_to_the_admin_pages(app_for: object, database: 
     assert user_row(database, "alice").role == "clerk"  # type: ignore[union-attr]
     assert ledger_records(database, "settings") == []
 
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     assert 'href="/admin/users"' in admin.get("/").text
     assert admin.get("/admin/users").status_code == 200 and admin.get("/admin/settings").status_code == 200
 
@@ -148,7 +123,7 @@ def test_nobody_signed_in_is_sent_to_log_in(app_for: object, database: str) -> N
 
 
 def test_an_admin_post_without_or_with_a_wrong_csrf_token_is_refused(app_for: object, database: str) -> None:
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     form = {"name": "csrf-victim", "role": "admin", "password": "a-long-password"}
     assert admin.post("/admin/users", data=form).status_code == 403
     assert admin.post("/admin/users", data={**form, "csrf_token": "forged"}).status_code == 403
@@ -162,13 +137,13 @@ def test_an_admin_post_without_or_with_a_wrong_csrf_token_is_refused(app_for: ob
 def test_an_admin_adds_a_user_changes_the_role_resets_the_password_and_deactivates(
     app_for: object, database: str
 ) -> None:
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     added = post(admin, "/admin/users", {"name": "nina", "role": "clerk", "password": "nina-password-1"})
     assert added.status_code == 303 and added.headers["location"] == "/admin/users"
     page = admin.get("/admin/users").text
     assert "User nina added" in page and "<td>nina</td>" in page
 
-    nina = log_in(app_for, "nina", "nina-password-1")
+    nina = logged_in(app_for, "nina", "nina-password-1")
     assert post(admin, "/admin/users/role", {"name": "nina", "role": "officer"}).status_code == 303
     assert user_row(database, "nina").role == "officer"  # type: ignore[union-attr]
     assert nina.get("/").status_code == 303  # the session in the old role has ended
@@ -196,7 +171,7 @@ def test_an_admin_adds_a_user_changes_the_role_resets_the_password_and_deactivat
 
 
 def test_a_refused_user_leaves_nothing_behind_and_the_form_keeps_what_was_typed(app_for: object, database: str) -> None:
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     short = post(admin, "/admin/users", {"name": "shorty", "role": "officer", "password": "too-short"})
     assert short.status_code == 422
     assert "at least 10 characters" in short.text
@@ -216,7 +191,7 @@ def test_a_refused_user_leaves_nothing_behind_and_the_form_keeps_what_was_typed(
 
 
 def test_a_token_is_shown_once_works_on_the_api_and_stops_when_revoked(lone_admin: object, database_url: str) -> None:
-    root = log_in(lone_admin, *ROOT)
+    root = logged_in(lone_admin, *ROOT)
     assert (
         post(root, "/admin/users", {"name": "robot", "role": "viewer", "password": "robot-password"}).status_code == 303
     )
@@ -249,7 +224,7 @@ def test_a_token_is_shown_once_works_on_the_api_and_stops_when_revoked(lone_admi
 
 
 def test_a_deactivated_users_token_does_not_work(lone_admin: object) -> None:
-    root = log_in(lone_admin, *ROOT)
+    root = logged_in(lone_admin, *ROOT)
     post(root, "/admin/users", {"name": "sleeper", "role": "clerk", "password": "sleeper-password"})
     token = TOKEN.findall(post(root, "/admin/users/token", {"name": "sleeper"}).text)[0]
     bearer = {"Authorization": f"Bearer {token}"}
@@ -264,7 +239,7 @@ def test_a_deactivated_users_token_does_not_work(lone_admin: object) -> None:
 
 
 def test_the_last_active_admin_is_neither_demoted_nor_deactivated(lone_admin: object, database_url: str) -> None:
-    root = log_in(lone_admin, *ROOT)
+    root = logged_in(lone_admin, *ROOT)
     demoted = post(root, "/admin/users/role", {"name": "root", "role": "viewer"})
     assert demoted.status_code == 422
     assert "last active admin" in demoted.text
@@ -285,7 +260,7 @@ def test_the_last_active_admin_is_neither_demoted_nor_deactivated(lone_admin: ob
 
 
 def test_release_settings_are_saved_through_the_services_and_recorded(lone_admin: object, database_url: str) -> None:
-    root = log_in(lone_admin, *ROOT)
+    root = logged_in(lone_admin, *ROOT)
     page = root.get("/admin/settings").text
     # Never set: every releasable reason may be overridden, and each needs two officers.
     assert page.count("checked") == 6
@@ -322,7 +297,7 @@ def test_release_settings_are_saved_through_the_services_and_recorded(lone_admin
 def test_settings_refuse_reasons_an_officer_never_lifts_and_hostile_values(
     lone_admin: object, database_url: str
 ) -> None:
-    root = log_in(lone_admin, *ROOT)
+    root = logged_in(lone_admin, *ROOT)
     for hostile in ("prohibited", "licence-needed", "<script>alert(1)</script>"):
         refused = post(
             root, "/admin/settings", {"four_eyes": ["indeterminate"], "overridable": [hostile]}, page="/admin/settings"
@@ -338,7 +313,7 @@ def test_settings_refuse_reasons_an_officer_never_lifts_and_hostile_values(
 
 
 def test_the_audit_trail_of_an_order_shows_its_release_newest_first(app_for: object) -> None:
-    olga, oscar = log_in(app_for, "olga", DEMO_PASSWORD), log_in(app_for, "oscar", DEMO_PASSWORD)
+    olga, oscar = logged_in(app_for, "olga", DEMO_PASSWORD), logged_in(app_for, "oscar", DEMO_PASSWORD)
     order_page = olga.get("/orders/SO-2019-0301").text
     assert 'href="/audit/order/SO-2019-0301"' in order_page
     for officer, reason in ((olga, "End use confirmed in writing"), (oscar, "Letter checked")):
@@ -366,11 +341,11 @@ def test_the_audit_trail_of_an_order_shows_its_release_newest_first(app_for: obj
 
 def test_the_audit_trail_is_for_officers_and_admins(app_for: object) -> None:
     for name, password in (("alice", DEMO_PASSWORD), VIEWER):
-        browser = log_in(app_for, name, password)
+        browser = logged_in(app_for, name, password)
         assert browser.get("/audit/order/SO-2019-0101").status_code == 403
         assert "/audit/order/" not in browser.get("/orders/SO-2019-0101").text  # no link they cannot follow
         assert "/audit/licence/" not in browser.get("/licences/IND-2019-KR-0815").text
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     assert admin.get("/audit/order/SO-2019-0101").status_code == 200
     licence = admin.get("/licences/IND-2019-KR-0815").text
     assert 'href="/audit/licence/IND-2019-KR-0815"' in licence
@@ -389,7 +364,7 @@ def test_a_tampered_record_is_shown_in_red_with_the_reason(database_url: str, sc
         records.add_party(db, actors.SYSTEM, "P-ONE", "First Trading <b>Co</b>", "DE", ["consignee"], None)
         records.add_party(db, actors.SYSTEM, "P-TWO", "Second Trading Co", "DE", ["consignee"], None)
     app = create_app(database_url=database_url)
-    root = log_in(app, *ROOT)
+    root = logged_in(app, *ROOT)
     intact = root.get("/audit/party/P-ONE").text
     assert "Audit trail intact" in intact and "<b>Co</b>" not in intact  # the recorded name is escaped
 
@@ -421,7 +396,7 @@ def test_a_tampered_record_is_shown_in_red_with_the_reason(database_url: str, sc
 
 
 def test_the_pages_render_in_japanese(app_for: object) -> None:
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     switched = admin.get("/lang/ja?next=/admin/users")
     assert switched.status_code == 303
     admin.cookies.set("exportctl_lang", "ja")
@@ -433,7 +408,7 @@ def test_the_pages_render_in_japanese(app_for: object) -> None:
 
 
 def test_hostile_names_are_refused_or_escaped(app_for: object, database: str) -> None:
-    admin = log_in(app_for, *ADMIN)
+    admin = logged_in(app_for, *ADMIN)
     huge = post(admin, "/admin/users", {"name": "x" * 100_000, "role": "viewer", "password": "a-long-password"})
     assert huge.status_code in (413, 422) and user_row(database, "x" * 100) is None
     long_code = post(admin, "/admin/users", {"name": "y" * 100, "role": "viewer", "password": "a-long-password"})

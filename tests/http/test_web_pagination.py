@@ -19,17 +19,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, records
-from exportctl.services.auth import RateLimiter
 from exportctl.services.impact import impact
 from exportctl.store import db as store
 from exportctl.store.models import Drawdown, Item, Licence, Order, Party, PartyHit
 from tests.http.test_web import csrf_of, logged_in
 from tests.support import pgserver
+from tests.support.demo_db import demo_database
 
 VIEWER = ("vera", "viewer-password")
 ORDERS = 120
@@ -137,11 +136,6 @@ def own_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     """An application of the test's own, for tests that write: the module's `app` stays as seeded."""
     with seeded_app(request, tmp_path_factory) as found:
         yield found
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
 
 
 @pytest.fixture
@@ -379,9 +373,7 @@ def test_a_screening_review_returns_to_the_page_that_holds_the_party(own_app: ob
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[object]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('impact') / 'exportctl.db'}"
-    with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
+    url = demo_database(tmp_path_factory.mktemp("impact"), screener)
     yield create_app(database_url=url, screener=screener)
     store.engine(url).dispose()
 

@@ -11,29 +11,22 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, records
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, Party
 from tests.http.test_web import VIEWER, csrf_of, logged_in
+from tests.support.demo_db import demo_database
 
 ORDER = "SO-2019-0302"  # CN-GOLDSTAR's order, blocked by its two SDN hits alone
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
 
 
 @pytest.fixture
 def app(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[object]:
     """A new demo database per test: these tests review, re-open and rename."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('parties') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("parties"), screener)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
         auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
     yield create_app(database_url=url, screener=screener)

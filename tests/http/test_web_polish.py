@@ -8,53 +8,25 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web.order_form import FormError, OrderForm
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, auth
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order
+from tests.support.demo_db import demo_database
+from tests.support.web_client import client, csrf_of, logged_in
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TWELVE_MILLION_FULL_WIDTH = "１２，０００，０００"  # as a Japanese input method types it
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[object]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('polish') / 'exportctl.db'}"
-    with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
+    url = demo_database(tmp_path_factory.mktemp("polish"), screener)
     yield create_app(database_url=url, screener=screener)
     store.engine(url).dispose()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
-
-
-def client(app: object) -> TestClient:
-    return TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
-
-
-def csrf_of(page: str) -> str:
-    found = CSRF.search(page)
-    assert found, "page has no CSRF token"
-    return found.group(1)
-
-
-def logged_in(app: object, name: str) -> TestClient:
-    browser = client(app)
-    token = csrf_of(browser.get("/login").text)
-    response = browser.post("/login", data={"name": name, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 303, response.text
-    return browser
 
 
 def order(number: str, value: str) -> dict[str, str | list[str]]:

@@ -15,18 +15,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from exportctl.demo import load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import impact as impact_page
 from exportctl.http.web import regime_choice
 from exportctl.regime.files import SHOWN_MAX, builtin_packs
 from exportctl.screening.screener import Screener
-from exportctl.services import actors, jobs
 from exportctl.services import impact as impact_service
+from exportctl.services import jobs
 from exportctl.services.impact import Impact
 from exportctl.store import db as store
 from exportctl.store.models import Classification, Licence
 from tests.http.test_web import csrf_of, logged_in, token
+from tests.support.demo_db import demo_database
 
 EU_GROUPS = ("EU member states", "Third countries")  # destinations.yaml of the EU pack
 JP_GROUP = "Group B"  # a country group of the Japan pack
@@ -34,9 +34,7 @@ JP_GROUP = "Group B"  # a country group of the Japan pack
 
 @pytest.fixture(scope="module")
 def app_for(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[Any]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web-regime') / 'exportctl.db'}"
-    with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
+    url = demo_database(tmp_path_factory.mktemp("web-regime"), screener)
     yield create_app(database_url=url, screener=screener)
     store.engine(url).dispose()
 

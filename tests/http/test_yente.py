@@ -22,7 +22,6 @@ import pytest
 from exportctl.http.api import yente
 from exportctl.screening.score import DEFAULT_THRESHOLD
 from exportctl.screening.screener import Screener
-from exportctl.services import auth
 from exportctl.store import db as store
 from tests.support.apiclient import PASSWORD, Api, make_api
 
@@ -77,11 +76,6 @@ def api(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterato
     url = f"sqlite:///{tmp_path_factory.mktemp('yente') / 'yente.db'}"
     yield make_api(url, screener)
     store.engine(url).dispose()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())
 
 
 def match(api: Api, queries: dict[str, Any], dataset: str = "default", **params: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,15 @@ def test_korea_2019_08_28_general_bulk_no_longer_usable(demo_db: Path) -> None:
     general = next(lic for lic in data["licences"] if lic["type"] == "general-bulk")
     assert general["status"] == "licence type no longer usable"
     assert {f"{n}/1" for n in losers} <= set(general["usable_before"]) - set(general["usable_after"])
+
+
+def test_each_order_shows_its_stored_status_beside_the_compared_dates(demo_db: Path) -> None:
+    """The before and after sides are determinations at the two dates; `status_now` is what the order book
+    says of the order today (a released order stays released until it is determined again)."""
+    stored = dict(sqlite3.connect(demo_db).execute("SELECT number, status FROM orders").fetchall())
+    data = impact_json("--from", "2019-08-27", "--to", "2019-08-28")
+    assert {o["order_id"]: o["status_now"] for o in data["orders"]} == {n: stored[n] for n in by_id(data)}
+    assert {"blocked", "released"} <= set(stored.values())
 
 
 def test_review_days_changes_what_slips(demo_db: Path) -> None:

@@ -76,6 +76,7 @@ class OrderImpact:
     ship_date: dt.date
     destination: str
     consignee: str | None
+    status_now: str  # the order's stored status today: what the before/after sides are compared against
     before: Side
     after: Side
     effect: str
@@ -87,6 +88,7 @@ class OrderImpact:
             "ship_date": self.ship_date.isoformat(),
             "destination": self.destination,
             "consignee": self.consignee,
+            "status_now": self.status_now,
             "before": self.before.as_dict(),
             "after": self.after.as_dict(),
             "effect": self.effect,
@@ -298,6 +300,7 @@ def impact(
                 ship_date=order.ship_date,
                 destination=order.destination,
                 consignee=order.consignee.code if order.consignee else None,
+                status_now=order.status,
                 before=before,
                 after=after,
                 effect=effect,

@@ -38,6 +38,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "impact.orders": ("Open orders", "未出荷の受注"),
     "impact.effect": ("Effect", "影響"),
     "impact.order": ("Order", "受注"),
+    "impact.now": ("Now (as stored)", "現在（登録済みの状態）"),
     "impact.before": ("Before", "変更前"),
     "impact.after": ("After", "変更後"),
     "impact.effect.newly_blocked": ("Newly blocked", "新たに保留"),
