@@ -47,10 +47,10 @@ chromium:
 			chromium fonts-ipafont-gothic; \
 	}
 
-# The suite runs on every core (pytest-xdist): one worker per core, each test file kept whole on one worker, so a
-# module's fixtures (a demo database, a served app, a Dask cluster) are built once. TEST_WORKERS=0 runs it in one
-# process.
-TEST_WORKERS ?= auto
+# The suite runs on every core (pytest-xdist): one worker per core, at most 4 (each worker builds its own screening
+# index, ~1.5 GB), each test file kept whole on one worker, so a module's fixtures (a demo database, a served app, a
+# Dask cluster) are built once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 pytest: $(STAMP) chromium
 	EXPORTCTL_PG_BIN=$(PG_BIN) EXPORTCTL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
