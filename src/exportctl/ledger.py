@@ -297,14 +297,24 @@ def check_records(db: Session, ids: Iterable[int]) -> dict[int, str | None]:
             problems[record_id] = broken[1]
         elif after is not None and after.prev_hash != record.hash:
             problems[record_id] = f"record {record_id + 1} does not link to it (it was changed and rehashed)"
-        elif after is None and head is not None and head.last_id == record_id and head.last_hash != record.hash:
-            problems[record_id] = f"record {record_id} is not the one the head row holds (it was replaced)"
+        elif after is None:
+            problems[record_id] = _last_problem(record, head)
         else:
             problems[record_id] = None
     citing = {key: i for i in wanted if problems[i] is None for key in cited_determinations(rows[i].payload)}
     for record_id, problem in _citation_problems(db, citing):
         problems[record_id] = problem
     return problems
+
+
+def _last_problem(record: Row[Any], head: LedgerHead | None) -> str | None:
+    """A record with no record after it must be the one the head row holds: else the records after it were cut
+    (or it was replaced)."""
+    if head is None or (head.last_id == record.id and head.last_hash == record.hash):
+        return None
+    if head.last_id > record.id:
+        return f"record {record.id + 1}, after it, is missing (the head row counts {head.last_id})"
+    return f"record {record.id} is not the one the head row holds (it was replaced)"
 
 
 def cited_determinations(payload: Mapping[str, Any]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from exportctl import ledger
 from exportctl.demo import DEMO_PASSWORD
@@ -426,3 +426,20 @@ def test_hostile_names_are_refused_or_escaped(app_for: object, database: str) ->
     assert unknown.status_code == 404
     not_a_number = post(admin, "/admin/tokens/revoke", {"token_id": "1 OR 1=1"})
     assert not_a_number.status_code == 422
+
+
+def test_a_record_deleted_after_a_subjects_record_is_shown(database_url: str, screener: Screener) -> None:
+    """Deleting the record that follows one of the subject's records (and nothing else) leaves the subject's own
+    record intact but its successor gone: the trail must say so, not call the record verified."""
+    with store.session(database_url) as db:
+        records.add_user(db, actors.SYSTEM, ROOT[0], "admin")
+        auth.set_password(db, actors.SYSTEM, ROOT[0], ROOT[1])
+        records.add_party(db, actors.SYSTEM, "P-ONE", "First Trading Co", "DE", ["consignee"], None)
+        records.add_party(db, actors.SYSTEM, "P-TWO", "Second Trading Co", "DE", ["consignee"], None)
+    app = create_app(database_url=database_url)
+    root = logged_in(app, *ROOT)
+    assert "Audit trail intact" in root.get("/audit/party/P-ONE").text
+    with store.session(database_url) as db:
+        db.execute(delete(AuditRecord).where(AuditRecord.subject == "party:P-TWO"))
+    page = root.get("/audit/party/P-ONE").text
+    assert '<tr class="record-broken">' in page and "after it, is missing" in page

@@ -37,7 +37,7 @@ from exportctl.core_types import Determination, Outcome
 from exportctl.store.models import Licence, Order, OrderLine
 
 LICENCE_NEEDED = "licence-needed"
-_QUANTITY_SLACK = 1e-9  # quantities are floats: a line taking exactly the remaining quantity fits
+QUANTITY_SLACK = 1e-9  # quantities are floats: within this of a limit (or of what remains) is all of it
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def _validity_misfit(licence: Licence, day: dt.date) -> str | None:
 
 def _balance_misfit(licence: Licence, line: OrderLine, taken: Taken) -> str | None:
     quantity, value = _headroom(licence, taken)
-    if (line.quantity or 0.0) > quantity + _QUANTITY_SLACK:
+    if (line.quantity or 0.0) > quantity + QUANTITY_SLACK:
         return "remaining quantity too small"
     if (line.value_jpy or 0) > value:
         return "remaining value too small"

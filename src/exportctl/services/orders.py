@@ -34,7 +34,7 @@ from exportctl.regime.files import builtin_pack_dir, builtin_packs, not_installe
 from exportctl.services import checking, determinations, licences, records, regimes
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
-from exportctl.services.licences import LICENCE_NEEDED
+from exportctl.services.licences import LICENCE_NEEDED, QUANTITY_SLACK
 from exportctl.services.records import classification_on, item_by_code, party_by_code
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.db import insert_missing, reserve_ids
@@ -536,7 +536,8 @@ def licence_state(licence: Licence, today: dt.date) -> str:
 
 
 def _exhausted(licence: Licence) -> bool:
-    quantity_done = licence.quantity_limit is not None and licence.quantity_used >= licence.quantity_limit - 1e-9
+    quantity_limit = licence.quantity_limit
+    quantity_done = quantity_limit is not None and licence.quantity_used >= quantity_limit - QUANTITY_SLACK
     value_done = licence.value_limit_jpy is not None and licence.value_used_jpy >= licence.value_limit_jpy
     return quantity_done or value_done
 
@@ -635,17 +636,18 @@ def _warning(licence: Licence, check: int) -> LicenceWarning:
     )
     assert limit is not None  # the SQL rule selects a used share of a limit only
     # A licence at 100 % cannot be drawn on at all: that is not "near" exhaustion.
-    kind = "exhausted" if used >= limit - 1e-9 else "exhaustion"
+    kind = "exhausted" if used >= limit - QUANTITY_SLACK else "exhaustion"
     return LicenceWarning(licence.number, kind, f"{unit} {used:,} of {limit:,} used")
 
 
 NEAR_EXHAUSTION_SHARE = 0.9  # the share of a limit used from which a licence is "near exhaustion"
+EXPIRY_WARNING_DAYS = 60  # a licence whose last valid day is this close is "near expiry"
 
 
 def licence_warnings(
     db: Session,
     today: dt.date,
-    days: int = 60,
+    days: int = EXPIRY_WARNING_DAYS,
     share: float = NEAR_EXHAUSTION_SHARE,
     *,
     limit: int | None = None,
@@ -657,7 +659,9 @@ def licence_warnings(
     return [_warning(licence, check) for licence, check in rows]
 
 
-def count_licence_warnings(db: Session, today: dt.date, days: int = 60, share: float = NEAR_EXHAUSTION_SHARE) -> int:
+def count_licence_warnings(
+    db: Session, today: dt.date, days: int = EXPIRY_WARNING_DAYS, share: float = NEAR_EXHAUSTION_SHARE
+) -> int:
     counted = select(func.count()).select_from(_warning_rows(today, days, share).order_by(None).subquery())
     return db.scalar(counted) or 0
 
@@ -956,7 +960,7 @@ def draw_down(
         )
     remaining_quantity = None if licence.quantity_limit is None else licence.quantity_limit - licence.quantity_used
     remaining_value = None if licence.value_limit_jpy is None else licence.value_limit_jpy - licence.value_used_jpy
-    if remaining_quantity is not None and quantity > remaining_quantity + 1e-9:
+    if remaining_quantity is not None and quantity > remaining_quantity + QUANTITY_SLACK:
         raise Overdraw(f"licence {licence.number}: quantity {quantity} exceeds the remaining {remaining_quantity}")
     if remaining_value is not None and value_jpy > remaining_value:
         raise Overdraw(f"licence {licence.number}: ¥{value_jpy:,} exceeds the remaining ¥{remaining_value:,}")
@@ -981,7 +985,6 @@ def draw_down(
 # --- partial shipments ----------------------------------------------------------------------------------------
 
 SHIP_PART = "order.ship_part"
-_EPSILON = 1e-9  # quantities are floats: what is left below this has all shipped
 
 
 @dataclass(frozen=True)
@@ -1072,7 +1075,7 @@ def ship_part(
     }
     ledger.append(db, actor.name, SHIP_PART, f"order:{number}", payload, pack_version=order.pack_version)
     shipped = shipped_so_far(db, order)
-    if all((s.remaining or 0.0) <= _EPSILON for s in shipped.values()):
+    if all((s.remaining or 0.0) <= QUANTITY_SLACK for s in shipped.values()):
         order.status = "shipped"
         order.shipped_on = shipped_on
         db.flush()
@@ -1098,10 +1101,10 @@ def _parts(
         assert line.quantity is not None  # ship_part refuses orders with a line without one
         shipped = so_far[line_no]
         remaining = line.quantity - shipped.quantity
-        if quantity > remaining + _EPSILON:
+        if quantity > remaining + QUANTITY_SLACK:
             raise RecordError(f"line {line_no}: {quantity:g} exceeds the {max(remaining, 0.0):g} that remains")
         total = line.value_jpy or 0
-        last = quantity >= remaining - _EPSILON
+        last = quantity >= remaining - QUANTITY_SLACK
         value = total - shipped.value_jpy if last else round(total * quantity / line.quantity)
         parts[line_no] = (quantity, value)
     if not parts:

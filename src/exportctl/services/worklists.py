@@ -22,7 +22,8 @@ from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, not
 from sqlalchemy.orm import Session, aliased
 
 from exportctl.services.errors import Invalid, shown
-from exportctl.services.orders import NEAR_EXHAUSTION_SHARE
+from exportctl.services.licences import QUANTITY_SLACK
+from exportctl.services.orders import EXPIRY_WARNING_DAYS, NEAR_EXHAUSTION_SHARE
 from exportctl.store.models import Licence, Order, Party, PartyHit, Release
 
 BLOCKED, HITS, APPROVALS, LICENCES = "blocked", "hits", "approvals", "licences"
@@ -31,13 +32,11 @@ Rows = Select[*tuple[Any, ...]]  # a statement of one or several entities a row
 EXPORT_LIMIT = 100_000  # rows in one download; a larger list is narrowed by a search or filter first
 SEARCH_LIMIT = 200  # characters of a search term
 
-# Licence states. Near expiry: the last valid day within EXPIRY_DAYS of today. Near exhaustion: a limit
+# Licence states. Near expiry: the last valid day within EXPIRY_WARNING_DAYS of today. Near exhaustion: a limit
 # NEAR_EXHAUSTION_SHARE (as the dashboard and the API's warnings) or more used, but not all of it; a limit fully
 # used is exhausted (nothing more can be drawn).
 NEAR_EXPIRY, EXPIRED, NEAR_EXHAUSTION, EXHAUSTED = "near-expiry", "expired", "near-exhaustion", "exhausted"
 LICENCE_STATES = (EXPIRED, EXHAUSTED, NEAR_EXPIRY, NEAR_EXHAUSTION)
-EXPIRY_DAYS = 60
-_QUANTITY_SLACK = 1e-9  # quantities are floats: a quantity drawn to within this of its limit is all of it
 
 
 @dataclass(frozen=True)
@@ -256,7 +255,7 @@ def _exhausted() -> ColumnElement[bool]:
     # A limit that is not set (NULL) makes its comparison unknown: never exhausted by it.
     return or_(
         Licence.value_used_jpy >= Licence.value_limit_jpy,
-        Licence.quantity_used >= Licence.quantity_limit - _QUANTITY_SLACK,
+        Licence.quantity_used >= Licence.quantity_limit - QUANTITY_SLACK,
     )
 
 
@@ -277,7 +276,7 @@ def licence_condition(state: str, today: dt.date) -> ColumnElement[bool]:
     if state == EXHAUSTED:
         return and_(not_(expired), exhausted)
     if state == NEAR_EXPIRY:
-        return Licence.valid_to.between(today, today + dt.timedelta(days=EXPIRY_DAYS))
+        return Licence.valid_to.between(today, today + dt.timedelta(days=EXPIRY_WARNING_DAYS))
     if state == NEAR_EXHAUSTION:
         return and_(not_(expired), not_(exhausted), _near_exhaustion())
     raise Invalid(f"state: {shown(state)} is not one of {', '.join(LICENCE_STATES)}")
@@ -292,14 +291,14 @@ def licence_states(licence: Licence, today: dt.date) -> list[str]:
     value_used, quantity_used = licence.value_used_jpy or 0, licence.quantity_used or 0.0
     states: list[str] = []
     if (value_limit is not None and value_used >= value_limit) or (
-        quantity_limit is not None and quantity_used >= quantity_limit - _QUANTITY_SLACK
+        quantity_limit is not None and quantity_used >= quantity_limit - QUANTITY_SLACK
     ):
         states.append(EXHAUSTED)
     elif (value_limit is not None and value_used >= NEAR_EXHAUSTION_SHARE * value_limit) or (
         quantity_limit is not None and quantity_used >= NEAR_EXHAUSTION_SHARE * quantity_limit
     ):
         states.append(NEAR_EXHAUSTION)
-    if licence.valid_to <= today + dt.timedelta(days=EXPIRY_DAYS):
+    if licence.valid_to <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
         states.append(NEAR_EXPIRY)
     return states
 

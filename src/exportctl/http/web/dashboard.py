@@ -28,7 +28,7 @@ from exportctl.services import orders, regimes, worklists
 from exportctl.store.models import Licence, Order
 
 router = APIRouter()
-WARNING_DAYS = 60
+WARNING_DAYS = orders.EXPIRY_WARNING_DAYS
 NUMBERS_SHOWN = 10  # order numbers listed per blocking reason; /orders?status=blocked&reason=… has them all
 LICENCES_SHOWN = 20  # per licence list; /licences has them all
 
