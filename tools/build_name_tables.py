@@ -1,6 +1,6 @@
 """Rebuild the screening tables in this folder from their public sources (run by hand, not at import).
 
-    python tools/build_name_tables.py RIGOUR_DIR NICKNAMES_DIR
+    python tools/build_name_tables.py RIGOUR_DIR NICKNAMES_DIR [HANJA_TABLE]
 
 (run as a file: importing the package would load the tables being rebuilt)
 
@@ -14,6 +14,9 @@ import costs a few milliseconds and needs no YAML parser.
   a word of the name; so are the types that name an activity (ACTIVITY_TYPES).
 - `person_titles.txt`: `PERSON_NAME_PREFIXES` of `resources/names/stopwords.yml`.
 - `nicknames.csv`: `names.csv` of the nickname table (name, nickname), unchanged but for the header.
+- `hanja_readings.tsv` (when HANJA_TABLE is given: `hanja/table.yml` of https://github.com/suminb/hanja, WTFPL,
+  as in its wheel 0.15.1): each Han character's Korean reading, one Hangul syllable, in its dictionary form
+  (before the initial-sound law: 李 리, which the scorer applies itself).
 """
 
 from __future__ import annotations
@@ -73,7 +76,13 @@ def person_titles(rigour: Path) -> list[str]:
     return sorted(title for title in found if title and title != "the")
 
 
-def main(rigour: Path, nicknames: Path) -> None:
+def hanja_readings(table: Path) -> list[tuple[str, str]]:
+    data = yaml.safe_load(table.read_text(encoding="utf-8"))
+    hangul = re.compile(r"^[\uac00-\ud7a3]$")
+    return sorted((str(han), str(reading)) for han, reading in data.items() if hangul.match(str(reading)))
+
+
+def main(rigour: Path, nicknames: Path, hanja: Path | None = None) -> None:
     source = "opensanctions/rigour (MIT licence, Copyright (c) 2023-2025 OpenSanctions Datenbanken GmbH)"
     with (HERE / "legal_forms.tsv").open("w", encoding="utf-8") as out:
         out.write(f"# From {source}, resources/names/org_types.yml; built by build.py.\n")
@@ -89,10 +98,14 @@ def main(rigour: Path, nicknames: Path) -> None:
         out.write("# From carltonnorthern/nicknames (Apache-2.0, see NOTICE.md), names.csv; built by build.py.\n")
         for row in csv.DictReader(handle):
             out.write(f"{row['name1'].strip().lower()},{row['name2'].strip().lower()}\n")
+    if hanja is not None:
+        with (HERE / "hanja_readings.tsv").open("w", encoding="utf-8") as out:
+            out.write("# From suminb/hanja 0.15.1 (WTFPL, see NOTICE.md), hanja/table.yml: character\treading.\n")
+            out.writelines(f"{han}\t{reading}\n" for han, reading in hanja_readings(hanja))
     print("DATA_SHA256 for name_tables.py:")
-    for name in ("legal_forms.tsv", "person_titles.txt", "nicknames.csv"):
+    for name in ("legal_forms.tsv", "person_titles.txt", "nicknames.csv", "hanja_readings.tsv"):
         print(f'    "{name}": "{hashlib.sha256((HERE / name).read_bytes()).hexdigest()}",')
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

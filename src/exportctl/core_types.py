@@ -209,9 +209,15 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
+    """Why a determination says what it says: the rule code, the text (English) and the source it cites.
+
+    `text_ja` is the same statement in Japanese, written by the engine from the pack's Japanese texts and its own
+    Japanese sentences (never translated from `text`); None where the pack or the rule has no Japanese."""
+
     rule: str
     text: str
     source: str | None = None
+    text_ja: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +245,8 @@ class ExceptionCheck:
     applied: bool
     why: str
     source: str | None = None
+    # `why` in Japanese, where the pack's rules write it: an applied exception's reason carries it (`text_ja`).
+    why_ja: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

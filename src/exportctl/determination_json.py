@@ -6,7 +6,9 @@ types and only the edges (JSON out, templates) see dicts. `decode(encode(d)) == 
 determination (tests/test_determination_json.py). A determination cites by source id and carries the citations
 it needs, so neither direction needs the pack.
 
-Records written before a key existed still decode: a key added later reads as its empty default.
+Records written before a key existed still decode: a key added later reads as its empty default. A reason's
+Japanese text (`text_ja`) is written only when the engine gave one; `comparable` leaves it out, so that a stored
+determination written before the engine wrote Japanese compares equal to the same determination made today.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ def encode_citation(source_id: str | None, citations: Mapping[str, Citation]) ->
 
 
 def encode_reason(reason: Reason, citations: Mapping[str, Citation]) -> JSON:
-    return {"rule": reason.rule, "text": reason.text, "source": encode_citation(reason.source, citations)}
+    data: JSON = {"rule": reason.rule, "text": reason.text, "source": encode_citation(reason.source, citations)}
+    if reason.text_ja is not None:
+        data["text_ja"] = reason.text_ja
+    return data
 
 
 def encode_match(match: EntryMatch) -> JSON:
@@ -154,6 +159,22 @@ def encode_several(determinations: Sequence[Determination]) -> JSON:
     }
 
 
+def comparable(encoded: Mapping[str, Any]) -> JSON:
+    """An encoded determination without its reasons' Japanese texts: what two determinations are compared on (an
+    audit replay). The Japanese text restates the English one; a record stored before the engine wrote it has
+    none, and still replays as identical."""
+
+    def reasons(holder: Mapping[str, Any]) -> list[JSON]:
+        return [{key: value for key, value in r.items() if key != "text_ja"} for r in holder.get("reasons", ())]
+
+    data = dict(encoded)
+    if "reasons" in data:
+        data["reasons"] = reasons(encoded)
+    if "lines" in data:
+        data["lines"] = [{**line, "reasons": reasons(line)} if "reasons" in line else line for line in data["lines"]]
+    return data
+
+
 # --- decode ---------------------------------------------------------------------------------------------------
 
 
@@ -178,7 +199,7 @@ class _Cited:
         return source_id
 
     def reasons(self, data: Iterable[Mapping[str, Any]]) -> tuple[Reason, ...]:
-        return tuple(Reason(r["rule"], r["text"], self.source(r.get("source"))) for r in data)
+        return tuple(Reason(r["rule"], r["text"], self.source(r.get("source")), r.get("text_ja")) for r in data)
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from exportctl import determination_json
 from exportctl.core_types import Citation, LineDetermination
-from exportctl.services.orders import licence_state, release_message
+from exportctl.services.orders import LineShipped, licence_state, release_message, shipped_by_line
 from exportctl.store.models import Item, Licence, Order, OrderLine, Party, PartyHit
 
 
@@ -31,6 +33,8 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         return data
     determination = determination_json.decode(order.determination)
     citations = determination.citations
+    session = object_session(order)
+    shipped = shipped_by_line(session, order) if session is not None else {}
     data |= {
         "release_state": release_message(order),  # e.g. "awaiting second approval (1 of 2)"
         "end_use": order.end_use,
@@ -44,7 +48,8 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
         "destination_group": determination.destination_group,
         "missing": list(determination.missing),
         "lines": [
-            line_dict(line, decided, citations) for line, decided in zip(order.lines, determination.lines, strict=True)
+            line_dict(line, decided, citations, shipped.get(line.line_no))
+            for line, decided in zip(order.lines, determination.lines, strict=True)
         ],
         "reasons": [determination_json.encode_reason(r, citations) for r in determination.reasons],
         "screening_hits": [
@@ -61,7 +66,9 @@ def order_dict(order: Order, detail: bool = True) -> dict[str, Any]:
     return data
 
 
-def line_dict(line: OrderLine, decided: LineDetermination, citations: Mapping[str, Citation]) -> dict[str, Any]:
+def line_dict(
+    line: OrderLine, decided: LineDetermination, citations: Mapping[str, Citation], shipped: LineShipped | None = None
+) -> dict[str, Any]:
     return {
         "line": line.line_no,
         "item": line.item.code if line.item else None,
@@ -79,6 +86,9 @@ def line_dict(line: OrderLine, decided: LineDetermination, citations: Mapping[st
         "eligible_licences": list(line.eligible_licences),
         "licence": line.licence.number if line.licence else None,
         "reasons": [determination_json.encode_reason(r, citations) for r in decided.reasons],
+        # Shipped so far (in parts, or the whole line once the order shipped) and what remains to ship.
+        "shipped_quantity": shipped.quantity if shipped else 0.0,
+        "remaining_quantity": shipped.remaining if shipped else line.quantity,
     }
 
 
@@ -102,6 +112,7 @@ def party_dict(party: Party, hits: bool = True) -> dict[str, Any]:
         "code": party.code,
         "name": party.name,
         "country": party.country,
+        "address": party.address,
         "roles": list(party.roles),
         "screening_status": party.screening_status,
         "screened_at": party.screened_at.isoformat() if party.screened_at else None,

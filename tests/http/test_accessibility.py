@@ -4,32 +4,22 @@ order form logs no console error and shows the live determination busy while it 
 with every request to another host refused (offline); no request of a page answers 404 (the favicon).
 
 axe-core is vendored in tests/support/axe.min.js (MPL-2.0, see axe.LICENSE there), for these tests only. The
-setup follows tests/http/test_browser.py: Debian's Chromium against a live server with the demo data set.
+setup is tests/support/browser.py's: Debian's Chromium against a live server with the demo data set.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, expect
 
-from exportctl.demo import DEMO_PASSWORD
-from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import auth
-from exportctl.store import db as store
-from tests.support.apiclient import live_server
-from tests.support.demo_db import demo_database
+from tests.support.browser import browser_page, chromium, log_in, served_demo, violations
 
-CHROMIUM = Path(os.environ.get("EXPORTCTL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-AXE = (Path(__file__).parents[1] / "support" / "axe.min.js").read_text(encoding="utf-8")
-# The pages the issue names; an order of the demo data set (blocked by the 2019 Korea measures).
+# The pages the issue names; an order of the demo data set (blocked by the 2019 Korea measures). The other pages
+# are checked as tests/http/test_workflows.py walks them.
 PAGES = (
     "/",
     "/orders",
@@ -39,56 +29,24 @@ PAGES = (
     "/screening",
     "/worklists/blocked",
 )
-BLOCKING = {"serious", "critical"}
-expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[str]:
-    url = demo_database(tmp_path_factory.mktemp("a11y"), screener)
-    with live_server(create_app(url, screener)) as served:
-        yield served
-    store.engine(url).dispose()
+    with served_demo(tmp_path_factory.mktemp("a11y"), screener) as served:
+        yield served.base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium, or set EXPORTCTL_CHROMIUM)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
-def page(browser: Browser, base: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())
-    context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(30_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def log_in(page: Page, name: str = "alice") -> None:
-    page.goto("/login")
-    page.locator("form[action='/login'] input[name=name]").fill(name)
-    page.locator("form[action='/login'] input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form[action='/login'] button").click()
-    expect(page.locator(".who")).to_contain_text(name)
-
-
-def violations(page: Page) -> list[str]:
-    """axe-core's serious and critical violations of the page as loaded, one line each with the nodes."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)  # through the debugging protocol: the page's CSP (scripts from this site) still holds
-    found: list[dict[str, Any]] = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(n["target"]) for n in v["nodes"])
-        for v in found
-        if v["impact"] in BLOCKING
-    ]
+def page(browser: Browser, base: str) -> Iterator[Page]:
+    with browser_page(browser, base) as opened:
+        yield opened
 
 
 def test_the_main_pages_have_no_serious_accessibility_violation(page: Page) -> None:
@@ -96,7 +54,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(page: Page) -> N
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.goto("/login")
     found = violations(page)
-    log_in(page)
+    log_in(page, "alice")
     for path in PAGES:
         page.goto(path)
         page.wait_for_load_state("networkidle")  # the live parts (htmx) have answered
@@ -110,7 +68,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(page: Page) -> N
 
 
 def test_the_keyboard_skips_to_the_content(page: Page) -> None:
-    log_in(page)
+    log_in(page, "alice")
     page.goto("/orders")
     page.keyboard.press("Tab")  # the first stop on every page is the skip link
     skip = page.locator("a.skip-link")
@@ -126,7 +84,7 @@ def test_typing_an_order_logs_no_console_error_and_the_live_part_shows_it_is_bus
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page)
+    log_in(page, "alice")
     page.goto("/orders/new")
     form = page.locator("#order-form")
     live = page.locator("section[aria-live]")
@@ -164,7 +122,7 @@ def test_the_api_docs_work_offline(page: Page, base: str) -> None:
     page.route("**/*", offline)
     failed: list[Response] = []
     page.on("response", lambda r: failed.append(r) if r.status >= 400 else None)
-    log_in(page)
+    log_in(page, "alice")
     page.goto("/api/v1/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("exportctl")
     expect(page.locator(".opblock").first).to_be_visible()  # the operations, read from openapi.json

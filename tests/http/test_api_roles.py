@@ -34,6 +34,7 @@ class Call:
     path: str
     json: Any = None
     params: dict[str, str] | None = None
+    files: dict[str, Any] | None = None  # a multipart upload instead of JSON
 
 
 Setup = Callable[[Api], Call]
@@ -102,6 +103,16 @@ def new_hit(api: Api) -> int:
     return int(created(api, "/parties", party)["hits"][0]["id"])
 
 
+SCAN = {"file": ("scan.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")}  # a PDF by its first bytes
+
+
+def new_attachment(api: Api) -> str:
+    """The path of a new attachment of the seeded licence."""
+    response = api.client.post(f"{API}/licences/IND-SEED/attachments", headers=api.auth("officer"), files=SCAN)
+    assert response.status_code == 201, response.text
+    return str(response.json()["download"]).removeprefix(API)
+
+
 def licence(number: str) -> dict[str, Any]:
     """An individual licence for a consignee no order names, so orders stay blocked for the release calls."""
     return {
@@ -162,10 +173,24 @@ MATRIX: dict[tuple[str, str], tuple[str, Setup]] = {
         "clerk",
         lambda api: Call(f"/orders/{new_released_order(api)}/ship", {"date": "2019-10-01"}),
     ),
+    ("POST", "/orders/{number}/ship-part"): (  # issue 16: part of a line, as the order page's form
+        "clerk",
+        lambda api: Call(
+            f"/orders/{new_released_order(api)}/ship-part",
+            {"lines": {"1": 4}, "shipped_on": "2019-10-01", "key": fresh("part")},
+        ),
+    ),
     ("GET", "/licences"): ("viewer", lambda api: Call("/licences")),
     ("POST", "/licences"): ("officer", lambda api: Call("/licences", licence(fresh("IND")))),
     ("GET", "/licences/warnings"): ("viewer", lambda api: Call("/licences/warnings", params={"today": "2020-01-15"})),
     ("GET", "/licences/{number}"): ("viewer", lambda api: Call("/licences/IND-SEED")),
+    ("GET", "/licences/{number}/attachments"): ("viewer", lambda api: Call("/licences/IND-SEED/attachments")),
+    ("POST", "/licences/{number}/attachments"): (  # issue 16: as amending a licence, an officer's
+        "officer",
+        lambda api: Call("/licences/IND-SEED/attachments", files=SCAN),
+    ),
+    ("GET", "/licences/{number}/attachments/{attachment_id}"): ("viewer", lambda api: Call(new_attachment(api))),
+    ("DELETE", "/licences/{number}/attachments/{attachment_id}"): ("officer", lambda api: Call(new_attachment(api))),
     ("GET", "/items"): ("viewer", lambda api: Call("/items")),
     ("POST", "/items"): ("clerk", lambda api: Call("/items", {"code": fresh("ITEM"), "description": "a tray"})),
     ("GET", "/items/{code}"): ("viewer", lambda api: Call("/items/EMK-R100")),
@@ -179,6 +204,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Setup]] = {
     ("GET", "/parties"): ("viewer", lambda api: Call("/parties")),
     ("POST", "/parties"): ("clerk", lambda api: Call("/parties", {"code": fresh("P"), "name": "Nordlicht Optik GmbH"})),
     ("GET", "/parties/{code}"): ("viewer", lambda api: Call("/parties/KR-HANBIT")),
+    ("PATCH", "/parties/{code}"): ("clerk", lambda api: Call("/parties/NOBODY", {"address": fresh("Street")})),
     ("POST", "/parties/{code}/screen"): ("clerk", lambda api: Call("/parties/KR-HANBIT/screen")),
     ("POST", "/hits/{hit_id}/review"): (
         "officer",
@@ -245,7 +271,9 @@ def test_each_role_can_do_exactly_what_it_should(api: Api, endpoint: tuple[str, 
     method, _ = endpoint
     least, setup = MATRIX[endpoint]
     call = setup(api)
-    response = api.client.request(method, API + call.path, headers=api.auth(caller), json=call.json, params=call.params)
+    response = api.client.request(
+        method, API + call.path, headers=api.auth(caller), json=call.json, params=call.params, files=call.files
+    )
     if least == PUBLIC:
         assert response.status_code < 300, response.text
     elif caller is None:

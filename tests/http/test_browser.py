@@ -4,100 +4,42 @@ The server runs the web application over a fresh SQLite database with the demo d
 olga and oscar, officers; password exportctl-demo). Covered: logging in; entering an order that the Korea
 measures block, an officer adding the individual licence, redetermination and release; two officers releasing
 another blocked order with a reason; reviewing a screening hit; picking the regime. Screenshots of the key pages
-are kept in tests/artifacts/screenshots/ as test artefacts.
+are kept in tests/artifacts/screenshots/ as test artefacts (tests/support/browser.py).
 
 Chromium is Debian's package (`make test` installs it with apt when missing); without it these tests fail.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from exportctl.demo import DEMO_PASSWORD
-from exportctl.http.app import create_app
 from exportctl.screening.screener import Screener
-from exportctl.services import auth
 from exportctl.store import db as store
 from exportctl.store.models import Order
-from tests.support.apiclient import live_server
-from tests.support.demo_db import demo_database
-
-CHROMIUM = Path(os.environ.get("EXPORTCTL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).parents[1] / "artifacts" / "screenshots"
-expect.set_options(timeout=30_000)  # generous: CI machines are small and busy
-
-
-@dataclass(frozen=True)
-class Served:
-    base: str
-    database_url: str
+from tests.support.browser import Served, browser_page, chromium, log_in, log_out, served_demo, shot
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, screener: Screener) -> Iterator[Served]:
-    url = demo_database(tmp_path_factory.mktemp("browser"), screener)
-    with live_server(create_app(url, screener)) as base:
-        yield Served(base, url)
-    store.engine(url).dispose()
+    with served_demo(tmp_path_factory.mktemp("browser"), screener) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium package "
-            "(`make test` installs it: apt-get install -y chromium), or EXPORTCTL_CHROMIUM pointing at one."
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
-def page(browser: Browser, server: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setattr(auth, "LIMITER", auth.RateLimiter())  # the server thread reads it at each login
-    context = browser.new_context(base_url=server.base, viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(30_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, name: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login")
-    page.locator("form[action='/login'] input[name=name]").fill(name)
-    page.locator("form[action='/login'] input[name=password]").fill(password)
-    page.locator("form[action='/login'] button").click()
-    expect(page.locator(".who")).to_contain_text(name)
-
-
-def log_out(page: Page) -> None:
-    page.locator("form[action='/logout'] button").click()
-    expect(page).to_have_url(re.compile(r"/login"))
+def page(browser: Browser, server: Served) -> Iterator[Page]:
+    with browser_page(browser, server.base) as opened:
+        yield opened
 
 
 def test_login(page: Page) -> None:

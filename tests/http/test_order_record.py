@@ -8,6 +8,7 @@ record to PDF with Chromium and checks it has a page per section.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from exportctl import ledger
@@ -28,8 +29,8 @@ from exportctl.services import actors, auth, orders, records
 from exportctl.services.actors import Actor, Role
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, Party
-from tests.http.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.apiclient import live_server
+from tests.support.browser import chromium as launch_chromium
 from tests.support.demo_db import demo_database
 from tests.support.web_client import VIEWER, logged_in
 
@@ -147,6 +148,34 @@ def test_release_decisions_and_hit_reviews_are_in_the_record(app: object, databa
     assert "confirmed" in hits and "olga" in hits and "Same entity as EUL no. 5" in hits
 
 
+def test_partial_shipments_are_in_the_record(app: object, database: str) -> None:
+    """A clerk ships part of a released demo order with a licensed line, twice: the record lists each part with its
+    date, line, quantity, the licence the line drew and who recorded it; an order with no part says so."""
+    today = dt.date.today()
+    with store.session(database) as db:
+        candidates = db.scalars(select(Order).where(Order.status == "released", Order.ship_date <= today))
+        order = next(
+            o
+            for o in candidates
+            if all(line.quantity and line.quantity >= 2 for line in o.lines) and any(line.licence for line in o.lines)
+        )
+        number, ship_date = order.number, order.ship_date
+        line = next(line for line in order.lines if line.licence)
+        line_no, licence = line.line_no, line.licence.number if line.licence else ""
+    clerk = Actor("alice", Role.CLERK)
+    for key in ("part-a", "part-b"):
+        with store.session(database) as db:
+            orders.ship_part(db, clerk, number, {line_no: 1.0}, ship_date, key)
+    page = logged_in(app, *VIEWER).get(f"/orders/{number}/record").text
+    parts = page.split('id="record-part-shipments"')[1].split("</table>")[0]
+    rows = [text_of(row) for row in parts.split("<tr>")[2:]]
+    assert len(rows) == 2
+    for row in rows:
+        assert row.startswith(f"{ship_date.isoformat()} {line_no} 1 ") and licence in row and "alice" in row
+    other = logged_in(app, *VIEWER).get(f"/orders/{AE_ORDER}/record").text
+    assert 'id="record-no-parts"' in other and "No part of the order has shipped separately." in text_of(other)
+
+
 def test_the_order_page_links_to_its_record(app: object) -> None:
     page = logged_in(app, *VIEWER).get(f"/orders/{AE_ORDER}")
     assert f'href="/orders/{AE_ORDER}/record"' in page.text and "Print record" in page.text
@@ -199,12 +228,8 @@ def test_a_record_is_read_only(app: object) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: set EXPORTCTL_CHROMIUM (see tests/http/test_browser.py)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_record_prints_to_a_pdf_of_a4_pages(app: object, chromium: Browser) -> None:

@@ -339,6 +339,17 @@ def test_unauthenticated_is_401_and_a_bad_token_too(api: Api, method: str, path:
     problem(api.client.request(method, path, json=body if method == "POST" else None, headers=bad), 401)
 
 
+def test_yentes_apikey_scheme_carries_the_same_token(api: Api) -> None:
+    # yente's clients (nomenklatura's YenteEnricher) send `Authorization: ApiKey <key>`.
+    token = api.auth("viewer")["Authorization"].split(" ", 1)[1]
+    body = {"queries": {"q": QUERY_ZAKHAROV}}
+    answered = api.client.post(MATCH, json=body, headers={"Authorization": f"ApiKey {token}"})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["responses"]["q"]["status"] == 200
+    problem(api.client.post(MATCH, json=body, headers={"Authorization": "ApiKey not-a-token"}), 401)
+    problem(api.client.post(MATCH, json=body, headers={"Authorization": f"Basic {token}"}), 401)
+
+
 def test_a_session_cookie_works_with_its_csrf_token(api: Api) -> None:
     login = api.client.post("/api/v1/session", json={"name": "vera", "password": PASSWORD})
     assert login.status_code == 200

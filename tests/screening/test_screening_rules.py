@@ -250,8 +250,103 @@ def test_kanji_names_equal_match() -> None:
 
 
 def test_han_against_hangul_is_not_compared_letter_by_letter() -> None:
-    # Different scripts: the native forms cannot be compared, so the romanised ones are (never a flat 0).
-    assert compare("金正日", "김정일", kind="person").explanation["method"] != "none"
+    # Different scripts: a Han name that is not Korean cannot be read in Hangul, so the romanised forms are
+    # compared (never a flat 0).
+    assert compare("山田太郎", "야마다 다로", kind="person").explanation["method"] != "none"
+
+
+# --- Korean names written in Han characters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("han", "romanised"),
+    [
+        ("金正日", "Kim Jong Il"),  # North Korea's romanisation: ㅈ j, the dictionary forms of 李 (Ri), 龍 (Ryong)
+        ("崔龍海", "Choe Ryong Hae"),
+        ("李炳哲", "Ri Pyong Chol"),
+        ("金大中", "Kim Dae-jung"),  # South Korea's Revised Romanization, the surname as customary
+        ("朴槿惠", "Park Geun-hye"),
+        ("李春成", "Lee Chun-seong"),  # 李 read 이 in the South (the initial-sound law)
+    ],
+)
+def test_a_korean_name_in_han_characters_meets_its_romanisation(han: str, romanised: str) -> None:
+    assert both_ways(han, romanised, "person") == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("han", "hangul"), [("金正日", "김정일"), ("李春成", "리춘성"), ("李春成", "이춘성"), ("柳京", "류경")]
+)
+def test_a_korean_name_in_han_characters_meets_its_hangul(han: str, hangul: str) -> None:
+    assert both_ways(han, hangul, "person") == (True, True)
+
+
+@pytest.mark.parametrize(("first", "second"), [("金正日", "金正一"), ("張成哲", "張成鐵"), ("金英哲", "金永哲")])
+def test_han_names_read_alike_in_korean_are_still_different(first: str, second: str) -> None:
+    # 日 and 一 are both 일, 哲 and 鐵 both 철: written in Han characters, they are different names.
+    assert both_ways(first, second, "person") == (False, False)
+
+
+def test_a_chinese_name_is_not_read_in_korean() -> None:
+    # 王 is no common Korean surname: the name is read in pinyin (and Japanese) only.
+    variants = {form.variant for form in forms("王小明", "person")}
+    assert not any(variant.startswith("ko-") for variant in variants)
+    assert compare("王小明", "Wang Xiaoming", kind="person").match
+
+
+def test_companies_in_han_characters_are_not_read_as_korean_names() -> None:
+    assert not any(form.variant.startswith("ko-") for form in forms("金星貿易", "company"))
+
+
+# --- organisation words translated across scripts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("native", "english"),
+    [
+        ("北京大学", "Beijing University"),  # 大学: university
+        ("清华大学", "Qinghua University"),
+        ("大連理工大学", "Dalian University of Technology"),
+        ("三菱重工業", "Mitsubishi Heavy Industries"),
+        ("朝鮮光鮮銀行", "Korea Kwangson Bank"),  # the Korean reading of the proper name: 光鮮 Kwangson
+        ("조선광선은행", "Korea Kwangson Bank"),  # 조선: Korea, 은행: bank
+        ("Votkinsky Zavod", "Votkinsky Plant"),  # завод: plant
+        ("Minsk Tractor Factory", "Minsk Tractor Plant"),  # the two English words for 工場 / завод
+    ],
+)
+def test_organisation_words_meet_their_translation(native: str, english: str) -> None:
+    assert both_ways(native, english, "company") == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("北京大学", "Beijing Normal University"),  # 北京師範大学, another university
+        ("上海大学", "Shanghai Jiao Tong University"),  # 上海交通大学
+        ("朝鮮光鮮銀行", "Korea Kwangson Trading Company"),
+    ],
+)
+def test_a_translated_name_is_not_another_organisation(first: str, second: str) -> None:
+    assert both_ways(first, second, "company") == (False, False)
+
+
+# --- other scripts ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "latin"),
+    [
+        ("Ντόρα Μπακογιάννη", "Dora Bakoyannis"),  # Greek writes b as μπ and d as ντ
+        ("Γιώργος Μπακογιάννης", "Giorgos Bakogiannis"),
+        ("ทักษิณ ชินวัตร", "Thaksin Shinawatra"),  # Thai writes some vowels before their consonant
+        ("नरेन्द्र मोदी", "Narendra Modi"),
+        ("ვლადიმერ პუტინი", "Vladimir Putin"),
+        ("Վլադիմիր Պուտին", "Vladimir Putin"),
+        ("শেখ হাসিনা", "Sheikh Hasina"),
+        ("ហ៊ុន សែន", "Hun Sen"),
+    ],
+)
+def test_names_in_other_scripts_meet_their_latin_form(written: str, latin: str) -> None:
+    assert both_ways(written, latin, "person") == (True, True)
 
 
 # --- false hits: one distinctive difference -----------------------------------------------------------------------
@@ -316,7 +411,28 @@ def test_a_place_added_at_the_end_of_a_company_name_still_matches() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["", "   ", "Dr.", "Mr. Mrs.", "0000", "Forty", "ООО", "株式会社", "김", "1" * 500, "a1" * 300]
+    "name",
+    [
+        "",
+        "   ",
+        "Dr.",
+        "Mr. Mrs.",
+        "0000",
+        "Forty",
+        "ООО",
+        "株式会社",
+        "김",
+        "1" * 500,
+        "a1" * 300,
+        "金",
+        "第",
+        "조선",
+        "金𠀋",
+        "大学大学",
+        "ไ",
+        "μπ",
+        "ו",
+    ],
 )
 def test_degenerate_names_do_not_fail(name: str) -> None:
     for kind in KINDS:

@@ -2,6 +2,8 @@
 
 0005 adds the indexes the paged lists read by (issue 10): orders newest first, orders of one status, licences
 by expiry. A database at 0004 holding orders gets them, and keeps its orders; downgrading removes them again.
+0011 adds licence attachments and a party's address (issue 16): parties and licences of 0010 are kept, with no
+address and no attachment, and a downgrade removes both again.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, Table, insert, inspect, select
+from sqlalchemy import MetaData, Table, delete, insert, inspect, select
 
 from exportctl.store import db
-from exportctl.store.models import Base, Order, StoredDetermination
+from exportctl.store.models import Base, Licence, LicenceAttachment, Order, Party, StoredDetermination
 
 LIST_INDEXES = {
     "orders": {
@@ -131,4 +133,81 @@ def test_0010_stores_each_determination_once_and_gives_it_back(database_url: str
         back = connection.execute(select(table.c.number, table.c.determination, table.c.other_determinations))
         assert {number: (own, others) for number, own, others in back} == inline
         assert "determinations" not in inspect(connection).get_table_names()
+    migrate(database_url, "upgrade", "head")
+
+
+def test_0011_adds_licence_attachments_and_party_addresses(database_url: str) -> None:
+    migrate(database_url, "upgrade", "0010")
+    with db.engine(database_url).begin() as connection:
+        parties = Table("parties", MetaData(), autoload_with=connection)  # the tables as they were at 0010
+        licences = Table("licences", MetaData(), autoload_with=connection)
+        assert "address" not in parties.c
+        connection.execute(
+            insert(parties),
+            [
+                {
+                    "code": "KR-HANBIT",
+                    "name": "Hanbit Semiconductor Materials Co., Ltd.",
+                    "country": "KR",
+                    "roles": ["consignee"],
+                    "screening_status": "clear",
+                    "list_versions": {},
+                    "created_at": dt.datetime(2019, 8, 1, tzinfo=dt.UTC),
+                }
+            ],
+        )
+        connection.execute(
+            insert(licences),
+            [
+                {
+                    "regime": "jp",
+                    "type": "individual",
+                    "number": "IND-1",
+                    "holder": "Example Materials K.K.",
+                    "destinations": ["KR"],
+                    "consignees": [],
+                    "end_users": [],
+                    "entries": [],
+                    "items": [],
+                    "quantity_used": 0.0,
+                    "value_used_jpy": 0,
+                    "valid_from": dt.date(2019, 8, 8),
+                    "valid_to": dt.date(2020, 2, 7),
+                    "created_at": dt.datetime(2019, 8, 8, tzinfo=dt.UTC),
+                }
+            ],
+        )
+
+    migrate(database_url, "upgrade", "head")
+    scan = b"%PDF-1.7\n" + bytes(range(256)) * 4  # every byte value: stored and read back unchanged
+    with db.engine(database_url).begin() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert connection.execute(select(Party.code, Party.address)).all() == [("KR-HANBIT", None)]
+        licence_id = connection.scalar(select(Licence.id))
+        connection.execute(
+            insert(LicenceAttachment),
+            [
+                {
+                    "licence_id": licence_id,
+                    "file_name": "許可証.pdf",
+                    "content_type": "application/pdf",
+                    "size": len(scan),
+                    "sha256": hashlib.sha256(scan).hexdigest(),
+                    "content": scan,
+                    "uploaded_by": "otto",
+                    "uploaded_at": dt.datetime(2019, 8, 9, tzinfo=dt.UTC),
+                }
+            ],
+        )
+        assert connection.scalar(select(LicenceAttachment.content)) == scan
+        connection.execute(delete(LicenceAttachment))
+
+    migrate(database_url, "downgrade", "0010")
+    with db.engine(database_url).connect() as connection:
+        inspector = inspect(connection)
+        assert "licence_attachments" not in inspector.get_table_names()
+        assert "address" not in {column["name"] for column in inspector.get_columns("parties")}
+        assert connection.execute(select(Table("parties", MetaData(), autoload_with=connection).c.code)).all() == [
+            ("KR-HANBIT",)
+        ]
     migrate(database_url, "upgrade", "head")

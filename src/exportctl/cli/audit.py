@@ -12,7 +12,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from exportctl import ledger
+from exportctl import determination_json, ledger
 from exportctl.cli.acting import party_screener, transaction
 from exportctl.cli.common import Format, FormatOption, emit_json, err, fail, input_errors, out
 from exportctl.cli.root import audit_app, demo_app
@@ -164,8 +164,9 @@ def audit_replay(
             f"recorded, {result.replayed.get('outcome')} replayed"
         )
         out.print(f"identical: {'yes' if result.identical else '[bold red]no[/]'}")
-        for key in sorted(result.recorded.keys() | result.replayed.keys()):
-            if result.recorded.get(key) != result.replayed.get(key):
+        recorded, replayed = (determination_json.comparable(d) for d in (result.recorded, result.replayed))
+        for key in sorted(recorded.keys() | replayed.keys()):
+            if recorded.get(key) != replayed.get(key):
                 out.print(f"  differs: {key}")
     if not result.identical:
         raise typer.Exit(1)

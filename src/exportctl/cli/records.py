@@ -165,6 +165,8 @@ def _show_party(data: dict[str, Any], output_format: Format) -> None:
         emit_json(data)
         return
     out.print(f"[bold]{data['code']}[/] {data['name']} ({data['country'] or '—'}) {', '.join(data['roles'])}")
+    if data["address"]:
+        out.print(f"address: {data['address']}", markup=False)
     out.print(f"screening: {data['screening_status']}" + (f" at {data['screened_at']}" if data["screened_at"] else ""))
     _print_hits(data["hits"])
 
@@ -175,6 +177,7 @@ def parties_add(
     name: Annotated[str, typer.Option("--name", help="Name as on the contract.")],
     country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 country code.")] = None,
     role: Annotated[list[str] | None, typer.Option("--role", help="customer | consignee | end-user (repeat).")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Postal address (kept; not screened).")] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
     """Add a party; it is screened against the configured lists at once."""
@@ -184,14 +187,14 @@ def parties_add(
     code_country = country_option(country, "--country")
     screener = party_screener()
     with transaction() as (db, actor):
-        party = records.add_party(db, actor, code, name, code_country, list(role or []), screener)
+        party = records.add_party(db, actor, code, name, code_country, list(role or []), screener, address)
         data = party_dict(party)
     _show_party(data, output_format)
 
 
 @parties_app.command("import")
 def parties_import(file: ImportFile) -> None:
-    """Import parties (code, name, country, roles separated by ';'); each is screened. All rows or none."""
+    """Import parties (code, name, country, roles separated by ';', address); each is screened. All rows or none."""
     screener = party_screener()
     with transaction() as (db, actor):
         counts = importing.import_file(db, actor, "parties", file, screener)

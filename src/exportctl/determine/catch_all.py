@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from exportctl.core_types import Reason, ScreeningHit, Transaction
+from exportctl.determine import wording
 from exportctl.regime import schema as s
 from exportctl.regime.sections import CATCH_ALL
 from exportctl.regime.snapshot import Snapshot
@@ -37,8 +38,15 @@ class _Tally:
     unknown: list[Reason] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
-    def add(self, bucket: list[Reason], rule: s.CatchAllRule, source: str, text: str, *needs: str) -> None:
-        bucket.append(Reason(f"catch-all:{rule.id}", f"{rule.title.en}: {text}", source))
+    def add(self, bucket: list[Reason], rule: s.CatchAllRule, source: str, text: tuple[str, str], *needs: str) -> None:
+        """`text`: what decided the requirement, in English and Japanese."""
+        english, japanese = text
+        title = wording.ja(rule.title)
+        bucket.append(
+            Reason(
+                f"catch-all:{rule.id}", f"{rule.title.en}: {english}", source, f"{title}：{japanese}" if title else None
+            )
+        )
         self.missing.extend(needs)
 
 
@@ -69,20 +77,29 @@ def evaluate(
             continue
         if rule.requirement == "informed":
             if transaction.informed:
-                tally.add(tally.met, rule, source, terms.informed)
+                tally.add(tally.met, rule, source, (terms.informed, "当局から通知を受けています"))
             else:
-                tally.add(tally.not_met, rule, source, terms.not_informed)
+                tally.add(tally.not_met, rule, source, (terms.not_informed, "当局からの通知を受けていません"))
         elif rule.requirement == "end-use":
             flag, named = END_USES[rule.weapon]
+            named_ja = wording.WEAPONS[rule.weapon]
             declared = getattr(transaction, flag)
             if declared is None:
-                tally.add(tally.unknown, rule, source, "the end use has not been declared", flag)
+                tally.add(
+                    tally.unknown, rule, source, ("the end use has not been declared", "用途が申告されていません"), flag
+                )
             elif declared:
-                tally.add(tally.met, rule, source, f"declared end use is {named}")
+                tally.add(tally.met, rule, source, (f"declared end use is {named}", f"申告された用途は{named_ja}です"))
             else:
-                tally.add(tally.not_met, rule, source, f"declared end use is not {named}")
+                tally.add(
+                    tally.not_met,
+                    rule,
+                    source,
+                    (f"declared end use is not {named}", f"申告された用途は{named_ja}ではありません"),
+                )
         else:
-            _end_user(tally, rule, source, transaction, end_user_hits, terms.end_user_list)
+            eul = (terms.end_user_list, wording.end_user_list(snapshot))
+            _end_user(tally, rule, source, transaction, end_user_hits, eul)
     if None in entry_ids and (tally.met or tally.unknown):
         tally.missing.append("hs_code")
     return CatchAllResult(
@@ -96,34 +113,50 @@ def _end_user(
     source: str,
     transaction: Transaction,
     hits: Sequence[ScreeningHit] | None,
-    end_user_list: str,
+    end_user_list: tuple[str, str],
 ) -> None:
+    """`end_user_list`: the list's name in English and Japanese."""
+    eul, eul_ja = end_user_list
     if transaction.end_user is None:
-        tally.add(tally.unknown, rule, source, "the end user is not named", "end_user")
+        tally.add(tally.unknown, rule, source, ("the end user is not named", "需要者が示されていません"), "end_user")
         return
     if hits is None:
-        tally.add(tally.unknown, rule, source, f"the {end_user_list} is not loaded", "end_user_list")
+        text = (f"the {eul} is not loaded", f"{eul_ja}が読み込まれていません")
+        tally.add(tally.unknown, rule, source, text, "end_user_list")
         return
     concerned = [hit for hit in hits if set(hit.concerns) & set(rule.eul_concerns)]
     if not concerned:
         listed = f" (listed only for {', '.join(hits[0].concerns)})" if hits else ""
+        listed_ja = f"（{wording.joined(hits[0].concerns)}についてのみ掲載）" if hits else ""
         wanted = ", ".join(rule.eul_concerns)
         tally.add(
             tally.not_met,
             rule,
             source,
-            f"'{transaction.end_user}' is not on the {end_user_list} for {wanted}{listed}",
+            (
+                f"'{transaction.end_user}' is not on the {eul} for {wanted}{listed}",
+                f"'{transaction.end_user}'は{wording.joined(rule.eul_concerns)}について{eul_ja}に掲載されていません"
+                f"{listed_ja}",
+            ),
         )
         return
     hit = concerned[0]
     concerns = ", ".join(hit.concerns)
     if transaction.clearly_not and rule.clearly_not_applies:
-        text = f"end user listed as '{hit.name}' ({concerns}), but the 'clearly not' guideline was applied"
+        text = (
+            f"end user listed as '{hit.name}' ({concerns}), but the 'clearly not' guideline was applied",
+            f"需要者は'{hit.name}'（{wording.joined(hit.concerns)}）として掲載されていますが、"
+            "「明らかガイドライン」が適用されました",
+        )
         tally.add(tally.not_met, rule, source, text)
     else:
         tally.add(
             tally.met,
             rule,
             source,
-            f"end user is listed as '{hit.name}' ({hit.entity_id}; concerns {concerns})",
+            (
+                f"end user is listed as '{hit.name}' ({hit.entity_id}; concerns {concerns})",
+                f"需要者は'{hit.name}'（{hit.entity_id}；懸念区分 {wording.joined(hit.concerns)}）として"
+                "掲載されています",
+            ),
         )

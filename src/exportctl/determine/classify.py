@@ -37,6 +37,7 @@ class Classification:
     assessed: tuple[tuple[s.Entry, s.Clause], ...] = ()  # clauses compared: their verified periods matter
     # A listed specification's undecided clauses of entries it does not meet: it may be of those too.
     open_matches: tuple[EntryMatch, ...] = ()
+    note_ja: str | None = None  # the note in Japanese (see determine/wording.py)
 
 
 _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -51,9 +52,11 @@ _OPERATORS: Mapping[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def unclassified(note: str, assessed: tuple[tuple[s.Entry, s.Clause], ...] = ()) -> Classification:
+def unclassified(
+    note: str, assessed: tuple[tuple[s.Entry, s.Clause], ...] = (), note_ja: str | None = None
+) -> Classification:
     """Undetermined because the item cannot be placed (not "not listed"): `classification` is what is missing."""
-    return Classification("undetermined", missing=("classification",), note=note, assessed=assessed)
+    return Classification("undetermined", missing=("classification",), note=note, assessed=assessed, note_ja=note_ja)
 
 
 def compare(criterion: s.Criterion, params: Mapping[str, s.Scalar]) -> Comparison:
@@ -73,6 +76,7 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
         # Unknown product: the pack cannot rule out that it is listed under a name it does not know.
         return unclassified(
             f"product '{spec.product}' is not described by any entry of the pack; classify it by entry id",
+            note_ja=f"製品'{spec.product}'はどの項目にも記述されていません。項目番号で該非を判定してください",
         )
     matches: list[EntryMatch] = []
     undecided: list[EntryMatch] = []
@@ -103,6 +107,7 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
             missing=tuple(dict.fromkeys(f"params.{name}" for name in missing)),
             note="parameters needed to decide are missing or not comparable",
             assessed=assessed,
+            note_ja="判定に必要なパラメータが不足しているか、比較できません",
         )
     kinds = _possible_kinds(snapshot, spec)
     if kinds:
@@ -110,6 +115,8 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
             f"{spec.product} fails every clause for it ({candidates_summary(candidates)}), but it may be one of"
             f" {', '.join(kinds)}, which other clauses list — name the product more precisely",
             assessed,
+            f"{spec.product}はこの製品のどの条項も満たしませんが（{candidates_summary_ja(candidates)}）、他の条項が掲げる"
+            f"{'、'.join(kinds)}のいずれかである可能性があります — 製品をより詳しく示してください",
         )
     partial = tuple(
         dict.fromkeys(
@@ -123,20 +130,33 @@ def classify_spec(snapshot: Snapshot, spec: Specification) -> Classification:
     if partial:
         # Failing every encoded clause proves nothing while an alternative of the sub-item is not encoded.
         shown = ", ".join(partial[:12]) + (f" and {len(partial) - 12} more" if len(partial) > 12 else "")
+        shown_ja = "、".join(partial[:12]) + (f" ほか{len(partial) - 12}件" if len(partial) > 12 else "")
         return unclassified(
             f"{spec.product} fails every encoded clause ({candidates_summary(candidates)}), but entries"
             f" {shown} are not (completely) encoded: they could not be assessed — classify the item"
             " against their full text and name the entry",
             assessed,
+            f"{spec.product}は収録されたどの条項も満たしませんが（{candidates_summary_ja(candidates)}）、項目{shown_ja}は"
+            "（完全には）収録されておらず評価できません — 法令の全文で判定し、項目を示してください",
         )
     if spec.hs is not None:
-        found = classify_hs(snapshot, spec.hs, evaluated=candidates_summary(candidates))
-        return Classification(found.status, found.matches, found.missing, found.note, found.hs, assessed)
+        found = classify_hs(
+            snapshot,
+            spec.hs,
+            evaluated=candidates_summary(candidates),
+            evaluated_ja=candidates_summary_ja(candidates),
+        )
+        return Classification(
+            found.status, found.matches, found.missing, found.note, found.hs, assessed, note_ja=found.note_ja
+        )
+    catch_all_rows = "/".join(snapshot.pack.catch_all_rows())
     return Classification(
         "catch-all",
         note=f"{spec.product} is {snapshot.pack.meta.terms.not_listed} ({candidates_summary(candidates)});"
-        f" {snapshot.pack.meta.terms.row} {'/'.join(snapshot.pack.catch_all_rows())} needs its HS code",
+        f" {snapshot.pack.meta.terms.row} {catch_all_rows} needs its HS code",
         assessed=assessed,
+        note_ja=f"{spec.product}はリスト規制に該当しません（{candidates_summary_ja(candidates)}）。"
+        f"{catch_all_rows}の判断にはHSコードが必要です",
     )
 
 
@@ -170,17 +190,22 @@ def candidates_summary(candidates: tuple[tuple[s.Entry, s.Clause], ...]) -> str:
     return "checked " + ", ".join(f"{entry.id}#{clause.id}" for entry, clause in candidates)
 
 
+def candidates_summary_ja(candidates: tuple[tuple[s.Entry, s.Clause], ...]) -> str:
+    return "照合した条項：" + "、".join(f"{entry.id}#{clause.id}" for entry, clause in candidates)
+
+
 def _hs_digits(code: str) -> str:
     return code.replace(".", "")
 
 
-def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classification:
+def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "", evaluated_ja: str = "") -> Classification:
     """An HS code of goods stated as in no row but the catch-all row: its entries by heading, then by chapter."""
     if not HS_CODE.match(code):
         raise UnknownItem(f"'{code}' is not an HS code such as 8456.11")
     digits = _hs_digits(code)
     chapter = int(digits[:2])
     prefix = f"{snapshot.pack.meta.terms.not_listed}{' (' + evaluated + ')' if evaluated else ''}; HS {code}"
+    prefix_ja = f"リスト規制に該当しません{'（' + evaluated_ja + '）' if evaluated_ja else ''}；HS {code}"
     by_heading: list[s.Entry] = []
     by_chapter: list[s.Entry] = []
     for entry, headings in _catch_all_hs(snapshot):
@@ -190,9 +215,14 @@ def classify_hs(snapshot: Snapshot, code: str, evaluated: str = "") -> Classific
             by_chapter.append(entry)
     chosen = by_heading or by_chapter  # an entry for a specified heading takes precedence over the chapter list
     if not chosen:
-        return Classification("not-controlled", note=f"{prefix} is outside the catch-all chapters", hs=code)
+        return Classification(
+            "not-controlled",
+            note=f"{prefix} is outside the catch-all chapters",
+            hs=code,
+            note_ja=f"{prefix_ja}はキャッチオール規制の対象となる類に含まれません",
+        )
     matches = tuple(EntryMatch(entry.id, None, (), "hs-code") for entry in chosen)
-    return Classification("catch-all", matches, note=prefix, hs=code)
+    return Classification("catch-all", matches, note=prefix, hs=code, note_ja=prefix_ja)
 
 
 def _catch_all_hs(snapshot: Snapshot) -> tuple[tuple[s.Entry, tuple[str, ...]], ...]:
@@ -245,6 +275,8 @@ def classify_item(snapshot: Snapshot, item: str) -> Classification:
             return unclassified(
                 f"CAS {number} is not among the chemicals the pack lists by CAS number on this date; a generic"
                 " entry may still cover it — classify it by entry id or specification",
+                note_ja=f"CAS {number}はこの日付にCAS番号で掲げられた化学物質ではありませんが、一般的な項目に該当する"
+                "可能性があります — 項目番号又は仕様で判定してください",
             )
         return Classification("listed", found)
     entry_id, _, clause_id = text.partition("#")
@@ -256,6 +288,7 @@ def classify_item(snapshot: Snapshot, item: str) -> Classification:
         if f"{entry_id}#{clause_id}" in snapshot.clauses_out_of_force:
             return unclassified(
                 f"{entry_id}#{clause_id} is not in the law's text on this date; use the text then in force",
+                note_ja=f"{entry_id}#{clause_id}はこの日付の法令本文にありません。その日に施行されていた本文を用いてください",
             )
         if snapshot.pack.rows[entry.row].catch_all:
             return Classification("catch-all", (EntryMatch(entry.id, None, (), "entry"),))
@@ -265,6 +298,7 @@ def classify_item(snapshot: Snapshot, item: str) -> Classification:
     if entry_id in snapshot.known_entries:
         return unclassified(
             f"entry {entry_id} is not in force on this date; classify the item under the entries then in force",
+            note_ja=f"項目{entry_id}はこの日付に施行されていません。その日に施行されていた項目で判定してください",
         )
     matches = resolve_control_number(snapshot, text)
     if matches:
@@ -274,6 +308,8 @@ def classify_item(snapshot: Snapshot, item: str) -> Classification:
         return unclassified(
             f"{text} maps to entries {', '.join(elsewhen)}, not in force on this date; classify the item under the"
             " entries then in force",
+            note_ja=f"{text}はこの日付に施行されていない項目{'、'.join(elsewhen)}に対応します。その日に施行されていた"
+            "項目で判定してください",
         )
     parent = next((probe for probe in _broader(text) if probe in snapshot.exact_numbers), None)
     if parent is not None:

@@ -30,7 +30,7 @@ from exportctl.core_types import (
     ScreeningHit,
     Transaction,
 )
-from exportctl.determine import catch_all, licensing
+from exportctl.determine import catch_all, licensing, wording
 from exportctl.determine.classify import Classification, UnknownItem, classify_item, classify_spec
 from exportctl.determine.parties import Requirement, screen_parties
 from exportctl.determine.technology import classify_technology, transfer_controlled
@@ -96,11 +96,13 @@ def _national(snapshot: Snapshot, transaction: Transaction, classification: Clas
         return classification
     origins = sorted({o for m in national for o in rows[snapshot.entries[m.entry].record.row].origins})
     named = ", ".join(m.entry for m in national)
+    named_ja = f"{wording.joined(m.entry for m in national)}は{wording.joined(origins)}の国別リストの品目"
     if transaction.origin is None:
         return Classification(
             "undetermined",
             missing=("origin",),
             note=f"{named} is on the national list of {', '.join(origins)}: it applies to exports from there only",
+            note_ja=f"{named_ja}であり、その国からの輸出にのみ適用されます",
         )
     if transaction.origin in origins or len(national) < len(classification.matches):
         return classification
@@ -108,10 +110,16 @@ def _national(snapshot: Snapshot, transaction: Transaction, classification: Clas
         (entry_id for entry_id, active in snapshot.entries.items() if rows[active.record.row].catch_all), None
     )
     note = f"{named} is on the national list of {', '.join(origins)}, not of {transaction.origin}"
+    note_ja = f"{named_ja}であり、{transaction.origin}の国別リストの品目ではありません"
     if catch_all is None:
-        return Classification("not-controlled", note=note)
+        return Classification("not-controlled", note=note, note_ja=note_ja)
     decided_by = (EntryMatch(catch_all, None, (), "entry"),)
-    return Classification("catch-all", decided_by, note=f"{note}: the catch-all decides")
+    return Classification(
+        "catch-all",
+        decided_by,
+        note=f"{note}: the catch-all decides",
+        note_ja=f"{note_ja}：キャッチオール規制で判断します",
+    )
 
 
 def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | None:
@@ -126,7 +134,13 @@ def _claimed_exemption(snapshot: Snapshot, line: Line, index: int) -> Reason | N
         active = snapshot.named(EXEMPTIONS).get(claimed)
         if active is not None:
             exemption = active.record
-            return Reason(f"exemption:{exemption.id}", f"{exemption.title.en}: {exemption.condition.en}", active.source)
+            title, condition = wording.ja(exemption.title), wording.ja(exemption.condition)
+            return Reason(
+                f"exemption:{exemption.id}",
+                f"{exemption.title.en}: {exemption.condition.en}",
+                active.source,
+                f"{title}：{condition}" if title is not None and condition is not None else None,
+            )
     return None
 
 
@@ -152,6 +166,8 @@ def _verification(assessed: Sequence[tuple[s.Entry, s.Clause]], day: dt.date) ->
             f"the criteria of entry {entry_id} are not verified for {day}: checked against the law's text for "
             + ("; ".join(f"{v.start}–{v.end or ''} ({v.text})" for v in periods) or "no date")
             + "; the answer applies the criteria of those texts to this date",
+            text_ja=f"{entry_id}の基準は{day}について法令本文との照合が済んでいません（照合済みの期間："
+            f"{wording.verified_periods(periods)}）。それらの本文の基準をこの日付に適用しています",
         )
         for entry_id, periods in unverified.items()
     ]
@@ -166,11 +182,15 @@ def _list_verification(snapshot: Snapshot, day: dt.date) -> list[Reason]:
         Reason(
             "list-unverified-for-date",
             f"the control list's content is verified for {texts}, not for {day}: the list as encoded is applied",
+            text_ja=f"規制リストの内容は{wording.verified_periods(checked)}について照合済みで、{day}については照合"
+            "されていません。収録されたリストを適用しています",
         )
     ]
 
 
-UNSCREENED = Reason("screening:unscreened", "the parties are not screened against every required list")
+UNSCREENED = Reason(
+    "screening:unscreened", "the parties are not screened against every required list", text_ja=wording.UNSCREENED
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,13 +269,22 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
     destination = transaction.destination
     placement = snapshot.placement(destination)
     group = placement.group.id
+    at_home = destination in snapshot.pack.meta.home and not snapshot.pack.meta.home_transfers
     where = (
         f"{destination}: technology provided in {snapshot.pack.meta.terms.home} (country groups apply to foreign"
         " destinations)"
-        if destination in snapshot.pack.meta.home and not snapshot.pack.meta.home_transfers
+        if at_home
         else f"{destination} is in {placement.group.title.en} on {transaction.date}"
     )
-    reasons = [Reason("destination-group", where, placement.source)]
+    group_ja = wording.ja(placement.group.title)
+    where_ja: str | None = None  # a group without a Japanese title: the reason stays English
+    if at_home:
+        where_ja = (
+            f"{destination}：{wording.home(snapshot)}での技術の提供（国・地域のグループは外国の仕向地に適用されます）"
+        )
+    elif group_ja is not None:
+        where_ja = f"{destination}は{transaction.date}時点で{group_ja}に属します"
+    reasons = [Reason("destination-group", where, placement.source, where_ja)]
     reasons.extend(_list_verification(snapshot, transaction.date))
     parties = screen_parties(snapshot, transaction, screener)
     reasons.extend(parties.reasons)
@@ -297,7 +326,7 @@ def determine(snapshot: Snapshot, transaction: Transaction, screener: PartyScree
         )
         if prohibited_here or parties.prohibitions:
             if embargo is not None and prohibited_here:
-                builder.reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+                builder.reasons.append(_embargo_reason(embargo))
             builder.reasons.extend(parties.prohibitions)
             lines.append(builder.build(Outcome.PROHIBITED))
             continue
@@ -344,21 +373,33 @@ def _embargo_of(
     if region in embargo.record.regions:
         return embargo, False
     regions = ", ".join(embargo.record.regions)
+    title = wording.ja(embargo.record.title)
     reasons.append(
         Reason(
-            "embargo:outside-regions", f"{region} is not one of {regions}: {embargo.record.title.en}", embargo.source
+            "embargo:outside-regions",
+            f"{region} is not one of {regions}: {embargo.record.title.en}",
+            embargo.source,
+            f"{region}は{wording.joined(embargo.record.regions)}のいずれでもありません：{title}" if title else None,
         )
     )
     return None, False
 
 
+def _embargo_reason(embargo: Active[s.Embargo]) -> Reason:
+    return Reason("embargo", embargo.record.title.en, embargo.source, wording.ja(embargo.record.title))
+
+
 def _region_unknown(builder: _LineBuilder, embargo: Active[s.Embargo]) -> LineDetermination:
     regions = ", ".join(embargo.record.regions)
+    title = wording.ja(embargo.record.title)
     builder.reasons.append(
         Reason(
             "embargo:region-unknown",
             f"{embargo.record.title.en} — the destination's region is not stated (it applies in {regions})",
             embargo.source,
+            f"{title} — 仕向地の地域が示されていません（{wording.joined(embargo.record.regions)}に適用されます）"
+            if title
+            else None,
         )
     )
     builder.missing.append("destination_region")
@@ -387,7 +428,7 @@ def _overriding_requirements(
     usable: list[tuple[str, ...]] = []
     policies: list[str] = []
     if embargo is not None:  # an embargo requiring a licence (one that prohibits is decided before)
-        reasons.append(Reason("embargo", embargo.record.title.en, embargo.source))
+        reasons.append(_embargo_reason(embargo))
         usable.append(tuple(licence for licence in embargo.record.licences if licence in in_force))
         policies += [embargo.record.review_policy] if embargo.record.review_policy else []
     for requirement in requirements:
@@ -429,7 +470,7 @@ def citation_of(source: s.Source) -> Citation:
 def _determine_line(context: _Context, builder: _LineBuilder, classification: Classification) -> LineDetermination:
     line = builder.line
     if classification.note:
-        builder.reasons.append(Reason("classification", classification.note))
+        builder.reasons.append(Reason("classification", classification.note, text_ja=classification.note_ja))
     builder.reasons.extend(_verification(classification.assessed, context.transaction.date))
     if classification.status == "undetermined":
         builder.missing.extend(classification.missing)
@@ -473,13 +514,16 @@ def _listed_or_open(context: _Context, builder: _LineBuilder, classification: Cl
         for comparison in match.comparisons
         if comparison.holds is None
     ]
+    params_ja = wording.joined(dict.fromkeys(missing))
     if as_met.outcome is as_also.outcome:
         usable = tuple(licence for licence in as_met.eligible_licences if licence in as_also.eligible_licences)
+        narrowed = usable != as_met.eligible_licences
         reason = Reason(
             "classification:open",
             f"it may also be of {others} (parameters not given: {', '.join(dict.fromkeys(missing))}); the outcome is"
-            " the same either way"
-            + (", with the licence types usable either way" if usable != as_met.eligible_licences else ""),
+            " the same either way" + (", with the licence types usable either way" if narrowed else ""),
+            text_ja=f"{others}にも該当する可能性があります（示されていないパラメータ：{params_ja}）。いずれの場合も"
+            "結論は同じです" + ("（許可の種類は、いずれの場合にも使用できるものに限ります）" if narrowed else ""),
         )
         conditions = {licence: text for licence, text in as_met.licence_conditions.items() if licence in usable}
         return replace(
@@ -489,6 +533,8 @@ def _listed_or_open(context: _Context, builder: _LineBuilder, classification: Cl
         "classification:open",
         f"as an item of {met}: {as_met.outcome.value}; if it is also of {others}: {as_also.outcome.value} — the"
         " parameters that decide it are missing",
+        text_ja=f"{met}の品目としては{wording.OUTCOMES[as_met.outcome]}、{others}にも該当する場合は"
+        f"{wording.OUTCOMES[as_also.outcome]} — 判定を決めるパラメータ（{params_ja}）が不足しています",
     )
     return replace(
         as_met,
@@ -522,16 +568,22 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
             f"{line.kind} of entry {entry.id}{clause} ({entry.title.en}; {numbers}) are listed in"
             f" {snapshot.pack.meta.terms.row} {entry.row} of {basis.listed_in}"
         )
+        listing_ja = wording.listing(snapshot, line.kind, entry, match.clause, match.control_numbers)
         for_reasons: tuple[str, ...] = ()
         if entry.controls:
-            applying = _controls_reaching(context, builder, entry, match, listing, active.source)
+            applying = _controls_reaching(context, builder, entry, match, (listing, listing_ja), active.source)
             if applying is None:
                 outside_the_controls += 1
                 continue
             for_reasons = applying
         else:
             builder.reasons.append(
-                Reason("list-control", f"{listing}, controlled for every destination", active.source)
+                Reason(
+                    "list-control",
+                    f"{listing}, controlled for every destination",
+                    active.source,
+                    f"{listing_ja}（すべての仕向地について規制されています）",
+                )
             )
         for comparison in match.comparisons:
             builder.reasons.append(
@@ -540,6 +592,9 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
                     f"{comparison.param} = {comparison.actual} {comparison.op} {comparison.required}: "
                     f"{'holds' if comparison.holds else 'does not hold'}",
                     active.source,
+                    f"{wording.parameter(snapshot, comparison.param)} = {comparison.actual}"
+                    f" {wording.OPERATORS.get(comparison.op, comparison.op)} {comparison.required}："
+                    f"{'満たします' if comparison.holds else '満たしません'}",
                 )
             )
         named = licensing.named_numbers(match)
@@ -551,7 +606,7 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
             check = result.check
             builder.exceptions.append(check)
             if check.applied:
-                builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source))
+                builder.reasons.append(Reason(f"exception:{check.exception}", check.why, check.source, check.why_ja))
                 excepted = True
                 break
             builder.missing.extend(result.missing)
@@ -564,7 +619,13 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
         builder.conditions.update(eligibility.conditions)
         eligible.append(eligibility.licences)
     if builder.missing:
-        builder.reasons.append(Reason("indeterminate", "the facts that decide whether a licence is needed are missing"))
+        builder.reasons.append(
+            Reason(
+                "indeterminate",
+                "the facts that decide whether a licence is needed are missing",
+                text_ja=wording.INDETERMINATE,
+            )
+        )
         return builder.build(Outcome.INDETERMINATE)
     if not eligible and outside_the_controls:
         # No reason for control reaches the destination: what is left are the controls on any item (end uses).
@@ -573,7 +634,10 @@ def _listed_line(context: _Context, builder: _LineBuilder, classification: Class
         return builder.build(Outcome.NO_LICENCE_REQUIRED)
     common = set(eligible[0]).intersection(*eligible[1:])
     builder.licences = tuple(licence for licence in eligible[0] if licence in common)
-    builder.reasons.append(Reason("licence-required", f"a licence is required ({basis.law})", basis.source))
+    # The law is named in English only (the pack's `law`): the Japanese sentence cites it by its source.
+    builder.reasons.append(
+        Reason("licence-required", f"a licence is required ({basis.law})", basis.source, wording.LICENCE_REQUIRED)
+    )
     not_assessed = _not_assessed(snapshot)
     if not_assessed is not None:
         builder.reasons.append(not_assessed)
@@ -585,6 +649,7 @@ def _not_assessed(snapshot: Snapshot) -> Reason | None:
     listed = snapshot.pack.licences.not_assessed
     if listed is None or not listed.types:
         return None
+    types = listed.types.items()
     return snapshot.memoised(
         ("licence-types-not-assessed",),
         lambda: Reason(
@@ -592,16 +657,25 @@ def _not_assessed(snapshot: Snapshot) -> Reason | None:
             "licence types not assessed (their conditions are not encoded: one may still apply — check them before"
             f" relying on those offered): {', '.join(listed.types)}",
             listed.source,
+            "評価していない許可の種類（条件が収録されていないため、いずれかが適用される可能性があります。提示された"
+            f"許可の種類に頼る前に確認してください）：{wording.joined(wording.ja(t.title) or k for k, t in types)}",
         ),
     )
 
 
 def _controls_reaching(
-    context: _Context, builder: _LineBuilder, entry: s.Entry, match: EntryMatch, listed: str, source: str | None
+    context: _Context,
+    builder: _LineBuilder,
+    entry: s.Entry,
+    match: EntryMatch,
+    listing: tuple[str, str],
+    source: str | None,
 ) -> tuple[str, ...] | None:
     """The reasons for control of `entry` requiring a licence to the destination (an entry with controls, the EAR's
     Country Chart), each stated as a reason; None when none does. A control limited to paragraphs of the entry
-    that the line does not say it is of leaves the line undecided (`paragraph` missing)."""
+    that the line does not say it is of leaves the line undecided (`paragraph` missing). `listing`: where the
+    entry is listed, in English and Japanese."""
+    listed, listed_ja = listing
     destination, group = context.transaction.destination, context.group
     numbers = [n.upper() for n in licensing.named_numbers(match)]
     applying: list[s.Control] = []
@@ -618,24 +692,39 @@ def _controls_reaching(
         elif not numbers or any(licensing.under(part, n) for n in numbers for part in parts):
             depending.append(control)  # the line named the entry, or a paragraph above the controlled ones
     for control in applying:
-        builder.reasons.append(Reason("list-control", f"{listed}: {control.reason} — {control.text}", source))
+        # The control's text is the list's own, in English only: the Japanese sentence names its reason code.
+        builder.reasons.append(
+            Reason(
+                "list-control",
+                f"{listed}: {control.reason} — {control.text}",
+                source,
+                f"{listed_ja}：規制理由 {control.reason} が仕向地に及びます",
+            )
+        )
         builder.reasons_for_control.append(control.reason)
         if control.review_policy:
             builder.review_policy = control.review_policy
+    limited = "; ".join(f"{c.reason} for {', '.join(c.parts)}" for c in depending)
+    limited_ja = "；".join(f"{c.reason}：{wording.joined(c.parts)}" for c in depending)
     if applying:
         if depending:  # a licence is required anyway; an exception must also overcome what may apply
-            limited = "; ".join(f"{c.reason} for {', '.join(c.parts)}" for c in depending)
             builder.reasons.append(
-                Reason("list-control:paragraph", f"{listed}: also controlled for some paragraphs ({limited})", source)
+                Reason(
+                    "list-control:paragraph",
+                    f"{listed}: also controlled for some paragraphs ({limited})",
+                    source,
+                    f"{listed_ja}：一部の項目についても規制されています（{limited_ja}）",
+                )
             )
         return tuple(control.reason for control in (*applying, *depending))
     if depending:
-        limited = "; ".join(f"{c.reason} for {', '.join(c.parts)}" for c in depending)
         builder.reasons.append(
             Reason(
                 "list-control:paragraph",
                 f"{listed}: controlled to {destination} only for some paragraphs ({limited}); name its paragraph",
                 source,
+                f"{listed_ja}：{destination}向けには一部の項目についてのみ規制されています（{limited_ja}）。"
+                "該当する項目を示してください",
             )
         )
         builder.missing.append("paragraph")
@@ -646,6 +735,7 @@ def _controls_reaching(
             "list-control:not-reached",
             f"{listed}: none of its reasons for control ({reasons}) reaches {destination}",
             source,
+            f"{listed_ja}：いずれの規制理由（{reasons}）も{destination}には及びません",
         )
     )
     return None
@@ -670,11 +760,13 @@ def _catch_all_line(context: _Context, builder: _LineBuilder, classification: Cl
         builder.missing.extend(result.missing)
         return builder.build(Outcome.INDETERMINATE)
     if not result.not_met:
+        group_ja = wording.ja(context.placement.group.title)
         builder.reasons.append(
             Reason(
                 "catch-all:out-of-scope",
                 f"no catch-all requirement applies to {context.placement.group.title.en} destinations on this date",
                 context.placement.source,
+                f"この日付に{group_ja}の仕向地に適用されるキャッチオール要件はありません" if group_ja else None,
             )
         )
     return builder.build(Outcome.NO_LICENCE_REQUIRED)

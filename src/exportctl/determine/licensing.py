@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exportctl.core_types import EntryMatch, LineKind, Reason, Transaction
+from exportctl.determine import wording
 from exportctl.regime import schema as s
 from exportctl.regime.sections import COVERAGE, MEASURES
 from exportctl.regime.snapshot import Active, Snapshot
@@ -181,12 +182,19 @@ def eligible_licences(
             continue
         applicable.append(active)
         text = f"{measure.title.en} (in force from {active.period.start})"
+        title = wording.ja(measure.title)
+        text_ja = f"{title}（{active.period.start}から施行）" if title else None
+        if assumed and text_ja is not None:
+            text_ja += (
+                f"。項目{match.entry}がどの品目かを示さずに指定されたため適用しました — 対象の品目でない場合は条項を"
+                "示すか仕様を入力してください"
+            )
         if assumed:
             text += (
                 f"; applied because entry {match.entry} was given without saying which item it is —"
                 " name the clause or give a specification if it is not the targeted item"
             )
-        reasons.append(Reason(f"measure:{measure.id}", text, active.source))
+        reasons.append(Reason(f"measure:{measure.id}", text, active.source, text_ja))
     if applicable:
         # Several measures in force for one line relax one another (e.g. resists: individual, later also
         # specific bulk), so the line may use any type some applicable measure allows.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exportctl.core_types import PartyScreener, Reason, ScreeningHit, Transaction
+from exportctl.determine import wording
 from exportctl.regime.sections import LIST_POLICIES
 from exportctl.regime.snapshot import Snapshot
 
@@ -40,6 +41,9 @@ class PartyFindings:
     unscreened: tuple[Reason, ...] = ()  # required lists not loaded or too old: the parties are not cleared
 
 
+ROLES_JA = {"end user": "需要者", "consignee": "荷受人"}
+
+
 def _describe(role: str, party: str, hit: ScreeningHit) -> str:
     return (
         f"{role} '{party}' matches {hit.list_id} {hit.entity_id} '{hit.name}' via '{hit.matched_name}'"
@@ -48,7 +52,19 @@ def _describe(role: str, party: str, hit: ScreeningHit) -> str:
     )
 
 
+def _describe_ja(role: str, party: str, hit: ScreeningHit) -> str:
+    return (
+        f"{ROLES_JA[role]}'{party}'は{hit.list_id} {hit.entity_id} '{hit.name}'に'{hit.matched_name}'で一致しました"
+        f"（スコア {hit.score}；{wording.joined(hit.countries) or '国・地域なし'}"
+        f"{'；懸念区分 ' + wording.joined(hit.concerns) if hit.concerns else ''}；リストの版 {hit.list_version}）"
+    )
+
+
 HOW_TO_LOAD = "set EXPORTCTL_LISTS_DIR to the folder of official list files, or `exportctl lists load FILE --list ID`"
+HOW_TO_LOAD_JA = (
+    "EXPORTCTL_LISTS_DIR に公式リストのファイルのフォルダを設定するか、`exportctl lists load FILE --list ID` を"
+    "実行してください"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,8 @@ class ListGap:
     title: str
     why: str
     source: str | None
+    title_ja: str = ""
+    why_ja: str = ""
 
 
 def list_gaps(snapshot: Snapshot, screener: PartyScreener | None) -> tuple[ListGap, ...]:
@@ -69,13 +87,13 @@ def list_gaps(snapshot: Snapshot, screener: PartyScreener | None) -> tuple[ListG
         if not policy.required:
             continue
         if screener is None or not screener.has_list(list_id):
-            why = "is not loaded"
+            why, why_ja = "is not loaded", "が読み込まれていません"
         else:
             age, limit = screener.list_age_days(list_id), screener.max_list_age_days(policy.max_age_days)
             if age is None or limit is None or age <= limit:
                 continue
-            why = f"is {age} days old (at most {limit} days)"
-        gaps.append(ListGap(list_id, policy.title.en, why, active.source))
+            why, why_ja = f"is {age} days old (at most {limit} days)", f"は{age}日前のものです（上限{limit}日）"
+        gaps.append(ListGap(list_id, policy.title.en, why, active.source, wording.ja(policy.title) or "", why_ja))
     return tuple(gaps)
 
 
@@ -86,6 +104,8 @@ def unscreened_lists(snapshot: Snapshot, screener: PartyScreener | None) -> tupl
             f"screening:unscreened:{gap.list_id}",
             f"required screening list {gap.list_id} ({gap.title}) {gap.why}: parties cannot be cleared; {HOW_TO_LOAD}",
             gap.source,
+            f"必須のスクリーニングリスト{gap.list_id}{f'（{gap.title_ja}）' if gap.title_ja else ''}{gap.why_ja}："
+            f"取引先を確認できません。{HOW_TO_LOAD_JA}",
         )
         for gap in list_gaps(snapshot, screener)
     )
@@ -114,20 +134,30 @@ def screen_parties(snapshot: Snapshot, transaction: Transaction, screener: Party
             policy = policies.get(hit.list_id)
             effect = policy.record.effect if policy else settings.unknown_list_effect
             source = policy.source if policy else None
-            text = _describe(role, party, hit)
+            text, text_ja = _describe(role, party, hit), _describe_ja(role, party, hit)
+            rule = f"screening:{hit.list_id}"
             if effect == "end-user-list":
                 if role == "end user":
                     eul.append(hit)
-                reasons.append(Reason("screening:end-user-list", text, source))
+                reasons.append(Reason("screening:end-user-list", text, source, text_ja))
             elif effect == "prohibited" and hit.score >= settings.confirmed_score:
-                prohibitions.append(Reason(f"screening:{hit.list_id}", f"{text}: prohibited", source))
+                prohibitions.append(Reason(rule, f"{text}: prohibited", source, f"{text_ja}：禁止"))
             elif effect == "licence-required" and policy is not None and hit.score >= settings.confirmed_score:
                 listed = hit.licence_requirement or "a licence"
-                requirement = Reason(f"screening:{hit.list_id}", f"{text}: licence required — {listed}", source)
+                # What the listing requires is the list's own text (data), quoted as it is.
+                listed_ja = f"（{hit.licence_requirement}）" if hit.licence_requirement else ""
+                requirement = Reason(
+                    rule, f"{text}: licence required — {listed}", source, f"{text_ja}：許可が必要です{listed_ja}"
+                )
                 requirements.append(Requirement(requirement, tuple(policy.record.licences), hit.review_policy))
             else:
                 why = "review list" if effect == "review" else "below the confirmed score"
-                reviews.append(Reason(f"screening:{hit.list_id}", f"{text}: blocked pending review ({why})", source))
+                why_ja = "審査対象のリスト" if effect == "review" else "確定スコア未満"
+                reviews.append(
+                    Reason(
+                        rule, f"{text}: blocked pending review ({why})", source, f"{text_ja}：審査まで保留（{why_ja}）"
+                    )
+                )
                 blocked.append(f"{role}: {hit.list_id} {hit.entity_id}")
     can_check_eul = transaction.end_user is not None and any(
         active.record.effect == "end-user-list" and screener.has_list(name) for name, active in policies.items()

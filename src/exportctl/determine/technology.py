@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from exportctl.core_types import EntryMatch, Line, Reason
+from exportctl.determine import wording
 from exportctl.determine.classify import (
     Classification,
     UnknownItem,
@@ -52,6 +53,8 @@ def classify_technology(
             f"no entry of {snapshot.pack.licences.required.technology.listed_in} in force names goods"
             f" {', '.join(unmapped)}; name the technology entry (such as"
             f" {snapshot.pack.meta.entry_ids.technology.such_as()}) or its international number",
+            note_ja=f"この日付に施行されている技術の項目で貨物{wording.joined(unmapped)}を掲げるものはありません。"
+            f"技術の項目（{wording.joined(snapshot.pack.meta.entry_ids.technology.examples)}など）又はその国際番号を示してください",
         )
     return _by_purpose(_merge(candidates), line.tech_purpose)
 
@@ -70,6 +73,7 @@ def _direct(
             if text in known_entries:
                 return unclassified(
                     f"technology entry {text} is not in force on this date; use the entries then in force",
+                    note_ja=f"技術の項目{text}はこの日付に施行されていません。その日に施行されていた項目を用いてください",
                 )
             raise UnknownItem(f"'{text}' is not a technology entry of the pack")
         return _by_purpose([(active.record, tuple(active.record.goods_entries), "entry")], purpose)
@@ -114,19 +118,30 @@ def _by_purpose(candidates: Sequence[Candidate], purpose: str | None) -> Classif
             f"{m.entry}: {', '.join(e.purposes)}"
             for m, e in zip(undecided, _entries(candidates, undecided), strict=True)
         )
+        controlled_ja = "；".join(
+            f"{m.entry}：{wording.purposes(e.purposes)}"
+            for m, e in zip(undecided, _entries(candidates, undecided), strict=True)
+        )
         return Classification(
             "undetermined",
             tuple(undecided),
             missing=("tech_purpose",),
             note=f"control depends on what the technology is for ({controlled}); state design, manufacture or use",
+            note_ja=f"規制は技術の用途によります（{controlled_ja}）。設計・製造・使用のいずれかを示してください",
         )
     partial = [entry.id for entry in excluded if not entry.complete]
     purposes = "; ".join(f"{entry.id} controls {', '.join(entry.purposes)} technology" for entry in excluded)
+    purposes_ja = "；".join(f"{entry.id}は{wording.purposes(entry.purposes)}の技術を規制します" for entry in excluded)
     if partial:
         return unclassified(
             f"{purposes}; entries {', '.join(partial)} are not completely encoded",
+            note_ja=f"{purposes_ja}。項目{wording.joined(partial)}は完全には収録されていません",
         )
-    return Classification("not-controlled", note=f"{purpose} technology is not listed: {purposes}")
+    return Classification(
+        "not-controlled",
+        note=f"{purpose} technology is not listed: {purposes}",
+        note_ja=f"{wording.PURPOSES.get(purpose or '', purpose)}の技術は掲げられていません：{purposes_ja}",
+    )
 
 
 def _entries(candidates: Sequence[Candidate], matches: Sequence[EntryMatch]) -> list[s.Entry]:
@@ -145,27 +160,41 @@ def transfer_controlled(snapshot: Snapshot, line: Line, destination: str) -> tup
             f"the technology moves to {destination} within {home}: a transfer the regime decides, whatever the"
             " recipient's residency",
             snapshot.pack.licences.required.technology.source,
+            f"技術は{wording.home(snapshot)}の{destination}に移転されます：受領者の居住性にかかわらず、規制の対象となる"
+            "移転です",
         )
     for active in snapshot.active(TECHNOLOGY):
         rule = active.record
+        title = wording.ja(rule.title)
         if abroad and rule.provided_abroad:
             where = "in a foreign state" if at_home else f"in {destination}, a foreign state"
+            where_ja = "外国" if at_home else f"外国である{destination}"
             return True, Reason(
                 f"technology:{rule.id}",
                 f"{rule.title.en}: the technology is provided {where}, controlled whatever the recipient's residency",
                 active.source,
+                f"{title}：技術は{where_ja}で提供され、受領者の居住性にかかわらず規制されます" if title else None,
             )
         if not abroad and line.residency is not None and line.residency in rule.residency:
-            return True, Reason(f"technology:{rule.id}", rule.title.en, active.source)
+            return True, Reason(f"technology:{rule.id}", rule.title.en, active.source, title)
     if abroad:
-        return False, Reason("technology:abroad", "no rule in force controls technology provided abroad on this date")
+        return False, Reason(
+            "technology:abroad",
+            "no rule in force controls technology provided abroad on this date",
+            text_ja=wording.NO_TECHNOLOGY_ABROAD,
+        )
+    here = wording.home(snapshot)
     if line.residency is None:
         return None, Reason(
-            "technology:residency", f"the technology is provided in {home} and the recipient's residency is not stated"
+            "technology:residency",
+            f"the technology is provided in {home} and the recipient's residency is not stated",
+            text_ja=f"技術は{here}で提供され、受領者の居住性が示されていません",
         )
     return False, Reason(
         "technology:resident",
         f"recipient is a {line.residency} in {home} and the technology is provided in {home}: not a controlled"
         " transfer on this date",
         snapshot.pack.licences.required.technology.source,
+        f"受領者は{here}の{wording.RESIDENCIES.get(line.residency, line.residency)}であり、技術は{here}で提供されます："
+        "この日付には規制される取引ではありません",
     )

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse
 from exportctl.core_types import PartyScreener
 from exportctl.http import errors, web
 from exportctl.http.api import yente
-from exportctl.http.api.v1 import audit, checks, records, session
+from exportctl.http.api.v1 import attachments, audit, checks, records, session
 from exportctl.http.api.v1.language import ContentLanguage
 from exportctl.http.bodies import BodyLimit, JsonOnly
 from exportctl.http.edge import SecurityHeaders
@@ -66,7 +66,7 @@ def create_app(database_url: str | None = None, screener: PartyScreener | Screen
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)  # outermost: every response, errors and 413 included, gets the headers
     errors.install(app, page=page_errors.web_error)  # problem+json under /api/, a page elsewhere
-    for router in (checks.router, records.router, audit.router, session.router):
+    for router in (checks.router, records.router, attachments.router, audit.router, session.router):
         app.include_router(router, prefix=API)
     app.include_router(yente.router, prefix=yente.PREFIX)  # yente's paths, under a prefix: see api/yente.py
     web.install(app)  # the pages and their static files

@@ -113,14 +113,19 @@ async def _bearer_actor(database_url: str, token: str) -> Actor | None:
     return actor
 
 
+# An API token is sent as `Bearer <token>`, or as `ApiKey <token>`, the scheme yente's clients send
+# (nomenklatura's YenteEnricher), so that they work against /yente unchanged.
+TOKEN_SCHEMES = frozenset({"bearer", "apikey"})
+
+
 async def current_actor(request: Request) -> Actor:
     """The caller (a Bearer token's user, else the session's person), or 401. Kept on the request, so a page
     answering an error later shows who is signed in without asking the database again."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
+    scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() in TOKEN_SCHEMES:
         # In a worker thread: a blocking database call on the event loop would stall every other request
         # (and on SQLite deadlock against a request that holds the write lock and needs the loop to finish).
-        actor = await _bearer_actor(request.app.state.database_url, header[7:].strip())
+        actor = await _bearer_actor(request.app.state.database_url, credentials.strip())
         if actor is None:
             raise HTTPException(401, "invalid or revoked token")
     else:

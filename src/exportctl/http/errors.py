@@ -18,7 +18,7 @@ from starlette.responses import Response
 from exportctl.determine.engine import InvalidTransaction
 from exportctl.regime import OutsideCoverage, PackError
 from exportctl.services.auth import LoginRefused, TooManyAttempts
-from exportctl.services.errors import Busy, Conflict, NotFound, PermissionDenied, RecordError
+from exportctl.services.errors import Busy, Conflict, NotFound, PermissionDenied, RecordError, TooLarge
 
 PROBLEM = "application/problem+json"
 
@@ -32,6 +32,7 @@ STATUSES: tuple[tuple[type[Exception], int, str], ...] = (
     (NotFound, 404, "Request refused"),
     (Conflict, 409, "Request refused"),
     (Busy, 503, "Try again"),
+    (TooLarge, 413, "Request too large"),  # an uploaded file over its limit (services/licence_files.py)
     (RecordError, 422, "Request refused"),  # an Invalid value, or a record whose state does not allow it
     (InvalidTransaction, 422, "Invalid request"),
     (OutsideCoverage, 422, "Invalid request"),

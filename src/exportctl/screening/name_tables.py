@@ -5,7 +5,8 @@ words up. Sources, with their licences (see `data/NOTICE.md`):
 
 - legal forms and personal titles: OpenSanctions' rigour, `resources/names/org_types.yml` and
   `resources/names/stopwords.yml` (MIT licence), https://github.com/opensanctions/rigour;
-- nicknames: carltonnorthern/nicknames, `names.csv` (Apache-2.0), https://github.com/carltonnorthern/nicknames.
+- nicknames: carltonnorthern/nicknames, `names.csv` (Apache-2.0), https://github.com/carltonnorthern/nicknames;
+- Korean readings of Han characters: suminb/hanja, `hanja/table.yml` (WTFPL), https://github.com/suminb/hanja.
 
 `tools/build_name_tables.py` rebuilds the files from checkouts of those repositories. The small tables
 written here by hand fill gaps the public tables leave (Romanian and Polish forms written out, Arabic religious
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 
 _DATA = resources.files("exportctl.screening") / "data"
@@ -26,6 +28,7 @@ DATA_SHA256 = {
     "legal_forms.tsv": "bd3c7aaeaa01aa1f20310f624252c7f3460fb4771c2004a2c014d3795ef041d6",
     "person_titles.txt": "98e51b68f823ca9370e0c8b543cd73db1e9f0c845e3f69a17d8dd099437448f3",
     "nicknames.csv": "a82d7d9968a4c747d1225339c35e3efaecfeaa08a6d25d9cb6fc98e53f564867",
+    "hanja_readings.tsv": "43c72e700ba5ed9b53ca2798307837057331bd5baa6dbe74a26482ffca7ec1d2",
 }
 
 
@@ -116,6 +119,16 @@ def nicknames() -> dict[str, frozenset[str]]:
             related.setdefault(full, set()).add(short)
             related.setdefault(short, set()).add(full)
     return {name: frozenset(names) for name, names in related.items()}
+
+
+# --- Korean readings of Han characters -----------------------------------------------------------------------
+
+
+@cache
+def hanja_readings() -> dict[str, str]:
+    """Each Han character's Korean reading, one Hangul syllable in its dictionary form (李 리, before the
+    initial-sound law). Loaded on first use: only names written in Han characters need it."""
+    return dict(line.split("\t", 1) for line in _lines("hanja_readings.tsv"))
 
 
 # --- numbers written as words (English) ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from itertools import pairwise
 from rapidfuzz.distance import OSA
 
 from exportctl.countries import country_code
-from exportctl.screening import name_tables, translit
+from exportctl.screening import name_tables, org_words, translit
 
 _DROP = {"P", "S"}  # Unicode punctuation and symbol categories
 
@@ -104,9 +104,10 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 TOKEN_WEIGHT = 1.0
-# Variant names of the forms in Hangul syllables or Han characters (see `_native_form`).
+# Variant names of the forms in Hangul syllables or Han characters (see `_native_forms`).
 NATIVE_HANGUL = "native-hangul"
 NATIVE_HAN = "native-han"
+NATIVE_HANGUL_READ = "native-hangul-read"  # a Korean name in Han characters, read in Hangul
 GENERIC_WEIGHT = 0.45
 STOPWORD_WEIGHT = 0.15
 
@@ -127,8 +128,8 @@ class NameForm:
 
     @property
     def native(self) -> bool:
-        """The name in Hangul syllables or Han characters, not romanised (see `_native_form`)."""
-        return self.variant in (NATIVE_HANGUL, NATIVE_HAN)
+        """The name in Hangul syllables or Han characters, not romanised (see `_native_forms`)."""
+        return self.variant in (NATIVE_HANGUL, NATIVE_HAN, NATIVE_HANGUL_READ)
 
 
 def token_weight(token: str, person: bool = False) -> float:
@@ -346,11 +347,12 @@ def _romanisations(text: str, person: bool) -> list[tuple[str, str]]:
         schemes = {"rr": [], "mr": [], "mixed": [], "custom": []}
     elif "han" in found and "kana" not in found:
         schemes = {"pinyin": [], "hepburn": []}
+        surname = _korean_surname(text, person)
+        if surname is not None:
+            schemes.update({"ko-dprk": [], "ko-mr": [], "ko-rr": []})
     else:
         schemes = {"hepburn": [], "loanword": []}
-    for word in words:
-        if not word:
-            continue
+    for word in filter(None, words):
         if translit.HANGUL.search(word):
             options = translit.hangul_variants(word, person)
         elif translit.KANA.search(word):
@@ -359,16 +361,36 @@ def _romanisations(text: str, person: bool) -> list[tuple[str, str]]:
         elif translit.HAN.search(word):
             options = {"pinyin": translit.pinyin(word), "hepburn": translit.hepburn(word)}
             options["loanword"] = options["hepburn"]
+            if "ko-rr" in schemes:
+                options.update(_korean_readings(word, surname if not schemes["ko-rr"] else None))
         else:
             latin = translit.ascii_form(word)
-            options = dict.fromkeys(("rr", "mr", "mixed", "custom", "pinyin", "hepburn", "loanword"), latin)
+            options = dict.fromkeys(
+                ("rr", "mr", "mixed", "custom", "pinyin", "hepburn", "loanword", "ko-dprk", "ko-mr", "ko-rr"), latin
+            )
         for scheme, parts in schemes.items():
             parts.append(options.get(scheme, next(iter(options.values()))))
     return [(scheme, " ".join(parts)) for scheme, parts in schemes.items()]
 
 
+def _korean_surname(text: str, person: bool) -> str | None:
+    """A person's name in Han characters that starts with a Korean surname (金, 李, 朴 …) is also read in
+    Korean: the lists write North and South Korean names in Han characters beside their romanisations."""
+    if not person:
+        return None
+    first = _NOT_NATIVE.sub("", text)[:1]
+    return translit.korean_surname_reading(first) if translit.HAN.match(first) else None
+
+
+def _korean_readings(word: str, surname: str | None) -> dict[str, str]:
+    readings = translit.hanja_to_hangul(word, surname)
+    if not readings:
+        return {}  # a character without a Korean reading: the pinyin reading stands in
+    return translit.korean_romanisations(readings[0], surname is not None)
+
+
 def _expand(tokens: list[str]) -> list[str]:
-    return [ABBREVIATIONS.get(token, token) for token in tokens]
+    return org_words.fold_synonyms([ABBREVIATIONS.get(token, token) for token in tokens])
 
 
 @lru_cache(maxsize=200_000)
@@ -378,13 +400,12 @@ def forms(name: str, kind: str = "company") -> tuple[NameForm, ...]:
     cleaned = unicodedata.normalize("NFKC", name).strip()
     cleaned, cjk_legal = _strip_cjk_legal_form(cleaned)
     # Scripts whose romanisation loses or adds vowels are also compared by consonant skeleton.
-    skeletal = bool(translit.ARABIC.search(cleaned) or translit.KANA.search(cleaned))
+    skeletal = any(script.search(cleaned) for script in (translit.ARABIC, translit.KANA, translit.OTHER_SCRIPTS))
     result: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    native = _native_form(cleaned, cjk_legal, person)
-    if native is not None:
-        result.append(native)
-    for variant, latin, one in _readings(_romanisations(cleaned, person)):
+    result.extend(_native_forms(cleaned, cjk_legal, person))
+    romanised = _romanisations(cleaned, person) + ([] if person else org_words.translations(cleaned))
+    for variant, latin, one in _readings(romanised):
         tokens = [letters_for_digits(t, person, one) for t in _latin_tokens(latin)]
         legal = cjk_legal
         written = tokens  # as written, for the whole-string views (the spaces-removed name, the skeleton)
@@ -427,18 +448,26 @@ _ONE_IN_WORD = re.compile(r"[A-Za-z]1|1[A-Za-z]")
 _NOT_NATIVE = re.compile(r"[\s\W_]+")
 
 
-def _native_form(cleaned: str, legal: str | None, person: bool) -> NameForm | None:
+def _native_forms(cleaned: str, legal: str | None, person: bool) -> list[NameForm]:
     """The name as its Hangul syllables (any kind), or a person's name as its Han characters: one token, the
-    characters without spaces or punctuation (a Korean name is written "김정은" or "김 정은"). None when the
-    name mixes in other letters (kana, Latin), which the romanised forms handle."""
+    characters without spaces or punctuation (a Korean name is written "김정은" or "김 정은"); a Korean
+    person's name in Han characters also as its Hangul reading (`NATIVE_HANGUL_READ`, North and South forms).
+    None when the name mixes in other letters (kana, Latin), which the romanised forms handle."""
     text = _NOT_NATIVE.sub("", cleaned)
     if not text:
-        return None
+        return []
     if all("\uac00" <= ch <= "\ud7a3" for ch in text):
-        return NameForm(NATIVE_HANGUL, (text,), (TOKEN_WEIGHT,), legal, text, person=person)
-    if person and all(translit.HAN.match(ch) for ch in text):
-        return NameForm(NATIVE_HAN, (text,), (TOKEN_WEIGHT,), legal, text, person=person)
-    return None
+        return [NameForm(NATIVE_HANGUL, (text,), (TOKEN_WEIGHT,), legal, text, person=person)]
+    if not (person and all(translit.HAN.match(ch) for ch in text)):
+        return []
+    found = [NameForm(NATIVE_HAN, (text,), (TOKEN_WEIGHT,), legal, text, person=person)]
+    surname = _korean_surname(text, person)
+    if surname is not None:
+        found += [
+            NameForm(NATIVE_HANGUL_READ, (read,), (TOKEN_WEIGHT,), legal, read, person=person)
+            for read in translit.hanja_to_hangul(text, surname)
+        ]
+    return found
 
 
 BRACKETED = re.compile(r"[(（\[]([^()（）\[\]]{2,})[)）\]]")

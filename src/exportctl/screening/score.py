@@ -33,7 +33,17 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from exportctl.countries import country_code
 from exportctl.screening import name_tables
-from exportctl.screening.names import PATRONYMIC_WORDS, TOKEN_WEIGHT, NameForm, expand_names, forms, is_patronymic
+from exportctl.screening.names import (
+    NATIVE_HAN,
+    NATIVE_HANGUL,
+    NATIVE_HANGUL_READ,
+    PATRONYMIC_WORDS,
+    TOKEN_WEIGHT,
+    NameForm,
+    expand_names,
+    forms,
+    is_patronymic,
+)
 from exportctl.screening.translit import consonant_skeleton
 
 Kind = Literal["company", "person"]
@@ -428,15 +438,12 @@ def best_comparison(
 ) -> Comparison:
     """Best comparison over the romanisation variants of one query name and one candidate name."""
     best = Comparison(0.0, query, candidate, "none", threshold=threshold)
-    # Both names in Hangul (or both persons' names in Han characters): only those forms are compared, since
-    # romanisation merges syllables that make different names. Otherwise the native forms take no part (a
-    # Han name against a Hangul one is compared by romanisation).
-    scripts = {q.variant for q in query_forms if q.native} & {c.variant for c in candidate_forms if c.native}
+    native = _native_pairing(query_forms, candidate_forms)
     for q in query_forms:
-        if q.native != bool(scripts) or (q.native and q.variant not in scripts):
+        if q.native != (native is not None) or (native is not None and q.variant != native[0]):
             continue
         for c in candidate_forms:
-            if c.native != bool(scripts) or (c.native and c.variant not in scripts):
+            if c.native != (native is not None) or (native is not None and c.variant != native[1]):
                 continue
             raw, method, aligned, left_q, left_c = compare_forms(q, c)
             adjustment, note = _legal_adjustment(q, c)
@@ -458,6 +465,23 @@ def best_comparison(
                 if score >= 1.0:
                     return best
     return best
+
+
+def _native_pairing(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm]) -> tuple[str, str] | None:
+    """Which native forms are compared, if any. Both names in Hangul, or both persons' names in Han characters:
+    only those, since romanisation (and reading Han in Korean: 哲 and 鐵 are both 철) merges characters that
+    make different names. A Hangul name against a Korean name in Han characters: the Hangul against its reading.
+    Otherwise (None) the native forms take no part and the names are compared by romanisation."""
+    query = {form.variant for form in query_forms if form.native}
+    candidate = {form.variant for form in candidate_forms if form.native}
+    for written in (NATIVE_HAN, NATIVE_HANGUL):
+        if written in query and written in candidate:
+            return written, written
+    if NATIVE_HANGUL in query and NATIVE_HANGUL_READ in candidate:
+        return NATIVE_HANGUL, NATIVE_HANGUL_READ
+    if NATIVE_HANGUL_READ in query and NATIVE_HANGUL in candidate:
+        return NATIVE_HANGUL_READ, NATIVE_HANGUL
+    return None
 
 
 def compare_names(

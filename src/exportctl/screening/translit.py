@@ -98,6 +98,79 @@ def hangul_variants(word: str, person: bool) -> dict[str, str]:
     return variants
 
 
+# --- Hanja: the Korean reading of a Korean name written in Han characters ---------------------------------
+
+# North Korea's official romanisation (1992), as the lists write it: McCune–Reischauer without breves, but ㅈ j
+# (Kim Jong Un, Jang Song Thaek) and aspirates written without their h.
+_INITIALS_DPRK = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+# 金 is read 금 (geum, "gold") but is the surname 김 (Kim): the table holds one reading per character.
+_SURNAME_READINGS = {"金": "김"}
+_RIEUL, _NIEUN, _IEUNG = 5, 2, 11
+_I_OR_Y = frozenset({2, 3, 6, 7, 12, 17, 20})  # ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ
+
+
+def initial_sound_law(syllable: str) -> str:
+    """South Korea's 두음법칙 at the start of a word: 리 → 이, 류 → 유, 로 → 노, 녀 → 여 (North Korea writes
+    the dictionary form: Ri, Ryu, Ro)."""
+    initial, rest = divmod(ord(syllable) - 0xAC00, 588)
+    medial = rest // 28
+    if initial == _RIEUL:
+        initial = _IEUNG if medial in _I_OR_Y else _NIEUN
+    elif initial == _NIEUN and medial in _I_OR_Y:
+        initial = _IEUNG
+    else:
+        return syllable
+    return chr(0xAC00 + initial * 588 + rest)
+
+
+def korean_surname_reading(han: str) -> str | None:
+    """The Hangul surname a Korean name written in Han characters starts with (its dictionary form), or None
+    when the first character is not read as a common Korean surname: the name is then not taken for Korean."""
+    from exportctl.screening.name_tables import hanja_readings
+
+    reading = _SURNAME_READINGS.get(han[:1]) or hanja_readings().get(han[:1])
+    if reading is None or not (reading in SURNAMES or initial_sound_law(reading) in SURNAMES):
+        return None
+    return reading
+
+
+def hanja_to_hangul(word: str, surname: str | None) -> list[str]:
+    """A word of Han characters read in Korean, a syllable each: the dictionary form and, when it differs, the
+    form with the initial-sound law (the North's 리춘성 and the South's 이춘성). `surname`: the reading of
+    the word's first character when it starts the name. Empty when a character has no reading."""
+    from exportctl.screening.name_tables import hanja_readings
+
+    table = hanja_readings()
+    syllables = [table.get(ch) for ch in word]
+    if surname is not None:
+        syllables[0] = surname
+    if not syllables or any(s is None for s in syllables):
+        return []
+    read = "".join(s for s in syllables if s is not None)
+    southern = initial_sound_law(read[0]) + read[1:]
+    return list(dict.fromkeys([read, southern]))
+
+
+def korean_romanisations(hangul: str, surname: bool) -> dict[str, str]:
+    """A Korean name's Hangul reading (from `hanja_to_hangul`) romanised a syllable at a time, the way the
+    lists write Korean names: North Korea's system (the dictionary form: Ri Won Ho, Kim Tong Chol),
+    McCune–Reischauer and Revised Romanization (with the initial-sound law and, for the surname, the
+    customary spelling: Lee, Park, Choi)."""
+    southern = initial_sound_law(hangul[0]) + hangul[1:]
+
+    def syllables(text: str, initials: list[str], medials: list[str]) -> list[str]:
+        return [_hangul_syllable(ch, initials, medials, _FINALS_RR) for ch in text]
+
+    rr = syllables(southern, _INITIALS_RR, _MEDIALS_RR)
+    if surname and southern[0] in SURNAMES:
+        rr[0] = SURNAMES[southern[0]]
+    return {
+        "ko-dprk": " ".join(syllables(hangul, _INITIALS_DPRK, _MEDIALS_MR)),
+        "ko-mr": " ".join(syllables(southern, _INITIALS_MR, _MEDIALS_MR)),
+        "ko-rr": " ".join(rr),
+    }
+
+
 # --- Japanese: Hepburn, and a "loan-word" form without epenthetic vowels --------------------------------
 
 
@@ -152,9 +225,33 @@ def pinyin(word: str) -> str:
 # --- everything else: one ASCII rendering -------------------------------------------------------------------
 
 
+# Scripts whose letters anyascii renders one by one in a way the Latin form of a name does not have: the vowel
+# Thai writes before its consonant (โบ is "bo", not "ob"), Greek digraphs for sounds its alphabet lacks (μπ b,
+# ντ d, γκ g, τζ j, ου u), Hebrew's vav and yod used as vowels (ו u, י i), the nukta letters of Devanagari for
+# Persian and Arabic sounds (फ़ f, ज़ z, ख़ kh). Applied before anyascii.
+_THAI_LEADING_VOWEL = re.compile(r"([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+_HEBREW_INITIAL_YOD = re.compile(r"(?<![\u05d0-\u05ea])\u05d9(?=[\u05d0-\u05ea])")
+_SCRIPT_SPELLINGS = [
+    ("ου", "u"), ("Ου", "U"), ("ΟΥ", "U"), ("μπ", "b"), ("Μπ", "B"), ("ΜΠ", "B"), ("ντ", "d"), ("Ντ", "D"),
+    ("ΝΤ", "D"), ("γκ", "g"), ("Γκ", "G"), ("ΓΚ", "G"), ("τζ", "j"), ("Τζ", "J"), ("ΤΖ", "J"), ("γι", "y"),
+    ("וו", "v"), ("ו", "u"), ("יי", "y"), ("י", "i"),
+    ("\u092b\u093c", "f"), ("\u091c\u093c", "z"), ("\u0916\u093c", "kh"), ("\u0917\u093c", "gh"),
+    ("\u0915\u093c", "q"),
+]  # fmt: skip
+OTHER_SCRIPTS = re.compile(
+    r"[\u0370-\u03ff\u0530-\u058f\u0590-\u05ff\u0900-\u097f\u0980-\u09ff\u0e00-\u0e7f\u10a0-\u10ff\u1780-\u17ff]"
+)  # Greek, Armenian, Hebrew, Devanagari, Bengali, Thai, Georgian, Khmer: vowels written loosely, or not at all
+
+
 def ascii_form(text: str) -> str:
     """Latin with diacritics, Cyrillic, Greek, Arabic, Hebrew … → ASCII (anyascii's per-character tables)."""
-    return anyascii(unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if OTHER_SCRIPTS.search(text):
+        text = _THAI_LEADING_VOWEL.sub(r"\2\1", text)
+        text = _HEBREW_INITIAL_YOD.sub("y", text)  # a consonant at the start of a word: יון is "yon"
+        for written, spoken in _SCRIPT_SPELLINGS:
+            text = text.replace(written, spoken)
+    return anyascii(text)
 
 
 # Sounds the scripts render differently, folded together: Arabic ظ/ذ may be z or dh, ق is q or k; Japanese

@@ -88,7 +88,9 @@ def replay(db: Session, record_id: int) -> Replay:
     snapshot = regime.at(transaction.date)
     replayed = determination_json.encode(determine(snapshot, transaction, screener if record.list_versions else None))
     recorded = _recorded_determination(db, record_id, payload)
-    return Replay(record_id, record.pack_version, replayed == recorded, recorded, replayed)
+    # Compared without the reasons' Japanese texts: a record stored before the engine wrote them replays identical.
+    identical = determination_json.comparable(replayed) == determination_json.comparable(recorded)
+    return Replay(record_id, record.pack_version, identical, recorded, replayed)
 
 
 def _recorded_determination(db: Session, record_id: int, payload: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 # The kinds of refusal. Each interface answers by the kind, never by the message: the HTTP application maps
-# them to statuses in one table (refused 422, invalid 422, not found 404, conflict 409, permission 403, busy 503).
+# them to statuses in one table (refused 422, invalid 422, not found 404, conflict 409, permission 403, busy 503,
+# too large 413).
 
 
 class RecordError(ValueError):
@@ -16,6 +17,10 @@ class PermissionDenied(RecordError):
 
 class Invalid(RecordError):
     """A value in the request that cannot be accepted, whatever its message says."""
+
+
+class TooLarge(Invalid):
+    """A value (an uploaded file) over its size limit, refused while it was read."""
 
 
 class NotFound(RecordError):

@@ -41,7 +41,7 @@ MOST_PROBLEMS = 20
 T = TypeVar("T")
 
 ITEM_COLUMNS = (("code", "description"), ("hs_code", "regime", "reference", "rationale", "valid_from"))
-PARTY_COLUMNS = (("code", "name"), ("country", "roles"))
+PARTY_COLUMNS = (("code", "name"), ("country", "roles", "address"))  # the address: kept, not screened
 LICENCE_COLUMNS = (("type", "number", "holder", "valid_from", "valid_to"),
                    ("regime", "destinations", "consignees", "end_users", "entries", "items", "quantity_limit",
                     "value_limit_jpy"))  # fmt: skip
@@ -177,7 +177,7 @@ def _import_parties(db: Session, actor: Actor, table: Table, screener: Screener 
     table.check_columns(*PARTY_COLUMNS)
     existing, seen = _codes(db, Party.code), dict[str, int]()
 
-    def parse(row: Row) -> tuple[Row, str, str, str | None, list[str]]:
+    def parse(row: Row) -> tuple[Row, str, str, str | None, list[str], str | None]:
         code = row.required("code")
         _valid(row, "code", records.check_code, code)
         _valid(row, "name", records.check_name, row.text("name"))
@@ -186,12 +186,14 @@ def _import_parties(db: Session, actor: Actor, table: Table, screener: Screener 
         for role in roles:
             if role not in PARTY_ROLES:
                 raise row.problem("roles", f"'{role}' is not one of {', '.join(PARTY_ROLES)}")
-        return row, code, row.required("name"), row.country("country"), roles
+        address = row.text("address")
+        _valid(row, "address", records.check_address, address)
+        return row, code, row.required("name"), row.country("country"), roles, address
 
     counts = {"parties": 0, "screened": 0, "with_hits": 0}
-    for row, code, name, country, roles in _validate(table, parse):
+    for row, code, name, country, roles, address in _validate(table, parse):
         with _writing(row):
-            party = records.add_party(db, actor, code, name, country, roles, screener)
+            party = records.add_party(db, actor, code, name, country, roles, screener, address)
         counts["parties"] += 1
         counts["screened"] += screener is not None
         counts["with_hits"] += party.screening_status == "hits"

@@ -3,7 +3,8 @@
 Everything here is read from what was recorded when the order was decided, never worked out again: the stored
 determinations (own regime first, then the others), the ledger record of the current determination (its id and
 hash tie the printed page to `exportctl audit verify`, and its list versions are those the parties were screened
-against), each screening hit with the officer's review of it, and the officers' releases.
+against), each screening hit with the officer's review of it, the officers' releases, and the partial shipments
+(each line's part, the licences it drew and who recorded it, read from the ledger records of the shipment).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportctl import records_json
 from exportctl.services.actors import Actor, Role
-from exportctl.services.orders import order_by_number
+from exportctl.services.orders import SHIP_PART, order_by_number
 from exportctl.store.models import AuditRecord, Order, Party, PartyHit
 
 DETERMINE = "order.determine"
+DRAWDOWN = "licence.drawdown"
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,27 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class PartShipped:
+    """One line's part of a partial shipment, as the ledger recorded it."""
+
+    shipped_on: str  # the day it left (YYYY-MM-DD)
+    line: int
+    quantity: float
+    value_jpy: int
+    licences: list[str]  # the licences drawn for it (one per regime that needed one); none when none was needed
+    recorded_by: str
+    recorded_at: dt.datetime
+    ledger_id: int
+
+
+@dataclass(frozen=True)
 class OrderRecord:
     order: Order
     data: dict[str, Any]  # records_json.order_dict: lines, releases, …
     determinations: list[tuple[str, dict[str, Any]]]  # (regime, determination), the order's own regime first
     ledger: LedgerEntry | None  # None only for an order never determined
     evidence: list[Evidence]
+    parts: list[PartShipped]
     printed_at: dt.datetime
     printed_by: str
 
@@ -69,6 +86,7 @@ def order_record(db: Session, actor: Actor, number: str, now: dt.datetime | None
         determinations=determinations,
         ledger=_ledger_entry(db, order),
         evidence=_evidence(order, determinations),
+        parts=_parts(db, order),
         printed_at=now or dt.datetime.now(dt.UTC),
         printed_by=actor.name,
     )
@@ -89,6 +107,46 @@ def _ledger_entry(db: Session, order: Order) -> LedgerEntry | None:
             versions = {str(k): str(v) for k, v in (row.list_versions or {}).items()}
             return LedgerEntry(row.id, row.hash, row.at, row.actor, versions)
     return None
+
+
+def _parts(db: Session, order: Order) -> list[PartShipped]:
+    """The order's partial shipments, oldest first, a row per line shipped. A shipment's drawdowns are the
+    `licence.drawdown` records just before its own in the chain (written in its transaction, under the ledger's
+    head: nothing else comes between them)."""
+    lines = {line.id: line.line_no for line in order.lines}
+    found: list[PartShipped] = []
+    shipments = db.scalars(
+        select(AuditRecord)
+        .where(AuditRecord.action == SHIP_PART, AuditRecord.subject == f"order:{order.number}")
+        .order_by(AuditRecord.id)
+    )
+    for shipment in shipments:
+        before = db.scalar(
+            select(func.max(AuditRecord.id)).where(AuditRecord.id < shipment.id, AuditRecord.action != DRAWDOWN)
+        )
+        drawn: dict[int, list[str]] = {}
+        for draw in db.scalars(
+            select(AuditRecord)
+            .where(AuditRecord.id > (before or 0), AuditRecord.id < shipment.id, AuditRecord.action == DRAWDOWN)
+            .order_by(AuditRecord.id)
+        ):
+            line_no = lines.get(int(draw.payload.get("order_line") or 0))
+            if line_no is not None:
+                drawn.setdefault(line_no, []).append(draw.subject.removeprefix("licence:"))
+        for line_no, part in sorted(shipment.payload.get("lines", {}).items(), key=lambda kv: int(kv[0])):
+            found.append(
+                PartShipped(
+                    shipped_on=str(shipment.payload.get("shipped_on", "")),
+                    line=int(line_no),
+                    quantity=float(part["quantity"]),
+                    value_jpy=int(part["value_jpy"]),
+                    licences=drawn.get(int(line_no), []),
+                    recorded_by=shipment.actor,
+                    recorded_at=shipment.at,
+                    ledger_id=shipment.id,
+                )
+            )
+    return found
 
 
 def _evidence(order: Order, determinations: list[tuple[str, dict[str, Any]]]) -> list[Evidence]:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from exportctl import determination_json, ledger
 from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
 from exportctl.determine.engine import InvalidTransaction
-from exportctl.order_input import PARTY_FIELDS, OrderFacts, OrderHeader, OrderInput, changed
+from exportctl.order_input import MAX_LINES, PARTY_FIELDS, LineInput, OrderFacts, OrderHeader, OrderInput, changed
 from exportctl.regime.files import builtin_pack_dir, builtin_packs, not_installed, read_pack_dir
 from exportctl.services import checking, determinations, licences, records, regimes
 from exportctl.services.actors import Actor, Role
@@ -61,7 +61,8 @@ ALSO_UNDER_SETTING = "orders.also_under"  # the company's default other regimes 
 OVERRIDABLE_SETTING = "release.overridable"
 # Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
 NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
-# The header facts a change may name: an order's regime, number and lines are fixed once it is entered.
+# The header facts a change may name (and its lines, given whole): an order's regime and number are fixed once it is
+# entered.
 
 
 # --- pack versions --------------------------------------------------------------------------------------------
@@ -145,12 +146,19 @@ def order_of(db: Session, facts: OrderFacts, known: _Known | None = None) -> Ord
         consignee=_party(db, "consignee", facts.consignee, known),
         end_user=_party(db, "end_user", facts.end_user, known),
     )
-    for number, line in enumerate(facts.lines, start=1):
+    order.lines.extend(_lines_of(db, facts.lines, known))
+    return order
+
+
+def _lines_of(db: Session, lines: Sequence[LineInput], known: _Known | None = None) -> list[OrderLine]:
+    """The order line records of these lines, numbered from 1, their items looked up."""
+    found: list[OrderLine] = []
+    for number, line in enumerate(lines, start=1):
         try:
             item = (known.item(line.item) if known else item_by_code(db, line.item)) if line.item else None
         except RecordError as exc:
             raise type(exc)(f"line {number}: {exc}") from None
-        order.lines.append(
+        found.append(
             OrderLine(
                 **line.model_dump(exclude={"item", "reference"}),
                 line_no=number,
@@ -158,7 +166,21 @@ def order_of(db: Session, facts: OrderFacts, known: _Known | None = None) -> Ord
                 reference=line.reference or line.item,
             )
         )
-    return order
+    return found
+
+
+def lines_of(order: Order) -> list[LineInput]:
+    """An order record's lines as the input they were entered from (an item by its code, else the reference)."""
+    return [
+        LineInput.model_validate(
+            {
+                "item": line.item.code if line.item else None,
+                "reference": None if line.item else line.reference,
+                **{key: getattr(line, key) for key in LineInput.model_fields if key not in ("item", "reference")},
+            }
+        )
+        for line in order.lines
+    ]
 
 
 def _party(db: Session, field: str, code: str | None, known: _Known | None = None) -> Party | None:
@@ -489,20 +511,60 @@ def _in_chunks(db: Session, what: Any, values: Sequence[str], column: Any) -> li
 
 
 def update_order(
-    db: Session, actor: Actor, number: str, changes: Mapping[str, Any], screener: PartyScreener | None
+    db: Session,
+    actor: Actor,
+    number: str,
+    changes: Mapping[str, Any],
+    screener: PartyScreener | None,
+    *,
+    lines: Sequence[LineInput] | None = None,
+    revision: int | None = None,
 ) -> Order:
-    """Change header fields (`OrderChanges`: ship date, destination, end use, flags, parties) and redetermine."""
+    """Change header fields (`OrderChanges`: ship date, destination, end use, flags, parties) and, given, replace
+    the lines; then redetermine. Under the order's lock: an order that has shipped, wholly or in part, is refused
+    (what left was determined as it stood), and so is a change made on `revision` when the order has been
+    determined since (a form loaded before someone else's change)."""
     actor.require(Role.CLERK)
     order = lock_order(db, number)
-    _refuse_shipped(order)
+    refuse_change(db, order)
+    if revision is not None and order.revision != revision:
+        raise Conflict(
+            f"revision: order '{number}' changed since this form was loaded (revision {revision}, now "
+            f"{order.revision}); open it again"
+        )
     header = changed(header_of(order), changes)
     for key in changes:
         value = getattr(header, key)
         if key == "also_under" and value is None:
             value = default_also_under(db)
         setattr(order, key, _party(db, key, value) if key in PARTY_FIELDS else value)
+    named = sorted(changes)
+    if lines is not None:
+        _replace_lines(db, order, lines)
+        named = sorted([*named, "lines"])
     db.flush()
-    return _determine(db, actor, order, screener, f"changed: {', '.join(sorted(changes))}")
+    return _determine(db, actor, order, screener, f"changed: {', '.join(named)}")
+
+
+def refuse_change(db: Session, order: Order) -> None:
+    """An order that has shipped, wholly or in part, cannot change: what left was determined as it stood."""
+    _refuse_shipped(order)
+    if _part_shipments(db, order.number):
+        raise RecordError(f"order '{order.number}' has partly shipped; it cannot be changed")
+
+
+def _replace_lines(db: Session, order: Order, lines: Sequence[LineInput]) -> None:
+    """The order's lines replaced by these (1 to MAX_LINES of them). Only an order that
+    has not shipped any part gets here: no drawdown names its old lines."""
+    if not 1 <= len(lines) <= MAX_LINES:
+        raise Invalid(f"lines: an order has 1 to {MAX_LINES} lines, not {len(lines)}")
+    new_lines = _lines_of(db, lines)
+    db.expire(order, ["lines"])  # the lines as they are under the lock, not as first read
+    for old in order.lines:
+        db.delete(old)
+    db.flush()  # the old line numbers are free before the new lines take them
+    db.expire(order, ["lines"])
+    order.lines.extend(new_lines)
 
 
 def header_of(order: Order) -> OrderHeader:
@@ -1031,6 +1093,18 @@ def shipped_so_far(db: Session, order: Order) -> dict[int, LineShipped]:
         line.line_no: LineShipped(
             line.line_no, quantity.get(line.line_no, 0.0), value.get(line.line_no, 0), line.quantity
         )
+        for line in order.lines
+    }
+
+
+def shipped_by_line(db: Session, order: Order) -> dict[int, LineShipped]:
+    """By line number, what has shipped of each line: its parts, or the whole line once the order shipped whole
+    (a line without a quantity shows 0 shipped and none remaining: it ships only with the order)."""
+    so_far = shipped_so_far(db, order)
+    if order.status != "shipped" or any(s.quantity for s in so_far.values()):
+        return so_far
+    return {
+        line.line_no: LineShipped(line.line_no, line.quantity or 0.0, line.value_jpy or 0, line.quantity)
         for line in order.lines
     }
 

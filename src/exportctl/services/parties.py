@@ -1,5 +1,6 @@
 """The parties' master data for the pages: the list (search, screening status, sort) and a change of name or
-country, screened again at once.
+country, screened again at once, or of the postal address (kept for the records: screening does not read it, so a
+change of the address alone is recorded but neither re-screens the party nor determines its orders again).
 
 A party's screening status, worst first (the list sorts and filters by it in SQL, the page shows the same):
 `pending` (a hit awaits an officer's review), `hit` (a hit confirmed), `unscreened` (never screened, or changed
@@ -92,29 +93,49 @@ def listing(search: str = "", status: str = "", sort: str = "code") -> Select[An
     return statement.order_by(ordered, Party.code)
 
 
+class _Keep:
+    """The address argument's default: the party keeps the address it has."""
+
+
+KEEP = _Keep()
+
+
 def update_party(
-    db: Session, actor: Actor, party: Party, name: str, country: str | None, screener: PartyScreener | None
-) -> bool:
-    """A clerk changes the party's name or country: recorded in the ledger, the party screened again with the
-    configured lists (none loaded: it is unscreened, not clear) and its unshipped orders determined again and
-    held while a hit stands. False when nothing changed (nothing is written)."""
+    db: Session,
+    actor: Actor,
+    party: Party,
+    name: str,
+    country: str | None,
+    screener: PartyScreener | None,
+    address: str | _Keep | None = KEEP,
+) -> list[str]:
+    """A clerk changes the party's name, country or address: recorded in the ledger; after a change of name or
+    country the party is screened again with the configured lists (none loaded: it is unscreened, not clear) and
+    its unshipped orders are determined again and held while a hit stands. The address is not screened (the lists
+    are matched on name and country), so a change of it alone is only recorded. Returns the fields changed: none
+    when nothing changed (nothing is written)."""
     actor.require(Role.CLERK)
     records.check_name("name", name)
     code = records.check_country("country", country.strip() if country and country.strip() else None)
-    before = {"name": party.name, "country": party.country}
-    after = {"name": name, "country": code}
+    new_address = party.address if isinstance(address, _Keep) else records.check_address("address", address)
+    before: dict[str, str | None] = {"name": party.name, "country": party.country}
+    after: dict[str, str | None] = {"name": name, "country": code}
+    if party.address is not None or new_address is not None:  # records of parties without one stay as they were
+        before["address"], after["address"] = party.address, new_address
     if before == after:
-        return False
-    party.name, party.country = name, code
+        return []
+    party.name, party.country, party.address = name, code, new_address
     db.flush()
     changed = sorted(key for key in after if after[key] != before[key])
     ledger.append(
         db, actor.name, "party.update", f"party:{party.code}", {"before": before, "after": after, "changed": changed}
     )
+    if changed == ["address"]:
+        return changed  # screening and determinations do not read the address
     if isinstance(screener, Screener):
         records.screen_party(db, actor, party, screener)
     else:
         party.screening_status = "unscreened"  # the hits found for the old name no longer say it is clear
         db.flush()
     hit_review.redetermine_and_hold(db, actor, party, screener, f"party changed: {', '.join(changed)}")
-    return True
+    return changed

@@ -37,6 +37,7 @@ PARTY_ROLES = ("customer", "consignee", "end-user")
 NAME_MAX = 200  # party names, licence holders: longer input is an attack (screening time grows with length)
 CODE_MAX = 64  # codes and numbers appear in URLs (/orders/{number}) and in every list page
 TEXT_MAX = 2000  # free text: end uses, reasons, rationales, descriptions
+ADDRESS_MAX = 500  # a party's postal address (several lines)
 MAX_JPY = 2**63 - 1  # BIGINT: larger values cannot be stored on PostgreSQL
 URL_UNSAFE = frozenset("/\\?#%")  # a code with these names a record no URL can open
 
@@ -65,6 +66,15 @@ def check_text(field: str, value: str | None, limit: int = TEXT_MAX) -> str | No
     if _control(value, "\t\n\r"):
         raise Invalid(f"{field}: contains control characters")
     return value
+
+
+def check_address(field: str, value: str | None) -> str | None:
+    """An optional postal address: several lines (stored with \\n line ends), at most ADDRESS_MAX characters, no
+    other control characters; blank is no address."""
+    if value is None:
+        return None
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return check_text(field, text, ADDRESS_MAX) or None
 
 
 def check_code(field: str, value: str) -> str:
@@ -227,21 +237,32 @@ def party_by_code(db: Session, code: str) -> Party:
 
 
 def add_party(
-    db: Session, actor: Actor, code: str, name: str, country: str | None, roles: list[str], screener: Screener | None
+    db: Session,
+    actor: Actor,
+    code: str,
+    name: str,
+    country: str | None,
+    roles: list[str],
+    screener: Screener | None,
+    address: str | None = None,
 ) -> Party:
     actor.require(Role.CLERK)
     check_code("code", code)
     check_name("name", name)
     country = check_country("country", country)
+    address = check_address("address", address)  # kept for the records; screening reads name and country only
     for role in roles:
         if role not in PARTY_ROLES:
             raise RecordError(f"roles: {shown(role)} is not one of {', '.join(PARTY_ROLES)}")
     if db.scalars(select(Party).where(Party.code == code)).first():
         raise Conflict(f"party '{code}' exists")
-    party = Party(code=code, name=name, country=country, roles=roles)
+    party = Party(code=code, name=name, country=country, roles=roles, address=address)
     db.add(party)
     db.flush()
-    ledger.append(db, actor.name, "party.add", f"party:{code}", {"name": name, "country": country, "roles": roles})
+    added: dict[str, Any] = {"name": name, "country": country, "roles": roles}
+    if address is not None:
+        added["address"] = address
+    ledger.append(db, actor.name, "party.add", f"party:{code}", added)
     if screener is not None:
         screen_party(db, actor, party, screener)
     return party

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -73,6 +74,8 @@ class Party(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     country: Mapped[str | None] = mapped_column(String(2))
+    # The postal address, as the party's documents give it (kept for the records; screening does not read it).
+    address: Mapped[str | None] = mapped_column(String(500))
     roles: Mapped[list[Any]] = mapped_column(default=list)  # customer, consignee, end-user
     screening_status: Mapped[str] = mapped_column(String(20), default="unscreened")  # clear | hits | unscreened
     screened_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
@@ -161,6 +164,24 @@ class Licence(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+
+
+class LicenceAttachment(Base):
+    """A file kept with a licence (the scanned licence, the authority's letter): PDF, PNG, JPEG or TIFF, its bytes
+    in the database, so that an upload and its ledger record are one transaction (services/licence_files.py). An
+    officer may remove one: the row goes, and the ledger keeps its name, size and SHA-256."""
+
+    __tablename__ = "licence_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("licences.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(40))  # as recognised from the bytes, never as sent
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to download
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
 
 
 class StoredDetermination(Base):

@@ -18,6 +18,7 @@ from exportctl.http.web import (
     impact,
     items,
     licences,
+    order_edit,
     order_entry,
     orders,
     regime,
@@ -27,7 +28,19 @@ from exportctl.http.web import (
 
 STATIC = Path(__file__).parent / "static"
 # /orders/new before /orders/{number}
-ROUTERS = (session, dashboard, order_entry, orders, screening, licences, items, control_list, regime, impact)
+ROUTERS = (
+    session,
+    dashboard,
+    order_entry,
+    order_edit,
+    orders,
+    screening,
+    licences,
+    items,
+    control_list,
+    regime,
+    impact,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -2,7 +2,8 @@
 
 The language is `?lang=` when given, else the `exportctl_lang` cookie (set by the switch in the header),
 else the first of en/ja in Accept-Language, else English. Pack texts (`title.en` / `title.ja`) come
-from the pack; the engine's reason texts are English and shown as they are, with their citations.
+from the pack; the engine's reasons carry their Japanese text (`text_ja`) where it wrote one, else are shown in
+English, marked so, with their citations.
 """
 
 from __future__ import annotations
@@ -96,10 +97,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Copy it now: it is shown only this once and cannot be shown again.",
         "今すぐコピーしてください。表示はこの一度だけで、再表示はできません。",
     ),
-    "admin.token_use": (
-        "Send it as the header Authorization: Bearer <token>.",
-        "ヘッダー Authorization: Bearer <トークン> として送信します。",
-    ),
+    "admin.token_use": ("Send it in this header:", "次のヘッダーで送信します："),  # the header follows, as code
     "admin.user_added": ("User {name} added", "ユーザー {name} を追加しました"),
     "admin.role_changed": (
         "{name} is now {role}; their sessions have ended",
@@ -383,6 +381,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "record.prepared_by": ("Prepared by", "作成者"),
     "record.approved_by": ("Approved by", "承認者"),
     "record.signature": ("Signature", "署名"),
+    "record.parts": ("Partial shipments", "分割出荷"),
+    "record.parts_none": ("No part of the order has shipped separately.", "分割出荷はありません。"),
+    "record.licence_drawn": ("Licence drawn", "使用した許可証"),
+    "record.shipped_by": ("Recorded by", "記録者"),
+    "record.part_value": ("Value (JPY) of the part", "出荷分の価額（円）"),
+    # changing an order (web/order_edit.py)
+    "orders.edit": ("Edit order", "受注を変更"),
+    "edit.title": ("Change order {number}", "受注 {number} の変更"),
+    "edit.submit": ("Save and determine again", "保存して再判定"),
+    "edit.cancel": ("Cancel", "取消"),
+    "edit.error": ("The order was not changed: {message}", "受注を変更できませんでした：{message}"),
+    "edit.saved": (
+        "Order {number} changed; it was determined and screened again.",
+        "受注 {number} を変更し、再判定・再スクリーニングしました。",
+    ),
+    "edit.unchanged": ("Nothing was changed.", "変更はありません。"),
     "orders.created": ("Order {number} entered.", "受注 {number} を登録しました。"),
     # order entry
     "entry.title": ("New order", "受注登録"),
@@ -467,9 +481,16 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "party.never_screened": ("never", "未実施"),
     "party.list_versions": ("List versions", "リストの版"),
     "party.master": ("Master data", "基本情報"),
+    "party.address": ("Address", "住所"),
     "party.edit_hint": (
-        "Saving screens the party again and determines its unshipped orders again.",
-        "保存すると取引先を再スクリーニングし、未出荷の受注を再判定します。",
+        "Saving a new name or country screens the party again and determines its unshipped orders again; "
+        "the address is kept for the records and not screened.",
+        "名称または国・地域を変更して保存すると取引先を再スクリーニングし、未出荷の受注を再判定します。"
+        "住所は記録用で、スクリーニングには使いません。",
+    ),
+    "party.saved_address": (
+        "Address saved (the address is not screened).",
+        "住所を保存しました（住所はスクリーニングに使いません）。",
     ),
     "party.saved": ("Saved and screened again.", "保存し、再スクリーニングしました。"),
     "party.saved_unscreened": (
@@ -519,6 +540,21 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "lic.list_hint": ("Comma-separated; empty means any.", "カンマ区切り。空欄は制限なし。"),
     "lic.added": ("Licence {number} added.", "許可証 {number} を登録しました。"),
     "lic.none": ("No licences.", "許可証はありません。"),
+    "lic.attachments": ("Attachments", "添付ファイル"),
+    "lic.no_attachments": ("No files attached.", "添付ファイルはありません。"),
+    "lic.file_name": ("File", "ファイル"),
+    "lic.file_size": ("Size", "サイズ"),
+    "lic.uploaded_by": ("Uploaded by", "登録者"),
+    "lic.uploaded_at": ("Uploaded at", "登録日時"),
+    "lic.remove": ("Remove", "削除"),
+    "lic.attach": ("Attach", "添付する"),
+    "lic.attach_file": ("File to attach (the scanned licence)", "添付するファイル（許可証の写しなど）"),
+    "lic.attach_hint": (
+        "PDF, PNG, JPEG or TIFF, at most {mib} MiB. The type is recognised from the file's content.",
+        "PDF・PNG・JPEG・TIFF、{mib}MiBまで。種類はファイルの内容から判定します。",
+    ),
+    "lic.attached": ("{name} attached.", "{name} を添付しました。"),
+    "lic.detached": ("{name} removed.", "{name} を削除しました。"),
     # items and classification
     "items.title": ("Items", "品目"),
     "items.description": ("Description", "品名"),
@@ -630,6 +666,30 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "この日付に外国で提供される技術を規制する規定はありません",
     ),
     "impact.no_slips": ("No shipment slips past its planned ship date.", "出荷予定日を過ぎる出荷はありません。"),
+    # The facts a determination names as missing (`missing`), by name (http/web/fact_labels.py).
+    "fact.parameter": ("Parameter: {title}", "パラメータ：{title}"),
+    "fact.classification": ("Classification of the item", "品目の該非判定"),
+    "fact.origin": ("State of export", "輸出元の国"),
+    "fact.tech_purpose": ("Purpose of the technology (design, manufacture or use)", "技術の用途（設計・製造・使用）"),
+    "fact.residency": ("Recipient's residency", "受領者の居住性"),
+    "fact.screening": ("Screening against every required list", "必須リストとのスクリーニング"),
+    "fact.screening_review": ("Review of a screening hit", "スクリーニング該当の審査"),
+    "fact.destination_region": ("Region of the destination", "仕向地の地域"),
+    "fact.paragraph": ("Paragraph of the entry", "項目の細目"),
+    "fact.hs_code": ("HS code", "HSコード"),
+    "fact.end_user": ("End user", "需要者"),
+    "fact.end_user_list": ("End-user list check", "需要者リストの照合"),
+    "fact.end_use": ("End use", "用途"),
+    "fact.wmd_end_use": ("Whether the end use is WMD-related", "大量破壊兵器等の用途か否か"),
+    "fact.conventional_end_use": ("Whether the end use is conventional weapons", "通常兵器の用途か否か"),
+    "fact.repression_end_use": (
+        "Whether the end use is internal repression or serious violations of human rights",
+        "国内抑圧又は重大な人権侵害の用途か否か",
+    ),
+    "fact.value_jpy": ("Contract value (JPY)", "契約金額（円）"),
+    "fact.annex_iv": ("Whether Annex IV lists the item", "附属書IVへの掲載の有無"),
+    "fact.us_content_pct": ("US content (%)", "米国原産部分の割合（%）"),
+    "fact.us_direct_product": ("Whether the item is a direct product of US technology", "米国技術の直接製品か否か"),
 }
 
 

@@ -1,10 +1,12 @@
 """The licence book: utilisation, validity, parties and entries; drawdowns; officers add licences (of the regime
-they pick, with that regime's licence types)."""
+they pick, with that regime's licence types); a licence's attachments (the scanned licence: officers attach and
+remove them, everyone who reads the book downloads them; services/licence_files.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from sqlalchemy import select
@@ -12,10 +14,11 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.http.deps import Database, Officer, Viewer
+from exportctl.http.files import Upload, download
 from exportctl.http.web.paging import PageNumber, paged
 from exportctl.http.web.regime_choice import ChosenRegime, installed
 from exportctl.http.web.templating import flash, render
-from exportctl.services import orders, regimes
+from exportctl.services import licence_files, orders, regimes
 from exportctl.services.errors import NotFound, RecordError
 from exportctl.store.models import Drawdown, Licence, OrderLine
 
@@ -67,7 +70,33 @@ def licence_detail(number: str, request: Request, db: Database, actor: Viewer, p
         drawdowns=drawdowns,
         pager=pager,
         state=state,
+        attachments=db.scalars(licence_files.listing(licence)).all(),
+        max_mib=licence_files.MAX_BYTES // (1024 * 1024),
     )
+
+
+def _page(number: str, anchor: str = "") -> str:
+    return f"/licences/{quote(number, safe='')}{anchor}"
+
+
+@router.post("/licences/{number}/attachments")
+def attach(number: str, request: Request, db: Database, actor: Officer, file: Upload) -> Response:
+    # `file` is read after the role and CSRF checks (http/files.py).
+    attachment = licence_files.attach(db, actor, number, file.name, file.stream)
+    flash(request, "lic.attached", name=attachment.file_name)
+    return RedirectResponse(_page(number, "#attachments"), status_code=303)
+
+
+@router.get("/licences/{number}/attachments/{attachment_id}")
+def download_attachment(number: str, attachment_id: int, db: Database, actor: Viewer) -> Response:
+    return download(licence_files.read(db, number, attachment_id))
+
+
+@router.post("/licences/{number}/attachments/{attachment_id}/remove")
+def remove_attachment(number: str, attachment_id: int, request: Request, db: Database, actor: Officer) -> Response:
+    removed = licence_files.remove(db, actor, number, attachment_id)
+    flash(request, "lic.detached", name=removed.file_name)
+    return RedirectResponse(_page(number, "#attachments"), status_code=303)
 
 
 def _codes(text: str, upper: bool = False) -> list[str]:

@@ -1,6 +1,7 @@
 """Parties: the list (search, screening status, sort), and a party's page — master data (clerks change name and
-country, screened again at once), every hit with why it matched, the reviews and their history from the ledger,
-and re-opening a review (officers). The rules are in services/parties.py and services/hit_review.py."""
+country, screened again at once, and the postal address, which is not screened), every hit with why it matched,
+the reviews and their history from the ledger, and re-opening a review (officers). The rules are in
+services/parties.py and services/hit_review.py."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def party_detail(code: str, request: Request, db: Database, actor: Viewer) -> Re
         history=hit_review.review_history(db, party),
         orders=hit_review.unshipped_orders(db, party),
         lists_loaded=request.app.state.screener is not None,
+        address_max=records.ADDRESS_MAX,
     )
 
 
@@ -70,10 +72,16 @@ def edit(
     actor: Clerk,
     name: Annotated[str, Form(max_length=records.NAME_MAX)],
     country: Annotated[str, Form(max_length=20)] = "",
+    # Absent (a form without the field): the address is kept. Line ends arrive as CRLF: the service counts them once.
+    address: Annotated[str | None, Form(max_length=2 * records.ADDRESS_MAX)] = None,
 ) -> Response:
     party = records.party_by_code(db, code)
-    if not parties.update_party(db, actor, party, name, country, request.app.state.screener):
+    kept = parties.KEEP if address is None else address
+    changed = parties.update_party(db, actor, party, name, country, request.app.state.screener, kept)
+    if not changed:
         flash(request, "party.unchanged")
+    elif changed == ["address"]:
+        flash(request, "party.saved_address")  # the address is not screened: nothing else to do
     elif parties.status_of(party) == "unscreened":
         flash(request, "party.saved_unscreened", "error")  # no lists loaded: saved, but not screened
     else:

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from exportctl.http.deps import csrf_token
 from exportctl.http.web import format as fmt
+from exportctl.http.web.fact_labels import fact_label
 from exportctl.http.web.i18n import Translator, translator
 from exportctl.http.web.regime_choice import picker
 from exportctl.regime.files import builtin_packs
@@ -32,6 +33,7 @@ def licence_title(t: Translator, kind: str, regime_id: object) -> str:
 
 
 TEMPLATES.env.globals.update(share=fmt.share, licence_title=licence_title)
+TEMPLATES.env.globals.update(fact_label=fact_label)  # a missing fact's label in the page's language
 
 
 def flash(request: Request, key: str, kind: str = "ok", detail: str = "", **values: Any) -> None:

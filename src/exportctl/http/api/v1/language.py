@@ -1,9 +1,11 @@
 """The language of an API answer: `Accept-Language` (with q-values) picks English or Japanese for the
 human-readable texts only; keys, codes and enum values never change. Unknown or absent: English.
 
-Texts are translated by what they are, never by pattern-matching English: a reason by its rule code (a fixed
+Texts are translated by what they are, never by pattern-matching English: a reason by the Japanese text the engine
+wrote with it (`text_ja`), else (a determination stored before the engine wrote Japanese) by its rule code (a fixed
 sentence in the UI catalogue) or, when its text is one of the pack's bilingual facts, by that fact's Japanese
-text; a problem's title by its status title. A text with no Japanese counterpart stays English.
+text; a problem's title by its status title. A text with no Japanese counterpart stays English. The missing facts
+keep their names (`missing`, a contract) and are labelled in the language asked for (`missing_labels`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from exportctl.http.web.fact_labels import fact_label
 from exportctl.http.web.i18n import LANGUAGES, MESSAGES
 from exportctl.regime import PackError
 from exportctl.regime import schema as s
@@ -96,6 +99,9 @@ def reason_text(reason: Mapping[str, Any], lang: str, pack: Mapping[str, str]) -
     text = str(reason.get("text", ""))
     if lang == "en":
         return text
+    japanese = reason.get("text_ja")
+    if isinstance(japanese, str) and japanese:
+        return japanese
     fixed = message(f"reason.{reason.get('rule')}", lang)
     if fixed is not None:
         return fixed
@@ -108,8 +114,17 @@ def _localise_reasons(holder: dict[str, Any], lang: str, pack: Mapping[str, str]
             reason["text"] = reason_text(reason, lang, pack)
 
 
+def missing_labels(encoded: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """Each missing fact's label in `lang`, by name (a name without a label of its own is its label)."""
+    regime_id = encoded.get("regime")
+    return {str(name): fact_label(str(name), lang, regime_id) for name in encoded.get("missing", ())}
+
+
 def localise_determination(encoded: dict[str, Any], lang: str) -> dict[str, Any]:
-    """An encoded determination (determination_json.encode) with its reason texts in `lang`, in place."""
+    """An encoded determination (determination_json.encode) with its reason texts in `lang` and, when it names
+    missing facts, their labels (`missing_labels`, in either language: the keys do not depend on it), in place."""
+    if encoded.get("missing"):
+        encoded["missing_labels"] = missing_labels(encoded, lang)
     if lang == "en":
         return encoded
     try:

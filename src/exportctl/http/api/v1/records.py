@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from exportctl import records_json
@@ -15,7 +15,7 @@ from exportctl.http.api.v1 import schemas
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.order_input import OrderChanges, OrderInput
-from exportctl.services import errors, orders, records
+from exportctl.services import errors, orders, parties, records
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Item, Licence, Order, Party
 
@@ -108,6 +108,28 @@ def ship(number: str, db: Database, actor: Clerk, body: Annotated[Shipment | Non
     # Today by the caller's clock when no date is given: the service itself takes the date as a fact.
     shipped_on = body.date if body is not None and body.date is not None else dt.date.today()
     return records_json.order_dict(orders.ship_order(db, actor, number, shipped_on))
+
+
+class PartBody(BaseModel):
+    """A partial shipment, as the order page's form sends it: quantities by line number, the day it ships and the
+    request's key (the same key again ships nothing: a retried request)."""
+
+    lines: dict[Annotated[int, Field(ge=1)], Annotated[float, Field(allow_inf_nan=False)]] = Field(
+        min_length=1, max_length=1000
+    )
+    shipped_on: dt.date | None = Field(default=None, description="The day it ships (default: today)")
+    key: str = Field(min_length=1, max_length=64, description="The request's idempotency key")
+
+
+@router.post(
+    "/orders/{number}/ship-part",
+    response_model=schemas.PartShipment,
+    summary="Ship part of a released order's lines on a date, drawing licences for the parts (once per key)",
+)
+def ship_part(number: str, body: PartBody, db: Database, actor: Clerk) -> dict[str, Any]:
+    shipped_on = body.shipped_on or dt.date.today()  # the caller's clock, as /ship
+    result = orders.ship_part(db, actor, number, body.lines, shipped_on, body.key)
+    return records_json.order_dict(result.order) | {"repeated": result.repeated}
 
 
 # --- licences -------------------------------------------------------------------------------------------------
@@ -224,7 +246,20 @@ class PartyBody(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=500)
     country: CountryCode | None = None
+    address: str | None = Field(default=None, max_length=2 * records.ADDRESS_MAX, description="Postal address")
     roles: list[str] = []
+
+
+class PartyChanges(BaseModel):
+    """A change of a party's master data: the fields sent change (`null` clears the country or the address). A new
+    name or country screens the party again and determines its unshipped orders again; the address is not
+    screened."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", min_length=1, max_length=500)
+    country: CountryCode | None = None
+    address: str | None = Field(default=None, max_length=2 * records.ADDRESS_MAX)
 
 
 class Review(BaseModel):
@@ -249,7 +284,28 @@ def list_parties(
 
 @router.post("/parties", response_model=schemas.Party, status_code=201, summary="Add a party; it is screened at once")
 def create_party(body: PartyBody, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
-    party = records.add_party(db, actor, body.code, body.name, body.country, body.roles, request.app.state.screener)
+    screener = request.app.state.screener
+    party = records.add_party(db, actor, body.code, body.name, body.country, body.roles, screener, body.address)
+    return records_json.party_dict(party)
+
+
+@router.patch(
+    "/parties/{code}",
+    response_model=schemas.Party,
+    summary="Change a party's name, country or address (a new name or country is screened again)",
+)
+def update_party(code: str, body: PartyChanges, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
+    party = records.party_by_code(db, code)
+    sent = body.model_fields_set
+    parties.update_party(
+        db,
+        actor,
+        party,
+        body.name if "name" in sent else party.name,
+        body.country if "country" in sent else party.country,
+        request.app.state.screener,
+        body.address if "address" in sent else parties.KEEP,
+    )
     return records_json.party_dict(party)
 
 

@@ -64,8 +64,14 @@ class Source(Answer):
 
 class Reason(Answer):
     rule: str
-    text: str
+    text: str = Field(description="The reason in the answer's language (Content-Language); stored: English")
     source: Source | None
+    text_ja: str | None = Field(
+        default=None,
+        exclude_if=_none,
+        description="The reason in Japanese, as the engine wrote it (absent where it has none, and in determinations"
+        " stored before it wrote Japanese)",
+    )
 
 
 class Comparison(Answer):
@@ -140,6 +146,12 @@ class Determination(Answer):
     licence_required: bool
     eligible_licences: list[str]
     missing: list[str]
+    missing_labels: dict[str, str] | None = Field(
+        default=None,
+        exclude_if=_none,
+        description="One-shot checks naming missing facts: each one's label in the answer's language, by its name in"
+        " `missing`",
+    )
     end_user_hits: list[ScreeningHit]
     consignee_hits: list[ScreeningHit]
     blocked_by: list[str]
@@ -285,6 +297,8 @@ class OrderLine(Answer):
     eligible_licences: list[str]
     licence: str | None
     reasons: list[Reason]
+    shipped_quantity: float = Field(description="Shipped so far: in partial shipments, or all once the order shipped")
+    remaining_quantity: float | None = Field(description="Left to ship (none for a line without a quantity)")
 
 
 class Approval(Answer):
@@ -316,6 +330,12 @@ class Order(OrderSummary):
     other_licences: dict[str, dict[str, str]] = Field(description="By regime: line number → licence of its book")
 
 
+class PartShipment(Order):
+    """The order after a partial shipment; `repeated`: the request's key had shipped already, nothing was done."""
+
+    repeated: bool
+
+
 class Release(Order):
     """The order after an officer's release, and how many approvals it has of those it needs."""
 
@@ -340,6 +360,19 @@ class Licence(Answer):
     value_used_jpy: int
     valid_from: dt.date
     valid_to: dt.date
+
+
+class Attachment(Answer):
+    """A file kept with a licence (services/licence_files.py); `download` is its URL."""
+
+    id: int
+    file_name: str
+    content_type: Literal["application/pdf", "image/png", "image/jpeg", "image/tiff"]
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: Timestamp
+    download: str
 
 
 class LicenceWarning(Answer):
@@ -397,6 +430,7 @@ class PartySummary(Answer):
     code: str
     name: str
     country: str | None
+    address: str | None = Field(description="The postal address (several lines; not used by screening)")
     roles: list[str]
     screening_status: Literal["clear", "hits", "unscreened"]
     screened_at: Timestamp | None
