@@ -165,3 +165,17 @@ def test_the_japanese_text_is_encoded_when_present_and_decodes(jp: Regime) -> No
     assert [r.text for r in reasons(decoded)] == [r.text for r in reasons(determination)]
     # A reason without Japanese writes no key at all.
     assert "text_ja" not in determination_json.encode_reason(Reason("x", "text"), {})
+
+
+def test_the_small_value_exception_in_japanese(jp: Regime) -> None:
+    # Export Trade Control Order art. 4(1)(iv)/(v): rows 5–13 and 15 up to ¥1,000,000 per sub-item, never to the
+    # destinations of Appended Table 4 (別表第4).
+    civil = {"end_user": "Example GmbH", "wmd_end_use": False, "conventional_end_use": False}
+    applied = run(jp, date="2024-06-01", destination="US", lines=[{"item": "5(17)", "value_jpy": 10_000}], **civil)
+    assert japanese(applied, "exception:small-value") == [
+        "5(17)の契約金額10,000円 ≤ 1,000,000円（5、6、7、8、9、10、11、12、13、15の項）"
+    ]
+    to_iran = run(jp, date="2024-06-01", destination="IR", lines=[{"item": "5(17)", "value_jpy": 10_000}], **civil)
+    assert to_iran.lines[0].exceptions[0].why_ja == "IRは別表第4に掲げる地域です"
+    unknown = run(jp, date="2024-06-01", destination="US", lines=[{"item": "5(17)"}], **civil)
+    assert unknown.lines[0].exceptions[0].why_ja == "5(17)の契約金額が記載されていません"

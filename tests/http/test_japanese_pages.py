@@ -387,3 +387,21 @@ def test_every_reason_of_an_order_is_shown_in_japanese(site: dict[str, Any]) -> 
         page = browser.get(f"/orders/{number}").text
         shown = dict(re.findall(r'<span class="fact" data-fact="([^"]+)">([^<]+)</span>', page))
         assert shown == {name: MESSAGES[f"fact.{name}"][1] for name in missing}, number
+
+
+def test_an_orders_answer_gives_its_reasons_in_the_language_asked_for(site: dict[str, Any]) -> None:
+    client, auth_header = api_client(site)
+    with store.session(site["url"]) as db:
+        number = db.scalars(select(m.Order.number).order_by(m.Order.number)).first()
+    assert number is not None
+    english = client.get(f"/api/v1/orders/{number}", headers=auth_header).json()
+    body = client.get(f"/api/v1/orders/{number}", headers={**auth_header, "Accept-Language": "ja"}).json()
+    assert body.keys() == english.keys() and body["outcome"] == english["outcome"]
+    reasons = [(r, e) for ja, en in zip(body["lines"], english["lines"], strict=True)
+               for r, e in zip(ja["reasons"], en["reasons"], strict=True)]  # fmt: skip
+    assert reasons
+    for ja_reason, en_reason in reasons:
+        assert (ja_reason["rule"], ja_reason["source"]) == (en_reason["rule"], en_reason["source"])
+        if en_reason.get("text_ja"):  # the engine's Japanese, written when it was determined
+            assert ja_reason["text"] == en_reason["text_ja"] != en_reason["text"]
+    assert any(en_reason.get("text_ja") for _, en_reason in reasons)

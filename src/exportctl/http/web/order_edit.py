@@ -7,19 +7,19 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from exportctl.http.deps import Clerk, Database
+from exportctl.http.web.order_entry import form_page
 from exportctl.http.web.order_form import FormError, LineForm, OrderForm
-from exportctl.http.web.templating import flash, render
+from exportctl.http.web.templating import flash
 from exportctl.order_input import YES_NO, LineInput
 from exportctl.services import orders
 from exportctl.services.actors import Actor
 from exportctl.services.errors import Conflict, RecordError
-from exportctl.store.models import Item, Order, Party
+from exportctl.store.models import Order
 
 router = APIRouter()
 
@@ -96,19 +96,7 @@ def _edit_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    return render(
-        request,
-        "order_new.html",
-        actor,
-        status_code=status_code,
-        form=form,
-        error=error,
-        edit=True,
-        revision=revision,
-        parties=db.scalars(select(Party).order_by(Party.code)).all(),
-        items=db.scalars(select(Item).order_by(Item.code)).all(),
-        default_also_under=[],  # an edited order's regimes are its own (the form always sends them)
-    )
+    return form_page(request, db, actor, form, error, status_code, edit=True, revision=revision)
 
 
 @router.get("/orders/{number}/edit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -23,9 +25,17 @@ from exportctl.store.models import Item, Party
 router = APIRouter()
 
 
-def _form_page(
-    request: Request, db: Session, actor: Actor, form: OrderForm, error: str | None = None, status_code: int = 200
+def form_page(
+    request: Request,
+    db: Session,
+    actor: Actor,
+    form: OrderForm,
+    error: str | None = None,
+    status_code: int = 200,
+    **edit: Any,
 ) -> Response:
+    """The order form, new or (with `edit`: the order's revision) an order being edited: an edited order's
+    regimes are its own (the form always sends them), a new form ticks the company's default ones."""
     return render(
         request,
         "order_new.html",
@@ -35,13 +45,14 @@ def _form_page(
         error=error,
         parties=db.scalars(select(Party).order_by(Party.code)).all(),
         items=db.scalars(select(Item).order_by(Item.code)).all(),
-        default_also_under=orders.default_also_under(db),  # ticked on a new form
+        default_also_under=[] if edit else orders.default_also_under(db),
+        **edit,
     )
 
 
 @router.get("/orders/new")
 def new_order(request: Request, db: Database, actor: Viewer, regime_id: ChosenRegime) -> Response:
-    return _form_page(request, db, actor, OrderForm(regime=regime_id))
+    return form_page(request, db, actor, OrderForm(regime=regime_id))
 
 
 @router.get("/orders/new/line")
@@ -75,6 +86,6 @@ async def create_order(request: Request, db: Database, actor: Clerk) -> Response
         with db.begin_nested():  # a refused order leaves nothing behind; the form comes back filled in
             order = orders.add_order(db, actor, data, request.app.state.screener)
     except (FormError, RecordError) as exc:
-        return _form_page(request, db, actor, form, error=str(exc), status_code=422)
+        return form_page(request, db, actor, form, error=str(exc), status_code=422)
     flash(request, "orders.created", number=order.number)
     return RedirectResponse(f"/orders/{order.number}", status_code=303)

@@ -10,6 +10,7 @@ keep their names (`missing`, a contract) and are labelled in the language asked 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
@@ -136,6 +137,27 @@ def localise_determination(encoded: dict[str, Any], lang: str) -> dict[str, Any]
         if isinstance(line, dict):
             _localise_reasons(line, lang, pack)
     return encoded
+
+
+def localise_order(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An order's answer (records_json.order_dict) with its reason texts, and each other regime's, in `lang`."""
+    if lang == "en":
+        return data
+    try:
+        pack = _pack_texts(str(data["regime"]), dt.date.fromisoformat(str(data["ship_date"])))
+    except (KeyError, ValueError):
+        pack = {}
+    _localise_reasons(data, lang, pack)
+    for line in data.get("lines", ()):
+        if isinstance(line, dict):
+            _localise_reasons(line, lang, pack)
+    # A copy: the other regimes' determinations are the stored order's own objects.
+    others = copy.deepcopy(data.get("other_determinations") or {})
+    data["other_determinations"] = {
+        regime: localise_determination(other, lang) if isinstance(other, dict) else other
+        for regime, other in others.items()
+    }
+    return data
 
 
 def localise_several(encoded: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from exportctl import records_json
 from exportctl.countries import CountryCode
-from exportctl.http.api.v1 import schemas
+from exportctl.http.api.v1 import language, schemas
 from exportctl.http.deps import Clerk, Database, Officer, Viewer
 from exportctl.http.pagination import Limit, Offset, envelope, page
 from exportctl.order_input import OrderChanges, OrderInput
@@ -59,12 +59,17 @@ def list_orders(
     "/orders", response_model=schemas.Order, status_code=201, summary="Enter an order: stored, determined and screened"
 )
 def create_order(body: OrderInput, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
-    return records_json.order_dict(orders.add_order(db, actor, body, request.app.state.screener))
+    return _order(orders.add_order(db, actor, body, request.app.state.screener), request)
+
+
+def _order(order: Order, request: Request) -> dict[str, Any]:
+    """An order's answer, its reason texts in the language the caller accepts (Accept-Language)."""
+    return language.localise_order(records_json.order_dict(order), language.of(request))
 
 
 @router.get("/orders/{number}", response_model=schemas.Order)
-def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
-    return records_json.order_dict(orders.order_by_number(db, number))
+def get_order(number: str, request: Request, db: Database, actor: Viewer) -> dict[str, Any]:
+    return _order(orders.order_by_number(db, number), request)
 
 
 @router.patch(
@@ -72,7 +77,7 @@ def get_order(number: str, db: Database, actor: Viewer) -> dict[str, Any]:
 )
 def update_order(number: str, body: OrderChanges, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    return records_json.order_dict(orders.update_order(db, actor, number, changes, request.app.state.screener))
+    return _order(orders.update_order(db, actor, number, changes, request.app.state.screener), request)
 
 
 @router.post(
@@ -82,7 +87,7 @@ def update_order(number: str, body: OrderChanges, request: Request, db: Database
 )
 def redetermine(number: str, request: Request, db: Database, actor: Clerk) -> dict[str, Any]:
     order = orders.order_by_number(db, number)
-    return records_json.order_dict(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"))
+    return _order(orders.determine_order(db, actor, order, request.app.state.screener, "recheck"), request)
 
 
 @router.post(
