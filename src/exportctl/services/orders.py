@@ -61,8 +61,6 @@ ALSO_UNDER_SETTING = "orders.also_under"  # the company's default other regimes 
 OVERRIDABLE_SETTING = "release.overridable"
 # Never lifted by an officer's reason: a licence needs a licence in the book, a prohibition cannot be lifted.
 NEVER_OVERRIDDEN = frozenset({LICENCE_NEEDED, PROHIBITED})
-# The header facts a change may name (and its lines, given whole): an order's regime and number are fixed once it is
-# entered.
 
 
 # --- pack versions --------------------------------------------------------------------------------------------
