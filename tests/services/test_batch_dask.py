@@ -369,3 +369,22 @@ def test_recheck_on_the_cluster_records_what_one_process_records(cluster: Cluste
     assert found["cluster"] == found["here"]
     assert len(found["cluster"][0]["redetermined"]) > 10  # every open demo order was redetermined
     assert decide_tasks(cluster) > tasks_before  # and the workers made the determinations
+
+
+def _worker_settings() -> tuple[bool, str]:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled"), dask.config.get("distributed.admin.tick.interval")
+
+
+def test_a_local_cluster_runs_its_workers_without_the_statistical_profiler() -> None:
+    """No dashboard reads the profiles of our own cluster's workers, so they must not sample their stacks every 10 ms
+    (a cost every busy worker paid); the settings hold only inside our cluster, not for the caller's Dask."""
+    import dask
+
+    from exportctl.services.batch.cluster import connected
+
+    with connected(None, 1) as client:
+        settings = set(client.run(_worker_settings).values())
+    assert settings == {(False, "500ms")}
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # Dask's default, outside our cluster

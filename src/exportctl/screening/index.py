@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import jellyfish
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.names import NameForm, expand_names, forms
@@ -177,15 +177,18 @@ class ScreeningIndex:
                 # Even a token that exists may be a typo of another ("Teran" for "Terand"): always look around.
                 for other in self.similar_tokens(token):
                     self._vote(votes, self.postings[other], 0.8 * weight * self.idf(other))
-        voted = heapq.nlargest(VOTED, votes.items(), key=lambda item: item[1])
+        voted = heapq.nlargest(VOTED, votes, key=votes.__getitem__)  # ties: the name voted for first
         if len(voted) <= limit:
-            return [name_id for name_id, _ in voted]
-        # Rank the voted names by a quick whole-name similarity; only the best are scored in full.
-        query = _quick_text(query_forms)
+            return voted
+        # Rank the voted names by a quick whole-name similarity (one rapidfuzz call for all of them); only the best
+        # are scored in full. Ties: the better voted first.
         quick = self.tables.quick
-        ranked = [(fuzz.token_set_ratio(query, quick[name_id]), vote, name_id) for name_id, vote in voted]
-        ranked.sort(key=lambda item: (-item[0], -item[1]))
-        return [name_id for _, _, name_id in ranked[:limit]]
+        found = process.extract(
+            _quick_text(query_forms), [quick[name_id] for name_id in voted], scorer=fuzz.token_set_ratio, limit=None
+        )
+        ratios = {position: ratio for _, ratio, position in found}
+        ranked = sorted(range(len(voted)), key=lambda position: -ratios[position])
+        return [voted[position] for position in ranked[:limit]]
 
     def _vote(self, votes: dict[int, float], name_ids: Sequence[int], amount: float) -> None:
         if len(name_ids) > self._max_postings:

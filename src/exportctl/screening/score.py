@@ -299,50 +299,50 @@ def name_part_similarity(a: str, b: str, person: bool) -> tuple[float, str]:
 
 
 def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedToken], list[int], list[int]]:
-    pairs: list[tuple[float, int, int, str]] = []
     person = query.person
+    q_weights, c_weights = query.weights, candidate.weights
+    # (-similarity, i, j, how): sorted as they are, the most similar pairs first, then by position.
+    pairs: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(query.tokens):
         for j, c in enumerate(candidate.tokens):
             similarity, how = name_part_similarity(q, c, person)
             if similarity >= MIN_TOKEN_SIMILARITY:
-                pairs.append((similarity, i, j, how))
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+                pairs.append((-similarity, i, j, how))
+    pairs.sort()
     used_q: set[int] = set()
     used_c: set[int] = set()
     aligned: list[AlignedToken] = []
     matched = 0.0
     matched_weight = 0.0
-    for similarity, i, j, how in pairs:
+    only_generic = True  # every matched query word is generic
+    for negative, i, j, how in pairs:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        weight = (query.weights[i] + candidate.weights[j]) / 2
-        matched += similarity * weight * 2
-        matched_weight += weight * 2
-        aligned.append(AlignedToken(query.tokens[i], candidate.tokens[j], similarity, how))
-    left_q = [i for i in range(len(query.tokens)) if i not in used_q]
-    left_c = [j for j in range(len(candidate.tokens)) if j not in used_c]
+        weight = q_weights[i] + c_weights[j]  # twice the pair's mean weight
+        matched -= negative * weight
+        matched_weight += weight
+        only_generic = only_generic and q_weights[i] < TOKEN_WEIGHT
+        aligned.append(AlignedToken(query.tokens[i], candidate.tokens[j], -negative, how))
+    left_q = [i for i in range(len(q_weights)) if i not in used_q]
+    left_c = [j for j in range(len(c_weights)) if j not in used_c]
     penalty = _unmatched_cost(query, candidate, left_q, left_c) if left_q or left_c else 0.0
     total = matched_weight + penalty
     score = matched / total if total else 0.0
+    distinctive_q = any(q_weights[i] >= TOKEN_WEIGHT for i in left_q)
+    distinctive_c = any(c_weights[j] >= TOKEN_WEIGHT for j in left_c)
     # Only generic words matched while a distinctive word is left over ("International Trading" vs
     # "Acme International Trading"): the generic words cannot carry the match.
-    only_generic = all(query.weights[query.tokens.index(a.query)] < TOKEN_WEIGHT for a in aligned)
-    distinctive_left = any(query.weights[i] >= TOKEN_WEIGHT for i in left_q) or any(
-        candidate.weights[j] >= TOKEN_WEIGHT for j in left_c
-    )
-    if aligned and only_generic and distinctive_left:
+    if aligned and only_generic and (distinctive_q or distinctive_c):
         score = min(score, 0.5)
-    if query.person and (left_q or left_c) and _one_name_matched(aligned):
+    if person and (left_q or left_c) and _one_name_matched(aligned):
         score = min(score, MISSING_SURNAME_CAP)
     # A distinctive word on each side that matches nothing is a conflict, not missing detail:
     # "Omar Sabawi Ibrahim Hasan" is not "Sa'd Sabawi Ibrahim Hasan".
-    distinctive_q = any(query.weights[i] >= TOKEN_WEIGHT for i in left_q)
-    distinctive_c = any(candidate.weights[j] >= TOKEN_WEIGHT for j in left_c)
     if distinctive_q and distinctive_c:
         score *= CONFLICT_FACTOR
-    elif not query.person and (_interior_distinctive(query, left_q) or _interior_distinctive(candidate, left_c)):
+    elif not person and (_interior_distinctive(query, left_q) or _interior_distinctive(candidate, left_c)):
         score *= DISTINCTIVE_LEFT_FACTOR
     return score, aligned, left_q, left_c
 

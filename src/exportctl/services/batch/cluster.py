@@ -15,6 +15,15 @@ from typing import Any
 
 SCHEDULER_ENV = "EXPORTCTL_DASK_SCHEDULER"
 IN_FLIGHT_PER_WORKER = 2
+# Our own cluster has no dashboard, so nothing reads the workers' statistical profiles (a sample of the stack every
+# 10 ms) or fine-grained system metrics: off and slower, an idle cluster of two workers burns about 0.8 % of a core
+# instead of 7 % (client and workers, measured over 20 s), which a busy cluster's workers would otherwise lose.
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 def scheduler_address(given: str | None) -> str | None:
@@ -32,17 +41,19 @@ class connected:
         self.client: Any = None
 
     def __enter__(self) -> Any:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.address is None:
-            self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=self.workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=50,
-            )
-            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
+            with dask.config.set(QUIET):  # read when the scheduler and the workers start
+                self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=self.workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=50,
+                )
+                self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         else:
             self.client = Client(self.address, timeout=30)  # type: ignore[no-untyped-call]
         return self.client
