@@ -18,11 +18,12 @@ a process then opens the index in milliseconds rather than rebuilding it from th
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import jellyfish
@@ -34,6 +35,7 @@ from exportctl.screening.names import NameForm, expand_names, forms
 VOTED = 60  # names kept after voting
 CANDIDATES = 15  # names fully scored
 MIN_FUZZY_TOKEN = 4
+SIMILAR_MEMO = 200_000  # query words whose neighbours one edit away are remembered
 MAX_VOTING_SHARE = 0.02  # a token in more than 2 % of all names is too common to propose candidates
 
 
@@ -84,6 +86,7 @@ def _quick_text(name_forms: Sequence[NameForm]) -> str:
     return " ".join(token for form in name_forms for token in form.tokens)
 
 
+@lru_cache(maxsize=200_000)
 def _phonetic(token: str) -> str | None:
     return jellyfish.metaphone(token) if token.isalpha() and len(token) > 2 else None
 
@@ -142,6 +145,7 @@ class ScreeningIndex:
         self._total = total
         self._default_idf = math.log(1 + total)
         self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
+        self._similar: dict[str, AbstractSet[str]] = {}  # the words of a party master recur: looked around once
 
     @property
     def entity_count(self) -> int:
@@ -152,10 +156,13 @@ class ScreeningIndex:
         found = self.postings.get(token)
         return math.log(1 + self._total / len(found)) if found else self._default_idf
 
-    def similar_tokens(self, token: str) -> set[str]:
+    def similar_tokens(self, token: str) -> AbstractSet[str]:
         """Vocabulary tokens one edit away from `token` (including transpositions)."""
         if len(token) < MIN_FUZZY_TOKEN:
-            return set()
+            return frozenset()
+        known = self._similar.get(token)
+        if known is not None:
+            return known
         found: set[str] = set()
         for deleted in _deletions(token):
             found.update(self.deletions.get(deleted, ()))  # substitution, transposition, insertion in the query
@@ -163,6 +170,9 @@ class ScreeningIndex:
                 found.add(deleted)  # a letter too many in the query
         found.update(self.deletions.get(token, ()))  # a letter missing in the query
         found.discard(token)
+        if len(self._similar) >= SIMILAR_MEMO:
+            self._similar.clear()  # a long-running server stays bounded
+        self._similar[token] = found
         return found
 
     def candidates(self, query_forms: Sequence[NameForm], limit: int = CANDIDATES) -> list[int]:
@@ -177,7 +187,8 @@ class ScreeningIndex:
                 # Even a token that exists may be a typo of another ("Teran" for "Terand"): always look around.
                 for other in self.similar_tokens(token):
                     self._vote(votes, self.postings[other], 0.8 * weight * self.idf(other))
-        voted = heapq.nlargest(VOTED, votes, key=votes.__getitem__)  # ties: the name voted for first
+        # The best voted (as heapq.nlargest would give them, ties in the order voted for, but a sort is 3× faster here).
+        voted = sorted(votes, key=votes.__getitem__, reverse=True)[:VOTED]
         if len(voted) <= limit:
             return voted
         # Rank the voted names by a quick whole-name similarity (one rapidfuzz call for all of them); only the best
