@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from exportctl.screening import DEFAULT_THRESHOLD, compare
+from exportctl.screening.names import forms
+from exportctl.screening.score import best_comparison, score_bound
 
 
 def test_contract() -> None:
@@ -79,3 +84,32 @@ def test_scores_are_bounded_and_identity_is_perfect(a: str, b: str) -> None:
     assert 0.0 <= score <= 1.0
     if compare(a, a).explanation["method"] != "none":
         assert compare(a, a).score == 1.0
+
+
+# --- the bound the screener skips hopeless candidates by (score_bound ≥ best_comparison's score, always) ----------
+
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+written_names = st.text(
+    alphabet=st.characters(categories=["Lu", "Ll", "Lo", "Nd", "Zs", "Pd", "Po"]), min_size=1, max_size=40
+)
+
+
+def _bound_holds(a: str, b: str, kind: str) -> None:
+    query, candidate = forms(a, kind), forms(b, kind)
+    score = best_comparison(a, query, b, candidate).score
+    assert score_bound(query, candidate) >= score - 1e-9, (a, b, kind, score)
+
+
+@given(written_names, written_names, st.sampled_from(["company", "person"]))
+def test_the_bound_is_never_under_the_score(a: str, b: str, kind: str) -> None:
+    _bound_holds(a, b, kind)
+
+
+@pytest.mark.parametrize("pairs", ["screening-pairs.csv", "public_pairs.csv", "class-pairs.csv"])
+def test_the_bound_holds_on_every_pair_of_the_evaluation_sets(pairs: str) -> None:
+    """2,346 pairs from the lists, the public suites (nomenklatura, rigour, watchman) and the error classes: every
+    script, acronyms, joined names, legal forms, nicknames, middle names."""
+    with (EVAL / pairs).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            _bound_holds(row["query"], row["candidate"], row["kind"])
+            _bound_holds(row["candidate"], row["query"], row["kind"])

@@ -110,3 +110,21 @@ def test_index_finds_what_a_brute_force_scan_finds(screener: Screener, shipped_l
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "株式会社"])
 def test_degenerate_queries(screener: Screener, query: str) -> None:
     assert screener.screen(query).hits == () or all(0 <= h.score <= 1 for h in screener.screen(query).hits)
+
+
+def test_skipping_hopeless_candidates_changes_no_hit(screener: Screener) -> None:
+    """At threshold 0 every candidate is scored in full (none can be skipped); the hits at the default threshold
+    must be exactly those of its candidates that score at or above it: listed names, typos, other scripts, and
+    names on no list (whose candidates are nearly all skipped)."""
+    rng = random.Random(26)
+    listed = [n.name for n in rng.sample(list(screener.index.names), 300)]
+    queries = listed + [_one_typo(name, rng) for name in listed if name.isascii()]
+    queries += [
+        f"{rng.choice(['Sakura', 'Nordlicht', 'Kestrel'])} {rng.choice(['Trading', 'Optics'])} {n}" for n in range(100)
+    ]
+    for query in queries:
+        for country in (None, "IR"):
+            everything = screener.screen(query, country, threshold=0.0, limit=10_000).hits
+            expected = {(h.entity_id, h.score) for h in everything if h.score >= 0.82}
+            found = {(h.entity_id, h.score) for h in screener.screen(query, country, threshold=0.82, limit=10_000).hits}
+            assert found == expected, (query, country)

@@ -22,8 +22,9 @@ names ("Iran" / "Iraq"). Whole-string views never override a number or a single 
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -370,29 +371,68 @@ def acronym_score(query: NameForm, candidate: NameForm) -> float:
 
 def compare_forms(query: NameForm, candidate: NameForm) -> tuple[float, str, list[AlignedToken], list[int], list[int]]:
     score, aligned, left_q, left_c = _align(query, candidate)
-    method = "tokens"
     acronym = acronym_score(query, candidate) if score < ACRONYM_SIMILARITY else 0.0
     if acronym > score:
         return acronym, "acronym", aligned, left_q, left_c
-    # The whole-string views cannot tell "Plant 150" from "Plant 151": numbers in names are identifiers, so
-    # names whose numbers differ are compared by their tokens only.
-    if _numbers(query.tokens) != _numbers(candidate.tokens):
-        return score, method, aligned, left_q, left_c
     # Nor can the joined view tell a word for another where the names have the same words but that one
     # ("Korea / Kenya Heungjin Trading", "Mnangagwa / Mnangagma"): it is for names written with other spacing.
     joinable = not _one_word_differs(query, candidate, left_q, left_c)
-    if joinable and query.joined and candidate.joined and len(query.tokens) + len(candidate.tokens) > 2:
+    score, method = max([(score, "tokens"), *_whole_views(query, candidate, joinable)], key=lambda view: view[0])
+    return score, method, aligned, left_q, left_c
+
+
+def _whole_views(query: NameForm, candidate: NameForm, joinable: bool) -> list[tuple[float, str]]:
+    """The whole-string views that apply: the names with spaces removed, and the consonant skeletons."""
+    # The whole-string views cannot tell "Plant 150" from "Plant 151": numbers in names are identifiers, so
+    # names whose numbers differ are compared by their tokens only.
+    if _numbers(query.tokens) != _numbers(candidate.tokens):
+        return []
+    views: list[tuple[float, str]] = []
+    several_words = len(query.tokens) + len(candidate.tokens) > 2
+    if joinable and several_words and min(len(query.joined), len(candidate.joined)) >= 6:
         whole = Levenshtein.normalized_similarity(query.joined, candidate.joined) * WHOLE_STRING_DISCOUNT
-        if whole > score and min(len(query.joined), len(candidate.joined)) >= 6:
-            score, method = whole, "joined"
+        views.append((whole, "joined"))
     if query.skeleton is not None or candidate.skeleton is not None:
         left = query.skeleton or _skeleton(query)
         right = candidate.skeleton or _skeleton(candidate)
         if min(len(left), len(right)) >= 3:
-            skeleton = Levenshtein.normalized_similarity(left, right) * WHOLE_STRING_DISCOUNT
-            if skeleton > score:
-                score, method = skeleton, "consonant-skeleton"
-    return score, method, aligned, left_q, left_c
+            views.append((Levenshtein.normalized_similarity(left, right) * WHOLE_STRING_DISCOUNT, "consonant-skeleton"))
+    return views
+
+
+def _align_bound(query: NameForm, candidate: NameForm) -> float:
+    """At least `_align(query, candidate)`'s score, from each word's best similarity alone (no alignment).
+
+    `_align` scores Σ similarity × (w_query + w_candidate) over its aligned pairs, divided by their weight plus what
+    the words left over cost: at least `alpha` of a query word's weight and `beta` of a candidate word's (its
+    cheapest cases: a person's middle name). A pair's similarity is at most each of its words' best, so each word
+    either adds (best × weight, weight) to the fraction if aligned, or (0, alpha or beta × weight) if not; dropping
+    the rule that words pair one-to-one only raises the maximum, which is reached by taking the words in order of
+    what they add to the numerator per what they add to the denominator (the best prefix of that order)."""
+    person = query.person
+    rows = [
+        [
+            similarity if (similarity := name_part_similarity(q, c, person)[0]) >= MIN_TOKEN_SIMILARITY else 0.0
+            for c in candidate.tokens
+        ]
+        for q in query.tokens
+    ]
+    best_q = [max(row, default=0.0) for row in rows]
+    best_c = [max(column) for column in zip(*rows, strict=True)] if rows else [0.0] * len(candidate.tokens)
+    alpha = MIDDLE_NAME_QUERY_WEIGHT if person else UNMATCHED_QUERY_WEIGHT
+    beta = MIDDLE_NAME_CANDIDATE_WEIGHT if person else UNMATCHED_CANDIDATE_WEIGHT
+    denominator = alpha * sum(query.weights) + beta * sum(candidate.weights)
+    gains = [(b * w, (1 - alpha) * w) for b, w in zip(best_q, query.weights, strict=True) if b > 0]
+    gains += [(b * w, (1 - beta) * w) for b, w in zip(best_c, candidate.weights, strict=True) if b > 0]
+    gains.sort(key=lambda gain: -gain[0] / gain[1] if gain[1] > 0 else -math.inf)
+    numerator = 0.0
+    bound = 0.0
+    for added, weight in gains:
+        numerator += added
+        denominator += weight
+        if denominator > 0:
+            bound = max(bound, numerator / denominator)
+    return bound
 
 
 def _one_word_differs(query: NameForm, candidate: NameForm, left_q: list[int], left_c: list[int]) -> bool:
@@ -438,6 +478,51 @@ def best_comparison(
 ) -> Comparison:
     """Best comparison over the romanisation variants of one query name and one candidate name."""
     best = Comparison(0.0, query, candidate, "none", threshold=threshold)
+    for q, c in _compared(query_forms, candidate_forms):
+        raw, method, aligned, left_q, left_c = compare_forms(q, c)
+        adjustment, note = _legal_adjustment(q, c)
+        score = _adjusted(raw, adjustment)
+        if score > best.score:
+            best = Comparison(
+                score=score,
+                query=query,
+                candidate=candidate,
+                method=method,
+                variants=(q.variant, c.variant),
+                aligned=tuple(aligned),
+                unmatched_query=tuple(q.tokens[i] for i in left_q),
+                unmatched_candidate=tuple(c.tokens[j] for j in left_c),
+                legal_forms=(q.legal, c.legal),
+                adjustments=(note,) if note else (),
+                threshold=threshold,
+            )
+            if score >= 1.0:
+                return best
+    return best
+
+
+def score_bound(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm]) -> float:
+    """At least the score `best_comparison` gives these forms, for a fraction of its work: a candidate whose bound
+    is under the threshold cannot be a hit and is not scored in full (the screener's batch speed). Each view is
+    bounded: the token alignment by `_align_bound`, the acronym and whole-string views computed as they are (the
+    joined view even where one word differs), the legal form's adjustment as it is."""
+    bound = 0.0
+    for q, c in _compared(query_forms, candidate_forms):
+        views = [_align_bound(q, c), acronym_score(q, c), *(view for view, _ in _whole_views(q, c, joinable=True))]
+        bound = max(bound, _adjusted(max(views), _legal_adjustment(q, c)[0]))
+        if bound >= 1.0:
+            break
+    return bound
+
+
+def _adjusted(raw: float, adjustment: float) -> float:
+    return max(0.0, min(1.0, raw + adjustment)) if raw > 0 else 0.0
+
+
+def _compared(
+    query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm]
+) -> Iterator[tuple[NameForm, NameForm]]:
+    """The pairs of forms compared: the native forms `_native_pairing` chooses, or else every romanised pair."""
     native = _native_pairing(query_forms, candidate_forms)
     for q in query_forms:
         if q.native != (native is not None) or (native is not None and q.variant != native[0]):
@@ -445,26 +530,7 @@ def best_comparison(
         for c in candidate_forms:
             if c.native != (native is not None) or (native is not None and c.variant != native[1]):
                 continue
-            raw, method, aligned, left_q, left_c = compare_forms(q, c)
-            adjustment, note = _legal_adjustment(q, c)
-            score = max(0.0, min(1.0, raw + adjustment)) if raw > 0 else 0.0
-            if score > best.score:
-                best = Comparison(
-                    score=score,
-                    query=query,
-                    candidate=candidate,
-                    method=method,
-                    variants=(q.variant, c.variant),
-                    aligned=tuple(aligned),
-                    unmatched_query=tuple(q.tokens[i] for i in left_q),
-                    unmatched_candidate=tuple(c.tokens[j] for j in left_c),
-                    legal_forms=(q.legal, c.legal),
-                    adjustments=(note,) if note else (),
-                    threshold=threshold,
-                )
-                if score >= 1.0:
-                    return best
-    return best
+            yield q, c
 
 
 def _native_pairing(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm]) -> tuple[str, str] | None:

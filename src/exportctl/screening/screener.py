@@ -14,12 +14,13 @@ from exportctl.core_types import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.index import IndexTables, ListVersion, ScreeningIndex
 from exportctl.screening.names import expand_names, forms
-from exportctl.screening.score import DEFAULT_THRESHOLD, Comparison, best_comparison
+from exportctl.screening.score import DEFAULT_THRESHOLD, Comparison, best_comparison, score_bound
 
 QueryKind = Literal["company", "person", "any"]
 COUNTRY_MISMATCH = -0.08
 COUNTRY_MATCH = 0.02
 WEAK_ALIAS_CAP = 0.85
+BOUND_MARGIN = 1e-9  # the bound's arithmetic differs from the score's in the last bits
 
 
 @dataclass(frozen=True)
@@ -97,19 +98,21 @@ class Screener:
             if not _may_be(entity, kind):
                 continue
             entity_kind = "person" if entity.kind == "person" else "company"
+            country_change, country_note = _country_adjustment(country, entity)
+            # A name that cannot reach the threshold whatever its alignment is not scored in full (most candidates
+            # of a name on no list): it could not be a hit.
+            bound = score_bound(query_forms[entity_kind], indexed.forms) + country_change
+            if threshold > 0 and bound < threshold - BOUND_MARGIN:
+                continue
             comparison = best_comparison(name, query_forms[entity_kind], indexed.name, indexed.forms, threshold)
             score = comparison.score
             notes = list(comparison.adjustments)
             if indexed.weak and score > WEAK_ALIAS_CAP:
                 score = WEAK_ALIAS_CAP
                 notes.append(f"weak alias: capped at {WEAK_ALIAS_CAP}")
-            if country and entity.countries:
-                if country in entity.countries:
-                    score = min(1.0, score + COUNTRY_MATCH)
-                    notes.append(f"country {country} matches {COUNTRY_MATCH:+}")
-                else:
-                    score = max(0.0, score + COUNTRY_MISMATCH)
-                    notes.append(f"country {country} not in {', '.join(entity.countries)} {COUNTRY_MISMATCH:+}")
+            if country_note:
+                score = max(0.0, min(1.0, score + country_change))
+                notes.append(country_note)
             key = entity.entity_id
             if key not in best or score > best[key][0]:
                 best[key] = (score, entity, comparison, notes)
@@ -120,6 +123,15 @@ class Screener:
         ]
         hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entity_id))
         return ScreeningResult(name, country, threshold, tuple(hits[:limit]), len(candidates))
+
+
+def _country_adjustment(country: str | None, entity: ListedEntity) -> tuple[float, str | None]:
+    """What the query's country does to the score, and the note saying so (none: nothing to compare)."""
+    if not (country and entity.countries):
+        return 0.0, None
+    if country in entity.countries:
+        return COUNTRY_MATCH, f"country {country} matches {COUNTRY_MATCH:+}"
+    return COUNTRY_MISMATCH, f"country {country} not in {', '.join(entity.countries)} {COUNTRY_MISMATCH:+}"
 
 
 def _may_be(entity: ListedEntity, kind: QueryKind) -> bool:
