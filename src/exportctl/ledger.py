@@ -84,11 +84,45 @@ class Chain:
 
     A bulk operation (`services.orders.add_orders`) appends a record per order: the head stays locked by the
     transaction (PostgreSQL: FOR UPDATE; SQLite writers hold the database), so it is read once and advanced in
-    memory, and the records are written together at the next flush."""
+    memory. `row` gives a record's columns for the caller to insert with the others (one executemany); the head
+    row is written at the next flush."""
 
     def __init__(self, db: Session) -> None:
         self.db = db
         self.head = _head(db)
+
+    def row(
+        self,
+        actor: str,
+        action: str,
+        subject: str,
+        payload: Mapping[str, Any],
+        *,
+        pack_version: str | None = None,
+        list_versions: Mapping[str, Any] | None = None,
+        at: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """The next record's columns (`AuditRecord`), hashed and linked; the head advanced to it."""
+        head = self.head
+        record_id = head.last_id + 1
+        moment = at or dt.datetime.now(dt.UTC)
+        versions = dict(list_versions or {})
+        content = json.loads(json.dumps(payload, default=str))  # exactly what the database will give back
+        digest = record_hash(record_id, moment, actor, action, subject, content, pack_version, versions, head.last_hash)
+        row = {
+            "id": record_id,
+            "at": moment,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "payload": content,
+            "pack_version": pack_version,
+            "list_versions": versions,
+            "prev_hash": head.last_hash,
+            "hash": digest,
+        }
+        head.last_id, head.last_hash = record_id, digest
+        return row
 
     def append(
         self,
@@ -101,26 +135,11 @@ class Chain:
         list_versions: Mapping[str, Any] | None = None,
         at: dt.datetime | None = None,
     ) -> AuditRecord:
-        head = self.head
-        record_id = head.last_id + 1
-        moment = at or dt.datetime.now(dt.UTC)
-        versions = dict(list_versions or {})
-        content = json.loads(json.dumps(payload, default=str))  # exactly what the database will give back
-        digest = record_hash(record_id, moment, actor, action, subject, content, pack_version, versions, head.last_hash)
+        """Add the next record to the session (written at the next flush)."""
         record = AuditRecord(
-            id=record_id,
-            at=moment,
-            actor=actor,
-            action=action,
-            subject=subject,
-            payload=content,
-            pack_version=pack_version,
-            list_versions=versions,
-            prev_hash=head.last_hash,
-            hash=digest,
+            **self.row(actor, action, subject, payload, pack_version=pack_version, list_versions=list_versions, at=at)
         )
         self.db.add(record)
-        head.last_id, head.last_hash = record_id, digest
         return record
 
 

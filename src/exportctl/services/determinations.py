@@ -37,8 +37,17 @@ class Pending:
         self.texts[key] = text
         return _attached(db, key, text)
 
+    def key(self, encoded: Mapping[str, Any]) -> str:
+        """The key an encoded determination is cited by, its text written with the others (no session object: for
+        rows inserted without the ORM)."""
+        key, text = determination_json.canonical(encoded)
+        self.texts[key] = text
+        return key
+
     def write(self, db: Session) -> None:
-        insert_missing(db, StoredDetermination, [{"sha256": k, "body": t} for k, t in self.texts.items()], "sha256")
+        # In key order: two entries writing some of the same determinations wait for each other, never in a cycle.
+        rows = [{"sha256": k, "body": t} for k, t in sorted(self.texts.items())]
+        insert_missing(db, StoredDetermination, rows, "sha256")
         self.texts.clear()
 
 

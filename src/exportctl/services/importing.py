@@ -335,7 +335,7 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
         inputs = [group.header.model_copy(update={"lines": group.lines}) for group in batch]
         for order in orders.add_orders(db, actor, inputs, screener, _naming(batch)):
             counts["orders"] += 1
-            counts["lines"] += len(order.lines)
+            counts["lines"] += order.lines
             if order.status in ("released", "blocked"):
                 counts[order.status] += 1
     return counts

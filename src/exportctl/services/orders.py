@@ -20,11 +20,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, literal_column, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from exportctl import determination_json, ledger
 from exportctl.core_types import Determination, Line, Outcome, PartyScreener, ScreeningHit, Transaction
@@ -37,7 +37,7 @@ from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED, QUANTITY_SLACK
 from exportctl.services.records import classification_on, item_by_code, party_by_code
 from exportctl.settings import DEFAULT_REGIME
-from exportctl.store.db import insert_missing, reserve_ids
+from exportctl.store.db import insert_missing, insert_rows, reserve_ids, unstorable
 from exportctl.store.models import (
     AuditRecord,
     Drawdown,
@@ -103,11 +103,10 @@ class _ReviewedScreener:
 @dataclass
 class _Known:
     """What a batch of orders reads once instead of per order: the parties and items they name, the licence book
-    of each regime, the pack versions already kept, and the ledger's head (locked once for the transaction)."""
+    of each regime and the pack versions already kept; and the new determinations, written together."""
 
     parties: dict[str, Party]
     items: dict[str, Item]
-    chain: ledger.Chain
     books: dict[str, list[Licence]] = field(default_factory=dict)
     new_determinations: determinations.Pending = field(default_factory=determinations.Pending)
     pack_versions: dict[str, str] = field(default_factory=dict)
@@ -150,21 +149,25 @@ def order_of(db: Session, facts: OrderFacts, known: _Known | None = None) -> Ord
 
 def _lines_of(db: Session, lines: Sequence[LineInput], known: _Known | None = None) -> list[OrderLine]:
     """The order line records of these lines, numbered from 1, their items looked up."""
-    found: list[OrderLine] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            item = (known.item(line.item) if known else item_by_code(db, line.item)) if line.item else None
-        except RecordError as exc:
-            raise type(exc)(f"line {number}: {exc}") from None
-        found.append(
-            OrderLine(
-                **line.model_dump(exclude={"item", "reference"}),
-                line_no=number,
-                item=item,
-                reference=line.reference or line.item,
-            )
+    return [
+        OrderLine(
+            **line.model_dump(exclude={"item", "reference"}),
+            line_no=number,
+            item=_line_item(db, number, line.item, known),
+            reference=line.reference or line.item,
         )
-    return found
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def _line_item(db: Session, number: int, code: str | None, known: _Known | None) -> Item | None:
+    """The item a line names by its code (None: the line gives a reference); an unknown code names the line."""
+    if code is None:
+        return None
+    try:
+        return known.item(code) if known else item_by_code(db, code)
+    except RecordError as exc:
+        raise type(exc)(f"line {number}: {exc}") from None
 
 
 def lines_of(order: Order) -> list[LineInput]:
@@ -191,7 +194,7 @@ def _party(db: Session, field: str, code: str | None, known: _Known | None = Non
         raise Invalid(f"{field}: {exc}") from None
 
 
-def transaction_of(order: Order, regime: str | None = None) -> Transaction:
+def transaction_of(order: Order | _Draft, regime: str | None = None) -> Transaction:
     """The engine's input for an order record (stored, or of `order_of`) under its regime or one of its others
     (`regime`): item lines resolved to their classification under that regime on the ship date. The one
     conversion of an order to a transaction."""
@@ -237,7 +240,7 @@ def transaction_of(order: Order, regime: str | None = None) -> Transaction:
     )
 
 
-def _screener(order: Order, screener: PartyScreener | None) -> PartyScreener | None:
+def _screener(order: Order | _Draft, screener: PartyScreener | None) -> PartyScreener | None:
     return reviewed_screener(screener, order.consignee, order.end_user)
 
 
@@ -315,7 +318,7 @@ def determine_order(
 
 
 def _check(
-    order: Order, regime: str, screener: PartyScreener | None, decided: Decided | None = None
+    order: Order | _Draft, regime: str, screener: PartyScreener | None, decided: Decided | None = None
 ) -> tuple[Transaction, Determination]:
     transaction = transaction_of(order, regime)
     made = decided.get(regime) if decided else None
@@ -328,47 +331,108 @@ def _check(
         raise RecordError(f"{prefix}{exc}") from exc
 
 
+def _as_order(order: Order | _Draft) -> Order:
+    """The order as the licence rule (`services/licences.py`) takes it: the rule reads an order's facts and its
+    lines' item, number, quantity and value, which a bulk entry's `_Draft` has as the stored order has them."""
+    return order if isinstance(order, Order) else cast(Order, order)
+
+
 def _plan(
-    db: Session, order: Order, result: Determination, regime: str, known: _Known | None
+    db: Session, order: Order | _Draft, result: Determination, regime: str, known: _Known | None
 ) -> dict[int, Licence | None]:
-    needs = licences.needs(order, result)
+    as_order = _as_order(order)
+    needs = licences.needs(as_order, result)
     if known is None or not needs:
-        return licences.plan(db, order, needs, regime)
-    return licences.choose(known.book(db, regime), order, needs, regime)
+        return licences.plan(db, as_order, needs, regime)
+    return licences.choose(known.book(db, regime), as_order, needs, regime)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What determining an order decided, before it is put on the order record (`_determine`) or into the rows of
+    a bulk entry (`add_orders`): the one computation both share."""
+
+    transaction: Transaction
+    result: Determination
+    key: str  # the stored determination's
+    licensed: dict[int, Licence]  # line number → the licence put on it: every line needing one, or none
+    reasons: list[str]  # still blocking, those of the other regimes named by the regime
+    other_keys: dict[str, str]  # regime → its stored determination's key
+    other_licences: dict[str, dict[str, str]]  # regime → line number → the licence of its book that lifted it
+    pack_version: str
+
+    @property
+    def status(self) -> str:
+        return "blocked" if self.reasons else "released"
+
+    def payload(self, cause: str, licensed: Mapping[int, str]) -> dict[str, Any]:
+        """The ledger record's payload (`licensed`: line number → licence number, as the order's lines hold them)."""
+        return {
+            "cause": cause,
+            "transaction": self.transaction.model_dump(mode="json"),
+            "screening": {
+                "end_user": [determination_json.encode_hit(h) for h in self.result.end_user_hits],
+                "consignee": [determination_json.encode_hit(h) for h in self.result.consignee_hits],
+            },
+            "determination_sha256": self.key,
+            "other_determination_sha256": self.other_keys,
+            "status": self.status,
+            "blocking_reasons": self.reasons,
+            "licences": dict(licensed),
+            "other_licences": self.other_licences,
+        }
+
+
+def _decide(
+    db: Session, order: Order | _Draft, screener: PartyScreener | None, known: _Known | None, decided: Decided | None
+) -> _Decision:
+    """Determine and screen the order under its regime and its others, store the determinations (now, or with the
+    batch's other new ones: `known`), choose licences from the books: what `_Decision` holds. The order's other
+    regimes are checked and put in order; nothing else of it changes."""
+    _check_regimes(order)
+    transaction, result = _check(order, order.regime, screener, decided)
+    pack_version = known.pack_version(db, order.regime) if known else keep_pack_version(db, order.regime)
+    key = _stored(db, result, known)
+    chosen = _plan(db, order, result, order.regime, known)
+    reasons = licences.still_blocking(blocking_reasons(result), chosen)
+    licensed = {} if reasons else {line_no: licence for line_no, licence in chosen.items() if licence is not None}
+    other_keys, other_licences, other_reasons = _other_regimes(db, order, screener, known, decided)
+    return _Decision(
+        transaction, result, key, licensed, reasons + other_reasons, other_keys, other_licences, pack_version
+    )
 
 
 def _other_regimes(
-    db: Session, order: Order, screener: PartyScreener | None, known: _Known | None, decided: Decided | None
-) -> list[str]:
+    db: Session, order: Order | _Draft, screener: PartyScreener | None, known: _Known | None, decided: Decided | None
+) -> tuple[dict[str, str], dict[str, dict[str, str]], list[str]]:
     """Determine the order under each of its other regimes; keep their determinations and, where a licence of
-    that regime's book fits every line needing one, the licences. The reasons still blocking, named by regime."""
+    that regime's book fits every line needing one, the licences. The keys, the licences and the reasons still
+    blocking, named by regime."""
     keys: dict[str, str] = {}
     lifted: dict[str, dict[str, str]] = {}
     reasons: list[str] = []
     for regime in order.also_under:
         _, result = _check(order, regime, screener, decided)
-        keys[regime] = _stored(db, result, known).sha256
+        keys[regime] = _stored(db, result, known)
         chosen = _plan(db, order, result, regime, known)
         remaining = licences.still_blocking(blocking_reasons(result), chosen)
         if not remaining and chosen:
             lifted[regime] = _numbers(chosen)
         reasons += [f"{regime}:{reason}" for reason in remaining]
-    # New values, never changed in place: the ORM sees a JSON column change only when it is assigned.
-    order.other_determination_sha256, order.other_licences = keys, lifted
-    return reasons
+    return keys, lifted, reasons
 
 
-def _stored(db: Session, result: Determination, known: _Known | None) -> StoredDetermination:
-    """The determination's stored row: written now, or with the batch's other new ones (`known`)."""
+def _stored(db: Session, result: Determination, known: _Known | None) -> str:
+    """The key of the determination's stored row: written now, or with the batch's other new ones (`known`)."""
     encoded = determination_json.encode(result)
-    return known.new_determinations.add(db, encoded) if known else determinations.keep(db, encoded)
+    return known.new_determinations.key(encoded) if known else determinations.keep(db, encoded).sha256
 
 
 def _numbers(chosen: Mapping[int, Licence | None]) -> dict[str, str]:
     return {str(line_no): licence.number for line_no, licence in chosen.items() if licence is not None}
 
 
-def _check_regimes(order: Order) -> None:
+def _check_regimes(order: Order | _Draft) -> None:
     """The other regimes an order names are installed; its own is not one of them."""
     for regime in order.also_under:
         if regime not in builtin_packs():
@@ -382,53 +446,39 @@ def _determine(
     order: Order,
     screener: PartyScreener | None,
     cause: str,
-    known: _Known | None = None,
     decided: Decided | None = None,
 ) -> Order:
-    _check_regimes(order)
-    transaction, result = _check(order, order.regime, screener, decided)
-    pack_version = known.pack_version(db, order.regime) if known else keep_pack_version(db, order.regime)
-    for line, line_result in zip(order.lines, result.lines, strict=True):
+    decision = _decide(db, order, screener, None, decided)
+    for line, line_result in zip(order.lines, decision.result.lines, strict=True):
         line.outcome = line_result.outcome.value
         line.eligible_licences = list(line_result.eligible_licences)
         line.licence_id = None
-    order.outcome = result.outcome.value
-    order.determination_record = recorded = _stored(db, result, known)
-    chosen = _plan(db, order, result, order.regime, known)
-    reasons = licences.still_blocking(blocking_reasons(result), chosen)
-    if not reasons:
-        licences.assign(order, chosen)
-    reasons += _other_regimes(db, order, screener, known, decided)
-    order.blocking_reasons = reasons
-    order.status = "blocked" if reasons else "released"
-    order.pack_version = pack_version
+    order.outcome = decision.result.outcome.value
+    # The session's row, stored by `_decide` (`determinations.keep`): no query.
+    order.determination_record = db.get(StoredDetermination, decision.key)
+    licences.assign(order, decision.licensed)
+    # New values, never changed in place: the ORM sees a JSON column change only when it is assigned.
+    order.other_determination_sha256, order.other_licences = decision.other_keys, decision.other_licences
+    order.blocking_reasons = decision.reasons
+    order.status = decision.status
+    order.pack_version = decision.pack_version
     order.revision = (order.revision or 0) + 1  # approvals given on the previous determination no longer count
     order.updated_at = dt.datetime.now(dt.UTC)
-    if known is None:
-        db.flush()
-    list_versions = getattr(screener, "versions", {}) if screener is not None else {}
-    (known.chain.append if known else partial(ledger.append, db))(
+    db.flush()
+    ledger.append(
+        db,
         actor.name,
         "order.determine",
         f"order:{order.number}",
-        {
-            "cause": cause,
-            "transaction": transaction.model_dump(mode="json"),
-            "screening": {
-                "end_user": [determination_json.encode_hit(h) for h in result.end_user_hits],
-                "consignee": [determination_json.encode_hit(h) for h in result.consignee_hits],
-            },
-            "determination_sha256": recorded.sha256,
-            "other_determination_sha256": order.other_determination_sha256,
-            "status": order.status,
-            "blocking_reasons": reasons,
-            "licences": {line.line_no: line.licence.number for line in order.lines if line.licence},
-            "other_licences": order.other_licences,
-        },
-        pack_version=pack_version,
-        list_versions=list_versions,
+        decision.payload(cause, {line.line_no: line.licence.number for line in order.lines if line.licence}),
+        pack_version=decision.pack_version,
+        list_versions=_list_versions(screener),
     )
     return order
+
+
+def _list_versions(screener: PartyScreener | None) -> dict[str, Any]:
+    return getattr(screener, "versions", {}) if screener is not None else {}
 
 
 def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreener | None) -> Order:
@@ -444,17 +494,102 @@ def add_order(db: Session, actor: Actor, data: OrderInput, screener: PartyScreen
     return _determine(db, actor, order, screener, "entered")
 
 
+# --- bulk entry -----------------------------------------------------------------------------------------------
+
+_LINE_FACTS = tuple(key for key in LineInput.model_fields if key not in ("item", "reference"))
+_HEADER_FACTS = tuple(key for key in OrderHeader.model_fields if key not in ("also_under", *PARTY_FIELDS))
+
+
+@dataclass
+class _DraftLine:
+    """An order line of a bulk entry before it is stored: the line's facts, its item looked up."""
+
+    line_no: int
+    item: Item | None
+    reference: str
+    kind: str
+    quantity: float | None
+    value_jpy: int | None
+    value_eur: int | None
+    value_usd: int | None
+    us_content_pct: float | None
+    us_direct_product: bool | None
+    residency: str | None
+    tech_purpose: str | None
+    licence: Licence | None = None
+
+
+@dataclass
+class _Draft:
+    """An order of a bulk entry before it is stored: what `order_of` gives (parties and items looked up), without
+    the ORM's objects, so that `add_orders` inserts plain rows (each table in one executemany)."""
+
+    number: str
+    regime: str
+    ship_date: dt.date
+    origin: str | None
+    destination: str
+    destination_region: str | None
+    consignee: Party | None
+    end_user: Party | None
+    end_use: str | None
+    wmd_end_use: bool | None
+    conventional_end_use: bool | None
+    repression_end_use: bool | None
+    informed: bool
+    clearly_not: bool
+    also_under: list[str]
+    lines: list[_DraftLine]
+
+
+def _draft_of(db: Session, data: OrderInput, known: _Known, also_under: Sequence[str]) -> _Draft:
+    """The draft of an order to enter: `order_of` for a bulk entry (the same lookups, refusals and values)."""
+    header = {key: getattr(data, key) for key in _HEADER_FACTS}
+    lines = [
+        _DraftLine(
+            line_no=number,
+            item=_line_item(db, number, line.item, known),
+            reference=line.reference or line.item or "",
+            **{key: getattr(line, key) for key in _LINE_FACTS},
+        )
+        for number, line in enumerate(data.lines, start=1)
+    ]
+    return _Draft(
+        number=data.number,
+        consignee=_party(db, "consignee", data.consignee, known),
+        end_user=_party(db, "end_user", data.end_user, known),
+        also_under=list(also_under if data.also_under is None else data.also_under),
+        lines=lines,
+        **header,
+    )
+
+
+@dataclass(frozen=True)
+class EnteredOrder:
+    """An order a bulk entry stored: its number, key, status and how many lines it has."""
+
+    number: str
+    id: int
+    status: str
+    lines: int
+
+
 def add_orders(
     db: Session,
     actor: Actor,
     entered: Sequence[OrderInput],
     screener: PartyScreener | None,
     each: Callable[[int], AbstractContextManager[object]] = lambda _: nullcontext(),
-) -> list[Order]:
+) -> list[EnteredOrder]:
     """Enter many orders in the caller's transaction, each determined, screened and recorded in the ledger exactly
-    as `add_order` does it, but with what they share read once (parties, items, licence books, the kept pack
-    version, the ledger's head) and written together: one flush, the inserts batched. All or nothing, with the
-    caller's transaction. `each(i)` surrounds the work on order i (an import names the row of a refusal)."""
+    as `add_order` does it (the same `_decide`, the same rows and ledger payloads), but with what they share read
+    once (parties, items, licence books, the kept pack versions) and written together as plain rows: keys
+    reserved, one executemany (PostgreSQL: COPY) per table, no ORM objects. All or nothing, with the caller's
+    transaction. `each(i)` surrounds the work on order i (an import names the row of a refusal).
+
+    Locks are taken in `add_order`'s order: the pack version, determinations and orders are written before the
+    ledger's head is locked (`ledger.Chain`), last, for the records; so an order entered by hand at the same
+    time, which writes the same rows first and then locks the head, cannot deadlock with the import."""
     actor.require(Role.CLERK)
     numbers = [data.number for data in entered]
     twice = sorted(number for number, count in Counter(numbers).items() if count > 1)
@@ -466,45 +601,97 @@ def add_orders(
     party_codes = [code for data in entered for code in (data.consignee, data.end_user) if code is not None]
     item_codes = [line.item for data in entered for line in data.lines if line.item is not None]
     known = _Known(
-        parties={p.code: p for p in _in_chunks(db, Party, party_codes, Party.code)},
-        items={i.code: i for i in _in_chunks(db, Item, item_codes, Item.code)},
-        chain=ledger.Chain(db),
+        # With what each order reads of them (a party's reviewed hits, an item's classifications): one query each.
+        parties={p.code: p for p in _in_chunks(db, Party, party_codes, Party.code, selectinload(Party.hits))},
+        items={i.code: i for i in _in_chunks(db, Item, item_codes, Item.code, selectinload(Item.classifications))},
     )
     also_under = default_also_under(db)
-    stored: list[Order] = []
-    with db.no_autoflush:  # nothing is written until every order is decided: then once, the inserts batched
-        for index, data in enumerate(entered):
-            with each(index):
-                order = order_of(db, data, known)
-                if data.also_under is None:
-                    order.also_under = list(also_under)
-                order.created_by = actor.name
-                db.add(order)
-                stored.append(_determine(db, actor, order, screener, "entered", known))
-        known.new_determinations.write(db)  # before the orders citing them
-        _give_ids(db, stored)
-    db.flush()
-    return stored
+    entries: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    payloads: list[tuple[str, dict[str, Any], str]] = []  # each order's ledger record: subject, payload, pack
+    for index, data in enumerate(entered):
+        with each(index):
+            draft = _draft_of(db, data, known, also_under)
+            decision = _decide(db, draft, screener, known, None)
+            order_row, line_rows = _rows(draft, decision, actor.name)
+            _refuse_unstorable((Order, order_row), *((OrderLine, line) for line in line_rows))
+            entries.append((order_row, line_rows))
+            licensed = {line_no: licence.number for line_no, licence in decision.licensed.items()}
+            payloads.append((f"order:{draft.number}", decision.payload("entered", licensed), decision.pack_version))
+    known.new_determinations.write(db)  # before the orders citing them
+    line_keys = iter(reserve_ids(db, OrderLine, sum(len(line_rows) for _, line_rows in entries)))
+    for (order_row, line_rows), key in zip(entries, reserve_ids(db, Order, len(entries)), strict=True):
+        order_row["id"] = key
+        for line in line_rows:
+            line["id"], line["order_id"] = next(line_keys), key
+    insert_rows(db, Order, [order_row for order_row, _ in entries])
+    insert_rows(db, OrderLine, [line for _, line_rows in entries for line in line_rows])
+    chain, list_versions = ledger.Chain(db), _list_versions(screener)  # the head locked, read once
+    records = [
+        chain.row(actor.name, "order.determine", subject, payload, pack_version=pack, list_versions=list_versions)
+        for subject, payload, pack in payloads
+    ]
+    _refuse_unstorable(*((AuditRecord, record) for record in records))
+    insert_rows(db, AuditRecord, records)
+    db.flush()  # the head row, advanced
+    return [EnteredOrder(row["number"], row["id"], row["status"], len(line_rows)) for row, line_rows in entries]
 
 
-def _give_ids(db: Session, entered: Sequence[Order]) -> None:
-    """Keys for the new orders and their lines, so that the flush inserts each table in one executemany."""
-    for order, key in zip(entered, reserve_ids(db, Order, len(entered)), strict=True):
-        order.id = key
-    lines = [line for order in entered for line in order.lines]
-    for line, key in zip(lines, reserve_ids(db, OrderLine, len(lines)), strict=True):
-        line.id = key
+def _rows(draft: _Draft, decision: _Decision, actor: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The order's row and its lines' rows (keys to come), with every column the order path's flush writes."""
+    now = dt.datetime.now(dt.UTC)
+    order = {
+        "number": draft.number,
+        **{key: getattr(draft, key) for key in _HEADER_FACTS},
+        "consignee_id": draft.consignee.id if draft.consignee else None,
+        "end_user_id": draft.end_user.id if draft.end_user else None,
+        "also_under": draft.also_under,
+        "status": decision.status,
+        "shipped_on": None,
+        "revision": 1,
+        "blocking_reasons": decision.reasons,
+        "outcome": decision.result.outcome.value,
+        "determination_sha256": decision.key,
+        "other_determination_sha256": decision.other_keys,
+        "other_licences": decision.other_licences,
+        "pack_version": decision.pack_version,
+        "created_by": actor,
+        "created_at": now,
+        "updated_at": now,
+    }
+    lines = []
+    for line, decided in zip(draft.lines, decision.result.lines, strict=True):
+        licence = decision.licensed.get(line.line_no)
+        lines.append(
+            {
+                "line_no": line.line_no,
+                "item_id": line.item.id if line.item else None,
+                "reference": line.reference,
+                **{key: getattr(line, key) for key in _LINE_FACTS},
+                "outcome": decided.outcome.value,
+                "eligible_licences": list(decided.eligible_licences),
+                "licence_id": licence.id if licence else None,
+            }
+        )
+    return order, lines
+
+
+def _refuse_unstorable(*rows: tuple[type[Any], Mapping[str, Any]]) -> None:
+    """A row the database cannot store as it is (`store.db.unstorable`) is refused naming the column."""
+    for model, row in rows:
+        problem = unstorable(model, row)
+        if problem is not None:
+            raise Invalid(problem)
 
 
 CHUNK = 5_000  # values per IN (…): under every database's limit of bound parameters
 
 
-def _in_chunks(db: Session, what: Any, values: Sequence[str], column: Any) -> list[Any]:
+def _in_chunks(db: Session, what: Any, values: Sequence[str], column: Any, *options: ExecutableOption) -> list[Any]:
     """The rows (or values) of `what` whose `column` is one of `values`, asked for a chunk at a time."""
     unique = sorted(set(values))
     found: list[Any] = []
     for first in range(0, len(unique), CHUNK):
-        found += db.scalars(select(what).where(column.in_(unique[first : first + CHUNK]))).all()
+        found += db.scalars(select(what).where(column.in_(unique[first : first + CHUNK])).options(*options)).all()
     return found
 
 

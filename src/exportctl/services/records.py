@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import String, Text, event, inspect, or_, select
+from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from exportctl.services import regimes
 from exportctl.services.actors import LOCAL_ADMIN, SYSTEM, Actor, Role
 from exportctl.services.errors import Busy, Conflict, Invalid, NotFound, RecordError, shown
 from exportctl.settings import DEFAULT_REGIME
+from exportctl.store.db import unstorable
 from exportctl.store.models import Classification, Item, Order, Party, PartyHit, User
 
 PARTY_ROLES = ("customer", "consignee", "end-user")
@@ -162,15 +163,10 @@ def _storable(db: Session, _context: Any, _instances: Any) -> None:
     """The last line of defence, for every table: a text that does not fit its column or holds NUL is refused
     naming the column, before SQL is sent (PostgreSQL would fail with a 500; SQLite would silently store it)."""
     for record in (*db.new, *db.dirty):
-        for key, column in inspect(record).mapper.columns.items():
-            value = getattr(record, key, None)
-            if not isinstance(value, str) or not isinstance(column.type, String | Text):
-                continue
-            if "\x00" in value:
-                raise Invalid(f"{key}: contains a NUL character")
-            limit = column.type.length
-            if limit is not None and len(value) > limit:
-                raise Invalid(f"{key}: {len(value)} characters; at most {limit}")
+        values = {key: getattr(record, key, None) for key, _column in inspect(record).mapper.columns.items()}
+        problem = unstorable(type(record), values)
+        if problem:
+            raise Invalid(problem)
 
 
 def _constraint_column(exc: IntegrityError) -> str:

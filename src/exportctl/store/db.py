@@ -20,7 +20,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, String, Table, Text, create_engine, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -143,3 +143,48 @@ def reserve_ids(db: Session, model: type[Any], count: int) -> list[int]:
         return list(db.scalars(keys))
     largest = db.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
     return list(range(largest + 1, largest + 1 + count))
+
+
+def insert_rows(db: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert these rows (the same columns in each, keys included: `reserve_ids`) in the session's transaction,
+    without ORM objects, so the caller checks them first (`unstorable`). PostgreSQL takes them in one COPY, each
+    value bound by its column's type exactly as an INSERT binds it; elsewhere one executemany of an INSERT."""
+    if not rows:
+        return
+    table = model.__table__
+    connection = db.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        db.execute(insert(table), list(rows))
+        return
+    keys = list(rows[0])
+    binds = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
+    quote = dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) FROM STDIN"
+    driver = connection.connection.driver_connection  # psycopg's, in the session's transaction
+    assert driver is not None
+    columns = list(zip(keys, binds, strict=True))
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[key] if bind is None else bind(row[key]) for key, bind in columns])
+
+
+@cache
+def _texts(table: Table) -> list[tuple[str, int | None]]:
+    """The text columns of a table, with their length limits (None: unlimited)."""
+    return [(c.key, getattr(c.type, "length", None)) for c in table.columns if isinstance(c.type, String | Text)]
+
+
+def unstorable(model: type[Any], row: Mapping[str, Any]) -> str | None:
+    """Why a row of `model`'s table cannot be stored as it is (a text that does not fit its column or holds NUL,
+    naming the column), or None: what `services.records` refuses in every flush, for rows inserted without one
+    (PostgreSQL would fail with a 500; SQLite would silently store it)."""
+    for key, limit in _texts(model.__table__):
+        value = row.get(key)
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            return f"{key}: contains a NUL character"
+        if limit is not None and len(value) > limit:
+            return f"{key}: {len(value)} characters; at most {limit}"
+    return None
