@@ -501,16 +501,17 @@ def best_comparison(
     return best
 
 
-def score_bound(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm]) -> float:
+def score_bound(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm], enough: float = 1.0) -> float:
     """At least the score `best_comparison` gives these forms, for a fraction of its work: a candidate whose bound
     is under the threshold cannot be a hit and is not scored in full (the screener's batch speed). Each view is
     bounded: the token alignment by `_align_bound`, the acronym and whole-string views computed as they are (the
-    joined view even where one word differs), the legal form's adjustment as it is."""
+    joined view even where one word differs), the legal form's adjustment as it is. It stops at `enough` (the
+    threshold: a candidate that may reach it is scored in full anyway)."""
     bound = 0.0
     for q, c in _compared(query_forms, candidate_forms):
         views = [_align_bound(q, c), acronym_score(q, c), *(view for view, _ in _whole_views(q, c, joinable=True))]
         bound = max(bound, _adjusted(max(views), _legal_adjustment(q, c)[0]))
-        if bound >= 1.0:
+        if bound >= enough:
             break
     return bound
 

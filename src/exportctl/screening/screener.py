@@ -101,7 +101,7 @@ class Screener:
             country_change, country_note = _country_adjustment(country, entity)
             # A name that cannot reach the threshold whatever its alignment is not scored in full (most candidates
             # of a name on no list): it could not be a hit.
-            bound = score_bound(query_forms[entity_kind], indexed.forms) + country_change
+            bound = score_bound(query_forms[entity_kind], indexed.forms, threshold - country_change) + country_change
             if threshold > 0 and bound < threshold - BOUND_MARGIN:
                 continue
             comparison = best_comparison(name, query_forms[entity_kind], indexed.name, indexed.forms, threshold)
