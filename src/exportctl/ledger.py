@@ -84,11 +84,10 @@ class Chain:
 
     A bulk operation (`services.orders.add_orders`) appends a record per order: the head stays locked by the
     transaction (PostgreSQL: FOR UPDATE; SQLite writers hold the database), so it is read once and advanced in
-    memory. `row` gives a record's columns for the caller to insert with the others (one executemany); the head
-    row is written at the next flush."""
+    memory. `row` gives a record's columns for the caller to insert with the others (one executemany; `append` adds
+    one as an ORM record); the head row is written at the next flush."""
 
     def __init__(self, db: Session) -> None:
-        self.db = db
         self.head = _head(db)
 
     def row(
@@ -124,24 +123,6 @@ class Chain:
         head.last_id, head.last_hash = record_id, digest
         return row
 
-    def append(
-        self,
-        actor: str,
-        action: str,
-        subject: str,
-        payload: Mapping[str, Any],
-        *,
-        pack_version: str | None = None,
-        list_versions: Mapping[str, Any] | None = None,
-        at: dt.datetime | None = None,
-    ) -> AuditRecord:
-        """Add the next record to the session (written at the next flush)."""
-        record = AuditRecord(
-            **self.row(actor, action, subject, payload, pack_version=pack_version, list_versions=list_versions, at=at)
-        )
-        self.db.add(record)
-        return record
-
 
 def append(
     db: Session,
@@ -155,9 +136,11 @@ def append(
     at: dt.datetime | None = None,
 ) -> AuditRecord:
     """Add one record in the caller's transaction (it commits or rolls back with the change it records)."""
-    record = Chain(db).append(
-        actor, action, subject, payload, pack_version=pack_version, list_versions=list_versions, at=at
+    chain = Chain(db)
+    record = AuditRecord(
+        **chain.row(actor, action, subject, payload, pack_version=pack_version, list_versions=list_versions, at=at)
     )
+    db.add(record)
     db.flush()
     return record
 

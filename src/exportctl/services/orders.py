@@ -334,7 +334,7 @@ def _check(
 def _as_order(order: Order | _Draft) -> Order:
     """The order as the licence rule (`services/licences.py`) takes it: the rule reads an order's facts and its
     lines' item, number, quantity and value, which a bulk entry's `_Draft` has as the stored order has them."""
-    return order if isinstance(order, Order) else cast(Order, order)
+    return cast(Order, order)
 
 
 def _plan(
