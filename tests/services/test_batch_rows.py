@@ -4,6 +4,7 @@ and regime, whose `licence_required` is empty (unknown) for an indeterminate lin
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import replace
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exportctl.screening.screener import Screener
 from exportctl.services.batch.output import assemble, parquet_bytes, write_part
@@ -165,6 +168,52 @@ def test_input_files_are_read_in_partitions_with_row_numbers(tmp_path: Path) -> 
         BatchInput.of("postgresql://u@localhost/db")
     with pytest.raises(InvalidImport, match="is not a table name"):
         BatchInput.of("postgresql://u@localhost/db?table=orders;DROP TABLE x")
+
+
+_CELLS = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\u00e9')), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    records=st.lists(st.one_of(st.lists(_CELLS, min_size=1, max_size=4), st.just([])), max_size=25),
+    size=st.integers(min_value=1, max_value=6),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+def test_csv_partitions_hold_whole_records_with_their_line_numbers(
+    tmp_path_factory: pytest.TempPathFactory, records: list[list[str]], size: int, ending: str
+) -> None:
+    """A CSV partition travels as lines and is parsed into rows on the worker: cut only between records (a quoted
+    cell may hold line breaks and commas), its rows are the rows the csv module reads from the whole file, each
+    numbered by its last line, blank ones skipped and not counted."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator=ending)
+    writer.writerow(["a", "b", "c", "d"])
+    writer.writerows(records)
+    source = tmp_path_factory.mktemp("csv") / "rows.csv"
+    source.write_text(text.getvalue(), encoding="utf-8", newline="")
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        expected = [
+            (reader.line_num, cells)
+            for values in reader
+            if (cells := [v.strip() for v in values] + [""] * (4 - len(values))) != [""] * 4
+        ]
+    partitions = list(BatchInput.of(str(source)).partitions(size))
+    got = [(r.number, list(r.values.values())) for p in partitions for r in p.rows]
+    assert got == expected
+    assert [len(p) for p in partitions] == [len(p.rows) for p in partitions]
+    assert all(len(p) == size for p in partitions[:-1])
+
+
+def test_a_csv_row_with_more_values_than_columns_is_refused_naming_it_before_work(tmp_path: Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text('order_id,line,date,to,item\nA,1,2019-09-01,KR,1C350\n"B\nB",1,2019-09-01,KR,1C350,extra\n')
+    with pytest.raises(InvalidImport, match=r"orders\.csv: row 4: more values than the header has columns"):
+        list(BatchInput.of(str(source)).partitions(10))
+    source.write_text("order_id,line,date,to,item\nA,1,2019-09-01,KR,1C350, ,\n")  # empty extra cells: no value
+    (partition,) = BatchInput.of(str(source)).partitions(10)
+    assert partition.rows[0].values["item"] == "1C350"
 
 
 @pytest.mark.parametrize("lists", ["none configured", "no screener"])

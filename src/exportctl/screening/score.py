@@ -400,6 +400,13 @@ def _whole_views(query: NameForm, candidate: NameForm, joinable: bool) -> list[t
     return views
 
 
+@lru_cache(maxsize=500_000)
+def _aligned_at_most(a: str, b: str, person: bool) -> float:
+    """The similarity `_align` may pair two words at: their similarity, or 0 under MIN_TOKEN_SIMILARITY."""
+    similarity = name_part_similarity(a, b, person)[0]
+    return similarity if similarity >= MIN_TOKEN_SIMILARITY else 0.0
+
+
 def _align_bound(query: NameForm, candidate: NameForm) -> float:
     """At least `_align(query, candidate)`'s score, from each word's best similarity alone (no alignment).
 
@@ -408,26 +415,32 @@ def _align_bound(query: NameForm, candidate: NameForm) -> float:
     cheapest cases: a person's middle name). A pair's similarity is at most each of its words' best, so each word
     either adds (best × weight, weight) to the fraction if aligned, or (0, alpha or beta × weight) if not; dropping
     the rule that words pair one-to-one only raises the maximum, which is reached by taking the words in order of
-    what they add to the numerator per what they add to the denominator (the best prefix of that order)."""
+    what they add to the numerator per what they add to the denominator (best / (1 - alpha or beta), whatever the
+    weight) while that is more than the fraction so far (a word adding less would lower it, and so would every
+    word after it)."""
     person = query.person
-    rows = [
-        [
-            similarity if (similarity := name_part_similarity(q, c, person)[0]) >= MIN_TOKEN_SIMILARITY else 0.0
-            for c in candidate.tokens
-        ]
-        for q in query.tokens
-    ]
-    best_q = [max(row, default=0.0) for row in rows]
-    best_c = [max(column) for column in zip(*rows, strict=True)] if rows else [0.0] * len(candidate.tokens)
+    c_tokens = candidate.tokens
+    rows = [[_aligned_at_most(q, c, person) for c in c_tokens] for q in query.tokens]
+    best_c = list(map(max, *rows)) if len(rows) > 1 else (rows[0] if rows else [])
     alpha = MIDDLE_NAME_QUERY_WEIGHT if person else UNMATCHED_QUERY_WEIGHT
     beta = MIDDLE_NAME_CANDIDATE_WEIGHT if person else UNMATCHED_CANDIDATE_WEIGHT
-    denominator = alpha * sum(query.weights) + beta * sum(candidate.weights)
-    gains = [(b * w, (1 - alpha) * w) for b, w in zip(best_q, query.weights, strict=True) if b > 0]
-    gains += [(b * w, (1 - beta) * w) for b, w in zip(best_c, candidate.weights, strict=True) if b > 0]
-    gains.sort(key=lambda gain: -gain[0] / gain[1] if gain[1] > 0 else -math.inf)
+    q_weights, c_weights = query.weights, candidate.weights
     numerator = 0.0
+    denominator = alpha * sum(q_weights) + beta * sum(c_weights)
+    # (what the word adds to the numerator per what it adds to the denominator, to the numerator, to the denominator)
+    gains = [
+        (best / (1 - alpha) if alpha < 1 else math.inf, best * w, (1 - alpha) * w)
+        for row, w in zip(rows, q_weights, strict=True)
+        if (best := max(row, default=0.0)) > 0
+    ]
+    gains += [
+        (best / (1 - beta), best * w, (1 - beta) * w) for best, w in zip(best_c, c_weights, strict=True) if best > 0
+    ]
+    gains.sort(reverse=True)
     bound = 0.0
-    for added, weight in gains:
+    for ratio, added, weight in gains:
+        if ratio <= bound:
+            break
         numerator += added
         denominator += weight
         if denominator > 0:

@@ -15,7 +15,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -32,23 +32,39 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 @dataclass(frozen=True)
 class Partition:
-    """Rows of the input, compact (a header and lists of text: what travels to a worker is small to pickle)."""
+    """Rows of the input, compact (what travels to a worker is small to pickle): a CSV file's lines as read, parsed
+    into rows where the rows are used (a worker: the client only finds where its records end), or the header and
+    each row's cells (Parquet, a database)."""
 
     number: int
     source: str
     header: tuple[str, ...]
-    numbers: list[int]  # each row's number, as the input shows it
+    numbers: list[int]  # each row's number, as the input shows it (Parquet, database)
     values: list[list[str]]
+    lines: list[str] = field(default_factory=list)  # CSV: the lines of the partition's records, blank ones included
+    first_line: int = 0  # CSV: the number of the line before its first
+    count: int = 0  # CSV: its rows, blank ones not counted
 
     @property
     def rows(self) -> list[Row]:
+        if self.lines:
+            return list(self._csv_rows())
         return [
             Row(self.source, number, dict(zip(self.header, values, strict=False)))
             for number, values in zip(self.numbers, self.values, strict=True)
         ]
 
+    def _csv_rows(self) -> Iterator[Row]:
+        reader = csv.reader(self.lines)
+        width = len(self.header)
+        for values in reader:
+            number = self.first_line + reader.line_num
+            cells = row_cells(self.source, number, values, width)
+            if cells is not None:
+                yield Row(self.source, number, dict(zip(self.header, cells, strict=True)))
+
     def __len__(self) -> int:
-        return len(self.values)
+        return self.count if self.lines else len(self.values)
 
 
 @dataclass(frozen=True)
@@ -100,7 +116,8 @@ class BatchInput:
         elif self.location.lower().endswith(".parquet"):
             records = _parquet_records(Path(self.location))
         else:
-            records = _csv_records(Path(self.location))
+            yield from _csv_partitions(Path(self.location), self.source, size)
+            return
         header: tuple[str, ...] = ()
         numbers: list[int] = []
         values: list[list[str]] = []
@@ -133,20 +150,39 @@ def _open_csv(path: Path) -> TextIO:
         raise InvalidImport(f"{path.name}: {exc.strerror}") from exc
 
 
-def _csv_records(path: Path) -> Records:
-    def records(source: str) -> Iterator[Record]:
-        with _open_csv(path) as handle:
-            reader = csv.reader(handle)
-            try:
-                header = tuple(header_columns(source, next(reader, None)))
-                for values in reader:
-                    cells = row_cells(source, reader.line_num, values, len(header))
-                    if cells is not None:
-                        yield header, reader.line_num, cells
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise InvalidImport(f"{source}: row {reader.line_num}: not a UTF-8 CSV file ({exc})") from exc
+def _csv_partitions(path: Path, source: str, size: int) -> Iterator[Partition]:
+    """A CSV file's partitions of `size` rows, each its lines as read. The client parses the records only to find
+    where they end (a quoted cell may hold a line break) and to refuse what `row_cells` would refuse (the error
+    names the row before any work on it starts); stripping the cells and making the rows is left to the workers,
+    which halves what the client spends on each row."""
+    with _open_csv(path) as handle:
+        taken: list[str] = []
 
-    return records
+        def lines() -> Iterator[str]:
+            for line in handle:
+                taken.append(line)
+                yield line
+
+        reader = csv.reader(lines())
+        number, rows = 0, 0
+        try:
+            header = tuple(header_columns(source, next(reader, None)))
+            width, first_line = len(header), reader.line_num
+            taken.clear()
+            for values in reader:
+                if not any(map(str.strip, values)):
+                    continue  # a blank row: skipped where the rows are made, its line kept for the numbers after it
+                if len(values) > width and any(map(str.strip, values[width:])):
+                    row_cells(source, reader.line_num, values, width)  # raises, naming the row
+                rows += 1
+                if rows == size:
+                    yield Partition(number, source, header, [], [], list(taken), first_line, rows)
+                    number, rows, first_line = number + 1, 0, reader.line_num
+                    taken.clear()
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InvalidImport(f"{source}: row {reader.line_num}: not a UTF-8 CSV file ({exc})") from exc
+        if rows:
+            yield Partition(number, source, header, [], [], list(taken), first_line, rows)
 
 
 def _parquet_records(path: Path) -> Records:
