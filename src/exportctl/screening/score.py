@@ -407,8 +407,9 @@ def _aligned_at_most(a: str, b: str, person: bool) -> float:
     return similarity if similarity >= MIN_TOKEN_SIMILARITY else 0.0
 
 
-def _align_bound(query: NameForm, candidate: NameForm) -> float:
-    """At least `_align(query, candidate)`'s score, from each word's best similarity alone (no alignment).
+def _fraction_bound(query: NameForm, candidate: NameForm, best_q: Sequence[float], best_c: Sequence[float]) -> float:
+    """At least `_align(query, candidate)`'s score when no query word is more similar than `best_q` to any word of
+    the candidate, nor any candidate word than `best_c` to any query word (a higher best only raises it).
 
     `_align` scores Σ similarity × (w_query + w_candidate) over its aligned pairs, divided by their weight plus what
     the words left over cost: at least `alpha` of a query word's weight and `beta` of a candidate word's (its
@@ -419,23 +420,15 @@ def _align_bound(query: NameForm, candidate: NameForm) -> float:
     weight) while that is more than the fraction so far (a word adding less would lower it, and so would every
     word after it)."""
     person = query.person
-    c_tokens = candidate.tokens
-    rows = [[_aligned_at_most(q, c, person) for c in c_tokens] for q in query.tokens]
-    best_c = list(map(max, *rows)) if len(rows) > 1 else (rows[0] if rows else [])
     alpha = MIDDLE_NAME_QUERY_WEIGHT if person else UNMATCHED_QUERY_WEIGHT
     beta = MIDDLE_NAME_CANDIDATE_WEIGHT if person else UNMATCHED_CANDIDATE_WEIGHT
     q_weights, c_weights = query.weights, candidate.weights
     numerator = 0.0
     denominator = alpha * sum(q_weights) + beta * sum(c_weights)
     # (what the word adds to the numerator per what it adds to the denominator, to the numerator, to the denominator)
-    gains = [
-        (best / (1 - alpha) if alpha < 1 else math.inf, best * w, (1 - alpha) * w)
-        for row, w in zip(rows, q_weights, strict=True)
-        if (best := max(row, default=0.0)) > 0
-    ]
-    gains += [
-        (best / (1 - beta), best * w, (1 - beta) * w) for best, w in zip(best_c, c_weights, strict=True) if best > 0
-    ]
+    query_ratio = 1 / (1 - alpha) if alpha < 1 else math.inf
+    gains = [(best * query_ratio, best * w, (1 - alpha) * w) for best, w in zip(best_q, q_weights, strict=True) if best]
+    gains += [(best / (1 - beta), best * w, (1 - beta) * w) for best, w in zip(best_c, c_weights, strict=True) if best]
     gains.sort(reverse=True)
     bound = 0.0
     for ratio, added, weight in gains:
@@ -446,6 +439,32 @@ def _align_bound(query: NameForm, candidate: NameForm) -> float:
         if denominator > 0:
             bound = max(bound, numerator / denominator)
     return bound
+
+
+def _align_bounds(pairs: Sequence[tuple[NameForm, NameForm]]) -> Iterator[float]:
+    """At least `_align`'s score of each of several pairs of forms (`_fraction_bound`). Names in several forms repeat
+    their words (a Japanese name's translations, a "1" read as "i" and as "l"): each word is bounded by its best
+    similarity to any word of any compared form of the other name, one similarity per pair of distinct words. That
+    bounds a pair a little more loosely and sets aside nearly as many candidates (of 4,180 candidates of long names
+    in several forms, 1,129 pass against 1,014 bounded pair by pair) for a third of the similarities."""
+    if not pairs:
+        return
+    q_words = list(dict.fromkeys(t for q, _ in pairs for t in q.tokens))
+    c_words = list(dict.fromkeys(u for _, c in pairs for u in c.tokens))
+    best_q, best_c = _best_similarities(q_words, c_words, pairs[0][0].person)
+    of_q, of_c = dict(zip(q_words, best_q, strict=True)), dict(zip(c_words, best_c, strict=True))
+    for q, c in pairs:
+        yield _fraction_bound(q, c, [of_q[t] for t in q.tokens], [of_c[u] for u in c.tokens])
+
+
+def _best_similarities(
+    q_words: Sequence[str], c_words: Sequence[str], person: bool
+) -> tuple[Sequence[float], Sequence[float]]:
+    """Each query word's best similarity to any of the candidate words, and each candidate word's to any query word
+    (as `_align` may pair them: 0 under MIN_TOKEN_SIMILARITY)."""
+    rows = [[_aligned_at_most(t, u, person) for u in c_words] for t in q_words]
+    best_c = list(map(max, *rows)) if len(rows) > 1 else (rows[0] if rows else [])
+    return [max(row, default=0.0) for row in rows], best_c
 
 
 def _one_word_differs(query: NameForm, candidate: NameForm, left_q: list[int], left_c: list[int]) -> bool:
@@ -517,16 +536,25 @@ def best_comparison(
 def score_bound(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameForm], enough: float = 1.0) -> float:
     """At least the score `best_comparison` gives these forms, for a fraction of its work: a candidate whose bound
     is under the threshold cannot be a hit and is not scored in full (the screener's batch speed). Each view is
-    bounded: the token alignment by `_align_bound`, the acronym and whole-string views computed as they are (the
+    bounded: the token alignment by `_align_bounds`, the acronym and whole-string views computed as they are (the
     joined view even where one word differs), the legal form's adjustment as it is. It stops at `enough` (the
     threshold: a candidate that may reach it is scored in full anyway)."""
+    pairs = list(_compared(query_forms, candidate_forms))
+    if len(pairs) == 1:  # most names (no generator for them)
+        ((q, c),) = pairs
+        return _pair_bound(q, c, _fraction_bound(q, c, *_best_similarities(q.tokens, c.tokens, q.person)))
     bound = 0.0
-    for q, c in _compared(query_forms, candidate_forms):
-        views = [_align_bound(q, c), acronym_score(q, c), *(view for view, _ in _whole_views(q, c, joinable=True))]
-        bound = max(bound, _adjusted(max(views), _legal_adjustment(q, c)[0]))
+    for (q, c), aligned in zip(pairs, _align_bounds(pairs), strict=True):
+        bound = max(bound, _pair_bound(q, c, aligned))
         if bound >= enough:
             break
     return bound
+
+
+def _pair_bound(query: NameForm, candidate: NameForm, aligned: float) -> float:
+    """At least `compare_forms`' score with the legal form's adjustment, given at least the alignment's score."""
+    views = [aligned, acronym_score(query, candidate), *(view for view, _ in _whole_views(query, candidate, True))]
+    return _adjusted(max(views), _legal_adjustment(query, candidate)[0])
 
 
 def _adjusted(raw: float, adjustment: float) -> float:
