@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportctl.screening.screener import Screener
-from exportctl.services.batch.output import assemble, parquet_bytes, write_part
+from exportctl.services.batch.output import Assembly, assemble, parquet_bytes, write_part
 from exportctl.services.batch.rows import (
     DETERMINE_OPTIONAL,
     DETERMINE_REQUIRED,
@@ -152,6 +152,30 @@ def test_csv_output_writes_unknown_as_an_empty_cell(tmp_path: Path, screener: Sc
     assert lines[0].split(",")[:5] == ["order_id", "line", "regime", "outcome", "licence_required"]
     assert lines[1].split(",")[3:5] == ["indeterminate", ""]
     assert lines[-1].split(",")[3:5] == ["licence_required", "true"]
+
+
+def test_the_output_is_assembled_in_partition_order_as_parts_finish(tmp_path: Path, screener: Screener) -> None:
+    """Parts finish out of order: each is appended once every part before it is in; the output appears only when
+    finished, and a run that fails leaves neither an output nor a temporary file."""
+    found = determine_rows([row(item="hs:2811.11"), row(3), row(4, to="US")], ["jp"], screener)
+    for number in range(3):
+        write_part(tmp_path, number, parquet_bytes("determine", found[number : number + 1]))
+    target = tmp_path / "out.parquet"
+    with Assembly(tmp_path, "determine", target) as assembly:
+        assembly.add_ready({1})
+        assert assembly.next == 0  # part 1 waits for part 0
+        assembly.add_ready({0, 1})
+        assert (assembly.next, assembly.rows) == (2, 2)
+        assert not target.exists()
+        assert assembly.finish(3) == 3
+    assert pq.read_table(target).column("line").to_pylist() == ["1", "1", "1"]
+    assert pq.read_table(target).column("outcome").to_pylist() == [r["outcome"] for r in found]
+    failed = tmp_path / "failed.parquet"
+    with pytest.raises(RuntimeError), Assembly(tmp_path, "determine", failed) as assembly:
+        assembly.add_ready({0, 1, 2})
+        raise RuntimeError("a worker failed")
+    assert not failed.exists()
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_input_files_are_read_in_partitions_with_row_numbers(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 A partition's file is written under a temporary name and renamed: its presence is the record that the partition
 is done, so a run killed at any moment resumes with what is complete. The output is assembled from the parts in
-partition order and renamed into place at the end: a reader never sees half of it.
+partition order, while the run goes on (`Assembly`), and renamed into place at the end: a reader never sees half of
+it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -71,31 +72,72 @@ def write_part(folder: Path, number: int, data: bytes) -> None:
         raise
 
 
+class Assembly:
+    """The output assembled while a run goes on: each part is appended as soon as it and every part before it are
+    done (parts finish nearly in order), so that little is left to do once the last one is in; written under a
+    temporary name and renamed into place by `finish`, removed if the run fails (`with`)."""
+
+    def __init__(self, folder: Path, kind: str, target: Path) -> None:
+        self.folder, self.kind, self.target = folder, kind, target
+        self.next = 0  # the first part not appended yet
+        self.rows = 0
+        # In the parts folder: a run killed leaves it where the next run's clean-up removes it.
+        self.temporary = _temporary(folder, target.suffix + ".tmp")
+        self._parquet: pq.ParquetWriter | None = None
+        self._text: TextIO | None = None
+        self._columns = schema(kind).names
+        if target.suffix.lower() == ".parquet":
+            self._parquet = pq.ParquetWriter(self.temporary, schema(kind))
+        else:
+            self._text = self.temporary.open("w", newline="", encoding="utf-8")
+            csv.writer(self._text).writerow(self._columns)
+
+    def __enter__(self) -> Assembly:
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *_: object) -> None:
+        self._close()
+        if failed is not None:
+            self.temporary.unlink(missing_ok=True)
+
+    def add_ready(self, done: set[int]) -> None:
+        """Append every part done that follows the ones appended."""
+        while self.next in done:
+            self._append(self.next)
+            self.next += 1
+
+    def finish(self, parts: int) -> int:
+        """Append the parts left of 0 … parts-1 and put the output in place; returns its number of rows."""
+        while self.next < parts:
+            self._append(self.next)
+            self.next += 1
+        self._close()
+        os.replace(self.temporary, self.target)
+        return self.rows
+
+    def _append(self, number: int) -> None:
+        table = pq.read_table(part_path(self.folder, number), schema=schema(self.kind))
+        self.rows += table.num_rows
+        if self._parquet is not None:
+            self._parquet.write_table(table)
+        elif self._text is not None:
+            writer = csv.writer(self._text)
+            for record in table.to_pylist():
+                writer.writerow([_cell(record[name]) for name in self._columns])
+
+    def _close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if self._text is not None:
+            self._text.close()
+            self._text = None
+
+
 def assemble(folder: Path, parts: int, kind: str, target: Path) -> int:
     """The output from parts 0 … parts-1, in order; returns its number of rows."""
-    temporary = _temporary(target.parent, target.suffix + ".tmp")
-    rows = 0
-    try:
-        if target.suffix.lower() == ".parquet":
-            with pq.ParquetWriter(temporary, schema(kind)) as writer:
-                for number in range(parts):
-                    table = pq.read_table(part_path(folder, number), schema=schema(kind))
-                    writer.write_table(table)
-                    rows += table.num_rows
-        else:
-            columns = schema(kind).names
-            with temporary.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(columns)
-                for number in range(parts):
-                    for record in pq.read_table(part_path(folder, number)).to_pylist():
-                        writer.writerow([_cell(record[name]) for name in columns])
-                        rows += 1
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return rows
+    with Assembly(folder, kind, target) as assembly:
+        return assembly.finish(parts)
 
 
 def _cell(value: Any) -> str:

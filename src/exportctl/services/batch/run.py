@@ -103,9 +103,9 @@ def run(
     done = _prepare(folder, _description(job, source, partition_rows))
     total_rows = source.row_count()
     total = -(-total_rows // partition_rows) if total_rows is not None else None
-    with connected(scheduler_address(scheduler), workers) as client:
-        partitions, rows_in = _stream(client, job, source, folder, done, partition_rows, total, progress)
-    rows_out = output.assemble(folder, partitions, job.kind, target)
+    with connected(scheduler_address(scheduler), workers) as client, output.Assembly(folder, job.kind, target) as out:
+        partitions, rows_in = _stream(client, job, source, folder, done, partition_rows, total, progress, out)
+        rows_out = out.finish(partitions)
     shutil.rmtree(folder)
     return RunResult(partitions, len(done), rows_in, rows_out, target)
 
@@ -119,9 +119,11 @@ def _stream(
     partition_rows: int,
     total: int | None,
     progress: Progress | None,
+    assembly: output.Assembly,
 ) -> tuple[int, int]:
-    """Every partition not done yet, processed and kept; returns the number of partitions of the input and the
-    number of rows this run processed."""
+    """Every partition not done yet, processed and kept, and appended to the output as soon as the ones before it
+    are (the client's share of the work spread over the run, not left to its end); returns the number of partitions
+    of the input and the number of rows this run processed."""
     count = 0
 
     def unfinished() -> Iterator[Partition]:
@@ -134,8 +136,12 @@ def _stream(
     rows_in = 0
     if progress:
         progress(len(done), total, 0, len(done) * partition_rows)
+    kept = set(done)
+    assembly.add_ready(kept)
     for finished, (partition, part) in enumerate(completed(client, run_partition, unfinished(), job), start=1):
         output.write_part(folder, partition.number, part)
+        kept.add(partition.number)
+        assembly.add_ready(kept)
         rows_in += len(partition)
         if progress:
             progress(len(done) + finished, total, rows_in, len(done) * partition_rows)
