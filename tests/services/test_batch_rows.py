@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportctl.screening.screener import Screener
-from exportctl.services.batch.output import Assembly, assemble, parquet_bytes, write_part
+from exportctl.services.batch.output import Assembly, parquet_bytes, write_part
 from exportctl.services.batch.rows import (
     DETERMINE_OPTIONAL,
     DETERMINE_REQUIRED,
@@ -147,7 +147,8 @@ def test_csv_output_writes_unknown_as_an_empty_cell(tmp_path: Path, screener: Sc
     write_part(tmp_path, 0, parquet_bytes("determine", found[:1]))
     write_part(tmp_path, 1, parquet_bytes("determine", found[1:]))
     target = tmp_path / "out.csv"
-    assert assemble(tmp_path, 2, "determine", target) == 2
+    with Assembly(tmp_path, "determine", target) as assembly:
+        assert assembly.finish(2) == 2
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0].split(",")[:5] == ["order_id", "line", "regime", "outcome", "licence_required"]
     assert lines[1].split(",")[3:5] == ["indeterminate", ""]

@@ -400,13 +400,6 @@ def _whole_views(query: NameForm, candidate: NameForm, joinable: bool) -> list[t
     return views
 
 
-@lru_cache(maxsize=500_000)
-def _aligned_at_most(a: str, b: str, person: bool) -> float:
-    """The similarity `_align` may pair two words at: their similarity, or 0 under MIN_TOKEN_SIMILARITY."""
-    similarity = name_part_similarity(a, b, person)[0]
-    return similarity if similarity >= MIN_TOKEN_SIMILARITY else 0.0
-
-
 def _fraction_bound(query: NameForm, candidate: NameForm, best_q: Sequence[float], best_c: Sequence[float]) -> float:
     """At least `_align(query, candidate)`'s score when no query word is more similar than `best_q` to any word of
     the candidate, nor any candidate word than `best_c` to any query word (a higher best only raises it).
@@ -462,7 +455,10 @@ def _best_similarities(
 ) -> tuple[Sequence[float], Sequence[float]]:
     """Each query word's best similarity to any of the candidate words, and each candidate word's to any query word
     (as `_align` may pair them: 0 under MIN_TOKEN_SIMILARITY)."""
-    rows = [[_aligned_at_most(t, u, person) for u in c_words] for t in q_words]
+    rows = [
+        [s if (s := name_part_similarity(t, u, person)[0]) >= MIN_TOKEN_SIMILARITY else 0.0 for u in c_words]
+        for t in q_words
+    ]
     best_c = list(map(max, *rows)) if len(rows) > 1 else (rows[0] if rows else [])
     return [max(row, default=0.0) for row in rows], best_c
 

@@ -33,9 +33,8 @@ class Pending:
     texts: dict[str, str] = field(default_factory=dict)
 
     def add(self, db: Session, encoded: Mapping[str, Any]) -> StoredDetermination:
-        key, text = determination_json.canonical(encoded)
-        self.texts[key] = text
-        return _attached(db, key, text)
+        key = self.key(encoded)
+        return _attached(db, key, self.texts[key])
 
     def key(self, encoded: Mapping[str, Any]) -> str:
         """The key an encoded determination is cited by, its text written with the others (no session object: for

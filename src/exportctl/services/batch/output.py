@@ -108,9 +108,7 @@ class Assembly:
 
     def finish(self, parts: int) -> int:
         """Append the parts left of 0 … parts-1 and put the output in place; returns its number of rows."""
-        while self.next < parts:
-            self._append(self.next)
-            self.next += 1
+        self.add_ready(set(range(parts)))
         self._close()
         os.replace(self.temporary, self.target)
         return self.rows
@@ -132,12 +130,6 @@ class Assembly:
         if self._text is not None:
             self._text.close()
             self._text = None
-
-
-def assemble(folder: Path, parts: int, kind: str, target: Path) -> int:
-    """The output from parts 0 … parts-1, in order; returns its number of rows."""
-    with Assembly(folder, kind, target) as assembly:
-        return assembly.finish(parts)
 
 
 def _cell(value: Any) -> str:
