@@ -305,9 +305,10 @@ def _align(query: NameForm, candidate: NameForm) -> tuple[float, list[AlignedTok
     # (-similarity, i, j, how): sorted as they are, the most similar pairs first, then by position.
     pairs: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(query.tokens):
+        pairable = _SIMILARITY_ROWS.similarities(q, candidate.tokens, person)
         for j, c in enumerate(candidate.tokens):
-            similarity, how = name_part_similarity(q, c, person)
-            if similarity >= MIN_TOKEN_SIMILARITY:
+            if pairable[j]:  # (how they compare is asked only of words that may pair)
+                similarity, how = name_part_similarity(q, c, person)
                 pairs.append((-similarity, i, j, how))
     pairs.sort()
     used_q: set[int] = set()
@@ -381,8 +382,9 @@ def compare_forms(query: NameForm, candidate: NameForm) -> tuple[float, str, lis
     return score, method, aligned, left_q, left_c
 
 
-def _whole_views(query: NameForm, candidate: NameForm, joinable: bool) -> list[tuple[float, str]]:
-    """The whole-string views that apply: the names with spaces removed, and the consonant skeletons."""
+def _whole_views(query: NameForm, candidate: NameForm, joinable: bool, need: float = 0.0) -> list[tuple[float, str]]:
+    """The whole-string views that apply: the names with spaces removed, and the consonant skeletons. With `need`
+    (the bound's), a view whose lengths alone keep it under `need` is given as that ceiling, not computed."""
     # The whole-string views cannot tell "Plant 150" from "Plant 151": numbers in names are identifiers, so
     # names whose numbers differ are compared by their tokens only.
     if _numbers(query.tokens) != _numbers(candidate.tokens):
@@ -390,14 +392,23 @@ def _whole_views(query: NameForm, candidate: NameForm, joinable: bool) -> list[t
     views: list[tuple[float, str]] = []
     several_words = len(query.tokens) + len(candidate.tokens) > 2
     if joinable and several_words and min(len(query.joined), len(candidate.joined)) >= 6:
-        whole = Levenshtein.normalized_similarity(query.joined, candidate.joined) * WHOLE_STRING_DISCOUNT
-        views.append((whole, "joined"))
+        views.append((_whole_similarity(query.joined, candidate.joined, need), "joined"))
     if query.skeleton is not None or candidate.skeleton is not None:
         left = query.skeleton or _skeleton(query)
         right = candidate.skeleton or _skeleton(candidate)
         if min(len(left), len(right)) >= 3:
-            views.append((Levenshtein.normalized_similarity(left, right) * WHOLE_STRING_DISCOUNT, "consonant-skeleton"))
+            views.append((_whole_similarity(left, right, need), "consonant-skeleton"))
     return views
+
+
+def _whole_similarity(left: str, right: str, need: float) -> float:
+    """The whole-string view's similarity, or its ceiling where that is under `need`: it takes at least as many
+    edits as the lengths differ, so the similarity is at most the shorter's length over the longer's."""
+    shorter, longer = sorted((len(left), len(right)))
+    ceiling = shorter / longer * WHOLE_STRING_DISCOUNT
+    if ceiling < need:
+        return ceiling
+    return Levenshtein.normalized_similarity(left, right) * WHOLE_STRING_DISCOUNT
 
 
 def _fraction_bound(query: NameForm, candidate: NameForm, best_q: Sequence[float], best_c: Sequence[float]) -> float:
@@ -455,12 +466,58 @@ def _best_similarities(
 ) -> tuple[Sequence[float], Sequence[float]]:
     """Each query word's best similarity to any of the candidate words, and each candidate word's to any query word
     (as `_align` may pair them: 0 under MIN_TOKEN_SIMILARITY)."""
-    rows = [
-        [s if (s := name_part_similarity(t, u, person)[0]) >= MIN_TOKEN_SIMILARITY else 0.0 for u in c_words]
-        for t in q_words
-    ]
+    rows = [_SIMILARITY_ROWS.similarities(t, c_words, person) for t in q_words]
     best_c = list(map(max, *rows)) if len(rows) > 1 else (rows[0] if rows else [])
     return [max(row, default=0.0) for row in rows], best_c
+
+
+class _SimilarityRows:
+    """Each word's similarity to the words it has met, as `_align` may pair them (0 under MIN_TOKEN_SIMILARITY): the
+    inner loop of the bound and of the alignment. A dictionary per word is read without building a key for each pair
+    of words (what a cache of `name_part_similarity` does): twice as fast. Cleared past `limit` similarities, so
+    that a long-running process stays bounded."""
+
+    def __init__(self, limit: int) -> None:
+        self._rows: dict[tuple[str, bool], dict[str, float]] = {}
+        self._size = 0
+        self._limit = limit
+
+    def similarities(self, word: str, others: Sequence[str], person: bool) -> list[float]:
+        known = self._rows.get((word, person))
+        if known is None:
+            if self._size >= self._limit:
+                self._rows.clear()
+                self._size = 0
+            known = self._rows[(word, person)] = {}
+        found: list[float] = []
+        for other in others:
+            similarity = known.get(other)
+            if similarity is None:
+                similarity = known[other] = _pairable_similarity(word, other, person)
+                self._size += 1
+            found.append(similarity)
+        return found
+
+
+_SIMILARITY_ROWS = _SimilarityRows(limit=1_000_000)
+
+
+def _pairable_similarity(word: str, other: str, person: bool) -> float:
+    """`name_part_similarity` where `_align` may pair the words, else 0; computed in full only where it may reach
+    MIN_TOKEN_SIMILARITY. It is at most the words' OSA similarity, but for what can raise it past that: an initial,
+    a sound-alike (words of four letters or more that start alike) and a nickname. Most pairs of words a query
+    meets are far apart, and an edit distance (rapidfuzz's, in C) costs a tenth of the full comparison."""
+    may_pair = (
+        len(word) == 1
+        or len(other) == 1
+        or (word[0] == other[0] and min(len(word), len(other)) >= 4)
+        or OSA.normalized_similarity(word, other) >= MIN_TOKEN_SIMILARITY
+        or (person and nickname_of(word, other))
+    )
+    if not may_pair:
+        return 0.0
+    similarity = name_part_similarity(word, other, person)[0]
+    return similarity if similarity >= MIN_TOKEN_SIMILARITY else 0.0
 
 
 def _one_word_differs(query: NameForm, candidate: NameForm, left_q: list[int], left_c: list[int]) -> bool:
@@ -484,7 +541,14 @@ def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _skeleton(form: NameForm) -> str:
-    return consonant_skeleton(form.joined)
+    return _joined_skeleton(form.joined)
+
+
+@lru_cache(maxsize=100_000)
+def _joined_skeleton(joined: str) -> str:
+    """A name's skeleton where only the other side is written in a script that has one: the query's, once for all
+    its candidates."""
+    return consonant_skeleton(joined)
 
 
 def _legal_adjustment(query: NameForm, candidate: NameForm) -> tuple[float, str | None]:
@@ -538,19 +602,24 @@ def score_bound(query_forms: Sequence[NameForm], candidate_forms: Sequence[NameF
     pairs = list(_compared(query_forms, candidate_forms))
     if len(pairs) == 1:  # most names (no generator for them)
         ((q, c),) = pairs
-        return _pair_bound(q, c, _fraction_bound(q, c, *_best_similarities(q.tokens, c.tokens, q.person)))
+        return _pair_bound(q, c, _fraction_bound(q, c, *_best_similarities(q.tokens, c.tokens, q.person)), enough)
     bound = 0.0
     for (q, c), aligned in zip(pairs, _align_bounds(pairs), strict=True):
-        bound = max(bound, _pair_bound(q, c, aligned))
+        bound = max(bound, _pair_bound(q, c, aligned, enough))
         if bound >= enough:
             break
     return bound
 
 
-def _pair_bound(query: NameForm, candidate: NameForm, aligned: float) -> float:
-    """At least `compare_forms`' score with the legal form's adjustment, given at least the alignment's score."""
-    views = [aligned, acronym_score(query, candidate), *(view for view, _ in _whole_views(query, candidate, True))]
-    return _adjusted(max(views), _legal_adjustment(query, candidate)[0])
+def _pair_bound(query: NameForm, candidate: NameForm, aligned: float, enough: float = 1.0) -> float:
+    """At least `compare_forms`' score with the legal form's adjustment, given at least the alignment's score, or at
+    least `enough`. A whole-string view that cannot bring it to `enough` is bounded by its lengths."""
+    adjustment = _legal_adjustment(query, candidate)[0]
+    raw = max(aligned, acronym_score(query, candidate))
+    need = enough - adjustment
+    if raw <= 0 or raw < need:  # (a view adds to a zero alignment whatever `need` is: `_adjusted` keeps 0 at 0)
+        raw = max([raw, *(view for view, _ in _whole_views(query, candidate, True, need))])
+    return _adjusted(raw, adjustment)
 
 
 def _adjusted(raw: float, adjustment: float) -> float:
