@@ -146,6 +146,7 @@ class ScreeningIndex:
         self._default_idf = math.log(1 + total)
         self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
         self._similar: dict[str, AbstractSet[str]] = {}  # the words of a party master recur: looked around once
+        self._voting: dict[str, tuple[tuple[Sequence[int], float, float], ...]] = {}
 
     @property
     def entity_count(self) -> int:
@@ -176,17 +177,14 @@ class ScreeningIndex:
         return found
 
     def candidates(self, query_forms: Sequence[NameForm], limit: int = CANDIDATES) -> list[int]:
-        votes: dict[int, float] = defaultdict(float)
+        votes: dict[int, float] = {}
+        vote = votes.get
         for form in query_forms:
             for token, weight in (*zip(form.tokens, form.weights, strict=True), (form.joined, 1.0)):
-                idf = self.idf(token)
-                self._vote(votes, self.postings.get(token, ()), weight * idf)
-                key = _phonetic(token)
-                if key and len(key) >= 3:
-                    self._vote(votes, self.tables.phonetic.get(key, ()), 0.6 * weight * idf)
-                # Even a token that exists may be a typo of another ("Teran" for "Terand"): always look around.
-                for other in self.similar_tokens(token):
-                    self._vote(votes, self.postings[other], 0.8 * weight * self.idf(other))
+                for name_ids, factor, idf in self._voters(token):
+                    amount = factor * weight * idf
+                    for name_id in name_ids:
+                        votes[name_id] = vote(name_id, 0.0) + amount
         # The best voted (as heapq.nlargest would give them, ties in the order voted for, but a sort is 3× faster here).
         voted = sorted(votes, key=votes.__getitem__, reverse=True)[:VOTED]
         if len(voted) <= limit:
@@ -201,8 +199,22 @@ class ScreeningIndex:
         ranked = sorted(range(len(voted)), key=lambda position: -ratios[position])
         return [voted[position] for position in ranked[:limit]]
 
-    def _vote(self, votes: dict[int, float], name_ids: Sequence[int], amount: float) -> None:
-        if len(name_ids) > self._max_postings:
-            return
-        for name_id in name_ids:
-            votes[name_id] += amount
+    def _voters(self, token: str) -> tuple[tuple[Sequence[int], float, float], ...]:
+        """The names a query token votes for and how: (names, factor, rarity), each vote `factor × weight × rarity`.
+        The token's own names; those of its metaphone key; those of vocabulary tokens one edit away (even a token
+        that exists may be a typo of another: "Teran" for "Terand"). Postings too common to vote are left out.
+        Worked out once per token: a party master's words recur."""
+        known = self._voting.get(token)
+        if known is not None:
+            return known
+        idf = self.idf(token)
+        voters = [(self.postings.get(token, ()), 1.0, idf)]
+        key = _phonetic(token)
+        if key and len(key) >= 3:
+            voters.append((self.tables.phonetic.get(key, ()), 0.6, idf))
+        voters += [(self.postings[other], 0.8, self.idf(other)) for other in self.similar_tokens(token)]
+        found = tuple(voter for voter in voters if len(voter[0]) <= self._max_postings)
+        if len(self._voting) >= SIMILAR_MEMO:
+            self._voting.clear()
+        self._voting[token] = found
+        return found
