@@ -13,7 +13,7 @@ from typing import Literal
 from exportctl.core_types import ScreeningHit
 from exportctl.screening.entities import ListedEntity, LoadedList
 from exportctl.screening.index import IndexTables, ListVersion, ScreeningIndex
-from exportctl.screening.names import expand_names, forms
+from exportctl.screening.names import NameForm, expand_names, forms
 from exportctl.screening.score import DEFAULT_THRESHOLD, Comparison, best_comparison, score_bound
 
 QueryKind = Literal["company", "person", "any"]
@@ -82,13 +82,17 @@ class Screener:
         limit: int,
     ) -> ScreeningResult:
         query_names = expand_names(name)
-        query_forms = {
-            "company": tuple(f for n in query_names for f in forms(n, "company")),
-            "person": tuple(f for n in query_names for f in forms(n, "person")),
-        }
+        query_forms: dict[str, tuple[NameForm, ...]] = {}
+
+        def forms_as(entity_kind: str) -> tuple[NameForm, ...]:
+            # Made when first compared (most names of a party master meet no listed person among their candidates).
+            if entity_kind not in query_forms:
+                query_forms[entity_kind] = tuple(f for n in query_names for f in forms(n, entity_kind))
+            return query_forms[entity_kind]
+
         # Candidates are proposed by the company forms (legal forms set aside, so "Joint Stock Company" does
         # not vote); a person query keeps every token.
-        candidates = self.index.candidates(query_forms["person" if kind == "person" else "company"])
+        candidates = self.index.candidates(forms_as("person" if kind == "person" else "company"))
         best: dict[str, tuple[float, ListedEntity, Comparison, list[str]]] = {}
         for name_id in candidates:
             indexed = self.index.names[name_id]
@@ -101,10 +105,10 @@ class Screener:
             country_change, country_note = _country_adjustment(country, entity)
             # A name that cannot reach the threshold whatever its alignment is not scored in full (most candidates
             # of a name on no list): it could not be a hit.
-            bound = score_bound(query_forms[entity_kind], indexed.forms, threshold - country_change) + country_change
+            bound = score_bound(forms_as(entity_kind), indexed.forms, threshold - country_change) + country_change
             if threshold > 0 and bound < threshold - BOUND_MARGIN:
                 continue
-            comparison = best_comparison(name, query_forms[entity_kind], indexed.name, indexed.forms, threshold)
+            comparison = best_comparison(name, forms_as(entity_kind), indexed.name, indexed.forms, threshold)
             score = comparison.score
             notes = list(comparison.adjustments)
             if indexed.weak and score > WEAK_ALIAS_CAP:

@@ -87,11 +87,21 @@ def _screener() -> screening.ConfiguredScreener:
     return loaded
 
 
+def _freeze_caches() -> None:
+    """Before a partition: what the partitions before it left alive (the screener's caches of forms and similarities,
+    which grow to a million objects) frozen with the index, after a collection of their garbage. Otherwise the cyclic
+    collector walks them again and again: screening 11,000 party names, 1,056-1,100 names/s frozen every 2,000 names
+    against 954-983 not (alternating, one process)."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_partition(job: Job, partition: Partition) -> bytes:
     """The partition's output, as the bytes of its Parquet part file."""
     from exportctl.services.batch.output import parquet_bytes  # pyarrow: loaded by the workers of a batch only
 
     _same_versions(job)
+    _freeze_caches()
     rows = partition.rows
     if job.kind == "determine":
         found = determine_rows(rows, job.regimes, _screener())
