@@ -177,14 +177,19 @@ class ScreeningIndex:
         return found
 
     def candidates(self, query_forms: Sequence[NameForm], limit: int = CANDIDATES) -> list[int]:
-        votes: dict[int, float] = {}
-        vote = votes.get
+        # A word in several forms of the query (a Chinese name's readings and translations share many) votes once,
+        # with its weights added: its names are walked once.
+        weights: dict[str, float] = {}
         for form in query_forms:
             for token, weight in (*zip(form.tokens, form.weights, strict=True), (form.joined, 1.0)):
-                for name_ids, factor, idf in self._voters(token):
-                    amount = factor * weight * idf
-                    for name_id in name_ids:
-                        votes[name_id] = vote(name_id, 0.0) + amount
+                weights[token] = weights.get(token, 0.0) + weight
+        votes: dict[int, float] = {}
+        vote = votes.get
+        for token, weight in weights.items():
+            for name_ids, factor, idf in self._voters(token):
+                amount = factor * weight * idf
+                for name_id in name_ids:
+                    votes[name_id] = vote(name_id, 0.0) + amount
         # The best voted (as heapq.nlargest would give them, ties in the order voted for, but a sort is 3× faster here).
         voted = sorted(votes, key=votes.__getitem__, reverse=True)[:VOTED]
         if len(voted) <= limit:
