@@ -35,7 +35,7 @@ from exportctl.screening.names import NameForm, expand_names, forms
 VOTED = 60  # names kept after voting
 CANDIDATES = 15  # names fully scored
 MIN_FUZZY_TOKEN = 4
-SIMILAR_MEMO = 200_000  # query words whose neighbours one edit away are remembered
+VOTING_MEMO = 200_000  # query words whose voters are remembered
 MAX_VOTING_SHARE = 0.02  # a token in more than 2 % of all names is too common to propose candidates
 
 
@@ -145,7 +145,7 @@ class ScreeningIndex:
         self._total = total
         self._default_idf = math.log(1 + total)
         self._max_postings = max(50, int(total * MAX_VOTING_SHARE))
-        self._similar: dict[str, AbstractSet[str]] = {}  # the words of a party master recur: looked around once
+        # What each query token votes for (its neighbours one edit away included): a party master's words recur.
         self._voting: dict[str, tuple[tuple[Sequence[int], float, float], ...]] = {}
 
     @property
@@ -161,9 +161,6 @@ class ScreeningIndex:
         """Vocabulary tokens one edit away from `token` (including transpositions)."""
         if len(token) < MIN_FUZZY_TOKEN:
             return frozenset()
-        known = self._similar.get(token)
-        if known is not None:
-            return known
         found: set[str] = set()
         for deleted in _deletions(token):
             found.update(self.deletions.get(deleted, ()))  # substitution, transposition, insertion in the query
@@ -171,9 +168,6 @@ class ScreeningIndex:
                 found.add(deleted)  # a letter too many in the query
         found.update(self.deletions.get(token, ()))  # a letter missing in the query
         found.discard(token)
-        if len(self._similar) >= SIMILAR_MEMO:
-            self._similar.clear()  # a long-running server stays bounded
-        self._similar[token] = found
         return found
 
     def candidates(self, query_forms: Sequence[NameForm], limit: int = CANDIDATES) -> list[int]:
@@ -219,7 +213,7 @@ class ScreeningIndex:
             voters.append((self.tables.phonetic.get(key, ()), 0.6, idf))
         voters += [(self.postings[other], 0.8, self.idf(other)) for other in self.similar_tokens(token)]
         found = tuple(voter for voter in voters if len(voter[0]) <= self._max_postings)
-        if len(self._voting) >= SIMILAR_MEMO:
-            self._voting.clear()
+        if len(self._voting) >= VOTING_MEMO:
+            self._voting.clear()  # a long-running server stays bounded
         self._voting[token] = found
         return found
