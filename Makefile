@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-batch bench-cli bench-drawdown bench-audit bench-orders bench-api bench-soak bench-pages eval lock clean
+.PHONY: run test lint typecheck pytest fuzz kill-test chromium bench bench-screen bench-batch bench-cli bench-drawdown bench-audit bench-orders bench-recheck bench-api bench-soak bench-pages eval lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ bench-audit: $(STAMP)
 
 bench-orders: $(STAMP)
 	EXPORTCTL_PG_BIN=$(PG_BIN) $(BIN)/python bench/orders.py
+
+# The open order book re-checked after a pack update, against the engine alone on the same transactions.
+bench-recheck: $(STAMP)
+	$(BIN)/python bench/recheck.py
 
 # Starts uvicorn on a free loopback port (subprocesses) and loads POST /api/v1/check from 16 clients.
 bench-api: $(STAMP)

@@ -51,3 +51,15 @@ def test_another_pack_under_the_key_is_not_used(data_dir: Path) -> None:
     (kept,) = _kept(data_dir, "jp")
     kept.write_bytes(pickle.dumps(regimes.load_pack("eu")))
     assert regimes.load_pack("jp").meta.id == "jp"
+
+
+def test_a_kept_version_is_parsed_once_for_the_same_files_and_again_for_changed_ones() -> None:
+    """An audit replay and a re-check after a pack update read a pack version kept in the database once per order:
+    equal files give the regime parsed before; files changed under the same name are parsed as they are."""
+    files = read_pack_dir(builtin_pack_dir("eu"))
+    first = regimes.kept_version(files)
+    assert first.version == parse_pack(files).version
+    assert regimes.kept_version(dict(files)) is first  # an equal copy, as each row read gives it
+    changed = {**files, "pack.yaml": files["pack.yaml"] + "\n# edited in the database\n"}
+    other = regimes.kept_version(changed)
+    assert other is not first and other.version == parse_pack(changed).version != first.version

@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session
 from exportctl import determination_json, ledger
 from exportctl.core_types import ScreeningHit, Transaction
 from exportctl.determine.engine import determine
-from exportctl.regime import Regime
-from exportctl.regime.loader import parse_pack
+from exportctl.services import regimes
 from exportctl.services.errors import NotFound, RecordError
 from exportctl.store.models import AuditRecord, Drawdown, Licence, Order, PackVersion, Release
 
@@ -71,7 +70,7 @@ def replay(db: Session, record_id: int) -> Replay:
     stored = db.get(PackVersion, record.pack_version)
     if stored is None:
         raise RecordError(f"pack version {record.pack_version} is not kept in this database")
-    regime = Regime(parse_pack(stored.files))
+    regime = regimes.kept_version(stored.files)
     payload = record.payload
     transaction = Transaction.model_validate(payload["transaction"])
     # The engine screens the end user in its country (else the destination) and the consignee in the

@@ -38,7 +38,6 @@ from exportctl import ledger
 from exportctl.core_types import Determination, PartyScreener, Transaction
 from exportctl.regime import OutsideCoverage, Regime
 from exportctl.regime.diff import diff
-from exportctl.regime.loader import parse_pack
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.screener import Screener
 from exportctl.services import actors, orders, records, regimes
@@ -232,16 +231,24 @@ def _facts(before: Regime, after: Regime, day: dt.date) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _pack_cause(db: Session, order: Order, installed: Regime) -> tuple[str, dict[str, Any]]:
+# By (the order's pack version, the installed one, the ship date): the facts that changed between them, or None
+# where the order's version is not kept. A pack update makes every open order due, and orders share their versions
+# and many their ship dates: each comparison is made once per re-check.
+_ComparedFacts = dict[tuple[str | None, str, dt.date], list[dict[str, Any]] | None]
+
+
+def _pack_cause(db: Session, order: Order, installed: Regime, compared: _ComparedFacts) -> tuple[str, dict[str, Any]]:
     old_version = order.pack_version
     cause = f"pack version {old_version} → {installed.version}"
     detail: dict[str, Any] = {"trigger": "pack-version", "from": old_version, "to": installed.version}
-    stored = db.get(PackVersion, old_version) if old_version else None
-    if stored is None:
-        detail["facts"] = None
+    key = (old_version, installed.version, order.ship_date)
+    if key not in compared:
+        stored = db.get(PackVersion, old_version) if old_version else None
+        compared[key] = None if stored is None else _facts(regimes.kept_version(stored.files), installed, key[2])
+    facts = compared[key]
+    detail["facts"] = None if facts is None else list(facts)
+    if facts is None:
         detail["note"] = f"pack version {old_version} is not kept in this database: its facts cannot be compared"
-    else:
-        detail["facts"] = _facts(Regime(parse_pack(stored.files)), installed, order.ship_date)
     return cause, detail
 
 
@@ -321,10 +328,11 @@ def _decided(
 def _due(db: Session, open_orders: list[Order], today: dt.date) -> list[tuple[Order, str, dict[str, Any]]]:
     """The open orders to redetermine, each with its cause and the cause's details."""
     due: list[tuple[Order, str, dict[str, Any]]] = []
+    compared: _ComparedFacts = {}
     for order in open_orders:
         regime = regimes.regime(order.regime)
         if order.pack_version != regime.version:
-            cause, detail = _pack_cause(db, order, regime)
+            cause, detail = _pack_cause(db, order, regime, compared)
         elif stale := _other_stale(order):
             cause, detail = f"pack of {stale[0]} changed", {"trigger": "pack-version", "regimes": stale}
         else:

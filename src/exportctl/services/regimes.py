@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Mapping
 from functools import cache, lru_cache
 
 from exportctl.regime import Regime
@@ -45,6 +46,19 @@ def load_pack(pack_id: str) -> Pack:
     except OSError:
         pass  # a read-only data directory: the next process parses the pack again
     return pack
+
+
+def kept_version(files: Mapping[str, str]) -> Regime:
+    """The regime of a pack version kept in the database (`PackVersion.files`): what an audit replay and a
+    re-check after a pack update compare with. Parsed once per process for the same files (it takes over a
+    second; a re-check after an update meets the old version once per open order)."""
+    return _parsed(tuple(sorted(files.items())))
+
+
+@lru_cache(maxsize=4)
+def _parsed(files: tuple[tuple[str, str], ...]) -> Regime:
+    # Keyed by the files themselves, not the version's name: a row whose files were changed is parsed as it is.
+    return Regime(parse_pack(dict(files)))
 
 
 @lru_cache(maxsize=8)
