@@ -45,3 +45,22 @@ def test_each_order_gets_the_facts_that_changed_by_its_own_ship_date(database_ur
     assert all("kr-2019" in fact["key"] for fact in details["SO-1"]["facts"])
     # On 3 June it is in force under neither.
     assert details["SO-3"]["facts"] == []
+
+
+def test_a_line_keeps_its_licence_when_redetermined_with_the_licence_already_read(database_url: str) -> None:
+    """Whatever the session read of an order before (a page, the re-check's eager loading of every open order's
+    lines and licences), determining it again puts the same licence on the line: the licence is set as the line's
+    relationship, never as its column beside a relationship already loaded (the ORM would keep the column's None)."""
+    master_data(database_url)
+    with db.session(database_url) as s:
+        licence = individual_licence(s)
+        order = orders.add_order(s, CLERK, resist_order("SO-1"), required_screener())
+        assert order.status == "released" and order.lines[0].licence_id == licence.id
+    with db.session(database_url) as s:
+        # Read with its lines' licences, as the re-check reads every open order.
+        order = s.scalars(select(Order).where(Order.number == "SO-1").options(*orders.ORDER_FACTS)).one()
+        assert order.lines[0].licence is not None
+        orders.determine_order(s, CLERK, order, required_screener(), "checked again")
+    with db.session(database_url) as s:
+        line = orders.order_by_number(s, "SO-1").lines[0]
+        assert line.licence_id == licence.id and orders.order_by_number(s, "SO-1").status == "released"

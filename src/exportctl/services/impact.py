@@ -27,7 +27,7 @@ from exportctl.services import licences, regimes
 from exportctl.services.batch.executor import LOCAL, Executor
 from exportctl.services.batch.work import Ask, Job
 from exportctl.services.errors import RecordError
-from exportctl.services.orders import blocking_reasons, cleared_hits, transaction_of
+from exportctl.services.orders import ORDER_FACTS, blocking_reasons, cleared_hits, transaction_of
 from exportctl.store.models import Licence, Order, OrderLine
 
 NEWLY_BLOCKED = "newly blocked"
@@ -269,7 +269,10 @@ def impact(
     # narrowed in SQL by its text, then checked exactly).
     also = cast(Order.also_under, String).like(f'%"{regime_id}"%')
     candidates = db.scalars(
-        select(Order).where(Order.status != "shipped", or_(Order.regime == regime_id, also)).order_by(Order.number)
+        select(Order)
+        .where(Order.status != "shipped", or_(Order.regime == regime_id, also))
+        .order_by(Order.number)
+        .options(*ORDER_FACTS)
     ).all()
     open_orders = [o for o in candidates if o.regime == regime_id or regime_id in (o.also_under or [])]
     results: list[OrderImpact] = []

@@ -134,6 +134,17 @@ class _Known:
         return self.pack_versions[regime]
 
 
+# What `transaction_of`, `cleared_hits` and the licence rule read of stored orders: with a query of many orders
+# (impact and re-check read every open order), in a few more queries rather than several per order.
+ORDER_FACTS: tuple[ExecutableOption, ...] = (
+    selectinload(Order.lines).options(
+        selectinload(OrderLine.item).selectinload(Item.classifications), selectinload(OrderLine.licence)
+    ),
+    selectinload(Order.consignee).selectinload(Party.hits),
+    selectinload(Order.end_user).selectinload(Party.hits),
+)
+
+
 def order_of(db: Session, facts: OrderFacts, known: _Known | None = None) -> Order:
     """The order record of these facts, its parties and items looked up (in `known`, read before for a batch),
     not stored: what `add_order` stores and the web form's live check determines (both through `transaction_of`)."""
@@ -452,7 +463,8 @@ def _determine(
     for line, line_result in zip(order.lines, decision.result.lines, strict=True):
         line.outcome = line_result.outcome.value
         line.eligible_licences = list(line_result.eligible_licences)
-        line.licence_id = None
+        line.licence = None  # the relationship, as `licences.assign` sets it: a column set beside a loaded
+        # relationship would be overwritten or kept by the flush depending on what the session read before
     order.outcome = decision.result.outcome.value
     # The session's row, stored by `_decide` (`determinations.keep`): no query.
     order.determination_record = db.get(StoredDetermination, decision.key)

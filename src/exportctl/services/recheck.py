@@ -167,7 +167,7 @@ def _open_orders(db: Session, party_ids: set[int] | None = None) -> list[Order]:
     statement = select(Order).where(Order.status != "shipped")
     if party_ids is not None:
         statement = statement.where(or_(Order.consignee_id.in_(party_ids), Order.end_user_id.in_(party_ids)))
-    return list(db.scalars(statement.order_by(Order.number)).all())
+    return list(db.scalars(statement.order_by(Order.number).options(*orders.ORDER_FACTS)).all())
 
 
 # --- list updates -----------------------------------------------------------------------------------------------
