@@ -463,8 +463,9 @@ def _determine(
     for line, line_result in zip(order.lines, decision.result.lines, strict=True):
         line.outcome = line_result.outcome.value
         line.eligible_licences = list(line_result.eligible_licences)
-        line.licence = None  # the relationship, as `licences.assign` sets it: a column set beside a loaded
-        # relationship would be overwritten or kept by the flush depending on what the session read before
+        # Cleared through the relationship, as `licences.assign` sets it: a column cleared beside a licence the
+        # session has loaded stays cleared when the same licence is assigned again.
+        line.licence = None
     order.outcome = decision.result.outcome.value
     # The session's row, stored by `_decide` (`determinations.keep`): no query.
     order.determination_record = db.get(StoredDetermination, decision.key)

@@ -246,9 +246,11 @@ def _pack_cause(db: Session, order: Order, installed: Regime, compared: _Compare
         stored = db.get(PackVersion, old_version) if old_version else None
         compared[key] = None if stored is None else _facts(regimes.kept_version(stored.files), installed, key[2])
     facts = compared[key]
-    detail["facts"] = None if facts is None else list(facts)
     if facts is None:
+        detail["facts"] = None
         detail["note"] = f"pack version {old_version} is not kept in this database: its facts cannot be compared"
+    else:
+        detail["facts"] = list(facts)
     return cause, detail
 
 

@@ -51,7 +51,7 @@ def load_pack(pack_id: str) -> Pack:
 def kept_version(files: Mapping[str, str]) -> Regime:
     """The regime of a pack version kept in the database (`PackVersion.files`): what an audit replay and a
     re-check after a pack update compare with. Parsed once per process for the same files (it takes over a
-    second; a re-check after an update meets the old version once per open order)."""
+    second; an auditor replays many records of one version)."""
     return _parsed(tuple(sorted(files.items())))
 
 
