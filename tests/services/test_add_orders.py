@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -274,3 +276,50 @@ def test_concurrent_bulk_entries_extend_one_chain(url: str, screener: Screener) 
         subjects = s.scalars(select(AuditRecord.subject).where(AuditRecord.action == "order.determine")).all()
         assert sum(1 for subject in subjects if subject[6] in "HIJ") == 51
         assert s.scalar(select(func.count()).select_from(Order).where(Order.number.like("H-%"))) == 25
+
+
+# --- determined by forked workers (`workers`): the same rows, the same refusals ---------------------------------
+
+
+def test_workers_write_the_rows_this_process_writes(url: str, screener: Screener) -> None:
+    """Orders determined by two forked workers, written in batches of 40 while the workers go on: the rows of
+    every table, JSON texts included, are those of the same orders determined here, and the chain verifies across
+    the batches (more orders than a worker's task, so the workers are used; some decided under two regimes)."""
+    here, forked = mix(130, "K", seed=21), mix(130, "L", seed=21)
+    for prefix, orders_of in (("K", here), ("L", forked)):
+        orders_of[64] = resist_to_china(f"{prefix}-0064", also_under=["us"], consignee="C1")
+    with db.session(url) as s:
+        licence(s, "us", "D-1", "license")
+    with db.session(url) as s:
+        orders.add_orders(s, CLERK, here, screener)
+    with db.session(url) as s:
+        entered = orders.add_orders(s, CLERK, forked, screener, workers=2, write_batch=40)
+        assert [e.number for e in entered] == [d.number for d in forked]
+    with db.session(url) as s:
+        by_here, by_workers = _rows(s, "K"), _rows(s, "L")
+        assert len(by_workers["orders"]) == 130 and len(by_workers["records"]) == 130
+        for table in ("orders", "lines", "records", "determinations"):
+            assert by_workers[table] == by_here[table], table
+        assert {o["status"] for o in by_workers["orders"]} == {"released", "blocked"}
+        verification = ledger.verify(s)
+        assert verification.ok, verification.problem
+
+
+def test_a_refusal_found_by_a_worker_names_the_order_and_writes_nothing(url: str, screener: Screener) -> None:
+    """An order the engine refuses (shipped from outside Japan), late in an entry whose first batches a worker
+    determined and this process wrote: refused naming why, nothing of the entry stays, the ledger verifies."""
+    before = _records(url)
+    batch = mix(130, "M", seed=8)
+    batch[117] = batch[117].model_copy(update={"origin": "US"})
+
+    @contextmanager
+    def naming(index: int) -> Iterator[None]:
+        try:
+            yield
+        except RecordError as exc:
+            raise RecordError(f"order {index}: {exc}") from exc
+
+    refused = "order 117: origin: US is not in the territory of Japan"
+    with pytest.raises(RecordError, match=refused), db.session(url) as s:
+        orders.add_orders(s, CLERK, batch, screener, naming, workers=2, write_batch=40)
+    _nothing_of(url, "M", before)

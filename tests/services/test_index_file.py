@@ -19,7 +19,7 @@ from exportctl import determination_json
 from exportctl.screening.entities import LoadedList
 from exportctl.screening.index import IndexTables
 from exportctl.screening.screener import Screener
-from exportctl.services import index_file, screening
+from exportctl.services import index_file, orders, screening
 from exportctl.services.lists import ListSource, list_sources
 from tests.conftest import LISTS_DIR
 
@@ -215,3 +215,13 @@ def test_no_list_configured_gives_an_empty_index(tmp_path: Path, monkeypatch: py
     tables = index_file.open_or_build(list_sources())
     assert dict(tables.lists) == {} and len(tables.names) == 0
     assert not (tmp_path / "data" / "index").exists()
+
+
+def test_only_a_screener_in_memory_is_shared_with_forked_workers(
+    screener: Screener, from_file: Screener, loaded_from_file: Screener
+) -> None:
+    """A bulk entry's forked workers screen with the entering process's screener: never through an index file's
+    SQLite connection (SQLite forbids using one across a fork), nor a screener of a kind not known to be safe."""
+    assert screening.in_memory(screener) and screening.in_memory(loaded_from_file) and screening.in_memory(None)
+    assert not screening.in_memory(from_file)
+    assert not screening.in_memory(orders.with_reviews(screener, {}))

@@ -30,6 +30,7 @@ from exportctl.services import actors, auth, records
 from exportctl.store import db as store
 from exportctl.store.models import AuditRecord, Order, OrderLine
 from tests.support import pgserver
+from tests.support.processes import children, running
 
 FULL = os.environ.get("EXPORTCTL_KILL_TEST") == "full"
 LINES = 50_000 if FULL else 10_000  # enough that writing outlasts the first import's one-off work
@@ -75,10 +76,10 @@ def write_orders(path: Path, prefix: str, lines: int) -> int:
     return -(-lines // LINES_PER_ORDER)
 
 
-def start_import(target: Target, path: Path) -> subprocess.Popen[bytes]:
+def start_import(target: Target, path: Path, workers: int = 0) -> subprocess.Popen[bytes]:
     env = os.environ | {"EXPORTCTL_DATABASE_URL": target.url, "EXPORTCTL_TOKEN": target.token}
     env.pop("EXPORTCTL_USER", None)
-    command = [str(EXPORTCTL), "--user", "carl", "orders", "import", str(path)]
+    command = [str(EXPORTCTL), "--user", "carl", "orders", "import", str(path), "--workers", str(workers)]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
 
 
@@ -174,4 +175,52 @@ def test_kill_9_during_an_import_leaves_all_or_nothing(target: Target, tmp_path:
     assert outcomes.count("none") >= 1  # at least one kill landed while it was writing
     with store.session(target.url) as db:  # and the database takes writes again
         records.add_item(db, actors.SYSTEM, "AFTER-KILL", "written after the kills", None)
+    audit_verify(target.url)
+
+
+# --- on forked workers (`orders import --workers N`) -----------------------------------------------------------
+
+
+def _stored(url: str, prefix: str) -> list[tuple[str, str, str, str]]:
+    with store.session(url, readonly=True) as db:
+        found = db.execute(
+            select(Order.number, Order.status, Order.outcome, Order.determination_sha256)
+            .where(Order.number.like(f"{prefix}-%"))
+            .order_by(Order.number)
+        )
+        return [(number.removeprefix(prefix), status, outcome, key) for number, status, outcome, key in found]
+
+
+def test_an_import_on_workers_stores_what_one_process_stores(target: Target, tmp_path: Path) -> None:
+    """The same file imported in one process and on two forked workers: the same orders, statuses, outcomes and
+    stored determinations; the ledger verifies."""
+    for prefix, workers in (("SO-ONE", 0), ("SO-TWO", 2)):
+        write_orders(tmp_path / f"{prefix}.csv", prefix, 2_000)
+        process = start_import(target, tmp_path / f"{prefix}.csv", workers)
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err.decode()
+    one, two = _stored(target.url, "SO-ONE"), _stored(target.url, "SO-TWO")
+    assert len(one) == 200 and one == two
+    audit_verify(target.url)
+
+
+def test_kill_9_of_an_import_on_workers_leaves_nothing_running(target: Target, tmp_path: Path) -> None:
+    """kill -9 of an import while its workers determine: all of the file or none of it, and its workers end with
+    it (none is left waiting for tasks, holding the screening index's memory)."""
+    path = tmp_path / "orders.csv"
+    write_orders(path, "SO-W", LINES)
+    before = state(target.url)
+    process = start_import(target, path, workers=2)
+    deadline = time.monotonic() + 300
+    while len(workers := children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the import never started its workers"
+    os.kill(process.pid, signal.SIGKILL)  # the process this test started, by its id
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in workers)
+    added = tuple(b - a for a, b in zip(before, state(target.url), strict=True))
+    assert added in ((0, 0, 0), (LINES // LINES_PER_ORDER, LINES, added[2]))
     audit_verify(target.url)

@@ -36,7 +36,7 @@ from exportctl.cli.records import ImportFile, report_import
 from exportctl.cli.root import orders_app
 from exportctl.order_input import PARTY_FIELDS, OrderInput, problems
 from exportctl.records_json import order_dict
-from exportctl.services import importing, orders
+from exportctl.services import importing, orders, screening
 from exportctl.settings import DEFAULT_REGIME
 from exportctl.store.models import Order
 
@@ -199,11 +199,25 @@ def orders_add(
 
 
 @orders_app.command("import")
-def orders_import(file: ImportFile) -> None:
+def orders_import(
+    file: ImportFile,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            max=256,
+            help="Determine the orders on N processes forked from this one (a large order book: one per core; the "
+            "screening index is then read into memory first). Default 0: in this process.",
+        ),
+    ] = 0,
+) -> None:
     """Import orders, one row per line (rows with the same number form one order). All rows or none."""
+    if workers:
+        screening.keep_in_memory()  # forked workers screen from memory: an index file's connection stays here
     screener = party_screener()
     with transaction() as (db, actor):
-        counts = importing.import_file(db, actor, "orders", file, screener)
+        counts = importing.import_file(db, actor, "orders", file, screener, workers)
     report_import(counts)
 
 

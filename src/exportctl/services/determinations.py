@@ -20,28 +20,24 @@ from exportctl.store.models import StoredDetermination
 
 def keep(db: Session, encoded: Mapping[str, Any]) -> StoredDetermination:
     """Store an encoded determination unless it is stored already; the session's record of it."""
+    return keep_text(db, *determination_json.canonical(encoded))
+
+
+def keep_text(db: Session, key: str, text: str) -> StoredDetermination:
+    """Store a determination's canonical text (`determination_json.canonical`: its key and text) unless it is
+    stored already; the session's record of it."""
     pending = Pending()
-    record = pending.add(db, encoded)
+    pending.texts[key] = text
     pending.write(db)
-    return record
+    return _attached(db, key, text)
 
 
 @dataclass
 class Pending:
-    """Determinations to store, written together by `write` (before the rows citing them are flushed)."""
+    """Determinations to store (key → canonical text), written together by `write` (before the rows citing them
+    are flushed)."""
 
     texts: dict[str, str] = field(default_factory=dict)
-
-    def add(self, db: Session, encoded: Mapping[str, Any]) -> StoredDetermination:
-        key = self.key(encoded)
-        return _attached(db, key, self.texts[key])
-
-    def key(self, encoded: Mapping[str, Any]) -> str:
-        """The key an encoded determination is cited by, its text written with the others (no session object: for
-        rows inserted without the ORM)."""
-        key, text = determination_json.canonical(encoded)
-        self.texts[key] = text
-        return key
 
     def write(self, db: Session) -> None:
         # In key order: two entries writing some of the same determinations wait for each other, never in a cycle.

@@ -47,12 +47,18 @@ LICENCE_COLUMNS = (("type", "number", "holder", "valid_from", "valid_to"),
                     "value_limit_jpy"))  # fmt: skip
 
 
-def import_file(db: Session, actor: Actor, kind: str, path: Path, screener: Screener | None = None) -> dict[str, int]:
-    """Validate every row of the file, then write them all in `db`'s transaction. Returns what was written."""
+def import_file(
+    db: Session, actor: Actor, kind: str, path: Path, screener: Screener | None = None, workers: int = 0
+) -> dict[str, int]:
+    """Validate every row of the file, then write them all in `db`'s transaction. Returns what was written. Orders
+    are determined by `workers` processes forked from this one (`orders.add_orders`), or here."""
     if kind not in IMPORTERS:
         raise RecordError(f"kind: '{kind}' is not one of {', '.join(KINDS)}")
     actor.require(Role.OFFICER if kind == "licences" else Role.CLERK)
-    return IMPORTERS[kind](db, actor, read_table(path), screener)
+    table = read_table(path)
+    if kind == "orders":
+        return _import_orders(db, actor, table, screener, workers)
+    return IMPORTERS[kind](db, actor, table, screener)
 
 
 def _validate(table: Table, parse: Callable[[Row], T]) -> list[T]:
@@ -247,12 +253,9 @@ ORDER_COLUMNS = (
 )
 
 
-ORDERS_PER_BATCH = 1_000  # orders decided together, then written in one flush (all in the import's transaction)
-
-
-def _naming(batch: list[_OrderRows]) -> Callable[[int], AbstractContextManager[None]]:
-    """A refusal of the i-th order of `batch`, named by its first row."""
-    return lambda index: _writing(batch[index].first)
+def _naming(groups: list[_OrderRows]) -> Callable[[int], AbstractContextManager[None]]:
+    """A refusal of the i-th order, named by its first row."""
+    return lambda index: _writing(groups[index].first)
 
 
 @dataclass
@@ -262,7 +265,9 @@ class _OrderRows:
     lines: list[LineInput] = field(default_factory=list)
 
 
-def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener | None) -> dict[str, int]:
+def _import_orders(
+    db: Session, actor: Actor, table: Table, screener: Screener | None, workers: int = 0
+) -> dict[str, int]:
     table.check_columns(*ORDER_COLUMNS)
     existing = _codes(db, Order.number)
     parties = _codes(db, Party.code)
@@ -330,14 +335,12 @@ def _import_orders(db: Session, actor: Actor, table: Table, screener: Screener |
     _validate(table, parse)
     counts = {"orders": 0, "lines": 0, "released": 0, "blocked": 0}
     groups = list(grouped.values())
-    for first in range(0, len(groups), ORDERS_PER_BATCH):
-        batch = groups[first : first + ORDERS_PER_BATCH]
-        inputs = [group.header.model_copy(update={"lines": group.lines}) for group in batch]
-        for order in orders.add_orders(db, actor, inputs, screener, _naming(batch)):
-            counts["orders"] += 1
-            counts["lines"] += order.lines
-            if order.status in ("released", "blocked"):
-                counts[order.status] += 1
+    inputs = [group.header.model_copy(update={"lines": group.lines}) for group in groups]
+    for order in orders.add_orders(db, actor, inputs, screener, _naming(groups), workers):
+        counts["orders"] += 1
+        counts["lines"] += order.lines
+        if order.status in ("released", "blocked"):
+            counts[order.status] += 1
     return counts
 
 

