@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -51,6 +53,25 @@ def test_a_caller_stopping_early_leaves_nothing_running() -> None:
     with forked.in_order(square, list(range(5_000)), 2) as answers:
         assert [next(answers) for _ in range(3)] == [0, 1, 4]
     assert multiprocessing.active_children() == []
+
+
+def record(path: Path, number: int) -> int:
+    with path.open("a", encoding="ascii") as done:
+        done.write(f"{number}\n")
+    return number
+
+
+def test_the_workers_stay_a_few_tasks_ahead_of_the_caller(tmp_path: Path) -> None:
+    """However many items, the workers work only a few tasks beyond what the caller consumed: the answers held in
+    memory stay few (an import of a million lines does not hold a million verdicts)."""
+    done = tmp_path / "done.txt"
+    with forked.in_order(partial(record, done), list(range(20_000)), 2) as answers:
+        assert next(answers) == 0
+        time.sleep(1.5)  # the workers, left alone, would work through every task meanwhile
+        worked = [int(line) for line in done.read_text(encoding="ascii").split()]
+        assert len(worked) <= (1 + forked.AHEAD * 2) * forked.CHUNK
+        assert list(answers)[-1] == 19_999
+    assert sorted(int(line) for line in done.read_text(encoding="ascii").split()) == list(range(20_000))
 
 
 def test_workers_end_with_a_parent_killed_mid_work() -> None:

@@ -18,8 +18,9 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ Result = TypeVar("Result")
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends (Linux)
 CHUNK = 50  # items per task: a round trip per 50 orders, and the first answers back while the rest are worked on
+AHEAD = 4  # tasks per worker given out ahead of the caller: enough to keep it busy, few answers held
 
 _work: list[Callable[[Any], Any]] = []  # a worker's work, inherited through fork (never pickled)
 
@@ -40,18 +42,33 @@ def can_fork() -> bool:
 def in_order(work: Callable[[Item], Result], items: Sequence[Item], workers: int) -> Iterator[Iterator[Result]]:
     """`work(item)` for each item, in order: worked on ahead by `workers` processes forked now, while the caller
     consumes the first; here, as the caller consumes them, with no workers, without fork or with too few items to
-    share. An exception of the work is raised where its task's first answer would be (a task fails whole). Leaving
-    the block stops the workers, the tasks not started cancelled: a refusal part-way leaves nothing running."""
+    share. At most `AHEAD` tasks per worker are given out beyond what the caller has consumed, so the answers held
+    stay few however many items there are. An exception of the work is raised where its task's first answer would
+    be (a task fails whole). Leaving the block stops the workers, the tasks not started cancelled: a refusal part-way
+    leaves nothing running."""
     if workers < 1 or not can_fork() or len(items) <= CHUNK:
         yield map(work, items)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_keep, initargs=(work, os.getpid())) as pool:
-        tasks = [pool.submit(_run, items[first : first + CHUNK]) for first in range(0, len(items), CHUNK)]
+        firsts = iter(range(0, len(items), CHUNK))
+        given: deque[Future[list[Result]]] = deque()
+
+        def give() -> None:
+            while len(given) < AHEAD * workers and (first := next(firsts, None)) is not None:
+                given.append(pool.submit(_run, items[first : first + CHUNK]))
+
+        def answers() -> Iterator[Result]:
+            give()
+            while given:
+                answered = given.popleft().result()
+                give()
+                yield from answered
+
         try:
-            yield (result for task in tasks for result in task.result())
+            yield answers()
         finally:
-            for task in tasks:
+            for task in given:
                 task.cancel()
 
 
