@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ from exportctl.core_types import (
     Reason,
     ScreeningHit,
 )
+from exportctl.json_text import canonical_json
 
 JSON = dict[str, Any]
 
@@ -38,7 +38,7 @@ JSON = dict[str, Any]
 def canonical(encoded: Mapping[str, Any]) -> tuple[str, str]:
     """An encoded determination's canonical text (sorted keys, no spaces, UTF-8 as is) and the text's SHA-256:
     the form it is stored and cited in (`store.models.StoredDetermination`), identical for equal contents."""
-    text = json.dumps(encoded, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = canonical_json(encoded)
     return hashlib.sha256(text.encode()).hexdigest(), text
 
 

@@ -5,6 +5,7 @@ read once and they are written in one flush, but each order is stored, determine
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from exportctl import ledger
 from exportctl.order_input import LineInput, OrderInput
 from exportctl.records_json import order_dict
 from exportctl.screening.screener import Screener
-from exportctl.services import orders, records
+from exportctl.services import collector, orders, records
 from exportctl.services.actors import SYSTEM
 from exportctl.services.errors import Conflict, Invalid, RecordError
 from exportctl.store import db
@@ -124,6 +125,24 @@ def test_a_clerk_is_required(url: str, screener: Screener) -> None:
 
     with pytest.raises(PermissionDenied), db.session(url) as s:
         orders.add_orders(s, Actor("vic", "viewer"), mix(2, "D"), screener)
+
+
+def test_the_collector_runs_less_often_during_an_entry_and_as_before_after_it(url: str, screener: Screener) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    @contextmanager
+    def watch(_: int) -> Iterator[None]:
+        seen.append(gc.get_threshold())
+        yield
+
+    before = gc.get_threshold()
+    with db.session(url) as s:
+        orders.add_orders(s, CLERK, mix(3, "G"), screener, watch)
+    assert set(seen) == {(max(before[0], collector.BULK_THRESHOLD), *before[1:])}
+    batch = mix(3, "H")
+    with pytest.raises(Invalid, match="party 'NOBODY'"), db.session(url) as s:
+        orders.add_orders(s, CLERK, [*batch[:2], batch[2].model_copy(update={"end_user": "NOBODY"})], screener)
+    assert gc.get_threshold() == before
 
 
 # --- the rows themselves -------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from exportctl.determine.engine import InvalidTransaction
 from exportctl.order_input import MAX_LINES, PARTY_FIELDS, LineInput, OrderFacts, OrderHeader, OrderInput, changed
 from exportctl.regime.files import builtin_pack_dir, builtin_packs, not_installed, read_pack_dir
 from exportctl.regime.regime import OutsideCoverage
-from exportctl.services import checking, determinations, forked, licences, records, regimes, screening
+from exportctl.services import checking, collector, determinations, forked, licences, records, regimes, screening
 from exportctl.services.actors import Actor, Role
 from exportctl.services.errors import Conflict, Invalid, NotFound, RecordError
 from exportctl.services.licences import LICENCE_NEEDED, QUANTITY_SLACK
@@ -646,6 +646,19 @@ def add_orders(
     ledger's head is locked (`ledger.Chain`), last, for the records; so an order entered by hand at the same
     time, which writes the same rows first and then locks the head, cannot deadlock with the import."""
     actor.require(Role.CLERK)
+    with collector.fewer_collections():  # a bulk entry keeps the file's drafts and a batch's rows until written
+        return _add_orders(db, actor, entered, screener, each, workers, write_batch)
+
+
+def _add_orders(
+    db: Session,
+    actor: Actor,
+    entered: Sequence[OrderInput],
+    screener: PartyScreener | None,
+    each: Callable[[int], AbstractContextManager[object]],
+    workers: int,
+    write_batch: int,
+) -> list[EnteredOrder]:
     numbers = [data.number for data in entered]
     twice = sorted(number for number, count in Counter(numbers).items() if count > 1)
     if twice:
