@@ -41,6 +41,16 @@ def test_every_float_is_written_as_python_writes_it(number: float) -> None:
     assert canonical_json({"x": number}) == '{"x":' + repr(number) + "}"
 
 
+TINY = st.floats(min_value=5e-324, max_value=1e-4, exclude_max=True)  # where orjson writes its own way
+
+
+@given(st.lists(TINY | TINY.map(lambda number: -number) | FINITE, min_size=1, max_size=4), st.text(max_size=20))
+def test_floats_under_a_ten_thousandth_among_others_are_written_as_python_writes_them(
+    numbers: list[float], text: str
+) -> None:
+    assert canonical_json({"numbers": numbers, "text": text}) == standard({"numbers": numbers, "text": text})
+
+
 class Outcome(StrEnum):
     PROHIBITED = "prohibited"
 
@@ -53,6 +63,9 @@ class Outcome(StrEnum):
         1e-05,
         [0.00001, -1e-07, 2.5e16],
         {"s": "ratio:1e5,[0.00001", "version": "jp-d6e4450af3c6"},
+        {"re-export": "e-mail 3e-5", "x": [7e-05, 1e-300]},
+        "e-",
+        "1e-5",
         {"text": '\x00\x1f\x7f\x85\u2028 "quoted" back\\slash'},
         {3: "integer keys", 1: "sorted as integers"},
         {"lone": "\ud800"},

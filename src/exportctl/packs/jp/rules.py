@@ -10,7 +10,7 @@ Versions of the pack stored in an older pack format upgrade through `format_1.py
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -64,8 +64,10 @@ def _fact(name: str, rule: SmallValue) -> s.Text:
 
 SMALL_VALUE: Section[SmallValue] = Section("exception", "rules.yaml", "small_value", SmallValue, "list", _fact)
 
-# holds (None: unknown), why it fails, the fact missing when unknown, why it fails in Japanese
-Condition = tuple[bool | None, str, str, str]
+# holds (None: unknown), the fact missing when unknown, and why it fails in English and Japanese: written only
+# for a condition that fails or is unknown (a bulk entry checks the exception on most of its lines).
+Condition = tuple[bool | None, str, Callable[[], tuple[str, str]]]
+HOLDS: Condition = (True, "", lambda: ("", ""))
 
 
 @dataclass(frozen=True)
@@ -103,78 +105,99 @@ def small_value(snapshot: Snapshot, line: ListedLine, rule: SmallValue, source: 
     reduced = entry.row in rule.reduced.rows or entry.id in rule.reduced.entries
     designated = entry.row in rule.reduced.designated_rows or entry.id in rule.reduced.designated_entries
     threshold = rule.reduced.threshold_jpy if reduced else rule.threshold_jpy
-    basis = "Appended Table 3-3 goods" if reduced else f"rows {', '.join(rule.rows)}"
-    basis_ja = "別表第3の3の貨物" if reduced else f"{'、'.join(rule.rows)}の項"
+
+    def basis() -> tuple[str, str]:
+        return ("Appended Table 3-3 goods", "別表第3の3の貨物") if reduced else (f"rows {rows}", f"{rows_ja}の項")
+
     outside_a = line.group != GROUP_A
     embargo_3_2 = snapshot.in_table(TABLE_3_2, destination)
+    rows, rows_ja = ", ".join(rule.rows), "、".join(rule.rows)
     conditions: list[Condition] = [
         (
             entry.row in rule.rows,
-            f"row {entry.row} is not among rows {', '.join(rule.rows)}",
             "",
-            f"{entry.row}の項は{'、'.join(rule.rows)}の項に含まれません",
+            lambda: (
+                f"row {entry.row} is not among rows {rows}",
+                f"{entry.row}の項は{rows_ja}の項に含まれません",
+            ),
         ),
         (
             not snapshot.in_table(rule.excluded_destinations, destination),
-            f"{destination} is in Appended Table 4",
             "",
-            f"{destination}は別表第4に掲げる地域です",
+            lambda: (f"{destination} is in Appended Table 4", f"{destination}は別表第4に掲げる地域です"),
         ),
         (
             not transaction.informed if outside_a or rule.informed_in_group_a else True,
-            "METI has informed the exporter (inform notice)",
             "",
-            "経済産業大臣から輸出者に通知（インフォーム）がありました",
+            lambda: (
+                "METI has informed the exporter (inform notice)",
+                "経済産業大臣から輸出者に通知（インフォーム）がありました",
+            ),
         ),
-        _designation(rule, entry, total) if designated and not reduced else (True, "", "", ""),
+        _designation(rule, entry, total) if designated and not reduced else HOLDS,
         (
             None if total is None else total <= threshold,
-            f"contract value of {entry.id} ¥{total or 0:,} exceeds ¥{threshold:,} ({basis})"
-            if total is not None
-            else f"the contract value of entry {entry.id} is not stated",
             "value_jpy",
-            f"{entry.id}の契約金額{total or 0:,}円が{threshold:,}円（{basis_ja}）を超えます"
-            if total is not None
-            else f"{entry.id}の契約金額が記載されていません",
+            lambda: (
+                (
+                    f"contract value of {entry.id} ¥{total:,} exceeds ¥{threshold:,} ({basis()[0]})",
+                    f"{entry.id}の契約金額{total:,}円が{threshold:,}円（{basis()[1]}）を超えます",
+                )
+                if total is not None
+                else (
+                    f"the contract value of entry {entry.id} is not stated",
+                    f"{entry.id}の契約金額が記載されていません",
+                )
+            ),
         ),
         (
             True if not outside_a else _negated(transaction.wmd_end_use),
-            "the exporter knows of a WMD-related end use"
-            if transaction.wmd_end_use
-            else "whether the goods may serve WMD is unknown",
             "wmd_end_use",
-            "輸出者は大量破壊兵器等の開発等に用いられる用途を知っています"
-            if transaction.wmd_end_use
-            else "大量破壊兵器等の開発等に用いられるおそれの有無が不明です",
+            lambda: (
+                (
+                    "the exporter knows of a WMD-related end use",
+                    "輸出者は大量破壊兵器等の開発等に用いられる用途を知っています",
+                )
+                if transaction.wmd_end_use
+                else (
+                    "whether the goods may serve WMD is unknown",
+                    "大量破壊兵器等の開発等に用いられるおそれの有無が不明です",
+                )
+            ),
         ),
         (
             True if not embargo_3_2 else _negated(transaction.conventional_end_use),
-            "conventional-weapons end use to an Appended Table 3-2 destination"
-            if transaction.conventional_end_use
-            else "whether the goods may serve conventional weapons is unknown",
             "conventional_end_use",
-            "別表第3の2に掲げる地域向けで通常兵器の開発等に用いられる用途です"
-            if transaction.conventional_end_use
-            else "通常兵器の開発等に用いられるおそれの有無が不明です",
+            lambda: (
+                (
+                    "conventional-weapons end use to an Appended Table 3-2 destination",
+                    "別表第3の2に掲げる地域向けで通常兵器の開発等に用いられる用途です",
+                )
+                if transaction.conventional_end_use
+                else (
+                    "whether the goods may serve conventional weapons is unknown",
+                    "通常兵器の開発等に用いられるおそれの有無が不明です",
+                )
+            ),
         ),
     ]
     if outside_a and rule.end_user_concerns:
         conditions.append(_end_user_condition(rule, transaction, line.end_user_hits))
-    failed = next(((why, why_ja) for holds, why, _, why_ja in conditions if holds is False), None)
+    failed = next((texts for holds, _, texts in conditions if holds is False), None)
     if failed is not None:
-        return result(False, *failed)
-    unknown = [(why, fact, why_ja) for holds, why, fact, why_ja in conditions if holds is None]
+        return result(False, *failed())
+    unknown = [(fact, texts()) for holds, fact, texts in conditions if holds is None]
     if unknown:
         return result(
             False,
-            "; ".join(why for why, _, _ in unknown),
-            "；".join(why_ja for _, _, why_ja in unknown),
-            tuple(fact for _, fact, _ in unknown),
+            "; ".join(why for _, (why, _) in unknown),
+            "；".join(why_ja for _, (_, why_ja) in unknown),
+            tuple(fact for fact, _ in unknown),
         )
     return result(
         True,
-        f"contract value of {entry.id} ¥{total or 0:,} ≤ ¥{threshold:,} ({basis})",
-        f"{entry.id}の契約金額{total or 0:,}円 ≤ {threshold:,}円（{basis_ja}）",
+        f"contract value of {entry.id} ¥{total or 0:,} ≤ ¥{threshold:,} ({basis()[0]})",
+        f"{entry.id}の契約金額{total or 0:,}円 ≤ {threshold:,}円（{basis()[1]}）",
     )
 
 
@@ -183,21 +206,25 @@ def _designation(rule: SmallValue, entry: s.Entry, total: int | None) -> Conditi
     the notice designates them; the notice's list is not encoded, so between the two thresholds it decides."""
     low, high = rule.reduced.threshold_jpy, rule.threshold_jpy
     if total is None or total <= low:
-        return True, "", "", ""
+        return HOLDS
     if total > high:
         return (
             False,
-            f"contract value of {entry.id} ¥{total:,} exceeds ¥{high:,}",
             "",
-            f"{entry.id}の契約金額{total:,}円が{high:,}円を超えます",
+            lambda: (
+                f"contract value of {entry.id} ¥{total:,} exceeds ¥{high:,}",
+                f"{entry.id}の契約金額{total:,}円が{high:,}円を超えます",
+            ),
         )
     return (
         None,
-        f"entry {entry.id} is in Appended Table 3-3 where METI's notice designates the goods: if it designates these,"
-        f" the limit is ¥{low:,} (exceeded by ¥{total:,}), else ¥{high:,}",
         "small_value_designation",
-        f"{entry.id}は別表第3の3で経済産業大臣が告示で定める貨物に当たります：告示で定めるものであれば限度額は{low:,}円"
-        f"（契約金額{total:,}円で超過）、そうでなければ{high:,}円です",
+        lambda: (
+            f"entry {entry.id} is in Appended Table 3-3 where METI's notice designates the goods: if it designates"
+            f" these, the limit is ¥{low:,} (exceeded by ¥{total:,}), else ¥{high:,}",
+            f"{entry.id}は別表第3の3で経済産業大臣が告示で定める貨物に当たります：告示で定めるものであれば限度額は"
+            f"{low:,}円（契約金額{total:,}円で超過）、そうでなければ{high:,}円です",
+        ),
     )
 
 
@@ -207,31 +234,37 @@ def _end_user_condition(rule: SmallValue, transaction: Transaction, hits: Sequen
     if transaction.end_user is None:
         return (
             None,
-            "the end user is not named, so the End User List case cannot be ruled out",
             "end_user",
-            "需要者が示されていないため、外国ユーザーリストに掲載された者である場合を否定できません",
+            lambda: (
+                "the end user is not named, so the End User List case cannot be ruled out",
+                "需要者が示されていないため、外国ユーザーリストに掲載された者である場合を否定できません",
+            ),
         )
     if hits is None:
         return (
             None,
-            "the End User List is not loaded, so the end user could not be checked",
             "end_user_list",
-            "外国ユーザーリストが読み込まれていないため、需要者を確認できません",
+            lambda: (
+                "the End User List is not loaded, so the end user could not be checked",
+                "外国ユーザーリストが読み込まれていないため、需要者を確認できません",
+            ),
         )
     concerned = [hit for hit in hits if set(hit.concerns) & set(rule.end_user_concerns)]
     if not concerned:
-        return True, "", "", ""
+        return HOLDS
     hit = concerned[0]
     if transaction.clearly_not and rule.clearly_not_applies:
-        return True, "", "", ""
+        return HOLDS
     return (
         False,
-        f"the end user is on the End User List as '{hit.name}' ({hit.entity_id}; concerns {', '.join(hit.concerns)}):"
-        " a WMD concern case, so the exception does not apply outside Group A",
         "",
-        f"需要者が外国ユーザーリストに「{hit.name}」（{hit.entity_id}；懸念区分 {'、'.join(hit.concerns)}）"
-        "として掲載されています："
-        "大量破壊兵器等の懸念がある場合に当たるため、グループA以外の地域向けには特例を適用できません",
+        lambda: (
+            f"the end user is on the End User List as '{hit.name}' ({hit.entity_id}; concerns"
+            f" {', '.join(hit.concerns)}): a WMD concern case, so the exception does not apply outside Group A",
+            f"需要者が外国ユーザーリストに「{hit.name}」（{hit.entity_id}；懸念区分 {'、'.join(hit.concerns)}）"
+            "として掲載されています："
+            "大量破壊兵器等の懸念がある場合に当たるため、グループA以外の地域向けには特例を適用できません",
+        ),
     )
 
 
