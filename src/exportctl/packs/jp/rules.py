@@ -105,13 +105,13 @@ def small_value(snapshot: Snapshot, line: ListedLine, rule: SmallValue, source: 
     reduced = entry.row in rule.reduced.rows or entry.id in rule.reduced.entries
     designated = entry.row in rule.reduced.designated_rows or entry.id in rule.reduced.designated_entries
     threshold = rule.reduced.threshold_jpy if reduced else rule.threshold_jpy
+    rows, rows_ja = ", ".join(rule.rows), "、".join(rule.rows)
 
     def basis() -> tuple[str, str]:
         return ("Appended Table 3-3 goods", "別表第3の3の貨物") if reduced else (f"rows {rows}", f"{rows_ja}の項")
 
     outside_a = line.group != GROUP_A
     embargo_3_2 = snapshot.in_table(TABLE_3_2, destination)
-    rows, rows_ja = ", ".join(rule.rows), "、".join(rule.rows)
     conditions: list[Condition] = [
         (
             entry.row in rule.rows,
