@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_DIGITS = frozenset(b"0123456789")
 
 
 def canonical_json(value: Any) -> str:
@@ -41,14 +42,11 @@ def _may_differ(written: bytes) -> bool:
     if b"0.0000" in written:
         return True
     at = written.find(b"e-")
-    while at > 0:
-        if written[at - 1] in _DIGITS:
+    while at != -1:
+        if at and written[at - 1] in _DIGITS:
             return True
         at = written.find(b"e-", at + 2)
     return False
-
-
-_DIGITS = frozenset(b"0123456789")
 
 
 def _standard(value: Any) -> str:
